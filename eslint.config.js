@@ -1,0 +1,14 @@
+// @ts-check
+const tseslint = require("typescript-eslint");
+
+module.exports = tseslint.config(
+  { ignores: ["**/dist/**", "**/node_modules/**", "**/*.js", "**/*.mjs"] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-explicit-any": "off",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-restricted-properties": ["error", { object: "Math", property: "random", message: "Use the seeded Rng from ml-core." }],
+    },
+  },
+);

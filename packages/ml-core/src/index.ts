@@ -1,0 +1,3 @@
+export * from "./core";
+export * from "./registry";
+export * as persist from "./persist";
