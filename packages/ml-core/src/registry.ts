@@ -1,11 +1,15 @@
 import type { AlgorithmSpec, Task } from "./core/estimator";
 import { MlError } from "./core/errors";
+import { ENSEMBLE_ALGORITHMS } from "./ensemble/specs";
+import { LINEAR_ALGORITHMS } from "./linear/specs";
+import { SVM_ALGORITHMS } from "./svm/specs";
+import { NEURAL_ALGORITHMS } from "./neural/specs";
 
 /**
  * Every algorithm the workers can train, by name. Adding one is an `AlgorithmSpec` here
  * plus its implementation.
  */
-export const ALGORITHMS: readonly AlgorithmSpec[] = [];
+export const ALGORITHMS: readonly AlgorithmSpec[] = [...ENSEMBLE_ALGORITHMS, ...LINEAR_ALGORITHMS, ...SVM_ALGORITHMS, ...NEURAL_ALGORITHMS];
 
 const byName = new Map(ALGORITHMS.map((a) => [a.name, a]));
 

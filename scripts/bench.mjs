@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// Runs the side-by-side benchmarks (ours against scikit-learn / Optuna / pandas on the same
+// machine, in the same invocation) and prints their tables. Usage: node scripts/bench.mjs all|data|trees|linear|tpe
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const all = ["data", "trees", "linear", "tpe", "e2e"];
+const wanted = process.argv[2] === "all" || !process.argv[2] ? all : process.argv.slice(2);
+let failed = 0;
+for (const name of wanted) {
+  const candidates = [path.join(root, "packages/ml-core/bench", `${name}.ts`), path.join(root, "bench", `${name}.ts`)];
+  const file = candidates.find((f) => existsSync(f));
+  if (!file) {
+    console.log(`\n== bench:${name}: not written yet`);
+    continue;
+  }
+  console.log(`\n== bench:${name} (${path.relative(root, file)})`);
+  const r = spawnSync(process.execPath, ["--import", "tsx", file], { cwd: path.dirname(path.dirname(file)), stdio: "inherit" });
+  if (r.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);
