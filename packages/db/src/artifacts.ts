@@ -1,0 +1,70 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import type { Db } from "./client";
+import { modelArtifacts } from "./schema";
+
+/**
+ * Where saved models live. Any worker or API process, on any machine, must be able to load what
+ * another one saved: the default store keeps the bytes in Postgres; the `fs` store writes to
+ * MODELS_DIR, which must then be a volume shared by every process (see docker-compose.yml).
+ */
+export interface ArtifactStore {
+  readonly kind: "postgres" | "fs";
+  /** Stores the bytes of model `id` and answers their location (`artifact_uri`). */
+  put(id: string, bytes: Buffer): Promise<string>;
+  /** The bytes stored at `uri`. */
+  get(uri: string): Promise<Buffer>;
+  remove(uri: string): Promise<void>;
+}
+
+/** Keeps artifacts in the `model_artifacts` table: `postgres:model_artifacts/<id>`. */
+export function postgresArtifactStore(db: Db): ArtifactStore {
+  const idOf = (uri: string): string => {
+    const m = /^postgres:model_artifacts\/(.+)$/.exec(uri);
+    if (!m) throw new Error(`not a postgres artifact uri: ${uri}`);
+    return m[1]!;
+  };
+  return {
+    kind: "postgres",
+    async put(id, bytes) {
+      const sha256 = createHash("sha256").update(bytes).digest("hex");
+      await db
+        .insert(modelArtifacts)
+        .values({ modelId: id, sha256, size: bytes.length, data: bytes })
+        .onConflictDoUpdate({ target: modelArtifacts.modelId, set: { sha256, size: bytes.length, data: bytes } });
+      return `postgres:model_artifacts/${id}`;
+    },
+    async get(uri) {
+      const row = await db.query.modelArtifacts.findFirst({ where: eq(modelArtifacts.modelId, idOf(uri)) });
+      if (!row) throw new Error(`artifact ${uri} is missing`);
+      return row.data;
+    },
+    async remove(uri) {
+      await db.delete(modelArtifacts).where(eq(modelArtifacts.modelId, idOf(uri)));
+    },
+  };
+}
+
+/** Keeps artifacts as files in `dir` (a shared volume): `file:///…/<id>.mlw`. */
+export function fsArtifactStore(dir: string): ArtifactStore {
+  const root = path.resolve(dir);
+  const fileOf = (uri: string): string => {
+    const file = new URL(uri).pathname;
+    if (!uri.startsWith("file://") || path.dirname(file) !== root) throw new Error(`artifact ${uri} is outside MODELS_DIR`);
+    return file;
+  };
+  return {
+    kind: "fs",
+    async put(id, bytes) {
+      await mkdir(root, { recursive: true });
+      const file = path.join(root, `${id}.mlw`);
+      await writeFile(`${file}.tmp`, bytes);
+      await rename(`${file}.tmp`, file);
+      return `file://${file}`;
+    },
+    get: (uri) => readFile(fileOf(uri)),
+    remove: (uri) => rm(fileOf(uri), { force: true }),
+  };
+}

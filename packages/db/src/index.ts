@@ -1,0 +1,5 @@
+export * from "./client";
+export * from "./schema";
+export * from "./artifacts";
+export * from "./queries/models";
+export * from "./queries/studies";

@@ -1,0 +1,57 @@
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { modelArtifacts, models, type ModelRow, type NewModelRow } from "../schema";
+
+/** Inserts a model row. */
+export async function insertModel(db: Db, row: NewModelRow): Promise<ModelRow> {
+  const [inserted] = await db.insert(models).values(row).returning();
+  return inserted!;
+}
+
+/** The model `id`, or undefined. */
+export async function getModel(db: Db, id: string): Promise<ModelRow | undefined> {
+  return db.query.models.findFirst({ where: eq(models.id, id) });
+}
+
+/** Filters and cursor of `listModels`. */
+export interface ListModelsInput {
+  algorithm?: string;
+  task?: "classification" | "regression";
+  datasetPath?: string;
+  limit: number;
+  /** Opaque cursor from a previous page: created_at and id of its last row. */
+  before?: { createdAt: Date; id: string };
+}
+
+/** Models newest first, filtered, one page at a time (keyset pagination on created_at, id). */
+export async function listModels(db: Db, input: ListModelsInput): Promise<ModelRow[]> {
+  const where = and(
+    input.algorithm ? eq(models.algorithm, input.algorithm) : undefined,
+    input.task ? eq(models.task, input.task) : undefined,
+    input.datasetPath ? eq(models.datasetPath, input.datasetPath) : undefined,
+    input.before
+      ? or(lt(models.createdAt, input.before.createdAt), and(eq(models.createdAt, input.before.createdAt), lt(models.id, input.before.id)))
+      : undefined,
+  );
+  return db.select().from(models).where(where).orderBy(desc(models.createdAt), desc(models.id)).limit(input.limit);
+}
+
+/** Deletes the model row and its stored artifact; true when the model existed. */
+export async function deleteModel(db: Db, id: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await tx.delete(modelArtifacts).where(eq(modelArtifacts.modelId, id));
+    const deleted = await tx.delete(models).where(eq(models.id, id)).returning({ id: models.id });
+    return deleted.length > 0;
+  });
+}
+
+/** Caches a computed evaluation on the model row. */
+export async function saveEvaluation(db: Db, id: string, evaluation: Record<string, unknown>): Promise<void> {
+  await db.update(models).set({ evaluation }).where(eq(models.id, id));
+}
+
+/** Number of models (for tests and ops). */
+export async function countModels(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(models);
+  return row?.n ?? 0;
+}

@@ -1,0 +1,38 @@
+import { realpath, stat } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import path from "node:path";
+import { parse } from "csv-parse";
+import { MlError } from "@mlw/ml-core";
+
+/**
+ * Resolves a user's `dataset_path` (relative to `dataDir`, or absolute inside it) to a real file
+ * path inside `dataDir`. Anything resolving outside it, symlinks included, is refused.
+ */
+export async function resolveDatasetPath(dataDir: string, datasetPath: string): Promise<string> {
+  if (datasetPath.includes("\0")) throw new MlError("INVALID_DATASET_PATH", "dataset_path must not contain NUL bytes.", 400);
+  const root = await realpath(dataDir).catch(() => {
+    throw new MlError("DATA_DIR_MISSING", `The service's DATA_DIR (${dataDir}) does not exist.`, 500);
+  });
+  const candidate = path.resolve(root, datasetPath);
+  const outside = (p: string): boolean => p !== root && !p.startsWith(root + path.sep);
+  if (outside(candidate)) {
+    throw new MlError("INVALID_DATASET_PATH", `dataset_path "${datasetPath}" is outside the data directory.`, 400);
+  }
+  let real: string;
+  try {
+    real = await realpath(candidate);
+  } catch {
+    throw new MlError("DATASET_NOT_FOUND", `Dataset "${datasetPath}" was not found in the data directory.`, 404);
+  }
+  if (outside(real)) throw new MlError("INVALID_DATASET_PATH", `dataset_path "${datasetPath}" resolves outside the data directory.`, 400);
+  const info = await stat(real);
+  if (!info.isFile()) throw new MlError("DATASET_NOT_FOUND", `Dataset "${datasetPath}" is not a file.`, 404);
+  return real;
+}
+
+/** The header row of a CSV file (cheap: reads only the first record). */
+export async function readCsvHeader(file: string): Promise<string[]> {
+  const parser = createReadStream(file).pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
+  for await (const record of parser as AsyncIterable<string[]>) return record.map((c) => c.trim());
+  throw new MlError("NO_HEADER", "The dataset is empty: it has no header row.", 422);
+}

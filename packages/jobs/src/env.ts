@@ -1,0 +1,60 @@
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+/**
+ * The configuration shared by the API and the workers, from the environment, with the original
+ * design's names and defaults. Each app extends it in its own `src/env.ts`.
+ */
+export const baseEnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z
+    .string()
+    .default("info")
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default("postgres://postgres@127.0.0.1:5432/postgres"),
+  /** Postgres schema holding the tables (tests use one of their own). */
+  DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, "must be a lower-case SQL identifier").default("public"),
+  /** BullMQ key prefix: separate deployments (or test runs) on one Redis. */
+  QUEUE_PREFIX: z.string().min(1).default("mlw"),
+  /** Datasets are read from here; `dataset_path` is relative to it or absolute inside it. */
+  DATA_DIR: z.string().min(1).default("./data").transform((p) => path.resolve(p)),
+  /** Where the `fs` artifact store writes models (must be shared by every process). */
+  MODELS_DIR: z.string().min(1).default("./models").transform((p) => path.resolve(p)),
+  ARTIFACT_STORE: z.enum(["postgres", "fs"]).default("postgres"),
+  MAX_TRIALS: z.coerce.number().int().min(1).default(100),
+  /** Largest dataset file accepted, in bytes. */
+  MAX_DATASET_BYTES: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
+  TFJS_BACKEND: z.enum(["auto", "node", "wasm", "cpu"]).default("auto"),
+  /** Apply pending database migrations at start-up. */
+  MIGRATE_ON_START: bool.default(true),
+});
+
+export type BaseEnv = z.infer<typeof baseEnvSchema>;
+
+/** Thrown when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {}
+
+/**
+ * Parses `source` (default process.env) with `schema` once, into a frozen object; a bad or missing
+ * value throws a ConfigError naming the variable.
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv = process.env): Readonly<z.infer<S>> {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])] ?? null)})`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return Object.freeze(result.data);
+}
+
+/** The config without secrets (passwords in URLs), for the start-up log. */
+export function redactedConfig(env: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, typeof v === "string" && /^[a-z]+:\/\//.test(v) ? v.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@") : v]),
+  );
+}

@@ -1,0 +1,5 @@
+export * from "./env";
+export * from "./logger";
+export * from "./catalog";
+export * from "./dataset";
+export * from "./connections";
