@@ -1,0 +1,120 @@
+/** The objective an optimiser minimises: writes the gradient at `x` into `grad` and returns the value. */
+export type Objective = (x: Float64Array, grad: Float64Array) => number;
+
+/** Settings of `lbfgs`. */
+export interface LbfgsOptions {
+  /** Most iterations (not function evaluations). */
+  readonly maxIter: number;
+  /** Stop when max |gradient| is at most this (scipy's `gtol`, which scikit-learn sets to `tol`). */
+  readonly gtol: number;
+  /** Stop when the relative decrease of the objective is at most this (scipy's default factr * eps). */
+  readonly ftol?: number;
+  /** Pairs of corrections kept (scipy's `maxcor`, 10 by default in scikit-learn). */
+  readonly memory?: number;
+  readonly onIteration?: (iter: number) => void;
+}
+
+/** What `lbfgs` found. */
+export interface LbfgsResult {
+  readonly x: Float64Array;
+  readonly f: number;
+  readonly nIter: number;
+  readonly converged: boolean;
+}
+
+/**
+ * Minimises a smooth function with limited-memory BFGS (two-loop recursion, backtracking
+ * Armijo line search), in float64. Starts at `x0` (not modified).
+ * See Nocedal & Wright, Numerical Optimization, algorithm 7.5.
+ */
+export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions): LbfgsResult {
+  const n = x0.length;
+  const m = options.memory ?? 10;
+  const ftol = options.ftol ?? 2.220446049250313e-9;
+  const x = Float64Array.from(x0);
+  const g = new Float64Array(n);
+  let f = fg(x, g);
+  const S: Float64Array[] = [];
+  const Y: Float64Array[] = [];
+  const rho: number[] = [];
+  const d = new Float64Array(n);
+  const xNew = new Float64Array(n);
+  const gNew = new Float64Array(n);
+  const alpha = new Float64Array(m);
+  if (maxAbs(g) <= options.gtol) return { x, f, nIter: 0, converged: true };
+  for (let iter = 1; iter <= options.maxIter; iter++) {
+    // d = -H g (two-loop recursion)
+    for (let i = 0; i < n; i++) d[i] = -g[i]!;
+    for (let k = S.length - 1; k >= 0; k--) {
+      const a = rho[k]! * dot(S[k]!, d);
+      alpha[k] = a;
+      axpy(-a, Y[k]!, d);
+    }
+    if (S.length > 0) {
+      const last = S.length - 1;
+      const gamma = dot(S[last]!, Y[last]!) / dot(Y[last]!, Y[last]!);
+      for (let i = 0; i < n; i++) d[i]! *= gamma;
+    }
+    for (let k = 0; k < S.length; k++) {
+      const b = rho[k]! * dot(Y[k]!, d);
+      axpy(alpha[k]! - b, S[k]!, d);
+    }
+    let slope = dot(g, d);
+    if (!(slope < 0)) {
+      S.length = Y.length = rho.length = 0;
+      for (let i = 0; i < n; i++) d[i] = -g[i]!;
+      slope = dot(g, d);
+    }
+    let step = S.length === 0 ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
+    let fNew = Infinity;
+    for (let ls = 0; ls < 40; ls++) {
+      for (let i = 0; i < n; i++) xNew[i] = x[i]! + step * d[i]!;
+      fNew = fg(xNew, gNew);
+      if (fNew <= f + 1e-4 * step * slope) break;
+      step *= 0.5;
+    }
+    if (!(fNew <= f)) return { x, f, nIter: iter, converged: false };
+    const s = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      s[i] = xNew[i]! - x[i]!;
+      y[i] = gNew[i]! - g[i]!;
+    }
+    const sy = dot(s, y);
+    if (sy > 1e-10 * dot(y, y)) {
+      if (S.length === m) {
+        S.shift();
+        Y.shift();
+        rho.shift();
+      }
+      S.push(s);
+      Y.push(y);
+      rho.push(1 / sy);
+    }
+    const fOld = f;
+    x.set(xNew);
+    g.set(gNew);
+    f = fNew;
+    options.onIteration?.(iter);
+    if (maxAbs(g) <= options.gtol) return { x, f, nIter: iter, converged: true };
+    if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) return { x, f, nIter: iter, converged: true };
+  }
+  return { x, f, nIter: options.maxIter, converged: false };
+}
+
+/** The dot product of two equally long vectors. */
+export function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+function axpy(a: number, x: Float64Array, y: Float64Array): void {
+  for (let i = 0; i < y.length; i++) y[i]! += a * x[i]!;
+}
+
+function maxAbs(a: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
+  return m;
+}
