@@ -1,0 +1,141 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DataError } from "../../src/core/errors";
+import { parseCsv, readCsv, type CategoricalColumn, type NumericColumn } from "../../src/data";
+
+const DATASETS = "/work/shared/datasets";
+
+async function code(promise: Promise<unknown>): Promise<DataError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(DataError);
+    return err as DataError;
+  }
+  throw new Error("expected a DataError");
+}
+
+describe("parseCsv: RFC 4180", () => {
+  it("reads quoted fields with commas, doubled quotes and newlines", async () => {
+    const t = await parseCsv('name,note\n"Smith, J","said ""hi""\nthen left"\nDoe,plain\n');
+    const note = t.column("note") as CategoricalColumn;
+    expect(t.nRows).toBe(2);
+    expect(note.categories[note.codes[0]!]).toBe('said "hi"\nthen left');
+    const name = t.column("name") as CategoricalColumn;
+    expect(name.categories[name.codes[0]!]).toBe("Smith, J");
+  });
+
+  it("handles CRLF line endings and a UTF-8 BOM", async () => {
+    const t = await parseCsv(Buffer.from("\ufeffa,b\r\n1,x\r\n2,y\r\n", "utf8"));
+    expect(t.names()).toEqual(["a", "b"]);
+    expect(Array.from((t.column("a") as NumericColumn).values)).toEqual([1, 2]);
+    expect((t.column("b") as CategoricalColumn).categories).toEqual(["x", "y"]);
+  });
+
+  it("reads the default missing markers as missing and honours custom ones", async () => {
+    const t = await parseCsv("a,b\n1,x\nNA,\nnull,N/A\n4,NaN\n");
+    expect(Array.from((t.column("a") as NumericColumn).values).map((v) => (Number.isNaN(v) ? null : v))).toEqual([1, null, null, 4]);
+    expect(Array.from((t.column("b") as CategoricalColumn).codes)).toEqual([0, -1, -1, -1]);
+    const custom = await parseCsv("a\n1\n?\n", { missingValues: ["?"] });
+    expect(custom.column("a")!.kind).toBe("numeric");
+    expect(Number.isNaN((custom.column("a") as NumericColumn).values[1]!)).toBe(true);
+  });
+});
+
+describe("parseCsv: type inference", () => {
+  it("infers numeric, boolean-like and categorical columns", async () => {
+    const t = await parseCsv("n,b,c,h,z\n1.5,Yes,red,0x10,1e3\n-2,no,blue,12,0\n,YES,red,7,\n");
+    expect(t.column("n")!.kind).toBe("numeric");
+    const b = t.column("b") as CategoricalColumn;
+    expect(b.kind).toBe("categorical");
+    expect(b.categories).toEqual(["YES", "Yes", "no"]); // three spellings: not one yes/no pair
+    expect(b.booleanLike).toBe(false);
+    const c = t.column("c") as CategoricalColumn;
+    expect(c.categories).toEqual(["blue", "red"]);
+    expect(Array.from(c.codes)).toEqual([1, 0, 1]);
+    expect(t.column("h")!.kind).toBe("categorical"); // hex is text, as in pandas
+    expect(Array.from((t.column("z") as NumericColumn).values).slice(0, 2)).toEqual([1000, 0]);
+  });
+
+  it("flags yes/no and true/false columns as boolean-like", async () => {
+    const t = await parseCsv("p,q,r\nYes,true,t\nNo,false,f\nYes,,t\n");
+    for (const name of ["p", "q", "r"]) expect((t.column(name) as CategoricalColumn).booleanLike).toBe(true);
+  });
+
+  it("turns a column categorical when text appears after numbers, keeping earlier rows", async () => {
+    const lines = ["g"];
+    for (let i = 0; i < 70000; i++) lines.push(String(i % 3));
+    lines.push("3+");
+    const t = await parseCsv(lines.join("\n"));
+    const g = t.column("g") as CategoricalColumn;
+    expect(g.kind).toBe("categorical");
+    expect(g.categories).toEqual(["0", "1", "2", "3+"]);
+    expect(g.categories[g.codes[4]!]).toBe("1");
+    expect(g.categories[g.codes[70000]!]).toBe("3+");
+    expect(t.nRows).toBe(70001);
+  });
+});
+
+describe("parseCsv: errors", () => {
+  it("reports a ragged row with its line number", async () => {
+    const err = await code(parseCsv("a,b\n1,2\n3,4\n5\n6,7\n"));
+    expect(err.code).toBe("RAGGED_ROW");
+    expect(err.message).toContain("Line 4");
+  });
+
+  it("counts lines inside quoted fields for the ragged row line", async () => {
+    const err = await code(parseCsv('a,b\n1,"x\ny"\n3,4,5\n'));
+    expect(err.code).toBe("RAGGED_ROW");
+    expect(err.message).toContain("Line 4");
+  });
+
+  it("names duplicate and empty header columns", async () => {
+    const dup = await code(parseCsv("a,b,a\n1,2,3\n"));
+    expect(dup.code).toBe("DUPLICATE_HEADER");
+    expect(dup.message).toContain("`a`");
+    const empty = await code(parseCsv("a,,c\n1,2,3\n"));
+    expect(empty.code).toBe("EMPTY_HEADER");
+    expect(empty.message).toContain("Column 2");
+  });
+
+  it("refuses a header without rows, an empty input, bad quoting and oversize input", async () => {
+    expect((await code(parseCsv("a,b\n"))).code).toBe("NO_DATA_ROWS");
+    expect((await code(parseCsv(""))).code).toBe("NO_DATA_ROWS");
+    expect((await code(parseCsv('a,b\n1,"open\n'))).code).toBe("INVALID_CSV");
+    expect((await code(parseCsv("a\n1\n", { maxBytes: 3 }))).code).toBe("FILE_TOO_LARGE");
+  });
+});
+
+describe("readCsv", () => {
+  it("loads churn.csv with correct types and 11 missing total_charges", async () => {
+    const t = await readCsv(join(DATASETS, "churn.csv"));
+    expect(t.nRows).toBe(7043);
+    expect(t.columns).toHaveLength(20);
+    const total = t.column("total_charges") as NumericColumn;
+    expect(total.kind).toBe("numeric");
+    expect(Array.from(total.values).filter(Number.isNaN)).toHaveLength(11);
+    expect(t.column("tenure")!.kind).toBe("numeric");
+    const churn = t.column("Churn") as CategoricalColumn;
+    expect(churn.categories).toEqual(["No", "Yes"]);
+    expect(churn.booleanLike).toBe(true);
+    const contract = t.column("contract") as CategoricalColumn;
+    expect(contract.categories).toEqual(["Month-to-month", "One year", "Two year"]);
+    expect(contract.booleanLike).toBe(false);
+  });
+
+  it("reports a missing file and a file over the size limit", async () => {
+    expect((await code(readCsv(join(DATASETS, "nope.csv")))).code).toBe("FILE_NOT_FOUND");
+    expect((await code(readCsv(join(DATASETS, "iris.csv"), { maxBytes: 100 }))).code).toBe("FILE_TOO_LARGE");
+  });
+
+  it("reads a file written with CRLF exactly like the same text in memory", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlcsv-"));
+    const text = 'x,y\r\n1,"a\r\nb"\r\n2,c\r\n';
+    writeFileSync(join(dir, "f.csv"), text);
+    const fromFile = await readCsv(join(dir, "f.csv"));
+    const fromText = await parseCsv(text);
+    expect(fromFile).toEqual(fromText);
+    expect((fromFile.column("y") as CategoricalColumn).categories).toContain("a\r\nb");
+  });
+});
