@@ -1,0 +1,3 @@
+export * from "./target";
+export * from "./pipeline";
+export { median } from "./steps";
