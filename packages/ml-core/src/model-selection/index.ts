@@ -1,0 +1,2 @@
+export * from "./train-test-split";
+export * from "./k-fold";
