@@ -1,0 +1,304 @@
+import { z } from "zod";
+import type { Estimator, EstimatorState, FitOptions } from "../core/estimator";
+import type { Matrix } from "../core/matrix";
+import { DataError, MlError, NotFittedError } from "../core/errors";
+import { bool, custom, defineParams, float, int, oneOf } from "../core/hyperparams";
+import { checkCols, checkXy } from "../linear/check-input";
+import { classCounts, classWeights, countClasses } from "../linear/class-weights";
+import { KERNELS, type KernelParams } from "./kernels";
+import { loadLibsvm } from "./libsvm";
+
+/** SVC's hyperparameters, with scikit-learn's names and defaults. */
+export const svcParams = defineParams({
+  C: float({ default: 1.0, min: 0, exclusiveMin: true, description: "Penalty of the error term; larger fits the training data more closely." }),
+  kernel: oneOf(["rbf", "linear", "poly", "sigmoid"] as const, { default: "rbf", description: "Kernel function." }),
+  degree: int({ default: 3, min: 0, description: "Degree of the poly kernel." }),
+  gamma: custom(z.union([z.literal("scale"), z.literal("auto"), z.number().positive()]), {
+    type: "enum | float",
+    values: ["scale", "auto"],
+    default: "scale",
+    description: "Kernel coefficient for rbf/poly/sigmoid: scale = 1 / (n_features * X.var()), auto = 1 / n_features, or a positive number.",
+  }),
+  coef0: float({ default: 0, description: "Independent term of the poly and sigmoid kernels." }),
+  tol: float({ default: 1e-3, min: 0, exclusiveMin: true, description: "Stopping tolerance of the SMO solver." }),
+  class_weight: oneOf([null, "balanced"] as const, { default: null, description: "balanced multiplies C by n / (k * count) per class." }),
+  probability: bool({ default: false, description: "Whether to fit Platt scaling (internal 5-fold CV, slower) so predictProba is available." }),
+  shrinking: bool({ default: true, description: "Whether to use the shrinking heuristic." }),
+  cache_size: float({ default: 200, min: 1, description: "Kernel cache size in MB." }),
+  max_iter: int({ default: -1, min: -1, description: "Accepted for compatibility; only -1 (no limit) is honoured by the libsvm build used here." }),
+  random_state: custom(z.number().int().nullable(), { type: "int | null", default: null, description: "Accepted for compatibility; libsvm's probability CV uses its own generator." }),
+});
+
+/** SVC's validated hyperparameters. */
+export type SvcParams = ReturnType<typeof svcParams.parse>;
+
+interface SvcModel {
+  /** Support vectors, nSV x d, row-major, copied exactly from the training rows. */
+  readonly sv: Float64Array;
+  /** Dual coefficients, (k - 1) x nSV (libsvm's sv_coef). */
+  readonly svCoef: Float64Array;
+  /** One intercept (negated) per class pair, libsvm's order. */
+  readonly rho: Float64Array;
+  /** Our class index of each libsvm class, in libsvm's order. */
+  readonly labels: Int32Array;
+  /** Support vectors per libsvm class. */
+  readonly nSV: Int32Array;
+  /** Platt scaling per pair (empty without probability). */
+  readonly probA: Float64Array;
+  readonly probB: Float64Array;
+  readonly gamma: number;
+  readonly nFeatures: number;
+  readonly nClasses: number;
+}
+
+/**
+ * C-support vector classification after scikit-learn's `SVC`: trained by libsvm itself (the
+ * library scikit-learn wraps, compiled to WebAssembly by libsvm-js), one-vs-one for more than
+ * two classes. The trained model is copied out into typed arrays (support vectors taken
+ * exactly from the training rows) and libsvm's memory is freed at once; prediction and Platt
+ * probabilities are computed in plain float64 JS, so a restored model predicts identically.
+ * See https://scikit-learn.org/stable/modules/svm.html#svc and
+ * https://www.csie.ntu.edu.tw/~cjlin/libsvm/.
+ */
+export class SVC implements Estimator {
+  readonly algorithm = "SVC";
+  static readonly paramSchema = svcParams;
+  model_: SvcModel | undefined;
+  /** Class probabilities (rows x nClasses); only present when `probability` is true, as in scikit-learn. */
+  readonly predictProba?: (X: Matrix) => Matrix;
+
+  constructor(readonly params: SvcParams = svcParams.defaults) {
+    if (params.probability) this.predictProba = (X) => this.probabilities(X);
+  }
+
+  async fit(X: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
+    const p = svcParams.parse(this.params);
+    checkXy(X, y);
+    const k = countClasses(y, options.nClasses);
+    const counts = classCounts(y, k);
+    if (counts.filter((c) => c > 0).length < 2) throw new DataError("SINGLE_CLASS", "SVC needs samples of at least 2 classes, but y holds only one.");
+    const d = X.cols;
+    const gamma = resolveGamma(p.gamma, X);
+    const SVM = await loadLibsvm();
+    const weights = classWeights(y, k, p.class_weight);
+    const weight: Record<string, number> = {};
+    if (p.class_weight) counts.forEach((c, i) => c > 0 && (weight[i] = weights[i]!));
+    const svm = new SVM({
+      type: SVM.SVM_TYPES.C_SVC,
+      kernel: SVM.KERNEL_TYPES[KERNELS[p.kernel].libsvm],
+      degree: p.degree,
+      gamma,
+      coef0: p.coef0,
+      cost: p.C,
+      tolerance: p.tol,
+      cacheSize: p.cache_size,
+      shrinking: p.shrinking,
+      probabilityEstimates: p.probability,
+      ...(p.class_weight ? { weight } : {}),
+      quiet: true,
+    });
+    const rows: number[][] = new Array(X.rows);
+    for (let i = 0; i < X.rows; i++) rows[i] = Array.from(X.data.subarray(i * d, (i + 1) * d));
+    let text: string;
+    let svIndices: number[];
+    try {
+      svm.train(rows, Array.from(y));
+      text = svm.serializeModel();
+      svIndices = svm.getSVIndices();
+    } finally {
+      svm.free();
+    }
+    this.model_ = parseModel(text, svIndices, X, gamma, k);
+    options.onProgress?.(1, 1);
+    return this;
+  }
+
+  /** One-vs-one decision values, rows x k(k-1)/2, in libsvm's pair order. */
+  decisionFunction(X: Matrix): Matrix {
+    const m = this.fitted();
+    checkCols(X, m.nFeatures);
+    const pairs = (m.labels.length * (m.labels.length - 1)) / 2;
+    const out = new Float64Array(X.rows * pairs);
+    const kv = new Float64Array(m.nSV.reduce((a, b) => a + b, 0));
+    for (let i = 0; i < X.rows; i++) this.pairValues(m, X.data, i * X.cols, kv, out.subarray(i * pairs, (i + 1) * pairs));
+    return { data: out, rows: X.rows, cols: pairs };
+  }
+
+  predict(X: Matrix): Float64Array {
+    const m = this.fitted();
+    const dec = this.decisionFunction(X);
+    const nr = m.labels.length;
+    const out = new Float64Array(X.rows);
+    const votes = new Int32Array(nr);
+    for (let r = 0; r < X.rows; r++) {
+      votes.fill(0);
+      let p = 0;
+      for (let i = 0; i < nr; i++) for (let j = i + 1; j < nr; j++) votes[dec.data[r * dec.cols + p++]! > 0 ? i : j]!++;
+      let best = 0;
+      for (let i = 1; i < nr; i++) if (votes[i]! > votes[best]!) best = i;
+      out[r] = m.labels[best]!;
+    }
+    return out;
+  }
+
+  toState(): EstimatorState {
+    const m = this.fitted();
+    return { algorithm: this.algorithm, params: { ...this.params }, state: { ...m } };
+  }
+
+  /** Rebuilds a fitted model from `toState()`. */
+  static fromState(state: EstimatorState): SVC {
+    const svc = new SVC(svcParams.parse(state.params));
+    svc.model_ = state.state as unknown as SvcModel;
+    return svc;
+  }
+
+  private fitted(): SvcModel {
+    if (!this.model_) throw new NotFittedError(this.algorithm);
+    return this.model_;
+  }
+
+  private pairValues(m: SvcModel, x: Float64Array, xi: number, kv: Float64Array, out: Float64Array): void {
+    const kernel = KERNELS[this.params.kernel].fn;
+    const kp: KernelParams = { gamma: m.gamma, degree: this.params.degree, coef0: this.params.coef0 };
+    const d = m.nFeatures;
+    const total = kv.length;
+    for (let s = 0; s < total; s++) kv[s] = kernel(x, xi, m.sv, s * d, d, kp);
+    const nr = m.labels.length;
+    const start = new Int32Array(nr);
+    for (let i = 1; i < nr; i++) start[i] = start[i - 1]! + m.nSV[i - 1]!;
+    let p = 0;
+    for (let i = 0; i < nr; i++) {
+      for (let j = i + 1; j < nr; j++) {
+        let sum = 0;
+        const si = start[i]!;
+        const sj = start[j]!;
+        const c1 = (j - 1) * total;
+        const c2 = i * total;
+        for (let t = 0; t < m.nSV[i]!; t++) sum += m.svCoef[c1 + si + t]! * kv[si + t]!;
+        for (let t = 0; t < m.nSV[j]!; t++) sum += m.svCoef[c2 + sj + t]! * kv[sj + t]!;
+        out[p] = sum - m.rho[p]!;
+        p++;
+      }
+    }
+  }
+
+  private probabilities(X: Matrix): Matrix {
+    const m = this.fitted();
+    if (m.probA.length === 0) throw new MlError("PROBABILITY_DISABLED", "SVC was fitted with probability false: refit with probability true to get probabilities.", 400);
+    const dec = this.decisionFunction(X);
+    const nr = m.labels.length;
+    const out = new Float64Array(X.rows * m.nClasses);
+    const r = Array.from({ length: nr }, () => new Float64Array(nr));
+    const prob = new Float64Array(nr);
+    for (let row = 0; row < X.rows; row++) {
+      let p = 0;
+      for (let i = 0; i < nr; i++) {
+        for (let j = i + 1; j < nr; j++) {
+          const v = Math.min(Math.max(sigmoidPredict(dec.data[row * dec.cols + p]!, m.probA[p]!, m.probB[p]!), 1e-7), 1 - 1e-7);
+          r[i]![j] = v;
+          r[j]![i] = 1 - v;
+          p++;
+        }
+      }
+      if (nr === 2) {
+        prob[0] = r[0]![1]!;
+        prob[1] = r[1]![0]!;
+      } else multiclassProbability(nr, r, prob);
+      for (let i = 0; i < nr; i++) out[row * m.nClasses + m.labels[i]!] = prob[i]!;
+    }
+    return { data: out, rows: X.rows, cols: m.nClasses };
+  }
+}
+
+function resolveGamma(gamma: SvcParams["gamma"], X: Matrix): number {
+  if (typeof gamma === "number") return gamma;
+  if (gamma === "auto") return 1 / X.cols;
+  let mean = 0;
+  for (let i = 0; i < X.data.length; i++) mean += X.data[i]!;
+  mean /= X.data.length;
+  let v = 0;
+  for (let i = 0; i < X.data.length; i++) v += (X.data[i]! - mean) ** 2;
+  v /= X.data.length;
+  return v > 0 ? 1 / (X.cols * v) : 1;
+}
+
+/** Reads libsvm's text model; support vectors are taken exactly from X by index. */
+function parseModel(text: string, svIndices: number[], X: Matrix, gamma: number, nClasses: number): SvcModel {
+  const lines = text.split("\n");
+  const header = new Map<string, number[]>();
+  let at = 0;
+  for (; at < lines.length && lines[at]!.trim() !== "SV"; at++) {
+    const [key, ...rest] = lines[at]!.trim().split(/\s+/);
+    header.set(key!, rest.map(Number));
+  }
+  const labels = Int32Array.from(header.get("label") ?? []);
+  const nSV = Int32Array.from(header.get("nr_sv") ?? []);
+  const total = svIndices.length;
+  const nr = labels.length;
+  const svCoef = new Float64Array((nr - 1) * total);
+  for (let s = 0; s < total; s++) {
+    const tokens = lines[at + 1 + s]!.trim().split(/\s+/);
+    for (let m = 0; m < nr - 1; m++) svCoef[m * total + s] = Number(tokens[m]);
+  }
+  const d = X.cols;
+  const sv = new Float64Array(total * d);
+  svIndices.forEach((row, s) => sv.set(X.data.subarray(row * d, (row + 1) * d), s * d));
+  return {
+    sv,
+    svCoef,
+    rho: Float64Array.from(header.get("rho") ?? []),
+    labels,
+    nSV,
+    probA: Float64Array.from(header.get("probA") ?? []),
+    probB: Float64Array.from(header.get("probB") ?? []),
+    gamma,
+    nFeatures: d,
+    nClasses,
+  };
+}
+
+/** libsvm's `sigmoid_predict`: Platt's calibrated probability of a decision value. */
+function sigmoidPredict(dec: number, A: number, B: number): number {
+  const f = dec * A + B;
+  return f >= 0 ? Math.exp(-f) / (1 + Math.exp(-f)) : 1 / (1 + Math.exp(f));
+}
+
+/** libsvm's `multiclass_probability`: pairwise coupling (Wu, Lin & Weng 2004, method 2). */
+function multiclassProbability(k: number, r: Float64Array[], p: Float64Array): void {
+  const Q = Array.from({ length: k }, () => new Float64Array(k));
+  const Qp = new Float64Array(k);
+  const eps = 0.005 / k;
+  for (let t = 0; t < k; t++) {
+    p[t] = 1 / k;
+    Q[t]![t] = 0;
+    for (let j = 0; j < t; j++) {
+      Q[t]![t]! += r[j]![t]! * r[j]![t]!;
+      Q[t]![j] = Q[j]![t]!;
+    }
+    for (let j = t + 1; j < k; j++) {
+      Q[t]![t]! += r[j]![t]! * r[j]![t]!;
+      Q[t]![j] = -r[j]![t]! * r[t]![j]!;
+    }
+  }
+  for (let iter = 0; iter < Math.max(100, k); iter++) {
+    let pQp = 0;
+    for (let t = 0; t < k; t++) {
+      Qp[t] = 0;
+      for (let j = 0; j < k; j++) Qp[t]! += Q[t]![j]! * p[j]!;
+      pQp += p[t]! * Qp[t]!;
+    }
+    let maxError = 0;
+    for (let t = 0; t < k; t++) maxError = Math.max(maxError, Math.abs(Qp[t]! - pQp));
+    if (maxError < eps) break;
+    for (let t = 0; t < k; t++) {
+      const diff = (-Qp[t]! + pQp) / Q[t]![t]!;
+      p[t]! += diff;
+      pQp = (pQp + diff * (diff * Q[t]![t]! + 2 * Qp[t]!)) / (1 + diff) / (1 + diff);
+      for (let j = 0; j < k; j++) {
+        Qp[j] = (Qp[j]! + diff * Q[t]![j]!) / (1 + diff);
+        p[j]! /= 1 + diff;
+      }
+    }
+  }
+}
