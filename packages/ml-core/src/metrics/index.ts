@@ -1,0 +1,6 @@
+export * from "./classification-metrics";
+export { confusionMatrix } from "./confusion-matrix";
+export * from "./classification-report";
+export * from "./roc-auc";
+export * from "./log-loss";
+export * from "./regression-metrics";
