@@ -125,7 +125,8 @@ export function normLogPdf(x: number): number {
 
 /**
  * Log density at x of the standard normal truncated to [a, b]; -Infinity outside.
- * For a kernel with mean mu and scale sigma, pass standardised x, a, b and subtract log(sigma).
+ * For a kernel with mean mu and scale sigma, pass standardised x, a, b and subtract log(sigma)
+ * (Optuna 3.1's `_truncnorm.logpdf` forgets that term; the kernels here include it).
  */
 export function logPdf(x: number, a: number, b: number): number {
   if (x < a || x > b) return -Infinity;
