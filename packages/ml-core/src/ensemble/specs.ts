@@ -1,4 +1,36 @@
 import type { AlgorithmSpec } from "../core/estimator";
+import type { SearchSpace } from "../core/search-space";
+import { RANDOM_FOREST_CLASSIFIER_PARAMS, RANDOM_FOREST_REGRESSOR_PARAMS, RandomForestClassifier, RandomForestRegressor, type RandomForestClassifierParams, type RandomForestRegressorParams } from "./random-forest";
+
+/** The default search space of both random forests. */
+export const RANDOM_FOREST_SPACE: SearchSpace = {
+  n_estimators: { type: "int", low: 50, high: 500 },
+  max_depth: { type: "int", low: 3, high: 20 },
+  min_samples_split: { type: "int", low: 2, high: 20 },
+  min_samples_leaf: { type: "int", low: 1, high: 10 },
+  max_features: { type: "categorical", choices: ["sqrt", "log2", null] },
+};
 
 /** The ensemble algorithms the service offers (see registry.ts). */
-export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [];
+export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
+  {
+    name: "RandomForestClassifier",
+    task: "classification",
+    description: "Random forest of histogram trees on bootstrap samples; robust default for tabular data, gives probabilities and feature importances.",
+    params: RANDOM_FOREST_CLASSIFIER_PARAMS,
+    scale: false,
+    searchSpace: RANDOM_FOREST_SPACE,
+    create: (params: RandomForestClassifierParams) => new RandomForestClassifier(params),
+    restore: (state) => RandomForestClassifier.restore(state),
+  },
+  {
+    name: "RandomForestRegressor",
+    task: "regression",
+    description: "Random forest of histogram regression trees (squared error) on bootstrap samples.",
+    params: RANDOM_FOREST_REGRESSOR_PARAMS,
+    scale: false,
+    searchSpace: RANDOM_FOREST_SPACE,
+    create: (params: RandomForestRegressorParams) => new RandomForestRegressor(params),
+    restore: (state) => RandomForestRegressor.restore(state),
+  },
+];

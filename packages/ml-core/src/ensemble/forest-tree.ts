@@ -1,0 +1,70 @@
+import { Rng } from "../core/rng";
+import type { BinnedData } from "../tree/binner";
+import type { TreeArrays } from "../tree/flat-tree";
+import { growTree, type GrowOptions } from "../tree/grow";
+
+/** Everything needed to grow any tree of a random forest; workers get it once. */
+export interface ForestJob {
+  readonly data: BinnedData;
+  readonly y: Float64Array;
+  /** 0 for regression. */
+  readonly nClasses: number;
+  readonly criterion: "gini" | "entropy" | "squared_error";
+  /** Weight per class ("balanced"), or null. */
+  readonly classWeight: Float64Array | null;
+  readonly balancedSubsample: boolean;
+  readonly bootstrap: boolean;
+  readonly grow: GrowOptions;
+}
+
+/**
+ * Grows tree number `t` of a forest from its own seed: bootstrap draw (as counts, i.e. sample
+ * weights), then a histogram tree. Pure, so worker threads and the main thread give the same tree.
+ */
+export function fitForestTree(job: ForestJob, seed: number): TreeArrays {
+  const { data, y, nClasses } = job;
+  const n = data.rows;
+  const rng = new Rng(seed);
+  const count = new Float64Array(n);
+  if (job.bootstrap) for (let i = 0; i < n; i++) count[rng.int(n)]! += 1;
+  else count.fill(1);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (count[i]! > 0) m++;
+  const sample = new Int32Array(m);
+  m = 0;
+  for (let i = 0; i < n; i++) if (count[i]! > 0) sample[m++] = i;
+
+  if (nClasses > 0) {
+    const weight = count;
+    let cw = job.classWeight;
+    if (job.balancedSubsample) {
+      const per = new Float64Array(nClasses);
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        per[y[i]!]! += count[i]!;
+        total += count[i]!;
+      }
+      let present = 0;
+      for (let c = 0; c < nClasses; c++) if (per[c]! > 0) present++;
+      cw = new Float64Array(nClasses);
+      for (let c = 0; c < nClasses; c++) cw[c] = per[c]! > 0 ? total / (present * per[c]!) : 0;
+    }
+    if (cw) for (let i = 0; i < n; i++) weight[i] = weight[i]! * cw[y[i]!]!;
+    const criterion = job.criterion === "entropy" ? "entropy" : "gini";
+    return growTree(data, { kind: "class", y, nClasses, weight, criterion }, sample, job.grow, rng);
+  }
+  const g = new Float64Array(n);
+  for (let i = 0; i < n; i++) g[i] = count[i]! * y[i]!;
+  return growTree(data, { kind: "grad", g, h: count, l2: 0 }, sample, job.grow, rng);
+}
+
+/** Per-class weights n / (k * count_c) of scikit-learn's class_weight="balanced". */
+export function balancedClassWeight(y: Float64Array, nClasses: number): Float64Array {
+  const per = new Float64Array(nClasses);
+  for (let i = 0; i < y.length; i++) per[y[i]!]! += 1;
+  let present = 0;
+  for (let c = 0; c < nClasses; c++) if (per[c]! > 0) present++;
+  const w = new Float64Array(nClasses);
+  for (let c = 0; c < nClasses; c++) w[c] = per[c]! > 0 ? y.length / (present * per[c]!) : 0;
+  return w;
+}

@@ -1,0 +1,3 @@
+export * from "./random-forest";
+export * from "./specs";
+export { resolveMaxFeatures, type MaxFeatures } from "./params";

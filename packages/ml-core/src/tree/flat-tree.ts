@@ -1,0 +1,130 @@
+import type { Matrix } from "../core/matrix";
+import type { StateValue } from "../core/estimator";
+
+/**
+ * One fitted tree in flat arrays. Node `i` is a leaf when `feature[i] === -1`; otherwise rows with
+ * `x[feature] <= threshold` go to `left[i]`, others to `right[i]`, and missing values (NaN) go left
+ * when `missingLeft[i]` is 1. `value` holds `nOut` numbers per node (class shares or a real value).
+ */
+export interface TreeArrays {
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly missingLeft: Uint8Array;
+  readonly value: Float64Array;
+  /** Total impurity decrease (gain) per input feature, not normalised. */
+  readonly importance: Float64Array;
+}
+
+/**
+ * Many trees concatenated into one set of flat arrays (tree `t` owns nodes
+ * `offset[t]..offset[t+1]-1`, children indices are local to the tree). This is what ensembles
+ * keep, predict from and save.
+ */
+export class TreeEnsemble {
+  constructor(
+    readonly nOut: number,
+    readonly offset: Int32Array,
+    readonly feature: Int32Array,
+    readonly threshold: Float64Array,
+    readonly left: Int32Array,
+    readonly right: Int32Array,
+    readonly missingLeft: Uint8Array,
+    readonly value: Float64Array,
+    /** Per tree, per feature impurity decrease (trees x features). */
+    readonly importance: Float64Array,
+  ) {}
+
+  /** Number of trees. */
+  get nTrees(): number {
+    return this.offset.length - 1;
+  }
+
+  /** Concatenates trees that all have `nOut` values per node and `nFeatures` importances. */
+  static concat(trees: readonly TreeArrays[], nOut: number, nFeatures: number): TreeEnsemble {
+    const offset = new Int32Array(trees.length + 1);
+    trees.forEach((t, i) => (offset[i + 1] = offset[i]! + t.feature.length));
+    const n = offset[trees.length]!;
+    const e = new TreeEnsemble(nOut, offset, new Int32Array(n), new Float64Array(n), new Int32Array(n), new Int32Array(n), new Uint8Array(n), new Float64Array(n * nOut), new Float64Array(trees.length * nFeatures));
+    trees.forEach((t, i) => {
+      const o = offset[i]!;
+      e.feature.set(t.feature, o);
+      e.threshold.set(t.threshold, o);
+      e.left.set(t.left, o);
+      e.right.set(t.right, o);
+      e.missingLeft.set(t.missingLeft, o);
+      e.value.set(t.value, o * nOut);
+      e.importance.set(t.importance, i * nFeatures);
+    });
+    return e;
+  }
+
+  /** The global index of the leaf of tree `t` that row `row` of `X` falls in. */
+  leaf(t: number, X: Matrix, row: number): number {
+    const o = this.offset[t]!;
+    const { feature, threshold, left, right, missingLeft } = this;
+    const data = X.data;
+    const base = row * X.cols;
+    let node = o;
+    for (;;) {
+      const f = feature[node]!;
+      if (f < 0) return node;
+      const v = data[base + f]!;
+      const goLeft = v <= threshold[node]! || (v !== v && missingLeft[node] === 1);
+      node = o + (goLeft ? left[node]! : right[node]!);
+    }
+  }
+
+  /**
+   * Adds `scale * value` of tree `t`'s leaf to `out[row * stride + column + j]` for every row and
+   * every output `j`.
+   */
+  addTree(t: number, X: Matrix, out: Float64Array, stride: number, column: number, scale: number): void {
+    const nOut = this.nOut;
+    const value = this.value;
+    for (let i = 0; i < X.rows; i++) {
+      const leaf = this.leaf(t, X, i);
+      const at = i * stride + column;
+      for (let j = 0; j < nOut; j++) out[at + j]! += scale * value[leaf * nOut + j]!;
+    }
+  }
+
+  /**
+   * Normalised impurity-based importances: each tree's importances sum to 1, then they are
+   * averaged and renormalised, as scikit-learn does.
+   */
+  featureImportances(nFeatures: number): Float64Array {
+    const out = new Float64Array(nFeatures);
+    for (let t = 0; t < this.nTrees; t++) {
+      let s = 0;
+      for (let f = 0; f < nFeatures; f++) s += this.importance[t * nFeatures + f]!;
+      if (s > 0) for (let f = 0; f < nFeatures; f++) out[f]! += this.importance[t * nFeatures + f]! / s;
+    }
+    let s = 0;
+    for (let f = 0; f < nFeatures; f++) s += out[f]!;
+    if (s > 0) for (let f = 0; f < nFeatures; f++) out[f]! /= s;
+    return out;
+  }
+
+  /** The arrays as a state tree for `persist`. */
+  toState(): { [key: string]: StateValue } {
+    const { nOut, offset, feature, threshold, left, right, missingLeft, value, importance } = this;
+    return { nOut, offset, feature, threshold, left, right, missingLeft, value, importance };
+  }
+
+  /** Rebuilds an ensemble from `toState()`. */
+  static fromState(s: { readonly [key: string]: StateValue }): TreeEnsemble {
+    return new TreeEnsemble(
+      s.nOut as number,
+      s.offset as Int32Array,
+      s.feature as Int32Array,
+      s.threshold as Float64Array,
+      s.left as Int32Array,
+      s.right as Int32Array,
+      s.missingLeft as Uint8Array,
+      s.value as Float64Array,
+      s.importance as Float64Array,
+    );
+  }
+}

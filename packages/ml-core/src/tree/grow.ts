@@ -1,0 +1,470 @@
+import type { Rng } from "../core/rng";
+import { MISSING_BIN, binThreshold, type BinnedData } from "./binner";
+import type { TreeArrays } from "./flat-tree";
+
+/** Classification target: class index and weight per row (weight 0 = row not in the sample). */
+export interface ClassTarget {
+  readonly kind: "class";
+  readonly y: Float64Array;
+  readonly nClasses: number;
+  readonly weight: Float64Array;
+  readonly criterion: "gini" | "entropy";
+}
+
+/**
+ * Gradient target: per row the negative gradient `g` and the hessian `h` (already weighted).
+ * Leaves get `sum g / (sum h + l2)`; for a squared-error regression tree pass `g = w * y`, `h = w`.
+ */
+export interface GradTarget {
+  readonly kind: "grad";
+  readonly g: Float64Array;
+  readonly h: Float64Array;
+  readonly l2: number;
+}
+
+/** How a tree grows. */
+export interface GrowOptions {
+  /** Infinity for unlimited. */
+  readonly maxDepth: number;
+  readonly minSamplesSplit: number;
+  readonly minSamplesLeaf: number;
+  /** Features drawn per node (1..cols); with all of them no randomness is used. */
+  readonly maxFeatures: number;
+  /** 0: grow depth-first without a limit; otherwise best-first up to this many leaves. */
+  readonly maxLeafNodes: number;
+  /** Least hessian sum in a child (gradient trees). */
+  readonly minHessianLeaf: number;
+}
+
+/** A grown tree plus where its training rows ended up. */
+export interface GrownTree extends TreeArrays {
+  /** The sample rows, permuted so that each leaf owns a contiguous range. */
+  readonly rows: Int32Array;
+  /** Per node: first and one-past-last position in `rows` (meaningful for leaves). */
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+}
+
+/** Scores of a set of child statistics, higher is better; the gain of a split is L + R - parent. */
+type Score = (s: Float64Array, o: number, k: number, l2: number) => number;
+
+/** Split criteria by name: one score function each. */
+export const CRITERIA: Readonly<Record<"gini" | "entropy" | "grad", Score>> = {
+  /** Sum of squared class weights over total weight: W - W * gini. */
+  gini: (s, o, k) => {
+    let w = 0, q = 0;
+    for (let c = 0; c < k; c++) {
+      const v = s[o + c]!;
+      w += v;
+      q += v * v;
+    }
+    return w > 0 ? q / w : 0;
+  },
+  /** Minus the weighted entropy: sum c log c - W log W. */
+  entropy: (s, o, k) => {
+    let w = 0, q = 0;
+    for (let c = 0; c < k; c++) {
+      const v = s[o + c]!;
+      if (v > 0) q += v * Math.log(v);
+      w += v;
+    }
+    return w > 0 ? q - w * Math.log(w) : 0;
+  },
+  /** G^2 / (H + l2): the loss decrease of a Newton step, also the SSE decrease when g = w y, h = w. */
+  grad: (s, o, _k, l2) => {
+    const g = s[o]!, h = s[o + 1]! + l2;
+    return h > 0 ? (g * g) / h : 0;
+  },
+};
+
+const BINS = 256;
+/** Nodes at least this large keep histograms of all features and get the sibling subtraction. */
+const FULL_MIN = 512;
+
+interface Node {
+  id: number;
+  start: number;
+  end: number;
+  depth: number;
+  totals: Float64Array;
+  hist: Float64Array | null;
+  score: number;
+  feature: number;
+  bin: number;
+  missingLeft: boolean;
+  improvement: number;
+  leftTotals: Float64Array;
+}
+
+/**
+ * Grows one histogram tree on binned data. Each node builds per-bin statistics of its rows
+ * (O(rows) per feature) and scans the bins (O(bins)); large nodes keep all-feature histograms so that
+ * the larger child is the parent minus the smaller child. Missing values try both directions.
+ * @param data binned features.
+ * @param target class counts or gradients.
+ * @param sample rows in the sample (each once); permuted in place and returned as `rows`.
+ * @param opts stopping rules.
+ * @param rng draws features per node when `maxFeatures < cols`.
+ */
+export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sample: Int32Array, opts: GrowOptions, rng: Rng | undefined): GrownTree {
+  const { codes, rows: n, cols: F, nBins } = data;
+  const isClass = target.kind === "class";
+  const k = isClass ? target.nClasses : 2;
+  const C = k + 1; // stats channels: classes or (g, h), then the row count
+  const score = CRITERIA[isClass ? target.criterion : "grad"];
+  const l2 = isClass ? 0 : target.l2;
+  const allFeatures = opts.maxFeatures >= F;
+  const rows = sample;
+  const stride = BINS * C;
+
+  const y = isClass ? target.y : undefined;
+  const w = isClass ? target.weight : undefined;
+  const g = isClass ? undefined : target.g;
+  const h = isClass ? undefined : target.h;
+
+  // output, grown as nodes are made
+  const outFeature: number[] = [];
+  const outThreshold: number[] = [];
+  const outLeft: number[] = [];
+  const outRight: number[] = [];
+  const outMissingLeft: number[] = [];
+  const outValue: number[] = [];
+  const outStart: number[] = [];
+  const outEnd: number[] = [];
+  const importance = new Float64Array(F);
+
+  const pool: Float64Array[] = [];
+  const acquire = (): Float64Array => {
+    const b = pool.pop();
+    if (b) {
+      b.fill(0);
+      return b;
+    }
+    return new Float64Array(F * stride);
+  };
+  const release = (b: Float64Array | null): void => {
+    if (b) pool.push(b);
+  };
+
+  const scratch = new Float64Array(stride);
+  const sL = new Float64Array(C);
+  const sR = new Float64Array(C);
+  const perm = new Int32Array(F);
+  for (let f = 0; f < F; f++) perm[f] = f;
+
+  /** Adds the rows start..end of feature f into hist at `base`; returns [lo, hi] of non-missing bins seen. */
+  let seenLo = 0, seenHi = 0;
+  const buildFeature = (hist: Float64Array, base: number, f: number, start: number, end: number): void => {
+    const cb = f * n;
+    let lo = 255, hi = -1;
+    if (isClass) {
+      for (let r = start; r < end; r++) {
+        const i = rows[r]!;
+        const b = codes[cb + i]!;
+        const o = base + b * C;
+        hist[o + y![i]!]! += w![i]!;
+        hist[o + k]! += 1;
+        if (b !== MISSING_BIN) {
+          if (b < lo) lo = b;
+          if (b > hi) hi = b;
+        }
+      }
+    } else {
+      for (let r = start; r < end; r++) {
+        const i = rows[r]!;
+        const b = codes[cb + i]!;
+        const o = base + b * 3;
+        hist[o]! += g![i]!;
+        hist[o + 1]! += h![i]!;
+        hist[o + 2]! += 1;
+        if (b !== MISSING_BIN) {
+          if (b < lo) lo = b;
+          if (b > hi) hi = b;
+        }
+      }
+    }
+    seenLo = lo;
+    seenHi = hi;
+  };
+
+  const buildFull = (hist: Float64Array, start: number, end: number): void => {
+    for (let f = 0; f < F; f++) buildFeature(hist, f * stride, f, start, end);
+  };
+
+  /** Scans the bins lo..hi of feature f in hist at base; updates node's best split. */
+  const scanFeature = (node: Node, hist: Float64Array, base: number, f: number, lo: number, hi: number): void => {
+    if (hi < 0) return;
+    const T = node.totals;
+    const mo = base + MISSING_BIN * C;
+    const mCount = hist[mo + k]!;
+    const last = mCount > 0 ? hi : hi - 1;
+    const minLeaf = opts.minSamplesLeaf;
+    const minHess = opts.minHessianLeaf;
+    for (let c = 0; c < C; c++) sL[c] = 0;
+    const countAll = T[k]!;
+    for (let b = lo; b <= last; b++) {
+      const o = base + b * C;
+      if (hist[o + k] === 0 && b !== last) continue;
+      for (let c = 0; c < C; c++) sL[c]! += hist[o + c]!;
+      // missing to the right
+      let cl = sL[k]!;
+      if (cl >= minLeaf && countAll - cl >= minLeaf) {
+        for (let c = 0; c < C; c++) sR[c] = T[c]! - sL[c]!;
+        if (isClass || (sL[1]! >= minHess && sR[1]! >= minHess)) {
+          const s = score(sL, 0, k, l2) + score(sR, 0, k, l2);
+          if (s > node.improvement) {
+            node.improvement = s;
+            node.feature = f;
+            node.bin = b;
+            node.missingLeft = false;
+            node.leftTotals.set(sL);
+          }
+        }
+      }
+      if (mCount > 0) {
+        // missing to the left
+        cl += mCount;
+        if (cl >= minLeaf && countAll - cl >= minLeaf) {
+          for (let c = 0; c < C; c++) {
+            sR[c] = sL[c]! + hist[mo + c]!;
+          }
+          // sR holds the left stats here; reuse sL afterwards, so compute right into scratch tail
+          const s1 = score(sR, 0, k, l2);
+          if (isClass || sR[1]! >= minHess) {
+            for (let c = 0; c < C; c++) sR[c] = T[c]! - sR[c]!;
+            if (isClass || sR[1]! >= minHess) {
+              const s = s1 + score(sR, 0, k, l2);
+              if (s > node.improvement) {
+                node.improvement = s;
+                node.feature = f;
+                node.bin = b;
+                node.missingLeft = true;
+                for (let c = 0; c < C; c++) node.leftTotals[c] = sL[c]! + hist[mo + c]!;
+              }
+            }
+          }
+        }
+      }
+    }
+  };
+
+  const makeNode = (start: number, end: number, depth: number, totals: Float64Array, hist: Float64Array | null): Node => {
+    const id = outFeature.length;
+    outFeature.push(-1);
+    outThreshold.push(0);
+    outLeft.push(-1);
+    outRight.push(-1);
+    outMissingLeft.push(0);
+    outStart.push(start);
+    outEnd.push(end);
+    if (isClass) {
+      let s = 0;
+      for (let c = 0; c < k; c++) s += totals[c]!;
+      for (let c = 0; c < k; c++) outValue.push(s > 0 ? totals[c]! / s : 0);
+    } else {
+      const hh = totals[1]! + l2;
+      outValue.push(hh > 0 ? totals[0]! / hh : 0);
+    }
+    return { id, start, end, depth, totals, hist, score: score(totals, 0, k, l2), feature: -1, bin: 0, missingLeft: false, improvement: -Infinity, leftTotals: new Float64Array(C) };
+  };
+
+  /** Finds the node's best split; returns whether it has one worth making. */
+  const evaluate = (node: Node): boolean => {
+    const count = node.end - node.start;
+    if (node.depth >= opts.maxDepth || count < opts.minSamplesSplit || count < 2 * opts.minSamplesLeaf) return false;
+    if (isClass) {
+      let nonzero = 0;
+      for (let c = 0; c < k; c++) if (node.totals[c]! > 0) nonzero++;
+      if (nonzero <= 1) return false;
+    }
+    if (node.hist) {
+      for (let f = 0; f < F; f++) scanFeature(node, node.hist, f * stride, f, 0, nBins[f]! - 1);
+    } else {
+      const sampled = !allFeatures && rng !== undefined;
+      for (let j = 0; j < F; j++) {
+        if (sampled) {
+          const r = j + rng.int(F - j);
+          const t = perm[j]!;
+          perm[j] = perm[r]!;
+          perm[r] = t;
+        }
+        const f = perm[j]!;
+        buildFeature(scratch, 0, f, node.start, node.end);
+        const lo = seenLo, hi = seenHi;
+        scanFeature(node, scratch, 0, f, lo, hi);
+        if (hi >= 0) scratch.fill(0, lo * C, (hi + 1) * C);
+        scratch.fill(0, MISSING_BIN * C, BINS * C);
+        if (sampled && j + 1 >= opts.maxFeatures && node.feature >= 0) break;
+      }
+    }
+    if (node.feature < 0) return false;
+    const improvement = node.improvement - node.score;
+    const tol = 1e-10 * Math.abs(node.score);
+    return isClass ? improvement > -tol : improvement > tol;
+  };
+
+  const split = (node: Node, push: (child: Node) => void): void => {
+    const f = node.feature, bin = node.bin, missLeft = node.missingLeft;
+    const cb = f * n;
+    let i = node.start, j = node.end - 1;
+    let missing = 0;
+    while (i <= j) {
+      const c = codes[cb + rows[i]!]!;
+      if (c === MISSING_BIN) missing++;
+      if (c === MISSING_BIN ? missLeft : c <= bin) i++;
+      else {
+        const t = rows[i]!;
+        rows[i] = rows[j]!;
+        rows[j] = t;
+        j--;
+      }
+    }
+    const mid = i;
+    // a node seen with no missing value sends them to the larger child
+    let missingLeft = missLeft;
+    const lT = node.leftTotals;
+    const rT = new Float64Array(C);
+    for (let c = 0; c < C; c++) rT[c] = node.totals[c]! - lT[c]!;
+    const leftCount = mid - node.start, rightCount = node.end - mid;
+    if (missing === 0 && leftCount > rightCount) missingLeft = true;
+
+    const id = node.id;
+    outFeature[id] = f;
+    outThreshold[id] = binThreshold(data, f, bin);
+    outMissingLeft[id] = missingLeft ? 1 : 0;
+    importance[f]! += Math.max(0, node.improvement - node.score);
+
+    const depth = node.depth + 1;
+    const leftSmaller = leftCount <= rightCount;
+    let lh: Float64Array | null = null, rh: Float64Array | null = null;
+    const larger = leftSmaller ? rightCount : leftCount;
+    if (allFeatures && node.hist && larger >= FULL_MIN) {
+      const small = acquire();
+      if (leftSmaller) buildFull(small, node.start, mid);
+      else buildFull(small, mid, node.end);
+      const big = node.hist;
+      for (let t = 0; t < big.length; t++) big[t]! -= small[t]!;
+      node.hist = null;
+      if (leftSmaller) {
+        lh = small;
+        rh = big;
+      } else {
+        lh = big;
+        rh = small;
+      }
+      if ((leftSmaller ? leftCount : rightCount) < FULL_MIN) {
+        // the small child is cheaper without a stored histogram
+        release(leftSmaller ? lh : rh);
+        if (leftSmaller) lh = null;
+        else rh = null;
+      }
+    } else {
+      release(node.hist);
+      node.hist = null;
+      if (allFeatures && leftCount >= FULL_MIN) {
+        lh = acquire();
+        buildFull(lh, node.start, mid);
+      }
+      if (allFeatures && rightCount >= FULL_MIN) {
+        rh = acquire();
+        buildFull(rh, mid, node.end);
+      }
+    }
+    const left = makeNode(node.start, mid, depth, lT, lh);
+    const right = makeNode(mid, node.end, depth, rT, rh);
+    outLeft[id] = left.id;
+    outRight[id] = right.id;
+    // right first so that a stack takes the left child next
+    push(right);
+    push(left);
+  };
+
+  // root totals
+  const rootTotals = new Float64Array(C);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r]!;
+    if (isClass) rootTotals[y![i]!]! += w![i]!;
+    else {
+      rootTotals[0]! += g![i]!;
+      rootTotals[1]! += h![i]!;
+    }
+  }
+  rootTotals[k] = rows.length;
+  let rootHist: Float64Array | null = null;
+  if (allFeatures && rows.length >= FULL_MIN) {
+    rootHist = acquire();
+    buildFull(rootHist, 0, rows.length);
+  }
+  const root = makeNode(0, rows.length, 0, rootTotals, rootHist);
+
+  const bestFirst = opts.maxLeafNodes > 0;
+  const frontier: Node[] = [];
+  const heapPush = (node: Node): void => {
+    frontier.push(node);
+    let i = frontier.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (gainOf(frontier[p]!) >= gainOf(frontier[i]!)) break;
+      const t = frontier[p]!;
+      frontier[p] = frontier[i]!;
+      frontier[i] = t;
+      i = p;
+    }
+  };
+  const heapPop = (): Node => {
+    const top = frontier[0]!;
+    const last = frontier.pop()!;
+    if (frontier.length > 0) {
+      frontier[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < frontier.length && gainOf(frontier[l]!) > gainOf(frontier[m]!)) m = l;
+        if (r < frontier.length && gainOf(frontier[r]!) > gainOf(frontier[m]!)) m = r;
+        if (m === i) break;
+        const t = frontier[m]!;
+        frontier[m] = frontier[i]!;
+        frontier[i] = t;
+        i = m;
+      }
+    }
+    return top;
+  };
+  const push = (node: Node): void => {
+    if (!evaluate(node)) {
+      release(node.hist);
+      node.hist = null;
+      return;
+    }
+    if (bestFirst) heapPush(node);
+    else frontier.push(node);
+  };
+
+  push(root);
+  let leaves = 1;
+  while (frontier.length > 0) {
+    if (bestFirst && leaves >= opts.maxLeafNodes) break;
+    const node = bestFirst ? heapPop() : frontier.pop()!;
+    split(node, push);
+    leaves++;
+  }
+  for (const node of frontier) release(node.hist);
+
+  return {
+    feature: Int32Array.from(outFeature),
+    threshold: Float64Array.from(outThreshold),
+    left: Int32Array.from(outLeft),
+    right: Int32Array.from(outRight),
+    missingLeft: Uint8Array.from(outMissingLeft),
+    value: Float64Array.from(outValue),
+    importance,
+    rows,
+    start: Int32Array.from(outStart),
+    end: Int32Array.from(outEnd),
+  };
+}
+
+function gainOf(node: { improvement: number; score: number }): number {
+  return node.improvement - node.score;
+}

@@ -1,0 +1,3 @@
+export * from "./binner";
+export * from "./flat-tree";
+export * from "./grow";

@@ -1,0 +1,60 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Matrix } from "../../src/core/matrix";
+import { Rng } from "../../src/core/rng";
+
+/** Where the shared real datasets live. */
+export const DATASETS = "/work/shared/datasets";
+
+/** A numeric CSV whose last column is the target: classes become indices of the sorted labels. */
+export function loadNumeric(name: string, task: "classification" | "regression"): { X: Matrix; y: Float64Array; labels: string[] } {
+  const lines = readFileSync(join(DATASETS, name), "utf8").trim().split(/\r?\n/).slice(1);
+  const rows = lines.map((l) => l.split(",").map((s) => s.replace(/^"|"$/g, "")));
+  const cols = rows[0]!.length - 1;
+  const data = new Float64Array(rows.length * cols);
+  rows.forEach((r, i) => {
+    for (let j = 0; j < cols; j++) data[i * cols + j] = r[j] === "" ? NaN : Number(r[j]);
+  });
+  const raw = rows.map((r) => r[cols]!);
+  const labels = task === "classification" ? [...new Set(raw)].sort() : [];
+  const y = Float64Array.from(raw, (v) => (task === "classification" ? labels.indexOf(v) : Number(v)));
+  return { X: { data, rows: rows.length, cols }, y, labels };
+}
+
+/** A seeded shuffled train/test split by fraction. */
+export function split(X: Matrix, y: Float64Array, testFraction: number, seed: number): { Xtr: Matrix; ytr: Float64Array; Xte: Matrix; yte: Float64Array } {
+  const perm = new Rng(seed).permutation(X.rows);
+  const nTest = Math.round(X.rows * testFraction);
+  const take = (idx: Int32Array) => {
+    const d = new Float64Array(idx.length * X.cols);
+    const t = new Float64Array(idx.length);
+    idx.forEach((i, k) => {
+      d.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), k * X.cols);
+      t[k] = y[i]!;
+    });
+    return { X: { data: d, rows: idx.length, cols: X.cols }, y: t };
+  };
+  const te = take(perm.subarray(0, nTest));
+  const tr = take(perm.subarray(nTest));
+  return { Xtr: tr.X, ytr: tr.y, Xte: te.X, yte: te.y };
+}
+
+/** Share of equal entries. */
+export function accuracy(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) s++;
+  return s / a.length;
+}
+
+/** Coefficient of determination of predictions `p` for targets `y`. */
+export function r2(y: Float64Array, p: Float64Array): number {
+  let m = 0;
+  for (const v of y) m += v;
+  m /= y.length;
+  let ss = 0, st = 0;
+  for (let i = 0; i < y.length; i++) {
+    ss += (y[i]! - p[i]!) ** 2;
+    st += (y[i]! - m) ** 2;
+  }
+  return 1 - ss / st;
+}

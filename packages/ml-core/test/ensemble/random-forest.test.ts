@@ -1,0 +1,86 @@
+import { RandomForestClassifier, RandomForestRegressor } from "../../src/ensemble/random-forest";
+import { accuracy, loadNumeric, r2, split } from "./datasets";
+
+describe("RandomForestClassifier", () => {
+  it.each([
+    ["iris.csv", 0.9],
+    ["breast_cancer.csv", 0.93],
+    ["wine.csv", 0.92],
+  ])("classifies held-out rows of %s about as well as scikit-learn (>= %s)", async (name, floor) => {
+    const { X, y } = loadNumeric(name, "classification");
+    const s = split(X, y, 0.25, 42);
+    const m = await new RandomForestClassifier({ n_estimators: 50, random_state: 0, n_jobs: 1 }).fit(s.Xtr, s.ytr);
+    expect(accuracy(m.predict(s.Xte), s.yte)).toBeGreaterThanOrEqual(floor);
+  });
+
+  it("gives the same forest on 1 and 2 worker threads", async () => {
+    const { X, y } = loadNumeric("breast_cancer.csv", "classification");
+    const a = await new RandomForestClassifier({ n_estimators: 40, random_state: 11, n_jobs: 1 }).fit(X, y);
+    const b = await new RandomForestClassifier({ n_estimators: 40, random_state: 11, n_jobs: 2 }).fit(X, y);
+    expect(Array.from(b.predictProba(X).data)).toEqual(Array.from(a.predictProba(X).data));
+    expect(Array.from(b.featureImportances()!)).toEqual(Array.from(a.featureImportances()!));
+  });
+
+  it("gives probabilities that sum to one per row", async () => {
+    const { X, y } = loadNumeric("iris.csv", "classification");
+    const p = (await new RandomForestClassifier({ n_estimators: 20, random_state: 0 }).fit(X, y)).predictProba(X);
+    expect(p.cols).toBe(3);
+    for (let i = 0; i < p.rows; i++) expect(p.data[i * 3]! + p.data[i * 3 + 1]! + p.data[i * 3 + 2]!).toBeCloseTo(1, 12);
+  });
+
+  it("different seeds give different forests", async () => {
+    const { X, y } = loadNumeric("breast_cancer.csv", "classification");
+    const a = await new RandomForestClassifier({ n_estimators: 5, random_state: 1 }).fit(X, y);
+    const b = await new RandomForestClassifier({ n_estimators: 5, random_state: 2 }).fit(X, y);
+    expect(Array.from(a.predictProba(X).data)).not.toEqual(Array.from(b.predictProba(X).data));
+  });
+
+  it("balanced class weights raise recall of a rare class", async () => {
+    const { X, y } = loadNumeric("breast_cancer.csv", "classification");
+    // keep only a few malignant (0) rows so class 0 is rare
+    const keep: number[] = [];
+    let rare = 0;
+    for (let i = 0; i < X.rows; i++) if (y[i] === 1 || (rare++ < 25)) keep.push(i);
+    const Xr = { data: new Float64Array(keep.flatMap((i) => Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)))), rows: keep.length, cols: X.cols };
+    const yr = Float64Array.from(keep, (i) => y[i]!);
+    const recall = async (cw: "balanced" | null) => {
+      const m = await new RandomForestClassifier({ n_estimators: 30, max_depth: 2, random_state: 0, class_weight: cw }).fit(Xr, yr);
+      const proba = m.predictProba(X);
+      let s = 0;
+      for (let i = 0; i < X.rows; i++) if (y[i] === 0) s += proba.data[i * 2]!;
+      return s;
+    };
+    expect(await recall("balanced")).toBeGreaterThan(await recall(null));
+  });
+
+  it("respects max_depth", async () => {
+    const { X, y } = loadNumeric("breast_cancer.csv", "classification");
+    const m = await new RandomForestClassifier({ n_estimators: 3, max_depth: 1, random_state: 0 }).fit(X, y);
+    // a depth-1 tree has 3 nodes
+    expect(m.trees_!.feature.length).toBe(9);
+  });
+
+  it("rejects max_features above 1 that is not an integer", () => {
+    expect(() => RandomForestClassifier.paramSchema.parse({ max_features: 2.5 })).toThrow(/max_features/);
+  });
+});
+
+describe("RandomForestRegressor", () => {
+  it("explains diabetes progression on held-out rows (R^2 > 0.3)", async () => {
+    const { X, y } = loadNumeric("diabetes.csv", "regression");
+    const s = split(X, y, 0.25, 42);
+    const m = await new RandomForestRegressor({ n_estimators: 50, random_state: 0, n_jobs: 1 }).fit(s.Xtr, s.ytr);
+    expect(r2(s.yte, m.predict(s.Xte))).toBeGreaterThan(0.3);
+    // importances point at bmi / s5, the known strong features of this dataset
+    const imp = m.featureImportances()!;
+    const top = Array.from(imp).indexOf(Math.max(...imp));
+    expect([2, 8]).toContain(top);
+  });
+
+  it("fits a noiseless step function exactly without bootstrap", async () => {
+    const X = { data: Float64Array.from({ length: 200 }, (_, i) => i), rows: 200, cols: 1 };
+    const y = Float64Array.from({ length: 200 }, (_, i) => (i < 77 ? 1 : 5));
+    const m = await new RandomForestRegressor({ n_estimators: 3, bootstrap: false, random_state: 0 }).fit(X, y);
+    expect(Array.from(m.predict(X))).toEqual(Array.from(y));
+  });
+});
