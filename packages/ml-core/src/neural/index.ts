@@ -1,0 +1,3 @@
+export { MLPClassifier, MLPRegressor, mlpParams, type MlpParams } from "./mlp";
+export { ACTIVATIONS } from "./activations";
+export { NEURAL_ALGORITHMS } from "./specs";
