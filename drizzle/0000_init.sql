@@ -74,7 +74,6 @@ CREATE TABLE "trials" (
 	CONSTRAINT "trials_study_id_number_pk" PRIMARY KEY("study_id","number")
 );
 --> statement-breakpoint
-ALTER TABLE "trials" ADD CONSTRAINT "trials_study_id_studies_id_fk" FOREIGN KEY ("study_id") REFERENCES "public"."studies"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "models_created_at_idx" ON "models" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "models_dataset_idx" ON "models" USING btree ("dataset_path","target");--> statement-breakpoint
 CREATE INDEX "trials_study_state_idx" ON "trials" USING btree ("study_id","state");

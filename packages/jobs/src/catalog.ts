@@ -75,9 +75,27 @@ export function newJobId(name: JobName): string {
   return `${name}-${randomUUID()}`;
 }
 
+/**
+ * The job id of trial `number` of a study. Deterministic, so a coordinator that resumes after a
+ * crash and enqueues it again adds nothing (BullMQ keeps one job per id).
+ */
+export function trialJobId(studyId: string, number: number): string {
+  return `trial-${studyId}-${number}`;
+}
+
+/** The job id of a model's evaluation: one at a time per model. */
+export function evaluateJobId(modelId: string): string {
+  return `evaluate-${modelId}`;
+}
+
+/** Whether `id` has the form of a model id (checked before any row or file is touched). */
+export function isModelId(id: string): boolean {
+  return /^model-[0-9a-f]{16}$/.test(id);
+}
+
 /** The queue a job id belongs to, or undefined for an id we never issue. */
 export function queueOfJobId(id: string): JobName | undefined {
-  const m = /^(train|optimize|trial|evaluate)-[0-9a-f-]{36}$/.exec(id);
+  const m = /^(train|optimize|evaluate)-[0-9a-f-]{36}$/.exec(id) ?? /^(trial)-study-[0-9a-f]{16}-\d+$/.exec(id) ?? /^(evaluate)-model-[0-9a-f]{16}$/.exec(id);
   return m ? (m[1] as JobName) : undefined;
 }
 

@@ -3,3 +3,4 @@ export * from "./logger";
 export * from "./catalog";
 export * from "./dataset";
 export * from "./connections";
+export * from "./scoring";

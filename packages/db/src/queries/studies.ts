@@ -1,1 +1,89 @@
-export {};
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { studies, trials, type StudyRow, type TrialRow } from "../schema";
+
+export type NewStudy = typeof studies.$inferInsert;
+
+/** Inserts a study. */
+export async function insertStudy(db: Db, row: NewStudy): Promise<StudyRow> {
+  const [inserted] = await db.insert(studies).values(row).returning();
+  return inserted!;
+}
+
+/** The study `id`, or undefined. */
+export async function getStudy(db: Db, id: string): Promise<StudyRow | undefined> {
+  return db.query.studies.findFirst({ where: eq(studies.id, id) });
+}
+
+/** Every trial of a study, by number. */
+export async function listTrials(db: Db, studyId: string): Promise<TrialRow[]> {
+  return db.select().from(trials).where(eq(trials.studyId, studyId)).orderBy(asc(trials.number));
+}
+
+/** One trial, or undefined. */
+export async function getTrial(db: Db, studyId: string, number: number): Promise<TrialRow | undefined> {
+  return db.query.trials.findFirst({ where: and(eq(trials.studyId, studyId), eq(trials.number, number)) });
+}
+
+/**
+ * Creates the next trial of a study under a row lock on the study, so that coordinators never
+ * give two trials one number. `choose` gets every existing trial and answers the new params.
+ */
+export async function createTrial(
+  db: Db,
+  studyId: string,
+  choose: (existing: TrialRow[]) => Record<string, unknown>,
+): Promise<TrialRow> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT id FROM ${studies} WHERE ${studies.id} = ${studyId} FOR UPDATE`);
+    const existing = await tx.select().from(trials).where(eq(trials.studyId, studyId)).orderBy(asc(trials.number));
+    const params = choose(existing);
+    const [row] = await tx.insert(trials).values({ studyId, number: existing.length, params, state: "running", attempts: 0 }).returning();
+    return row!;
+  });
+}
+
+/** Marks a (re)started attempt of a trial: clears fold scores, records the worker. */
+export async function startTrialAttempt(db: Db, studyId: string, number: number, workerId: string): Promise<TrialRow | undefined> {
+  const [row] = await db
+    .update(trials)
+    .set({ workerId, foldScores: [], startedAt: new Date(), attempts: sql`${trials.attempts} + 1` })
+    .where(and(eq(trials.studyId, studyId), eq(trials.number, number), eq(trials.state, "running")))
+    .returning();
+  return row;
+}
+
+/** Appends one fold's score to a running trial. */
+export async function recordFoldScore(db: Db, studyId: string, number: number, foldScores: number[]): Promise<void> {
+  await db.update(trials).set({ foldScores }).where(and(eq(trials.studyId, studyId), eq(trials.number, number), eq(trials.state, "running")));
+}
+
+/**
+ * Moves a running trial to its final state, once: a trial that is no longer running is left as
+ * it is (a retried job can never count twice). True when this call finished it.
+ */
+export async function finishTrial(
+  db: Db,
+  studyId: string,
+  number: number,
+  result: { state: "complete" | "pruned" | "failed"; value?: number | null; foldScores?: number[]; durationMs?: number; error?: string },
+): Promise<boolean> {
+  const updated = await db
+    .update(trials)
+    .set({
+      state: result.state,
+      value: result.value ?? null,
+      ...(result.foldScores ? { foldScores: result.foldScores } : {}),
+      durationMs: result.durationMs ?? null,
+      error: result.error ?? null,
+      finishedAt: new Date(),
+    })
+    .where(and(eq(trials.studyId, studyId), eq(trials.number, number), eq(trials.state, "running")))
+    .returning({ number: trials.number });
+  return updated.length > 0;
+}
+
+/** Updates a study's outcome fields. */
+export async function updateStudy(db: Db, id: string, set: Partial<NewStudy>): Promise<void> {
+  await db.update(studies).set(set).where(eq(studies.id, id));
+}

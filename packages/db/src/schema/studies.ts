@@ -33,7 +33,9 @@ export const studies = pgTable("studies", {
 export const trials = pgTable(
   "trials",
   {
-    studyId: text("study_id").notNull().references(() => studies.id, { onDelete: "cascade" }),
+    // No foreign key: drizzle-kit writes it schema-qualified ("public"."studies"), which would tie
+    // the tables to one schema; trials are only ever written next to their study.
+    studyId: text("study_id").notNull(),
     number: integer("number").notNull(),
     params: jsonb("params").$type<Record<string, unknown>>().notNull(),
     state: text("state", { enum: ["running", "complete", "pruned", "failed"] }).notNull(),
