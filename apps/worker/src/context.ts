@@ -1,0 +1,25 @@
+import { connect, fsArtifactStore, postgresArtifactStore, type ArtifactStore, type Database } from "@mlw/db";
+import { createLogger, type Logger } from "@mlw/jobs";
+import { initBackend } from "@mlw/ml-core/backend";
+import { env } from "./env";
+
+/** What a processor needs, created once per process or processor thread. */
+export interface Context {
+  readonly database: Database;
+  readonly artifacts: ArtifactStore;
+  readonly log: Logger;
+}
+
+let context: Context | undefined;
+
+/** The lazily created per-thread context (a sandboxed processor thread has its own). */
+export async function getContext(): Promise<Context> {
+  if (context) return context;
+  const e = env();
+  const log = createLogger("mlw-worker", e.LOG_LEVEL);
+  const database = connect(e.DATABASE_URL, { schema: e.DB_SCHEMA, max: 4 });
+  const artifacts = e.ARTIFACT_STORE === "fs" ? fsArtifactStore(e.MODELS_DIR) : postgresArtifactStore(database.db);
+  await initBackend(e.TFJS_BACKEND);
+  context = { database, artifacts, log };
+  return context;
+}

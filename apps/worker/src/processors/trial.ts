@@ -1,0 +1,92 @@
+import type { SandboxedJob } from "bullmq";
+import { finishTrial, getStudy, listTrials, recordFoldScore, startTrialAttempt } from "@mlw/db";
+import { getScorer, JOBS } from "@mlw/jobs";
+import { getAlgorithm, InvalidHyperparameterError, MlError } from "@mlw/ml-core";
+import { prepareTarget } from "@mlw/ml-core/preprocess";
+import { getContext } from "../context";
+import { env } from "../env";
+import { crossValidate } from "../services/cross-validate";
+import { loadDataset } from "../services/dataset";
+import { jobError } from "../services/errors";
+
+/** What a trial job answers. */
+export interface TrialResult {
+  readonly state: "complete" | "pruned" | "failed" | "skipped";
+  readonly value?: number;
+}
+
+/**
+ * Runs one trial of a study (sandboxed): cross-validates its parameters, writing each fold's
+ * score to Postgres; with the median pruner, stops after a fold worse than the median of earlier
+ * trials at that fold. A trial that is not running any more (finished by an earlier attempt) is
+ * skipped, so a retried job never counts twice. Parameters the estimator refuses (an invalid
+ * penalty/solver pair) fail the trial without a score.
+ */
+export default async function trial(job: SandboxedJob): Promise<TrialResult> {
+  const ctx = await getContext();
+  const { db } = ctx.database;
+  const { study_id, number } = JOBS.trial.schema.parse(job.data);
+  const log = ctx.log.child({ jobId: job.id, studyId: study_id, trial: number });
+  const started = Date.now();
+  const study = await getStudy(db, study_id);
+  if (!study) return { state: "skipped" };
+  const row = await startTrialAttempt(db, study_id, number, env().WORKER_ID);
+  if (!row) return { state: "skipped" };
+  log.info({ attempt: row.attempts, params: row.params }, "trial started");
+  try {
+    const spec = getAlgorithm(study.algorithm);
+    let params: unknown;
+    try {
+      params = spec.params.parse(row.params);
+    } catch (e) {
+      if (!(e instanceof InvalidHyperparameterError)) throw e;
+      await finishTrial(db, study_id, number, { state: "failed", durationMs: Date.now() - started, error: e.message });
+      log.info({ reason: e.message }, "trial failed: invalid parameters");
+      return { state: "failed" };
+    }
+    const scorer = getScorer(study.metric, spec.task);
+    const { table } = await loadDataset(study.datasetPath);
+    const target = prepareTarget(table, study.target, spec.task);
+    const better = (a: number, b: number): boolean => (study.direction === "maximize" ? a > b : a < b);
+    const { scores, pruned } = await crossValidate(
+      spec,
+      params,
+      table,
+      target,
+      study.target,
+      { folds: study.cvFolds, randomState: study.randomState, scorer },
+      async (scores) => {
+        await recordFoldScore(db, study_id, number, scores);
+        await job.updateProgress({ folds_done: scores.length, cv_folds: study.cvFolds });
+        if (study.pruner !== "median" || scores.length === study.cvFolds) return "continue";
+        const fold = scores.length - 1;
+        const earlier = (await listTrials(db, study_id))
+          .filter((t) => t.number !== number && (t.state === "complete" || t.state === "pruned"))
+          .map((t) => (t.foldScores as number[])[fold])
+          .filter((v): v is number => typeof v === "number");
+        if (earlier.length < 2) return "continue";
+        const m = median(earlier);
+        return better(m, scores[fold]!) ? "prune" : "continue";
+      },
+    );
+    const value = scores.reduce((a, b) => a + b, 0) / scores.length;
+    const state = pruned ? "pruned" : "complete";
+    await finishTrial(db, study_id, number, { state, value: pruned ? null : value, foldScores: scores, durationMs: Date.now() - started });
+    log.info({ state, value, scores, ms: Date.now() - started }, "trial finished");
+    return pruned ? { state } : { state, value };
+  } catch (e) {
+    const err = jobError(e);
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (e instanceof MlError || lastAttempt) {
+      await finishTrial(db, study_id, number, { state: "failed", durationMs: Date.now() - started, error: err.message });
+    }
+    log.warn({ err: err.message }, "trial failed");
+    throw err;
+  }
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}

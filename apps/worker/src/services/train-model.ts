@@ -1,0 +1,99 @@
+import { getAlgorithm, takeRows, take, type Task } from "@mlw/ml-core";
+import { Pipeline, prepareTarget } from "@mlw/ml-core/preprocess";
+import { trainTestSplit } from "@mlw/ml-core/model-selection";
+import { classificationMetrics, regressionMetrics } from "@mlw/ml-core/metrics";
+import { saveModel } from "@mlw/ml-core/persist";
+import { insertModel } from "@mlw/db";
+import { newId, type TrainPayload, type TrainResult } from "@mlw/jobs";
+import type { Context } from "../context";
+import { loadDataset } from "./dataset";
+
+/** Reports how far a job is: a stage name and a percentage. */
+export type Progress = (stage: string, percent: number) => Promise<void> | void;
+
+/**
+ * Trains one model end to end: read the dataset, split it (stratified for classification),
+ * fit the preprocessing pipeline and the estimator on the training rows, score the held-out
+ * rows, save the artifact and insert the model row.
+ */
+export async function trainModel(ctx: Context, payload: TrainPayload, progress: Progress, jobId?: string): Promise<TrainResult> {
+  const started = Date.now();
+  const spec = getAlgorithm(payload.algorithm);
+  const params = spec.params.parse(payload.hyperparams);
+  await progress("loading", 5);
+  const { table, sha256 } = await loadDataset(payload.dataset_path);
+  const target = prepareTarget(table, payload.target_column, spec.task);
+  const split = trainTestSplit(target.rows.length, {
+    testSize: payload.test_size,
+    randomState: payload.random_state,
+    stratify: spec.task === "classification" ? target.y : undefined,
+  });
+  const trainRows = take(Float64Array.from(target.rows), split.train);
+  const testRows = take(Float64Array.from(target.rows), split.test);
+  const pipeline = Pipeline.fit(table, trainRows, { target: payload.target_column, scale: spec.scale });
+  const X = pipeline.transform(table, target.rows);
+  const Xtrain = takeRows(X, split.train);
+  const Xtest = takeRows(X, split.test);
+  const ytrain = take(target.y, split.train);
+  const ytest = take(target.y, split.test);
+  await progress("fitting", 15);
+
+  const estimator = spec.create(params);
+  const nClasses = target.labels?.length;
+  let lastReport = 0;
+  await estimator.fit(Xtrain, ytrain, {
+    nClasses,
+    onProgress: (done, total) => {
+      const now = Date.now();
+      if (now - lastReport < 500) return;
+      lastReport = now;
+      void progress("fitting", 15 + Math.round((70 * done) / Math.max(total, 1)));
+    },
+  });
+  await progress("scoring", 85);
+  const metrics = scoreMetrics(spec.task, ytest, estimator.predict(Xtest), nClasses ?? 0);
+
+  const modelId = newId("model");
+  const bytes = saveModel({
+    algorithm: spec.name,
+    task: spec.task,
+    pipeline,
+    estimator,
+    labels: target.labels,
+    target: payload.target_column,
+    split: { testSize: payload.test_size, randomState: payload.random_state, datasetSha256: sha256 },
+  });
+  estimator.dispose?.();
+  await progress("saving", 95);
+  const artifactUri = await ctx.artifacts.put(modelId, bytes);
+  const trainDurationMs = Date.now() - started;
+  await insertModel(ctx.database.db, {
+    id: modelId,
+    algorithm: spec.name,
+    task: spec.task,
+    hyperparams: params as Record<string, unknown>,
+    metrics,
+    datasetPath: payload.dataset_path,
+    datasetSha256: sha256,
+    target: payload.target_column,
+    features: pipeline.inputColumns,
+    labels: target.labels ? [...target.labels] : null,
+    testSize: payload.test_size,
+    randomState: payload.random_state,
+    nTrain: split.train.length,
+    nTest: split.test.length,
+    artifactUri,
+    artifactBytes: bytes.length,
+    trainDurationMs,
+    studyId: payload.origin?.study_id ?? null,
+    trialNumber: payload.origin?.trial_number ?? null,
+    jobId: jobId ?? null,
+  });
+  await progress("done", 100);
+  return { model_id: modelId, algorithm: spec.name, task: spec.task, metrics, train_duration_ms: trainDurationMs };
+}
+
+/** The training metrics of the original design: accuracy/precision/recall/f1 or mse/rmse/mae/r2. */
+export function scoreMetrics(task: Task, yTrue: Float64Array, yPred: Float64Array, nClasses: number): Record<string, number> {
+  return task === "classification" ? { ...classificationMetrics(yTrue, yPred, nClasses) } : { ...regressionMetrics(yTrue, yPred) };
+}
