@@ -1,1 +1,2 @@
 export { encode, decode } from "./codec";
+export { saveModel, loadModel, type ModelBundle } from "./model";

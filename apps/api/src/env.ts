@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { baseEnvSchema, parseEnv } from "@mlw/jobs";
+
+/** The API's configuration, parsed once from the environment. */
+export const envSchema = baseEnvSchema.extend({
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8002),
+  /** Loaded models kept in memory for predict. */
+  MODEL_CACHE_SIZE: z.coerce.number().int().min(1).default(16),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses the configuration from `source` (default process.env). */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Readonly<Env> {
+  return parseEnv(envSchema, source);
+}

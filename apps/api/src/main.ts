@@ -1,0 +1,56 @@
+import { connect, fsArtifactStore, migrateDatabase, postgresArtifactStore } from "@mlw/db";
+import { checkServices, ConfigError, createLogger, createRedis, redactedConfig, ServiceUnavailableError } from "@mlw/jobs";
+import { backendName, initBackend } from "@mlw/ml-core/backend";
+import { createApp } from "./app";
+import type { Deps } from "./deps";
+import { loadEnv } from "./env";
+import { Queues } from "./queues";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require("../package.json") as { version: string };
+
+/** Starts the HTTP API: checks Redis and Postgres, applies migrations, listens on HOST:PORT. */
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const log = createLogger("mlw-api", env.LOG_LEVEL);
+  log.info({ config: redactedConfig(env) }, "api starting");
+  await checkServices(env.REDIS_URL, env.DATABASE_URL);
+  const database = connect(env.DATABASE_URL, { schema: env.DB_SCHEMA });
+  if (env.MIGRATE_ON_START) await migrateDatabase(database);
+  await initBackend(env.TFJS_BACKEND);
+  log.info({ backend: backendName() }, "tensorflow backend ready");
+  const redis = createRedis(env.REDIS_URL, "producer");
+  const queues = new Queues(redis, env.REDIS_URL, env.QUEUE_PREFIX);
+  const artifacts = env.ARTIFACT_STORE === "fs" ? fsArtifactStore(env.MODELS_DIR) : postgresArtifactStore(database.db);
+  const deps: Deps = { env, log, redis, queues, database, artifacts, version };
+  const server = createApp(deps).listen(env.PORT, env.HOST, () => {
+    const address = server.address();
+    log.info({ host: env.HOST, port: typeof address === "object" && address ? address.port : env.PORT }, "api listening");
+  });
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (signal: string): Promise<void> =>
+    (closing ??= (async () => {
+      log.info({ signal }, "api shutting down");
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queues.close();
+      await redis.quit().catch(() => redis.disconnect());
+      await database.close();
+      log.info("api stopped");
+    })());
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      setTimeout(() => process.exit(1), 10_000).unref();
+      void shutdown(signal).then(() => process.exit(0));
+    });
+  }
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError || e instanceof ServiceUnavailableError) {
+    process.stderr.write(`mlw-api cannot start.\n${e.message}\n`);
+  } else {
+    process.stderr.write(`mlw-api cannot start: ${(e as Error)?.stack ?? String(e)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,146 @@
+import { Pool } from "pg";
+import { call, DATABASE_URL, isolate, pollJob, startApi, startWorker, type Isolation, type Proc } from "./support/stack";
+
+let iso: Isolation;
+let api: Proc & { url: string };
+let worker: Proc;
+
+beforeAll(async () => {
+  iso = isolate();
+  api = await startApi(iso.env);
+  worker = await startWorker(iso.env);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([api?.stop(), worker?.stop()]);
+  await iso?.cleanup();
+});
+
+const iris = { dataset_path: "iris.csv", target_column: "species", algorithm: "RandomForestClassifier", hyperparams: { n_estimators: 30 } };
+
+describe("POST /train", () => {
+  it("trains with ?wait and answers the original response shape", async () => {
+    const res = await call(api.url, "POST", "/train?wait=60", iris);
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body).sort()).toEqual(["message", "metrics", "model_id", "success"]);
+    expect(res.body).toMatchObject({ success: true, message: "Model trained successfully" });
+    expect(res.body.model_id).toMatch(/^model-[0-9a-f]{16}$/);
+    expect(Object.keys(res.body.metrics).sort()).toEqual(["accuracy", "f1_score", "precision", "recall"]);
+    expect(res.body.metrics.accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("enqueues without wait; the job is polled to completed and the model row is in Postgres", async () => {
+    const res = await call(api.url, "POST", "/train", { ...iris, random_state: 7 });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ job_id: expect.stringMatching(/^train-/), status: "waiting", status_url: `/jobs/${res.body.job_id}` });
+    const job = await pollJob(api.url, res.body.job_id);
+    expect(job).toMatchObject({ job_id: res.body.job_id, type: "train", state: "completed", error: null, attempts: 1 });
+    expect(job.progress).toMatchObject({ stage: "done", percent: 100 });
+    expect(Date.parse(job.finished_at)).toBeGreaterThanOrEqual(Date.parse(job.created_at));
+    const modelId = job.result.model_id;
+
+    const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
+    try {
+      const { rows } = await pool.query(`SELECT * FROM "${iso.schema}".models WHERE id = $1`, [modelId]);
+      expect(rows).toHaveLength(1);
+      const row = rows[0];
+      expect(row).toMatchObject({ algorithm: "RandomForestClassifier", task: "classification", target: "species", dataset_path: "iris.csv", random_state: 7, n_train: 120, n_test: 30, job_id: res.body.job_id });
+      expect(row.dataset_sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(row.features).toEqual(["sepal_length", "sepal_width", "petal_length", "petal_width"]);
+      expect(row.labels).toEqual(["setosa", "versicolor", "virginica"]);
+      expect(row.hyperparams.n_estimators).toBe(30);
+      expect(row.metrics).toEqual(job.result.metrics);
+      const art = await pool.query(`SELECT size FROM "${iso.schema}".model_artifacts WHERE model_id = $1`, [modelId]);
+      expect(Number(art.rows[0].size)).toBe(row.artifact_bytes);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("gives the same metrics for the same random_state", async () => {
+    const a = await call(api.url, "POST", "/train?wait=60", { ...iris, random_state: 3 });
+    const b = await call(api.url, "POST", "/train?wait=60", { ...iris, random_state: 3 });
+    expect(a.body.metrics).toEqual(b.body.metrics);
+    expect(a.body.model_id).not.toBe(b.body.model_id);
+  });
+
+  it("trains a regressor and reports regression metrics", async () => {
+    const res = await call(api.url, "POST", "/train?wait=60", { dataset_path: "diabetes.csv", target_column: "progression", algorithm: "LinearRegression" });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.metrics).sort()).toEqual(["mae", "mse", "r2", "rmse"]);
+    expect(res.body.metrics.rmse).toBeCloseTo(Math.sqrt(res.body.metrics.mse), 10);
+    expect(res.body.metrics.r2).toBeGreaterThan(0.3);
+  });
+});
+
+describe("errors", () => {
+  const cases: [string, string, string, unknown, number, string][] = [
+    ["a missing field", "POST", "/train", { dataset_path: "iris.csv", algorithm: "RandomForestClassifier" }, 400, "VALIDATION_ERROR"],
+    ["a field of the wrong type", "POST", "/train", { ...iris, test_size: "big" }, 400, "VALIDATION_ERROR"],
+    ["test_size out of range", "POST", "/train", { ...iris, test_size: 1.5 }, 400, "VALIDATION_ERROR"],
+    ["an unknown algorithm", "POST", "/train", { ...iris, algorithm: "DeepForest" }, 400, "UNKNOWN_ALGORITHM"],
+    ["an invalid hyperparameter", "POST", "/train", { ...iris, hyperparams: { n_estimators: 0 } }, 400, "INVALID_HYPERPARAMETER"],
+    ["an unknown hyperparameter", "POST", "/train", { ...iris, hyperparams: { n_trees: 5 } }, 400, "INVALID_HYPERPARAMETER"],
+    ["a dataset that does not exist", "POST", "/train", { ...iris, dataset_path: "nope.csv" }, 404, "DATASET_NOT_FOUND"],
+    ["a path outside DATA_DIR", "POST", "/train", { ...iris, dataset_path: "../../etc/passwd" }, 400, "INVALID_DATASET_PATH"],
+    ["an absolute path outside DATA_DIR", "POST", "/train", { ...iris, dataset_path: "/etc/passwd" }, 400, "INVALID_DATASET_PATH"],
+    ["a target column not in the file", "POST", "/train", { ...iris, target_column: "colour" }, 422, "TARGET_NOT_FOUND"],
+    ["wait over 300 s", "POST", "/train?wait=301", iris, 400, "VALIDATION_ERROR"],
+    ["an unknown job", "GET", "/jobs/train-00000000-0000-0000-0000-000000000000", undefined, 404, "JOB_NOT_FOUND"],
+    ["a malformed job id", "GET", "/jobs/../../x", undefined, 404, "NOT_FOUND"],
+    ["an unknown route", "GET", "/nope", undefined, 404, "NOT_FOUND"],
+    ["a body that is not JSON", "POST", "/train", "{not json", 400, "INVALID_JSON"],
+  ];
+
+  it.each(cases)("%s answers its status and code", async (_name, method, url, body, status, code) => {
+    const res = await call(api.url, method, url, body);
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    expect(typeof res.body.error.message).toBe("string");
+    expect(JSON.stringify(res.body)).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("names the missing field and lists the valid algorithms", async () => {
+    const missing = await call(api.url, "POST", "/train", { dataset_path: "iris.csv", algorithm: "RandomForestClassifier" });
+    expect(missing.body.error.message).toContain("target_column");
+    const unknown = await call(api.url, "POST", "/train", { ...iris, algorithm: "DeepForest" });
+    expect(unknown.body.error.message).toContain("RandomForestClassifier");
+    expect(unknown.body.error.details.valid).toEqual(expect.arrayContaining(["RandomForestClassifier", "LogisticRegression", "LinearRegression"]));
+  });
+
+  it("records why a job failed and answers a fitting status with wait", async () => {
+    const body = { dataset_path: "iris.csv", target_column: "species", algorithm: "LinearRegression" };
+    const res = await call(api.url, "POST", "/train?wait=60", body);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ success: false, code: "NON_NUMERIC_TARGET" });
+    expect(res.body.message).toMatch(/species/);
+    const job = await call(api.url, "GET", `/jobs/${res.body.job_id}`);
+    expect(job.body).toMatchObject({ state: "failed", attempts: 1, error: { code: "NON_NUMERIC_TARGET" } });
+  });
+});
+
+describe("service endpoints", () => {
+  it("GET /algorithms lists every algorithm with its task and hyperparameters", async () => {
+    const res = await call(api.url, "GET", "/algorithms");
+    expect(res.status).toBe(200);
+    const byName = Object.fromEntries(res.body.algorithms.map((a: any) => [a.name, a]));
+    for (const name of ["RandomForestClassifier", "RandomForestRegressor", "LogisticRegression", "LinearRegression"]) expect(byName[name]).toBeDefined();
+    expect(byName.RandomForestRegressor.task).toBe("regression");
+    expect(byName.RandomForestClassifier.hyperparameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: "n_estimators", type: "int", default: 100, min: 1 })]),
+    );
+  });
+
+  it("GET /health reports Redis and Postgres", async () => {
+    const res = await call(api.url, "GET", "/health");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: "ok", redis: "ok", postgres: "ok", version: "0.1.0" });
+  });
+
+  it("serves Bull Board at /admin/queues with every queue", async () => {
+    const page = await fetch(`${api.url}/admin/queues`);
+    expect(page.status).toBe(200);
+    const queues = await call(api.url, "GET", "/admin/queues/api/queues");
+    expect(queues.body.queues.map((q: any) => q.name).sort()).toEqual(["evaluate", "optimize", "train", "trial"]);
+  });
+});
