@@ -1,4 +1,4 @@
-import { getAlgorithm, takeRows, take, type Task } from "@mlw/ml-core";
+import { getAlgorithm, take, type Task } from "@mlw/ml-core";
 import { Pipeline, prepareTarget } from "@mlw/ml-core/preprocess";
 import { trainTestSplit } from "@mlw/ml-core/model-selection";
 import { classificationMetrics, regressionMetrics } from "@mlw/ml-core/metrics";
@@ -28,12 +28,11 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
     randomState: payload.random_state,
     stratify: spec.task === "classification" ? target.y : undefined,
   });
-  const trainRows = take(Float64Array.from(target.rows), split.train);
-  const testRows = take(Float64Array.from(target.rows), split.test);
+  const rows = Float64Array.from(target.rows);
+  const trainRows = take(rows, split.train);
   const pipeline = Pipeline.fit(table, trainRows, { target: payload.target_column, scale: spec.scale });
-  const X = pipeline.transform(table, target.rows);
-  const Xtrain = takeRows(X, split.train);
-  const Xtest = takeRows(X, split.test);
+  const Xtrain = pipeline.transform(table, trainRows);
+  const Xtest = pipeline.transform(table, take(rows, split.test));
   const ytrain = take(target.y, split.train);
   const ytest = take(target.y, split.test);
   await progress("fitting", 15);
