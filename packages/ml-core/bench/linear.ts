@@ -1,0 +1,110 @@
+/**
+ * Linear models, SVC and MLP against scikit-learn, side by side in one run:
+ *   cd packages/ml-core && node --import tsx bench/linear.ts
+ * The .ts side reads each dataset with readCsv, splits 80/20 (stratified for classes, seed 42),
+ * fits the preprocessing Pipeline (median/most-frequent imputation, one-hot, standardisation)
+ * on the training rows, and hands the very same matrices to bench/linear.py (/usr/bin/python3),
+ * which fits scikit-learn with the same hyperparameters. Timings are fit wall times on a
+ * shared machine: read ratios, not absolutes.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { initBackend } from "../src/backend";
+import type { Task } from "../src/core/estimator";
+import type { Matrix } from "../src/core/matrix";
+import { readCsv } from "../src/data";
+import { Pipeline, prepareTarget } from "../src/preprocess";
+import { trainTestSplit } from "../src/model-selection";
+import { getAlgorithm } from "../src/registry";
+
+const DATASETS = process.env.MLW_DATASETS ?? "/work/shared/datasets";
+const CLASSIFIERS = ["LogisticRegression", "SVC"];
+const REGRESSORS = ["LinearRegression", "Ridge", "Lasso", "ElasticNet"];
+const PLAN: { file: string; target: string; task: Task; models: string[] }[] = [
+  { file: "iris.csv", target: "species", task: "classification", models: [...CLASSIFIERS, "MLPClassifier"] },
+  { file: "wine.csv", target: "cultivar", task: "classification", models: [...CLASSIFIERS, "MLPClassifier"] },
+  { file: "breast_cancer.csv", target: "diagnosis", task: "classification", models: [...CLASSIFIERS, "MLPClassifier"] },
+  { file: "churn.csv", target: "Churn", task: "classification", models: CLASSIFIERS },
+  { file: "shuttle.csv", target: "Class", task: "classification", models: CLASSIFIERS },
+  { file: "diabetes.csv", target: "progression", task: "regression", models: REGRESSORS },
+  { file: "ames.csv", target: "Sale_Price", task: "regression", models: REGRESSORS },
+];
+/** Hyperparameters given to both sides (everything else: the defaults, which match). */
+const PARAMS: Record<string, Record<string, unknown>> = { MLPClassifier: { random_state: 0 } };
+
+interface Case { key: string; dataset: string; algorithm: string; params: Record<string, unknown>; metric: "accuracy" | "r2"; cols: number; ours: { score: number; fit_s: number } }
+
+const f64 = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+async function main(): Promise<void> {
+  const backend = await initBackend("auto");
+  const dir = mkdtempSync(path.join(tmpdir(), "bench-linear-"));
+  const cases: Case[] = [];
+  try {
+    for (const plan of PLAN) {
+      const table = await readCsv(path.join(DATASETS, plan.file));
+      const target = prepareTarget(table, plan.target, plan.task);
+      const split = trainTestSplit(target.rows.length, { testSize: 0.2, randomState: 42, ...(plan.task === "classification" ? { stratify: target.y } : {}) });
+      const rowsOf = (idx: Int32Array) => Int32Array.from(idx, (i) => target.rows[i]!);
+      const yOf = (idx: Int32Array) => Float64Array.from(idx, (i) => target.y[i]!);
+      const pipeline = Pipeline.fit(table, rowsOf(split.train), { target: plan.target, scale: true });
+      const Xtrain: Matrix = pipeline.transform(table, rowsOf(split.train));
+      const Xtest: Matrix = pipeline.transform(table, rowsOf(split.test));
+      const ytrain = yOf(split.train);
+      const ytest = yOf(split.test);
+      const name = path.basename(plan.file, ".csv");
+      writeFileSync(path.join(dir, `${name}.Xtrain.f64`), f64(Xtrain.data));
+      writeFileSync(path.join(dir, `${name}.Xtest.f64`), f64(Xtest.data));
+      writeFileSync(path.join(dir, `${name}.ytrain.f64`), f64(ytrain));
+      writeFileSync(path.join(dir, `${name}.ytest.f64`), f64(ytest));
+      const nClasses = target.labels?.length;
+      for (const algorithm of plan.models) {
+        const spec = getAlgorithm(algorithm);
+        const params = PARAMS[algorithm] ?? {};
+        const model = spec.create(spec.params.parse(params));
+        const t = performance.now();
+        await model.fit(Xtrain, ytrain, nClasses ? { nClasses } : {});
+        const fitS = (performance.now() - t) / 1000;
+        const p = model.predict(Xtest);
+        const metric = plan.task === "classification" ? "accuracy" : "r2";
+        cases.push({ key: `${name}/${algorithm}`, dataset: name, algorithm, params, metric, cols: Xtrain.cols, ours: { score: score(metric, ytest, p), fit_s: fitS } });
+        process.stderr.write(`  ours ${name}/${algorithm} done\n`);
+      }
+    }
+    writeFileSync(path.join(dir, "cases.json"), JSON.stringify(cases));
+    const py = JSON.parse(execFileSync("/usr/bin/python3", [path.join(__dirname, "linear.py"), dir], { encoding: "utf8", maxBuffer: 1 << 24 })) as Record<string, { score: number; fit_s: number }>;
+    console.log(`backend: ${backend}; 80/20 split (stratified for classes, seed 42); fit times on a shared 2-core machine`);
+    console.log(["case", "metric", "ours", "sklearn", "diff", "ours fit s", "sk fit s", "time ratio", "ok"].map((h, i) => (i === 0 ? h.padEnd(34) : h.padStart(11))).join(""));
+    for (const c of cases) {
+      const sk = py[c.key]!;
+      const diff = c.ours.score - sk.score;
+      const tol = c.metric === "accuracy" ? 0.01 : 0.01;
+      const timed = ["churn", "shuttle"].includes(c.dataset) && ["LogisticRegression", "SVC"].includes(c.algorithm);
+      const ratio = c.ours.fit_s / sk.fit_s;
+      const ok = diff >= -tol - 1e-9 && (!timed || ratio <= 2);
+      console.log([c.key.padEnd(34), c.metric.padStart(11), c.ours.score.toFixed(4).padStart(11), sk.score.toFixed(4).padStart(11), diff.toFixed(4).padStart(11), c.ours.fit_s.toFixed(3).padStart(11), sk.fit_s.toFixed(3).padStart(11), ratio.toFixed(2).padStart(11), (ok ? "yes" : "NO").padStart(11)].join(""));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function score(metric: "accuracy" | "r2", y: Float64Array, p: Float64Array): number {
+  if (metric === "accuracy") return y.reduce((a, v, i) => a + (v === p[i] ? 1 : 0), 0) / y.length;
+  const mean = y.reduce((a, b) => a + b, 0) / y.length;
+  let ss = 0;
+  let st = 0;
+  y.forEach((v, i) => {
+    ss += (v - p[i]!) ** 2;
+    st += (v - mean) ** 2;
+  });
+  return 1 - ss / st;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
