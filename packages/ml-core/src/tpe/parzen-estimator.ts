@@ -87,8 +87,13 @@ export class ParzenEstimator {
         result[i] = -Infinity;
         continue;
       }
+      // Terms more than 40 nats below the largest add under 1e-17 relative: skip their exp.
+      const cut = max - 40;
       let s = 0;
-      for (let j = 0; j < k; j++) s += Math.exp((comp[j] as number) - max);
+      for (let j = 0; j < k; j++) {
+        const c = comp[j] as number;
+        if (c > cut) s += Math.exp(c - max);
+      }
       result[i] = max + Math.log(s);
     }
     return result;
