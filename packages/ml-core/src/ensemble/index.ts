@@ -1,3 +1,5 @@
 export * from "./random-forest";
+export * from "./gradient-boosting";
+export { BoostedModel } from "./boosted";
 export * from "./specs";
 export { resolveMaxFeatures, type MaxFeatures } from "./params";

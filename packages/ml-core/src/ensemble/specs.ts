@@ -1,5 +1,6 @@
 import type { AlgorithmSpec } from "../core/estimator";
 import type { SearchSpace } from "../core/search-space";
+import { GRADIENT_BOOSTING_CLASSIFIER_PARAMS, GRADIENT_BOOSTING_REGRESSOR_PARAMS, GradientBoostingClassifier, GradientBoostingRegressor, type GradientBoostingClassifierParams, type GradientBoostingRegressorParams } from "./gradient-boosting";
 import { RANDOM_FOREST_CLASSIFIER_PARAMS, RANDOM_FOREST_REGRESSOR_PARAMS, RandomForestClassifier, RandomForestRegressor, type RandomForestClassifierParams, type RandomForestRegressorParams } from "./random-forest";
 
 /** The default search space of both random forests. */
@@ -9,6 +10,14 @@ export const RANDOM_FOREST_SPACE: SearchSpace = {
   min_samples_split: { type: "int", low: 2, high: 20 },
   min_samples_leaf: { type: "int", low: 1, high: 10 },
   max_features: { type: "categorical", choices: ["sqrt", "log2", null] },
+};
+
+/** The default search space of both gradient boosting estimators. */
+export const GRADIENT_BOOSTING_SPACE: SearchSpace = {
+  n_estimators: { type: "int", low: 50, high: 500 },
+  learning_rate: { type: "float", low: 0.001, high: 0.3, log: true },
+  max_depth: { type: "int", low: 3, high: 10 },
+  subsample: { type: "float", low: 0.5, high: 1.0 },
 };
 
 /** The ensemble algorithms the service offers (see registry.ts). */
@@ -32,5 +41,25 @@ export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
     searchSpace: RANDOM_FOREST_SPACE,
     create: (params: RandomForestRegressorParams) => new RandomForestRegressor(params),
     restore: (state) => RandomForestRegressor.restore(state),
+  },
+  {
+    name: "GradientBoostingClassifier",
+    task: "classification",
+    description: "Gradient boosting of shallow regression trees on the log loss (one tree per class per round for multiclass); strong on tabular data.",
+    params: GRADIENT_BOOSTING_CLASSIFIER_PARAMS,
+    scale: false,
+    searchSpace: GRADIENT_BOOSTING_SPACE,
+    create: (params: GradientBoostingClassifierParams) => new GradientBoostingClassifier(params),
+    restore: (state) => GradientBoostingClassifier.restore(state),
+  },
+  {
+    name: "GradientBoostingRegressor",
+    task: "regression",
+    description: "Gradient boosting of shallow regression trees with squared, absolute or huber loss.",
+    params: GRADIENT_BOOSTING_REGRESSOR_PARAMS,
+    scale: false,
+    searchSpace: GRADIENT_BOOSTING_SPACE,
+    create: (params: GradientBoostingRegressorParams) => new GradientBoostingRegressor(params),
+    restore: (state) => GradientBoostingRegressor.restore(state),
   },
 ];

@@ -1,5 +1,5 @@
 import type { Rng } from "../core/rng";
-import { MISSING_BIN, binThreshold, type BinnedData } from "./binner";
+import { binThreshold, type BinnedData } from "./binner";
 import type { TreeArrays } from "./flat-tree";
 
 /** Classification target: class index and weight per row (weight 0 = row not in the sample). */
@@ -18,7 +18,8 @@ export interface ClassTarget {
 export interface GradTarget {
   readonly kind: "grad";
   readonly g: Float64Array;
-  readonly h: Float64Array;
+  /** Omitted: every row has hessian 1 (the hessian sum is the row count; one channel less to build). */
+  readonly h?: Float64Array;
   readonly l2: number;
 }
 
@@ -78,6 +79,8 @@ export const CRITERIA: Readonly<Record<"gini" | "entropy" | "grad", Score>> = {
 };
 
 const BINS = 256;
+/** Same as binner's MISSING_BIN, local so hot loops do not read it through a module binding. */
+const MISSING_BIN = 255;
 /** Nodes at least this large keep histograms of all features and get the sibling subtraction. */
 const FULL_MIN = 512;
 
@@ -109,8 +112,10 @@ interface Node {
 export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sample: Int32Array, opts: GrowOptions, rng: Rng | undefined): GrownTree {
   const { codes, rows: n, cols: F, nBins } = data;
   const isClass = target.kind === "class";
-  const k = isClass ? target.nClasses : 2;
-  const C = k + 1; // stats channels: classes or (g, h), then the row count
+  const unitHess = !isClass && target.h === undefined;
+  // stats channels: classes or (g, h), then the row count at index k (also h when it is 1 per row)
+  const k = isClass ? target.nClasses : unitHess ? 1 : 2;
+  const C = k + 1;
   const score = CRITERIA[isClass ? target.criterion : "grad"];
   const l2 = isClass ? 0 : target.l2;
   const allFeatures = opts.maxFeatures >= F;
@@ -169,6 +174,18 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
           if (b > hi) hi = b;
         }
       }
+    } else if (unitHess) {
+      for (let r = start; r < end; r++) {
+        const i = rows[r]!;
+        const b = codes[cb + i]!;
+        const o = base + b * 2;
+        hist[o]! += g![i]!;
+        hist[o + 1]! += 1;
+        if (b !== MISSING_BIN) {
+          if (b < lo) lo = b;
+          if (b > hi) hi = b;
+        }
+      }
     } else {
       for (let r = start; r < end; r++) {
         const i = rows[r]!;
@@ -187,8 +204,51 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     seenHi = hi;
   };
 
+  // the node's stats in row order, gathered once so the per-feature loops read them sequentially
+  const ordA = new Float64Array(rows.length);
+  const ordB = isClass ? new Int32Array(rows.length) : new Float64Array(rows.length);
   const buildFull = (hist: Float64Array, start: number, end: number): void => {
-    for (let f = 0; f < F; f++) buildFeature(hist, f * stride, f, start, end);
+    const m = end - start;
+    if (isClass) {
+      for (let r = 0; r < m; r++) {
+        const i = rows[start + r]!;
+        ordA[r] = w![i]!;
+        ordB[r] = y![i]!;
+      }
+      for (let f = 0; f < F; f++) {
+        const cb = f * n, base = f * stride;
+        for (let r = 0; r < m; r++) {
+          const o = base + codes[cb + rows[start + r]!]! * C;
+          hist[o + ordB[r]!]! += ordA[r]!;
+          hist[o + k]! += 1;
+        }
+      }
+    } else if (unitHess) {
+      for (let r = 0; r < m; r++) ordA[r] = g![rows[start + r]!]!;
+      for (let f = 0; f < F; f++) {
+        const cb = f * n, base = f * stride;
+        for (let r = 0; r < m; r++) {
+          const o = base + codes[cb + rows[start + r]!]! * 2;
+          hist[o]! += ordA[r]!;
+          hist[o + 1]! += 1;
+        }
+      }
+    } else {
+      for (let r = 0; r < m; r++) {
+        const i = rows[start + r]!;
+        ordA[r] = g![i]!;
+        ordB[r] = h![i]!;
+      }
+      for (let f = 0; f < F; f++) {
+        const cb = f * n, base = f * stride;
+        for (let r = 0; r < m; r++) {
+          const o = base + codes[cb + rows[start + r]!]! * 3;
+          hist[o]! += ordA[r]!;
+          hist[o + 1]! += ordB[r]!;
+          hist[o + 2]! += 1;
+        }
+      }
+    }
   };
 
   /** Scans the bins lo..hi of feature f in hist at base; updates node's best split. */
@@ -338,7 +398,11 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     const leftSmaller = leftCount <= rightCount;
     let lh: Float64Array | null = null, rh: Float64Array | null = null;
     const larger = leftSmaller ? rightCount : leftCount;
-    if (allFeatures && node.hist && larger >= FULL_MIN) {
+    const canSplit = depth < opts.maxDepth;
+    if (!canSplit) {
+      release(node.hist);
+      node.hist = null;
+    } else if (allFeatures && node.hist && larger >= FULL_MIN) {
       const small = acquire();
       if (leftSmaller) buildFull(small, node.start, mid);
       else buildFull(small, mid, node.end);
@@ -386,7 +450,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     if (isClass) rootTotals[y![i]!]! += w![i]!;
     else {
       rootTotals[0]! += g![i]!;
-      rootTotals[1]! += h![i]!;
+      if (!unitHess) rootTotals[1]! += h![i]!;
     }
   }
   rootTotals[k] = rows.length;

@@ -1,0 +1,66 @@
+import { GradientBoostingClassifier, GradientBoostingRegressor } from "../../src/ensemble/gradient-boosting";
+import { accuracy, loadNumeric, r2, split } from "./datasets";
+
+describe("GradientBoostingClassifier", () => {
+  it.each([
+    ["iris.csv", 0.9],
+    ["breast_cancer.csv", 0.93],
+  ])("classifies held-out rows of %s about as well as scikit-learn (>= %s)", async (name, floor) => {
+    const { X, y } = loadNumeric(name, "classification");
+    const s = split(X, y, 0.25, 42);
+    const m = await new GradientBoostingClassifier({ n_estimators: 50, random_state: 0 }).fit(s.Xtr, s.ytr);
+    expect(accuracy(m.predict(s.Xte), s.yte)).toBeGreaterThanOrEqual(floor);
+  });
+
+  it("grows one tree per class per round for more than two classes, one for two", async () => {
+    const iris = loadNumeric("iris.csv", "classification");
+    const m3 = await new GradientBoostingClassifier({ n_estimators: 4, random_state: 0 }).fit(iris.X, iris.y);
+    expect(m3.trees_!.nTrees).toBe(12);
+    const bc = loadNumeric("breast_cancer.csv", "classification");
+    const m2 = await new GradientBoostingClassifier({ n_estimators: 4, random_state: 0 }).fit(bc.X, bc.y);
+    expect(m2.trees_!.nTrees).toBe(4);
+  });
+
+  it("starts from the class priors and lowers training loss with more rounds", async () => {
+    const { X, y } = loadNumeric("breast_cancer.csv", "classification");
+    const logLoss = (m: GradientBoostingClassifier) => {
+      const p = m.predictProba(X);
+      let s = 0;
+      for (let i = 0; i < X.rows; i++) s -= Math.log(p.data[i * 2 + y[i]!]!);
+      return s / X.rows;
+    };
+    const few = await new GradientBoostingClassifier({ n_estimators: 5, random_state: 0 }).fit(X, y);
+    const many = await new GradientBoostingClassifier({ n_estimators: 40, random_state: 0 }).fit(X, y);
+    expect(logLoss(many)).toBeLessThan(logLoss(few));
+    const prior = y.reduce((a, b) => a + b, 0) / y.length;
+    expect(1 / (1 + Math.exp(-few.init_![0]!))).toBeCloseTo(prior, 10);
+  });
+
+  it("subsample < 1 draws rows from the seed", async () => {
+    const { X, y } = loadNumeric("breast_cancer.csv", "classification");
+    const fit = (seed: number) => new GradientBoostingClassifier({ n_estimators: 10, subsample: 0.5, random_state: seed }).fit(X, y);
+    const [a, b, c] = await Promise.all([fit(1), fit(1), fit(2)]);
+    expect(Array.from(a.predictProba(X).data)).toEqual(Array.from(b.predictProba(X).data));
+    expect(Array.from(a.predictProba(X).data)).not.toEqual(Array.from(c.predictProba(X).data));
+  });
+});
+
+describe("GradientBoostingRegressor", () => {
+  it.each(["squared_error", "absolute_error", "huber"] as const)("fits diabetes with %s loss (held-out R^2 > 0.25)", async (loss) => {
+    const { X, y } = loadNumeric("diabetes.csv", "regression");
+    const s = split(X, y, 0.25, 42);
+    const m = await new GradientBoostingRegressor({ loss, random_state: 0 }).fit(s.Xtr, s.ytr);
+    expect(r2(s.yte, m.predict(s.Xte))).toBeGreaterThan(0.25);
+  });
+
+  it("absolute_error resists an outlier better than squared_error", async () => {
+    const n = 200;
+    const X = { data: Float64Array.from({ length: n }, (_, i) => i / n), rows: n, cols: 1 };
+    const y = Float64Array.from({ length: n }, (_, i) => 2 * (i / n));
+    y[100] = 1000;
+    const sq = await new GradientBoostingRegressor({ loss: "squared_error", n_estimators: 30, random_state: 0 }).fit(X, y);
+    const ab = await new GradientBoostingRegressor({ loss: "absolute_error", n_estimators: 30, random_state: 0 }).fit(X, y);
+    const err = (p: Float64Array) => Math.abs(p[101]! - 2 * (101 / n));
+    expect(err(ab.predict(X))).toBeLessThan(err(sq.predict(X)));
+  });
+});
