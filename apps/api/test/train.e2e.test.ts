@@ -46,7 +46,7 @@ describe("POST /train", () => {
       const row = rows[0];
       expect(row).toMatchObject({ algorithm: "RandomForestClassifier", task: "classification", target: "species", dataset_path: "iris.csv", random_state: 7, n_train: 120, n_test: 30, job_id: res.body.job_id });
       expect(row.dataset_sha256).toMatch(/^[0-9a-f]{64}$/);
-      expect(row.features).toEqual(["sepal_length", "sepal_width", "petal_length", "petal_width"]);
+      expect(row.features).toEqual(["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"]);
       expect(row.labels).toEqual(["setosa", "versicolor", "virginica"]);
       expect(row.hyperparams.n_estimators).toBe(30);
       expect(row.metrics).toEqual(job.result.metrics);

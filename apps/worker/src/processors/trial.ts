@@ -8,6 +8,7 @@ import { env } from "../env";
 import { crossValidate } from "../services/cross-validate";
 import { loadDataset } from "../services/dataset";
 import { jobError } from "../services/errors";
+import { seeded } from "../services/train-model";
 
 /** What a trial job answers. */
 export interface TrialResult {
@@ -37,7 +38,7 @@ export default async function trial(job: SandboxedJob): Promise<TrialResult> {
     const spec = getAlgorithm(study.algorithm);
     let params: unknown;
     try {
-      params = spec.params.parse(row.params);
+      params = spec.params.parse(seeded(spec, row.params, study.randomState));
     } catch (e) {
       if (!(e instanceof InvalidHyperparameterError)) throw e;
       await finishTrial(db, study_id, number, { state: "failed", durationMs: Date.now() - started, error: e.message });

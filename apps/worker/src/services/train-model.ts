@@ -1,4 +1,4 @@
-import { getAlgorithm, take, type Task } from "@mlw/ml-core";
+import { getAlgorithm, take, type AlgorithmSpec, type Task } from "@mlw/ml-core";
 import { Pipeline, prepareTarget } from "@mlw/ml-core/preprocess";
 import { trainTestSplit } from "@mlw/ml-core/model-selection";
 import { classificationMetrics, regressionMetrics } from "@mlw/ml-core/metrics";
@@ -19,7 +19,7 @@ export type Progress = (stage: string, percent: number) => Promise<void> | void;
 export async function trainModel(ctx: Context, payload: TrainPayload, progress: Progress, jobId?: string): Promise<TrainResult> {
   const started = Date.now();
   const spec = getAlgorithm(payload.algorithm);
-  const params = spec.params.parse(payload.hyperparams);
+  const params = spec.params.parse(seeded(spec, payload.hyperparams, payload.random_state));
   await progress("loading", 5);
   const { table, sha256 } = await loadDataset(payload.dataset_path);
   const target = prepareTarget(table, payload.target_column, spec.task);
@@ -90,6 +90,15 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
   });
   await progress("done", 100);
   return { model_id: modelId, algorithm: spec.name, task: spec.task, metrics, train_duration_ms: trainDurationMs };
+}
+
+/**
+ * The hyperparameters with the request's `random_state` as the estimator's seed when the
+ * estimator takes one and the user gave none: the same request always gives the same model.
+ */
+export function seeded(spec: AlgorithmSpec, hyperparams: Record<string, unknown>, randomState: number): Record<string, unknown> {
+  const takesSeed = spec.params.docs.some((d) => d.name === "random_state");
+  return takesSeed && (hyperparams.random_state === undefined || hyperparams.random_state === null) ? { ...hyperparams, random_state: randomState } : hyperparams;
 }
 
 /** The training metrics of the original design: accuracy/precision/recall/f1 or mse/rmse/mae/r2. */
