@@ -1,5 +1,6 @@
 export * from "./random-forest";
 export * from "./gradient-boosting";
+export * from "./hist-gradient-boosting";
 export { BoostedModel } from "./boosted";
 export * from "./specs";
 export { resolveMaxFeatures, type MaxFeatures } from "./params";

@@ -1,6 +1,7 @@
 import type { AlgorithmSpec } from "../core/estimator";
 import type { SearchSpace } from "../core/search-space";
 import { GRADIENT_BOOSTING_CLASSIFIER_PARAMS, GRADIENT_BOOSTING_REGRESSOR_PARAMS, GradientBoostingClassifier, GradientBoostingRegressor, type GradientBoostingClassifierParams, type GradientBoostingRegressorParams } from "./gradient-boosting";
+import { HIST_GRADIENT_BOOSTING_CLASSIFIER_PARAMS, HIST_GRADIENT_BOOSTING_REGRESSOR_PARAMS, HistGradientBoostingClassifier, HistGradientBoostingRegressor, type HistGradientBoostingClassifierParams, type HistGradientBoostingRegressorParams } from "./hist-gradient-boosting";
 import { RANDOM_FOREST_CLASSIFIER_PARAMS, RANDOM_FOREST_REGRESSOR_PARAMS, RandomForestClassifier, RandomForestRegressor, type RandomForestClassifierParams, type RandomForestRegressorParams } from "./random-forest";
 
 /** The default search space of both random forests. */
@@ -18,6 +19,15 @@ export const GRADIENT_BOOSTING_SPACE: SearchSpace = {
   learning_rate: { type: "float", low: 0.001, high: 0.3, log: true },
   max_depth: { type: "int", low: 3, high: 10 },
   subsample: { type: "float", low: 0.5, high: 1.0 },
+};
+
+/** The default search space of both histogram gradient boosting estimators. */
+export const HIST_GRADIENT_BOOSTING_SPACE: SearchSpace = {
+  learning_rate: { type: "float", low: 0.01, high: 0.3, log: true },
+  max_leaf_nodes: { type: "int", low: 8, high: 128, log: true },
+  min_samples_leaf: { type: "int", low: 5, high: 100, log: true },
+  l2_regularization: { type: "float", low: 1e-8, high: 10, log: true },
+  max_iter: { type: "int", low: 50, high: 500 },
 };
 
 /** The ensemble algorithms the service offers (see registry.ts). */
@@ -61,5 +71,25 @@ export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
     searchSpace: GRADIENT_BOOSTING_SPACE,
     create: (params: GradientBoostingRegressorParams) => new GradientBoostingRegressor(params),
     restore: (state) => GradientBoostingRegressor.restore(state),
+  },
+  {
+    name: "HistGradientBoostingClassifier",
+    task: "classification",
+    description: "Histogram gradient boosting (LightGBM-style, best-first leaves, native missing values, early stopping on large data); fastest boosting for large tables.",
+    params: HIST_GRADIENT_BOOSTING_CLASSIFIER_PARAMS,
+    scale: false,
+    searchSpace: HIST_GRADIENT_BOOSTING_SPACE,
+    create: (params: HistGradientBoostingClassifierParams) => new HistGradientBoostingClassifier(params),
+    restore: (state) => HistGradientBoostingClassifier.restore(state),
+  },
+  {
+    name: "HistGradientBoostingRegressor",
+    task: "regression",
+    description: "Histogram gradient boosting regressor (squared error), best-first leaves, native missing values, early stopping on large data.",
+    params: HIST_GRADIENT_BOOSTING_REGRESSOR_PARAMS,
+    scale: false,
+    searchSpace: HIST_GRADIENT_BOOSTING_SPACE,
+    create: (params: HistGradientBoostingRegressorParams) => new HistGradientBoostingRegressor(params),
+    restore: (state) => HistGradientBoostingRegressor.restore(state),
   },
 ];

@@ -1,0 +1,259 @@
+import type { EstimatorState, FitOptions } from "../core/estimator";
+import { custom, defineParams, float, int, oneOf } from "../core/hyperparams";
+import { takeRows, take, type Matrix } from "../core/matrix";
+import { Rng } from "../core/rng";
+import { z } from "zod";
+import { applyBins, binEdges } from "../tree/binner";
+import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
+import { growTree, type GrowOptions, type GrownTree } from "../tree/grow";
+import { BoostedModel } from "./boosted";
+import { classPriorRaw, logLoss, sigmoid, softmaxRows } from "./losses";
+import { countClasses, maxDepthParam, randomStateParam, resolveSeed } from "./params";
+
+const common = {
+  learning_rate: float({ default: 0.1, min: 0, exclusiveMin: true, description: "Shrinks each tree's contribution." }),
+  max_iter: int({ default: 100, min: 1, max: 10000, description: "Most boosting rounds." }),
+  max_leaf_nodes: custom(z.number().int().min(2).nullable() as z.ZodType<number | null>, {
+    type: "int | null",
+    min: 2,
+    default: 31,
+    description: "Most leaves per tree, grown best-first (largest gain first); null grows depth-first without a limit.",
+  }),
+  max_depth: maxDepthParam(null),
+  min_samples_leaf: int({ default: 20, min: 1, description: "Fewest rows in each leaf." }),
+  l2_regularization: float({ default: 0, min: 0, description: "L2 penalty on leaf values." }),
+  max_bins: int({ default: 255, min: 2, max: 255, description: "Non-missing bins per feature (missing values get their own)." }),
+  early_stopping: oneOf(["auto", true, false] as const, { default: "auto", description: '"auto" stops early when there are more than 10,000 rows.' }),
+  validation_fraction: float({ default: 0.1, min: 0, max: 1, exclusiveMin: true, description: "Share of rows held out to decide early stopping." }),
+  n_iter_no_change: int({ default: 10, min: 1, description: "Rounds without a validation loss improvement of `tol` before stopping." }),
+  tol: float({ default: 1e-7, min: 0, description: "Least improvement of the validation loss that counts." }),
+  random_state: randomStateParam(),
+};
+
+/** Hyperparameters of HistGradientBoostingClassifier, with scikit-learn's defaults. */
+export const HIST_GRADIENT_BOOSTING_CLASSIFIER_PARAMS = defineParams({
+  ...common,
+  loss: oneOf(["log_loss"] as const, { default: "log_loss", description: "Binomial / multinomial log loss." }),
+});
+
+/** Hyperparameters of HistGradientBoostingRegressor, with scikit-learn's defaults. */
+export const HIST_GRADIENT_BOOSTING_REGRESSOR_PARAMS = defineParams({
+  ...common,
+  loss: oneOf(["squared_error"] as const, { default: "squared_error", description: "Loss to minimise." }),
+});
+
+/** Validated HistGradientBoostingClassifier hyperparameters. */
+export type HistGradientBoostingClassifierParams = ReturnType<typeof HIST_GRADIENT_BOOSTING_CLASSIFIER_PARAMS.parse>;
+/** Validated HistGradientBoostingRegressor hyperparameters. */
+export type HistGradientBoostingRegressorParams = ReturnType<typeof HIST_GRADIENT_BOOSTING_REGRESSOR_PARAMS.parse>;
+
+type Common = HistGradientBoostingClassifierParams | HistGradientBoostingRegressorParams;
+
+/** What differs between the classifier and the regressor: raw columns, gradients, loss. */
+interface Objective {
+  readonly cols: number;
+  init(y: Float64Array): Float64Array;
+  /** Negative gradient and hessian of column `c` for every row (hess undefined = all ones). */
+  gradients(y: Float64Array, raw: Float64Array, c: number, g: Float64Array, h: Float64Array): boolean;
+  /** Called once per round before `gradients`. */
+  prepare(raw: Float64Array): void;
+  loss(y: Float64Array, raw: Float64Array): number;
+}
+
+function classification(k: number, n: number): Objective {
+  const cols = k === 2 ? 1 : k;
+  const prob = new Float64Array(n * cols);
+  return {
+    cols,
+    init: (y) => classPriorRaw(y, k),
+    prepare: (raw) => {
+      if (cols === 1) for (let i = 0; i < n; i++) prob[i] = sigmoid(raw[i]!);
+      else {
+        prob.set(raw);
+        softmaxRows(prob, k);
+      }
+    },
+    gradients: (y, _raw, c, g, h) => {
+      const target = cols === 1 ? 1 : c;
+      for (let i = 0; i < n; i++) {
+        const p = prob[i * cols + c]!;
+        g[i] = (y[i] === target ? 1 : 0) - p;
+        h[i] = Math.max(p * (1 - p), 1e-16);
+      }
+      return true;
+    },
+    loss: (y, raw) => logLoss(y, raw, k),
+  };
+}
+
+function squaredError(n: number): Objective {
+  return {
+    cols: 1,
+    init: (y) => Float64Array.of(y.reduce((a, b) => a + b, 0) / y.length),
+    prepare: () => {},
+    gradients: (y, raw, _c, g) => {
+      for (let i = 0; i < n; i++) g[i] = y[i]! - raw[i]!;
+      return false;
+    },
+    loss: (y, raw) => {
+      let s = 0;
+      for (let i = 0; i < y.length; i++) s += 0.5 * (y[i]! - raw[i]!) ** 2;
+      return s / y.length;
+    },
+  };
+}
+
+/** The boosting loop shared by both estimators; returns trees, init and rounds run. */
+function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, options: FitOptions | undefined): { trees: TreeArrays[]; init: Float64Array; nIter: number } {
+  const rng = new Rng(resolveSeed(p.random_state));
+  const early = p.early_stopping === "auto" ? X.rows > 10_000 : p.early_stopping;
+  let Xtr = X, ytr = y, Xval: Matrix | undefined, yval: Float64Array | undefined;
+  if (early) {
+    const perm = rng.permutation(X.rows);
+    const nVal = Math.max(1, Math.floor(p.validation_fraction * X.rows));
+    const val = perm.slice(0, nVal).sort();
+    const tr = perm.slice(nVal).sort();
+    Xtr = takeRows(X, tr);
+    ytr = take(y, tr);
+    Xval = takeRows(X, val);
+    yval = take(y, val);
+  }
+  const n = Xtr.rows;
+  const data = applyBins(Xtr, binEdges(Xtr, p.max_bins, rng.fork()));
+  const obj = makeObjective(n);
+  const cols = obj.cols;
+  const init = obj.init(ytr);
+  const raw = new Float64Array(n * cols);
+  for (let i = 0; i < n; i++) raw.set(init, i * cols);
+  const valObj = yval ? makeObjective(yval.length) : undefined;
+  const rawVal = Xval ? new Float64Array(Xval.rows * cols) : undefined;
+  if (rawVal) for (let i = 0; i < Xval!.rows; i++) rawVal.set(init, i * cols);
+  const losses: number[] = valObj ? [valObj.loss(yval!, rawVal!)] : [];
+
+  const grow: GrowOptions = {
+    maxDepth: p.max_depth ?? Infinity,
+    minSamplesSplit: 2,
+    minSamplesLeaf: p.min_samples_leaf,
+    maxFeatures: X.cols,
+    maxLeafNodes: p.max_leaf_nodes ?? 0,
+    minHessianLeaf: 1e-3,
+  };
+  const g = new Float64Array(n);
+  const h = new Float64Array(n);
+  const identity = new Int32Array(n);
+  for (let i = 0; i < n; i++) identity[i] = i;
+  const trees: TreeArrays[] = [];
+  let iter = 0;
+  for (; iter < p.max_iter; iter++) {
+    obj.prepare(raw);
+    const grown: GrownTree[] = [];
+    for (let c = 0; c < cols; c++) {
+      const useHess = obj.gradients(ytr, raw, c, g, h);
+      // each tree keeps its own row order (its leaves' ranges) until the round is applied
+      const sample = Int32Array.from(identity);
+      const tree = growTree(data, { kind: "grad", g, ...(useHess ? { h } : {}), l2: p.l2_regularization }, sample, grow, undefined);
+      grown.push(tree);
+    }
+    // apply after all columns of the round were grown from the same raw scores
+    grown.forEach((tree, c) => {
+      const { feature, value, start, end, rows } = tree;
+      for (let node = 0; node < feature.length; node++) {
+        value[node]! *= p.learning_rate;
+        if (feature[node]! >= 0) continue;
+        const v = value[node]!;
+        for (let r = start[node]!; r < end[node]!; r++) raw[rows[r]! * cols + c]! += v;
+      }
+      const { threshold, left, right, missingLeft, importance } = tree;
+      trees.push({ feature, threshold, left, right, missingLeft, value, importance });
+    });
+    options?.onProgress?.(iter + 1, p.max_iter);
+    if (valObj) {
+      const e = TreeEnsemble.concat(trees.slice(-cols), 1, X.cols);
+      for (let c = 0; c < cols; c++) e.addTree(c, Xval!, rawVal!, cols, c, 1);
+      losses.push(valObj.loss(yval!, rawVal!));
+      if (shouldStop(losses, p.n_iter_no_change, p.tol)) {
+        iter++;
+        break;
+      }
+    }
+  }
+  return { trees, init, nIter: iter };
+}
+
+/**
+ * scikit-learn's rule: stop when none of the last `n` losses beats the one before them by `tol`.
+ * @param losses validation losses, the first before any tree.
+ */
+export function shouldStop(losses: readonly number[], n: number, tol: number): boolean {
+  if (losses.length <= n) return false;
+  const reference = losses[losses.length - n - 1]!;
+  for (let i = losses.length - n; i < losses.length; i++) if (losses[i]! < reference - tol) return false;
+  return true;
+}
+
+/**
+ * Histogram gradient boosting classifier after LightGBM and scikit-learn: features binned once
+ * (at most 255 bins, missing values in their own bin with a learned direction), trees grown
+ * best-first on gradient/hessian histograms with sibling subtraction, early stopping on a held-out
+ * share when there are more than 10,000 rows.
+ * See https://scikit-learn.org/stable/modules/generated/sklearn.ensemble.HistGradientBoostingClassifier.html
+ */
+export class HistGradientBoostingClassifier extends BoostedModel<HistGradientBoostingClassifierParams> {
+  readonly algorithm = "HistGradientBoostingClassifier";
+  static readonly paramSchema = HIST_GRADIENT_BOOSTING_CLASSIFIER_PARAMS;
+
+  protected parse(): HistGradientBoostingClassifierParams {
+    return HIST_GRADIENT_BOOSTING_CLASSIFIER_PARAMS.parse(this.params);
+  }
+
+  async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
+    const p = this.parse();
+    const k = countClasses(y, options?.nClasses);
+    const { trees, init, nIter } = boost(X, y, p, (n) => classification(k, n), options);
+    this.trees_ = TreeEnsemble.concat(trees, 1, X.cols);
+    this.init_ = init;
+    this.nFeatures_ = X.cols;
+    this.nClasses_ = k;
+    this.nIter_ = nIter;
+    return this;
+  }
+
+  /** Class probabilities, rows x classes. */
+  predictProba(X: Matrix): Matrix {
+    return this.proba(X);
+  }
+
+  /** Rebuilds a fitted classifier from `toState()`. */
+  static restore(state: EstimatorState): HistGradientBoostingClassifier {
+    return new HistGradientBoostingClassifier(state.params as never).load(state);
+  }
+}
+
+/**
+ * Histogram gradient boosting regressor (squared error); see HistGradientBoostingClassifier.
+ * See https://scikit-learn.org/stable/modules/generated/sklearn.ensemble.HistGradientBoostingRegressor.html
+ */
+export class HistGradientBoostingRegressor extends BoostedModel<HistGradientBoostingRegressorParams> {
+  readonly algorithm = "HistGradientBoostingRegressor";
+  static readonly paramSchema = HIST_GRADIENT_BOOSTING_REGRESSOR_PARAMS;
+
+  protected parse(): HistGradientBoostingRegressorParams {
+    return HIST_GRADIENT_BOOSTING_REGRESSOR_PARAMS.parse(this.params);
+  }
+
+  async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
+    const p = this.parse();
+    const { trees, init, nIter } = boost(X, y, p, squaredError, options);
+    this.trees_ = TreeEnsemble.concat(trees, 1, X.cols);
+    this.init_ = init;
+    this.nFeatures_ = X.cols;
+    this.nClasses_ = 0;
+    this.nIter_ = nIter;
+    return this;
+  }
+
+  /** Rebuilds a fitted regressor from `toState()`. */
+  static restore(state: EstimatorState): HistGradientBoostingRegressor {
+    return new HistGradientBoostingRegressor(state.params as never).load(state);
+  }
+}

@@ -1,0 +1,63 @@
+import { HistGradientBoostingClassifier, HistGradientBoostingRegressor, shouldStop } from "../../src/ensemble/hist-gradient-boosting";
+import { Rng } from "../../src/core/rng";
+import { accuracy, loadNumeric, r2, split } from "./datasets";
+
+describe("HistGradientBoostingClassifier", () => {
+  it.each([
+    ["iris.csv", 0.9],
+    ["breast_cancer.csv", 0.93],
+    ["wine.csv", 0.9],
+  ])("classifies held-out rows of %s about as well as scikit-learn (>= %s)", async (name, floor) => {
+    const { X, y } = loadNumeric(name, "classification");
+    const s = split(X, y, 0.25, 42);
+    const m = await new HistGradientBoostingClassifier({ max_iter: 50, random_state: 0 }).fit(s.Xtr, s.ytr);
+    expect(accuracy(m.predict(s.Xte), s.yte)).toBeGreaterThanOrEqual(floor);
+  });
+
+  it("learns where missing values go: NaN itself carries the class", async () => {
+    const rng = new Rng(3);
+    const n = 400;
+    const data = new Float64Array(n * 2);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      y[i] = i % 2;
+      data[2 * i] = y[i] === 1 ? NaN : rng.next();
+      data[2 * i + 1] = rng.next();
+    }
+    const m = await new HistGradientBoostingClassifier({ max_iter: 10, random_state: 0 }).fit({ data, rows: n, cols: 2 }, y);
+    expect(accuracy(m.predict({ data, rows: n, cols: 2 }), y)).toBe(1);
+  });
+
+  it("respects max_leaf_nodes (best-first growth)", async () => {
+    const { X, y } = loadNumeric("breast_cancer.csv", "classification");
+    const m = await new HistGradientBoostingClassifier({ max_iter: 3, max_leaf_nodes: 4, min_samples_leaf: 1, random_state: 0 }).fit(X, y);
+    // 4 leaves = 7 nodes per tree
+    expect(m.trees_!.feature.length).toBe(21);
+  });
+
+  it("stops early once the validation loss stops improving", async () => {
+    const rng = new Rng(5);
+    const n = 600;
+    const data = Float64Array.from({ length: n * 3 }, () => rng.next());
+    const y = Float64Array.from({ length: n }, () => (rng.next() < 0.5 ? 1 : 0)); // pure noise
+    const m = await new HistGradientBoostingClassifier({ max_iter: 200, early_stopping: true, random_state: 0 }).fit({ data, rows: n, cols: 3 }, y);
+    expect(m.nIter_).toBeLessThan(200);
+  });
+});
+
+describe("shouldStop", () => {
+  it("stops only when none of the last n losses beat the reference by tol", () => {
+    expect(shouldStop([1, 0.9, 0.8], 2, 0)).toBe(false);
+    expect(shouldStop([1, 0.9, 0.95, 0.91], 2, 0)).toBe(true);
+    expect(shouldStop([1, 0.9], 2, 0)).toBe(false);
+  });
+});
+
+describe("HistGradientBoostingRegressor", () => {
+  it("fits diabetes (held-out R^2 > 0.25)", async () => {
+    const { X, y } = loadNumeric("diabetes.csv", "regression");
+    const s = split(X, y, 0.25, 42);
+    const m = await new HistGradientBoostingRegressor({ random_state: 0, max_iter: 50 }).fit(s.Xtr, s.ytr);
+    expect(r2(s.yte, m.predict(s.Xte))).toBeGreaterThan(0.25);
+  });
+});
