@@ -1,0 +1,31 @@
+import { baseEnvSchema, ConfigError, parseEnv, redactedConfig } from "../src/env";
+
+describe("parseEnv", () => {
+  it("applies the original design's defaults", () => {
+    const env = parseEnv(baseEnvSchema, {});
+    expect(env).toMatchObject({ LOG_LEVEL: "info", MAX_TRIALS: 100, REDIS_URL: "redis://127.0.0.1:6379", ARTIFACT_STORE: "postgres" });
+    expect(Object.isFrozen(env)).toBe(true);
+  });
+
+  it("accepts upper-case log levels, as the original .env wrote them", () => {
+    expect(parseEnv(baseEnvSchema, { LOG_LEVEL: "INFO" }).LOG_LEVEL).toBe("info");
+  });
+
+  it("names every bad variable", () => {
+    let error: unknown;
+    try {
+      parseEnv(baseEnvSchema, { MAX_TRIALS: "many", REDIS_URL: "http://x", LOG_LEVEL: "loud" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/MAX_TRIALS/);
+    expect(message).toMatch(/REDIS_URL/);
+    expect(message).toMatch(/LOG_LEVEL/);
+  });
+
+  it("keeps passwords out of the logged config", () => {
+    expect(redactedConfig({ DATABASE_URL: "postgres://u:secret@h/db", PORT: 1 })).toEqual({ DATABASE_URL: "postgres://u:***@h/db", PORT: 1 });
+  });
+});
