@@ -1,0 +1,60 @@
+import { Rng } from "../../src/core/rng";
+import { binData } from "../../src/tree/binner";
+import { TreeEnsemble } from "../../src/tree/flat-tree";
+import { CRITERIA, growTree } from "../../src/tree/grow";
+
+const opts = { maxDepth: Infinity, minSamplesSplit: 2, minSamplesLeaf: 1, maxFeatures: 2, maxLeafNodes: 0, minHessianLeaf: 0 };
+
+function xorData(n: number) {
+  const rng = new Rng(9);
+  const data = new Float64Array(n * 2);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = rng.next(), b = rng.next();
+    data[2 * i] = a;
+    data[2 * i + 1] = b;
+    y[i] = (a > 0.5) !== (b > 0.3) ? 1 : 0;
+  }
+  return { X: { data, rows: n, cols: 2 }, y };
+}
+
+describe("growTree", () => {
+  it("grows a classification tree to purity, predicting the training rows from raw features", () => {
+    for (const n of [200, 3000]) { // small nodes only, and large nodes with histogram subtraction
+      const { X, y } = xorData(n);
+      const data = binData(X);
+      const sample = Int32Array.from({ length: n }, (_, i) => i);
+      const tree = growTree(data, { kind: "class", y, nClasses: 2, weight: new Float64Array(n).fill(1), criterion: "gini" }, sample, opts, undefined);
+      const e = TreeEnsemble.concat([tree], 2, 2);
+      let wrong = 0;
+      for (let i = 0; i < n; i++) if (e.value[e.leaf(0, X, i) * 2 + y[i]!] !== 1) wrong++;
+      expect(wrong).toBe(0);
+    }
+  });
+
+  it("leaves partition the sample rows into contiguous ranges", () => {
+    const { X, y } = xorData(1000);
+    const sample = Int32Array.from({ length: 1000 }, (_, i) => i);
+    const t = growTree(binData(X), { kind: "grad", g: y, l2: 0 }, sample, { ...opts, maxDepth: 3 }, undefined);
+    let covered = 0;
+    for (let node = 0; node < t.feature.length; node++) if (t.feature[node] === -1) covered += t.end[node]! - t.start[node]!;
+    expect(covered).toBe(1000);
+    expect(new Set(t.rows).size).toBe(1000);
+  });
+
+  it("best-first growth stops at maxLeafNodes leaves", () => {
+    const { X, y } = xorData(1000);
+    const sample = Int32Array.from({ length: 1000 }, (_, i) => i);
+    const t = growTree(binData(X), { kind: "grad", g: y, l2: 0 }, sample, { ...opts, maxLeafNodes: 5 }, undefined);
+    expect(t.feature.filter((f) => f === -1).length).toBe(5);
+  });
+
+  it("scores a pure split higher than a mixed one under both criteria", () => {
+    for (const name of ["gini", "entropy"] as const) {
+      const s = CRITERIA[name];
+      const pure = s(Float64Array.of(10, 0), 0, 2, 0) + s(Float64Array.of(0, 10), 0, 2, 0);
+      const mixed = s(Float64Array.of(5, 5), 0, 2, 0) + s(Float64Array.of(5, 5), 0, 2, 0);
+      expect(pure).toBeGreaterThan(mixed);
+    }
+  });
+});
