@@ -124,14 +124,19 @@ export interface Kernels {
 /**
  * Normal kernels N(mu_j, sigma_j) truncated to [low, high] (continuous, possibly log-scaled,
  * parameters).
+ *
+ * By default `addLogPdf` computes what Optuna 3.1's Parzen estimator computes: its
+ * `_truncnorm.logpdf(x, a, b, loc, scale)` leaves out the -log(scale) term, so kernel j's "density"
+ * is sigma_j times the normalised one (wider kernels weigh more, in l(x) and g(x) alike). TPE's
+ * behaviour is tuned on that form, so `ask` uses it; pass `normalised = true` for true densities.
  */
 export class TruncNormKernels implements Kernels {
   readonly size: number;
-  /** -log(sigma_j) - log(sqrt(2 pi)) - log Z_j, Z_j the kernel's mass inside [low, high]. */
+  /** -log(sqrt(2 pi)) - log Z_j (- log(sigma_j) when normalised), Z_j the kernel's mass inside [low, high]. */
   private readonly logConst: Float64Array;
   private readonly invSigma: Float64Array;
 
-  constructor(readonly mu: Float64Array, readonly sigma: Float64Array, readonly low: number, readonly high: number) {
+  constructor(readonly mu: Float64Array, readonly sigma: Float64Array, readonly low: number, readonly high: number, readonly normalised = false) {
     this.size = mu.length;
     this.logConst = new Float64Array(this.size);
     this.invSigma = new Float64Array(this.size);
@@ -139,7 +144,7 @@ export class TruncNormKernels implements Kernels {
     for (let j = 0; j < this.size; j++) {
       const m = mu[j] as number, s = sigma[j] as number;
       this.invSigma[j] = 1 / s;
-      this.logConst[j] = -Math.log(s) - logSqrt2Pi - logGaussMass((low - m) / s, (high - m) / s);
+      this.logConst[j] = (normalised ? -Math.log(s) : 0) - logSqrt2Pi - logGaussMass((low - m) / s, (high - m) / s);
     }
   }
 

@@ -9,6 +9,11 @@ export interface ParzenEstimatorParams {
   readonly considerEndpoints: boolean;
   readonly multivariate: boolean;
   readonly weights: (n: number) => Float64Array;
+  /**
+   * Continuous kernels as true densities (with their -log(sigma) term). Default false: Optuna 3.1's
+   * form, which `ask` uses (see `TruncNormKernels`).
+   */
+  readonly normalisedKernels?: boolean;
 }
 
 const EPS = 1e-12;
@@ -138,7 +143,7 @@ function buildKernels(d: Distribution, obs: Float64Array, params: ParzenEstimato
   }
   const { low, high, step } = parzenBounds(d);
   const { mus, sigmas } = numericalKernels(obs, low, high, params, sigma0);
-  return step === null ? new TruncNormKernels(mus, sigmas, low, high) : new DiscreteTruncNormKernels(mus, sigmas, low, high, step);
+  return step === null ? new TruncNormKernels(mus, sigmas, low, high, params.normalisedKernels === true) : new DiscreteTruncNormKernels(mus, sigmas, low, high, step);
 }
 
 /**
@@ -159,9 +164,9 @@ export function numericalKernels(obs: Float64Array, low: number, high: number, p
   if (sigma0 !== null) {
     sigmas.fill(sigma0 * range);
   } else {
-    const order = new Uint32Array(m);
-    for (let i = 0; i < m; i++) order[i] = i;
-    order.sort((a, b) => (mus[a] as number) - (mus[b] as number) || a - b);
+    // np.argsort's order, ties included: tied observations get different widths (the first the gap
+    // to the left, the last the gap to the right), and which of them is which matters once weights differ.
+    const order = argsortNumpy(mus, new Int32Array(m));
     const sorted = new Float64Array(m + 2);
     sorted[0] = low;
     for (let i = 0; i < m; i++) sorted[i + 1] = mus[order[i] as number] as number;
@@ -181,4 +186,98 @@ export function numericalKernels(obs: Float64Array, low: number, high: number, p
   for (let i = 0; i < m; i++) sigmas[i] = Math.min(range, Math.max(minSigma, sigmas[i] as number));
   sigmas[n] = range;
   return { mus, sigmas };
+}
+
+/**
+ * Indices that sort `v` ascending, in exactly the order numpy 1.24's default `np.argsort` (introsort:
+ * median-of-3 quicksort, insertion sort below 16 elements, heapsort past the depth limit) gives,
+ * including among ties. `v` must not hold NaN. Fills and returns `idx` (of length `v.length`).
+ */
+export function argsortNumpy(v: Float64Array, idx: Int32Array): Int32Array {
+  const num = v.length;
+  for (let i = 0; i < num; i++) idx[i] = i;
+  if (num < 2) return idx;
+  const stack: number[] = [];
+  let pl = 0, pr = num - 1;
+  let cdepth = 2 * (31 - Math.clz32(num));
+  for (;;) {
+    if (cdepth < 0) {
+      heapsortRange(v, idx, pl, pr - pl + 1);
+    } else {
+      while (pr - pl > 15) {
+        const pm = pl + ((pr - pl) >> 1);
+        let t: number;
+        if ((v[idx[pm] as number] as number) < (v[idx[pl] as number] as number)) { t = idx[pm] as number; idx[pm] = idx[pl] as number; idx[pl] = t; }
+        if ((v[idx[pr] as number] as number) < (v[idx[pm] as number] as number)) { t = idx[pr] as number; idx[pr] = idx[pm] as number; idx[pm] = t; }
+        if ((v[idx[pm] as number] as number) < (v[idx[pl] as number] as number)) { t = idx[pm] as number; idx[pm] = idx[pl] as number; idx[pl] = t; }
+        const vp = v[idx[pm] as number] as number;
+        let pi = pl, pj = pr - 1;
+        t = idx[pm] as number; idx[pm] = idx[pj] as number; idx[pj] = t;
+        for (;;) {
+          do ++pi; while ((v[idx[pi] as number] as number) < vp);
+          do --pj; while (vp < (v[idx[pj] as number] as number));
+          if (pi >= pj) break;
+          t = idx[pi] as number; idx[pi] = idx[pj] as number; idx[pj] = t;
+        }
+        const pk = pr - 1;
+        t = idx[pi] as number; idx[pi] = idx[pk] as number; idx[pk] = t;
+        if (pi - pl < pr - pi) {
+          stack.push(pi + 1, pr, --cdepth);
+          pr = pi - 1;
+        } else {
+          stack.push(pl, pi - 1, --cdepth);
+          pl = pi + 1;
+        }
+      }
+      for (let pi = pl + 1; pi <= pr; pi++) {
+        const vi = idx[pi] as number;
+        const vp = v[vi] as number;
+        let pj = pi;
+        while (pj > pl && vp < (v[idx[pj - 1] as number] as number)) {
+          idx[pj] = idx[pj - 1] as number;
+          pj--;
+        }
+        idx[pj] = vi;
+      }
+    }
+    if (stack.length === 0) break;
+    cdepth = stack.pop() as number;
+    pr = stack.pop() as number;
+    pl = stack.pop() as number;
+  }
+  return idx;
+}
+
+/** numpy's `aheapsort` on idx[start .. start + n). */
+function heapsortRange(v: Float64Array, idx: Int32Array, start: number, n: number): void {
+  // 1-based view a[k] = idx[start + k - 1], as numpy writes it.
+  const get = (k: number): number => idx[start + k - 1] as number;
+  const set = (k: number, x: number): void => void (idx[start + k - 1] = x);
+  let i: number, j: number, l: number, tmp: number;
+  for (l = n >> 1; l > 0; --l) {
+    tmp = get(l);
+    for (i = l, j = l << 1; j <= n;) {
+      if (j < n && (v[get(j)] as number) < (v[get(j + 1)] as number)) j += 1;
+      if ((v[tmp] as number) < (v[get(j)] as number)) {
+        set(i, get(j));
+        i = j;
+        j += j;
+      } else break;
+    }
+    set(i, tmp);
+  }
+  for (; n > 1;) {
+    tmp = get(n);
+    set(n, get(1));
+    n -= 1;
+    for (i = 1, j = 2; j <= n;) {
+      if (j < n && (v[get(j)] as number) < (v[get(j + 1)] as number)) j++;
+      if ((v[tmp] as number) < (v[get(j)] as number)) {
+        set(i, get(j));
+        i = j;
+        j += j;
+      } else break;
+    }
+    set(i, tmp);
+  }
 }

@@ -84,7 +84,7 @@ describe("kernels", () => {
   const sigma = Float64Array.of(0.3, 1.5, 0.05);
 
   it("truncated normal densities integrate to 1 over [low, high] and samples stay inside", () => {
-    const k = new TruncNormKernels(mu, sigma, -1, 1.5);
+    const k = new TruncNormKernels(mu, sigma, -1, 1.5, true);
     const n = 20000, h = 2.5 / n;
     const sums = new Float64Array(3);
     const out = new Float64Array(3);

@@ -1,6 +1,6 @@
 import { Rng } from "../../src/core/rng";
 import type { Distribution } from "../../src/core/search-space";
-import { ParzenEstimator, type ParzenEstimatorParams } from "../../src/tpe/parzen-estimator";
+import { ParzenEstimator, type ParzenEstimatorParams, argsortNumpy } from "../../src/tpe/parzen-estimator";
 import { defaultWeights } from "../../src/tpe/settings";
 
 // Expected values computed once with Optuna 3.1 (Debian python3-optuna) under /usr/bin/python3:
@@ -10,8 +10,9 @@ import { defaultWeights } from "../../src/tpe/settings";
 //   pe = _ParzenEstimator({"a": np.asarray(obs)}, {"a": dist}, P)
 //   pe._weights, pe._mus["a"], pe._sigmas["a"], pe._categorical_weights["a"], pe.log_pdf({"a": xs})
 // Optuna 3.1's `_truncnorm.logpdf` omits the -log(scale) term, so its continuous kernels are not
-// normalised densities (discrete and categorical ones are unaffected). We keep the normalised
-// density; the continuous log_pdf values below were computed with that one term patched in:
+// normalised densities (discrete and categorical ones are unaffected). `ask` follows Optuna, so the
+// default logPdf values below are Optuna's own; the `normalisedKernels` ones were computed with that
+// one term patched in:
 //   T.logpdf = lambda x, a, b, loc=0, scale=1: orig(x, a, b, loc, scale) - np.log(scale)
 
 const P: ParzenEstimatorParams = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, weights: defaultWeights };
@@ -28,20 +29,22 @@ describe("ParzenEstimator (vs Optuna 3.1)", () => {
     expectClose(pe.weights, [0.2, 0.2, 0.2, 0.2, 0.2]);
     expectClose(kernelArrays(pe).mu, [0.1, 0.5, 0.7, -0.3, 0.0]);
     expectClose(kernelArrays(pe).sigma, [0.4, 0.4, 0.3333333333333333, 0.3333333333333333, 2.0]);
-    expectClose(pe.logPdf([Float64Array.of(0, 0.6, -0.9)]), [-0.5149491238457149, -0.3633447748820604, -1.8853546795152987]);
+    expectClose(pe.logPdf([Float64Array.of(0, 0.6, -0.9)]), [-0.9346805976723676, -0.8713768819428146, -1.56956547657642]);
+    const normalised = uni({ type: "float", low: -1, high: 1 }, [0.1, 0.5, 0.7, -0.3], { ...P, normalisedKernels: true });
+    expectClose(normalised.logPdf([Float64Array.of(0, 0.6, -0.9)]), [-0.5149491238457149, -0.3633447748820604, -1.8853546795152987]);
   });
 
   it("float with considerEndpoints and no magic clip", () => {
     const pe = uni({ type: "float", low: -1, high: 1 }, [0.1, 0.5, 0.7, -0.3], { ...P, considerMagicClip: false, considerEndpoints: true });
     expectClose(kernelArrays(pe).sigma, [0.4, 0.4, 0.3, 0.7, 2.0]);
-    expectClose(pe.logPdf([Float64Array.of(0, 0.6, -0.9)]), [-0.5945282404292809, -0.26246142139375617, -1.6042850312236894]);
+    expectClose(pe.logPdf([Float64Array.of(0, 0.6, -0.9)]), [-0.8583281999498621, -0.7861485652847062, -1.3459088213126256]);
   });
 
   it("log float works in log space", () => {
     const pe = uni({ type: "float", low: 1e-4, high: 1, log: true }, [1e-3, 1e-1, 0.5].map(Math.log));
     expectClose(kernelArrays(pe).mu, [-6.907755278982137, -2.3025850929940455, -0.6931471805599453, -4.605170185988091]);
     expectClose(kernelArrays(pe).sigma, [2.302585092994046, 2.3025850929940455, 1.8420680743952365, 9.210340371976182]);
-    expectClose(pe.logPdf([Float64Array.of(Math.log(1e-3), Math.log(0.3))]), [-2.45067486317995, -1.8617402561301208]);
+    expectClose(pe.logPdf([Float64Array.of(Math.log(1e-3), Math.log(0.3))]), [-0.9473507561560007, -0.6867883654476995]);
   });
 
   it("int: +-0.5 bounds, tied observations, probability mass of grid cells", () => {
@@ -49,6 +52,13 @@ describe("ParzenEstimator (vs Optuna 3.1)", () => {
     expectClose(kernelArrays(pe).mu, [1, 4, 4, 9, 5]);
     expectClose(kernelArrays(pe).sigma, [3, 3, 1.8333333333333333, 4, 11]);
     expectClose(pe.logPdf([Float64Array.of(0, 4, 10)]), [-2.630137971306139, -2.0502775933394757, -2.9567490796017193]);
+  });
+
+  it("int with many ties: widths go to tied observations in np.argsort's order, as in Optuna", () => {
+    const obs = [3, 1, 2, 3, 3, 1, 0, 2, 2, 3, 1, 1, 3, 0, 2, 2, 3, 1, 0, 3, 2, 1, 0, 0, 3, 2, 1, 1, 2, 3, 0, 2, 1, 3, 3, 2, 0, 1, 2, 1];
+    expect(Array.from(argsortNumpy(Float64Array.from(obs), new Int32Array(obs.length)))).toEqual([30, 36, 23, 6, 22, 18, 13, 27, 26, 32, 21, 17, 39, 11, 1, 10, 37, 5, 28, 2, 25, 7, 8, 20, 38, 35, 31, 14, 15, 33, 34, 0, 24, 16, 12, 9, 4, 3, 29, 19]);
+    const pe = uni({ type: "int", low: 0, high: 3 }, obs);
+    expectClose(pe.logPdf([Float64Array.of(0, 1, 2, 3)]), [-1.635440116140615, -1.3131806352099935, -1.2230100359859701, -1.41953127302027]);
   });
 
   it("categorical: prior weight spread over the choices of every row", () => {
@@ -63,7 +73,7 @@ describe("ParzenEstimator (vs Optuna 3.1)", () => {
     expectClose(pe.weights.subarray(0, 3), [0.0011267605633802815, 0.009295774647887323, 0.017464788732394366]);
     expectClose(pe.weights.subarray(29), [0.03380281690140845, 0.0676056338028169]);
     expectClose(kernelArrays(pe).sigma.subarray(0, 3), [0.03125, 0.03125, 0.03125]);
-    expectClose(pe.logPdf([Float64Array.of(0.05, 0.5)]), [0.9860089049751177, -0.2588418842454119]);
+    expectClose(pe.logPdf([Float64Array.of(0.05, 0.5)]), [-1.9280724025844471, -2.2547271320579676]);
   });
 
   it("multivariate: one Scott-rule width per dimension, joint density", () => {
@@ -74,7 +84,7 @@ describe("ParzenEstimator (vs Optuna 3.1)", () => {
     );
     expectClose((pe.kernels[0] as unknown as { sigma: Float64Array }).sigma, [0.4, 0.4, 0.4, 2.0]);
     expectClose((pe.kernels[1] as unknown as { sigma: Float64Array }).sigma, [2, 2, 2, 10]);
-    expectClose(pe.logPdf([Float64Array.of(0, 0.6), Float64Array.of(4, 9)]), [-2.4516343605333666, -2.5110816909200158]);
+    expectClose(pe.logPdf([Float64Array.of(0, 0.6), Float64Array.of(4, 9)]), [-2.8838755366051414, -2.956800373635641]);
   });
 
   it("with no observations is the prior alone, and samples concentrate where observations are", () => {
