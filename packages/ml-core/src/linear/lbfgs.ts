@@ -34,9 +34,14 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions): L
   const x = Float64Array.from(x0);
   const g = new Float64Array(n);
   let f = fg(x, g);
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
-  const rho: number[] = [];
+  // the last `m` correction pairs, in a ring: pair `k` (0 oldest) lives in slot (head + k) % m
+  const S = Array.from({ length: m }, () => new Float64Array(n));
+  const Y = Array.from({ length: m }, () => new Float64Array(n));
+  const rho = new Float64Array(m);
+  let sNew = new Float64Array(n);
+  let yNew = new Float64Array(n);
+  let head = 0;
+  let count = 0;
   const d = new Float64Array(n);
   const xNew = new Float64Array(n);
   const gNew = new Float64Array(n);
@@ -45,27 +50,29 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions): L
   for (let iter = 1; iter <= options.maxIter; iter++) {
     // d = -H g (two-loop recursion)
     for (let i = 0; i < n; i++) d[i] = -g[i]!;
-    for (let k = S.length - 1; k >= 0; k--) {
-      const a = rho[k]! * dot(S[k]!, d);
+    for (let k = count - 1; k >= 0; k--) {
+      const slot = (head + k) % m;
+      const a = rho[slot]! * dot(S[slot]!, d);
       alpha[k] = a;
-      axpy(-a, Y[k]!, d);
+      axpy(-a, Y[slot]!, d);
     }
-    if (S.length > 0) {
-      const last = S.length - 1;
+    if (count > 0) {
+      const last = (head + count - 1) % m;
       const gamma = dot(S[last]!, Y[last]!) / dot(Y[last]!, Y[last]!);
       for (let i = 0; i < n; i++) d[i]! *= gamma;
     }
-    for (let k = 0; k < S.length; k++) {
-      const b = rho[k]! * dot(Y[k]!, d);
-      axpy(alpha[k]! - b, S[k]!, d);
+    for (let k = 0; k < count; k++) {
+      const slot = (head + k) % m;
+      const b = rho[slot]! * dot(Y[slot]!, d);
+      axpy(alpha[k]! - b, S[slot]!, d);
     }
     let slope = dot(g, d);
     if (!(slope < 0)) {
-      S.length = Y.length = rho.length = 0;
+      count = 0;
       for (let i = 0; i < n; i++) d[i] = -g[i]!;
       slope = dot(g, d);
     }
-    let step = S.length === 0 ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
+    let step = count === 0 ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
     let fNew = Infinity;
     for (let ls = 0; ls < 40; ls++) {
       for (let i = 0; i < n; i++) xNew[i] = x[i]! + step * d[i]!;
@@ -74,22 +81,21 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions): L
       step *= 0.5;
     }
     if (!(fNew <= f)) return { x, f, nIter: iter, converged: false };
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
+    const s = sNew;
+    const y = yNew;
     for (let i = 0; i < n; i++) {
       s[i] = xNew[i]! - x[i]!;
       y[i] = gNew[i]! - g[i]!;
     }
     const sy = dot(s, y);
     if (sy > 1e-10 * dot(y, y)) {
-      if (S.length === m) {
-        S.shift();
-        Y.shift();
-        rho.shift();
-      }
-      S.push(s);
-      Y.push(y);
-      rho.push(1 / sy);
+      // the new pair takes the slot after the newest (the oldest's, when full); its buffers become scratch
+      const slot = count === m ? head : (head + count) % m;
+      [S[slot], sNew] = [s, S[slot]!];
+      [Y[slot], yNew] = [y, Y[slot]!];
+      rho[slot] = 1 / sy;
+      if (count === m) head = (head + 1) % m;
+      else count++;
     }
     const fOld = f;
     x.set(xNew);

@@ -6,7 +6,8 @@ import { bool, custom, defineParams, float, int, oneOf } from "../core/hyperpara
 import { checkCols, checkXy } from "./check-input";
 import { classCounts, classWeights, countClasses } from "./class-weights";
 import { fista } from "./fista";
-import { lbfgs, type Objective } from "./lbfgs";
+import { lbfgs } from "./lbfgs";
+import { logisticLoss } from "./logistic-loss";
 
 type Penalty = "l1" | "l2" | "elasticnet" | null;
 type Solver = "lbfgs" | "liblinear" | "newton-cg" | "sag" | "saga";
@@ -214,7 +215,7 @@ function solve(X: Matrix, t: Float64Array, sw: Float64Array, rows: number, p: Lo
   const size = nW + (p.fit_intercept ? rows : 0);
   const l1 = p.penalty === "l1" ? 1 : p.penalty === "elasticnet" ? p.l1_ratio! : 0;
   const l2 = p.penalty === "l2" ? 1 : p.penalty === "elasticnet" ? 1 - p.l1_ratio! : 0;
-  const fg = logLoss(X, t, sw, rows, p.fit_intercept, l2 / p.C);
+  const fg = logisticLoss(X, t, sw, rows, p.fit_intercept, l2 / p.C);
   const x0 = new Float64Array(size);
   if (l1 === 0) return lbfgs(fg, x0, { maxIter: p.max_iter, gtol: p.tol, onIteration });
   const lam = l1 / p.C;
@@ -235,61 +236,6 @@ function solve(X: Matrix, t: Float64Array, sw: Float64Array, rows: number, p: Lo
       return lam * s;
     },
   });
-}
-
-/**
- * sum_i sw_i * log-loss_i + 0.5 * l2 * ||W||^2 and its gradient, over parameters laid out as
- * [W (rows x d), b (rows) when fitting an intercept].
- */
-function logLoss(X: Matrix, t: Float64Array, sw: Float64Array, rows: number, fitIntercept: boolean, l2: number): Objective {
-  const { data, rows: n, cols: d } = X;
-  const nW = rows * d;
-  const z = new Float64Array(rows);
-  return (w, grad) => {
-    grad.fill(0);
-    let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const off = i * d;
-      for (let c = 0; c < rows; c++) {
-        let s = fitIntercept ? w[nW + c]! : 0;
-        const wo = c * d;
-        for (let j = 0; j < d; j++) s += w[wo + j]! * data[off + j]!;
-        z[c] = s;
-      }
-      const wi = sw[i]!;
-      if (rows === 1) {
-        const zi = z[0]!;
-        const ti = t[i]!;
-        loss += wi * ((zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi))) - ti * zi);
-        z[0] = wi * (sigmoid(zi) - ti);
-      } else {
-        let m = -Infinity;
-        for (let c = 0; c < rows; c++) m = Math.max(m, z[c]!);
-        let s = 0;
-        for (let c = 0; c < rows; c++) s += Math.exp(z[c]! - m);
-        const lse = m + Math.log(s);
-        const yi = t[i]!;
-        loss += wi * (lse - z[yi]!);
-        for (let c = 0; c < rows; c++) z[c] = wi * (Math.exp(z[c]! - lse) - (c === yi ? 1 : 0));
-      }
-      for (let c = 0; c < rows; c++) {
-        const g = z[c]!;
-        if (g === 0) continue;
-        const wo = c * d;
-        for (let j = 0; j < d; j++) grad[wo + j]! += g * data[off + j]!;
-        if (fitIntercept) grad[nW + c]! += g;
-      }
-    }
-    if (l2 > 0) {
-      let sq = 0;
-      for (let j = 0; j < nW; j++) {
-        sq += w[j]! * w[j]!;
-        grad[j]! += l2 * w[j]!;
-      }
-      loss += 0.5 * l2 * sq;
-    }
-    return loss;
-  };
 }
 
 function sigmoid(x: number): number {
