@@ -104,15 +104,12 @@ function squaredError(n: number): Objective {
 }
 
 /** The boosting loop shared by both estimators; returns trees, init and rounds run. */
-function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, options: FitOptions | undefined): { trees: TreeArrays[]; init: Float64Array; nIter: number } {
+function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, stratify: boolean, options: FitOptions | undefined): { trees: TreeArrays[]; init: Float64Array; nIter: number } {
   const rng = new Rng(resolveSeed(p.random_state));
   const early = p.early_stopping === "auto" ? X.rows > 10_000 : p.early_stopping;
   let Xtr = X, ytr = y, Xval: Matrix | undefined, yval: Float64Array | undefined;
   if (early) {
-    const perm = rng.permutation(X.rows);
-    const nVal = Math.max(1, Math.floor(p.validation_fraction * X.rows));
-    const val = perm.slice(0, nVal).sort();
-    const tr = perm.slice(nVal).sort();
+    const { train: tr, validation: val } = validationSplit(y, p.validation_fraction, stratify, rng);
     Xtr = takeRows(X, tr);
     ytr = take(y, tr);
     Xval = takeRows(X, val);
@@ -181,6 +178,39 @@ function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number)
 }
 
 /**
+ * Held-out rows for early stopping: a `fraction` of the rows, stratified by class for classifiers
+ * (as scikit-learn does), both index lists sorted.
+ */
+export function validationSplit(y: Float64Array, fraction: number, stratify: boolean, rng: Rng): { train: Int32Array; validation: Int32Array } {
+  const perm = rng.permutation(y.length);
+  const isVal = new Uint8Array(y.length);
+  if (stratify) {
+    const byClass = new Map<number, number[]>();
+    for (const i of perm) {
+      const list = byClass.get(y[i]!) ?? [];
+      list.push(i);
+      byClass.set(y[i]!, list);
+    }
+    for (const list of byClass.values()) {
+      const m = Math.round(fraction * list.length);
+      for (let j = 0; j < m; j++) isVal[list[j]!] = 1;
+    }
+  } else {
+    const m = Math.max(1, Math.floor(fraction * y.length));
+    for (let j = 0; j < m; j++) isVal[perm[j]!] = 1;
+  }
+  const nVal = isVal.reduce((a, b) => a + b, 0);
+  const train = new Int32Array(y.length - nVal);
+  const validation = new Int32Array(nVal);
+  let a = 0, b = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (isVal[i]) validation[b++] = i;
+    else train[a++] = i;
+  }
+  return { train, validation };
+}
+
+/**
  * scikit-learn's rule: stop when none of the last `n` losses beats the one before them by `tol`.
  * @param losses validation losses, the first before any tree.
  */
@@ -209,7 +239,7 @@ export class HistGradientBoostingClassifier extends BoostedModel<HistGradientBoo
   async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
     const p = this.parse();
     const k = countClasses(y, options?.nClasses);
-    const { trees, init, nIter } = boost(X, y, p, (n) => classification(k, n), options);
+    const { trees, init, nIter } = boost(X, y, p, (n) => classification(k, n), true, options);
     this.trees_ = TreeEnsemble.concat(trees, 1, X.cols);
     this.init_ = init;
     this.nFeatures_ = X.cols;
@@ -243,7 +273,7 @@ export class HistGradientBoostingRegressor extends BoostedModel<HistGradientBoos
 
   async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
     const p = this.parse();
-    const { trees, init, nIter } = boost(X, y, p, squaredError, options);
+    const { trees, init, nIter } = boost(X, y, p, squaredError, false, options);
     this.trees_ = TreeEnsemble.concat(trees, 1, X.cols);
     this.init_ = init;
     this.nFeatures_ = X.cols;

@@ -151,10 +151,26 @@ export function classPriorRaw(y: Float64Array, k: number): Float64Array {
   return count.map((c) => Math.log(Math.max(c / y.length, eps)));
 }
 
-/** Mean log loss of raw scores (rows x cols, cols = 1 for two classes). */
+/**
+ * Mean log loss of raw scores (rows x cols, cols = 1 for two classes), computed stably from the raw
+ * scores (log-sum-exp), not clipped: a confident mistake costs its full margin, as in scikit-learn.
+ */
 export function logLoss(y: Float64Array, raw: Float64Array, k: number): number {
-  const p = rawToProba(raw, y.length, k);
   let s = 0;
-  for (let i = 0; i < y.length; i++) s -= Math.log(Math.max(p[i * k + y[i]!]!, 1e-15));
+  if (k === 2) {
+    for (let i = 0; i < y.length; i++) {
+      const z = y[i] === 1 ? -raw[i]! : raw[i]!; // loss = log(1 + exp(z))
+      s += z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+    }
+    return s / y.length;
+  }
+  for (let i = 0; i < y.length; i++) {
+    const o = i * k;
+    let m = -Infinity;
+    for (let c = 0; c < k; c++) if (raw[o + c]! > m) m = raw[o + c]!;
+    let e = 0;
+    for (let c = 0; c < k; c++) e += Math.exp(raw[o + c]! - m);
+    s += m + Math.log(e) - raw[o + y[i]!]!;
+  }
   return s / y.length;
 }

@@ -1,0 +1,149 @@
+/**
+ * Tree ensembles against scikit-learn on the same data, encoding and 80/20 split: fit time and
+ * test accuracy of RandomForest (n_jobs=2 both), GradientBoosting and HistGradientBoosting, with
+ * ratios (ours / sklearn). The encoded matrix and split indices are written to a temp dir and
+ * read by bench/trees.py, spawned with /usr/bin/python3 in the same run.
+ *
+ *     node --import tsx bench/trees.ts [--rows 200000] [--only shuttle,churn,generated]
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Estimator } from "../src/core/estimator";
+import type { Matrix } from "../src/core/matrix";
+import { Rng } from "../src/core/rng";
+import { readCsv } from "../src/data";
+import { GradientBoostingClassifier, HistGradientBoostingClassifier, RandomForestClassifier } from "../src/ensemble";
+import { Pipeline, prepareTarget } from "../src/preprocess";
+import { defaultSettings, makeClassification, writeCsv } from "./gen-classification";
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : def;
+};
+const ROWS = Number(opt("rows", "200000"));
+const ONLY = opt("only", "shuttle,churn,generated").split(",");
+
+interface Run {
+  model: "RF" | "GB" | "HGB";
+  params: Record<string, unknown>;
+}
+const MAKE = {
+  RF: (p: Record<string, unknown>) => new RandomForestClassifier(p),
+  GB: (p: Record<string, unknown>) => new GradientBoostingClassifier(p),
+  HGB: (p: Record<string, unknown>) => new HistGradientBoostingClassifier(p),
+} as const satisfies Record<Run["model"], (p: Record<string, unknown>) => Estimator>;
+
+/** Same runs both sides; big data gets fewer trees for RF/GB so the shared machine copes. */
+function runs(big: boolean): Run[] {
+  return [
+    { model: "RF", params: { n_estimators: big ? 20 : 100, n_jobs: 2, random_state: 0 } },
+    { model: "GB", params: { n_estimators: big ? 20 : 100, random_state: 0 } },
+    { model: "HGB", params: { random_state: 0 } },
+  ];
+}
+
+function splitRows(n: number): { train: number[]; test: number[] } {
+  const perm = new Rng(42).permutation(n);
+  const nTest = Math.round(0.2 * n);
+  return { test: Array.from(perm.subarray(0, nTest)).sort((a, b) => a - b), train: Array.from(perm.subarray(nTest)).sort((a, b) => a - b) };
+}
+
+/** Through the data layer: readCsv, prepareTarget, Pipeline (median imputation, one-hot) fitted on the training rows. */
+async function encode(path: string, target: string): Promise<{ X: Matrix; y: Float64Array; train: number[]; test: number[] }> {
+  const table = await readCsv(path);
+  const t = prepareTarget(table, target, "classification");
+  const { train, test } = splitRows(t.rows.length);
+  const pipe = Pipeline.fit(table, train.map((i) => t.rows[i]!), { target, scale: false });
+  return { X: pipe.transform(table, t.rows), y: t.y, train, test };
+}
+
+/** Fallback for all-numeric files with the target last, should the data layer fail. */
+function encodeNumeric(path: string): { X: Matrix; y: Float64Array; train: number[]; test: number[] } {
+  const lines = readFileSync(path, "utf8").trim().split(/\r?\n/).slice(1).map((l) => l.split(",").map((v) => v.replace(/^"|"$/g, "")));
+  const cols = lines[0]!.length - 1;
+  const labels = [...new Set(lines.map((r) => r[cols]!))].sort();
+  const data = new Float64Array(lines.length * cols);
+  lines.forEach((r, i) => r.slice(0, cols).forEach((v, j) => (data[i * cols + j] = v === "" ? NaN : Number(v))));
+  const y = Float64Array.from(lines, (r) => labels.indexOf(r[cols]!));
+  return { X: { data, rows: lines.length, cols }, y, ...splitRows(lines.length) };
+}
+
+function subset(X: Matrix, y: Float64Array, idx: number[]): { X: Matrix; y: Float64Array } {
+  const d = new Float64Array(idx.length * X.cols);
+  const t = new Float64Array(idx.length);
+  idx.forEach((i, k) => {
+    d.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), k * X.cols);
+    t[k] = y[i]!;
+  });
+  return { X: { data: d, rows: idx.length, cols: X.cols }, y: t };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-trees-"));
+  const rowsOut: string[][] = [];
+  try {
+    const sets: { name: string; path: string; target: string; big: boolean }[] = [];
+    if (ONLY.includes("shuttle")) sets.push({ name: "shuttle", path: "/work/shared/datasets/shuttle.csv", target: "Class", big: false });
+    if (ONLY.includes("churn")) sets.push({ name: "churn", path: "/work/shared/datasets/churn.csv", target: "Churn", big: false });
+    if (ONLY.includes("generated")) {
+      const path = join(dir, "generated.csv");
+      const { X, y } = makeClassification(defaultSettings(ROWS, 30));
+      writeCsv(path, X, y);
+      sets.push({ name: `generated ${ROWS}x30`, path, target: "target", big: true });
+    }
+    for (const set of sets) {
+      let encoded;
+      try {
+        encoded = await encode(set.path, set.target);
+      } catch (e) {
+        if (set.name === "churn") {
+          console.error(`churn skipped: the data layer failed (${String(e)})`);
+          continue;
+        }
+        encoded = encodeNumeric(set.path);
+      }
+      const { X, y, train, test } = encoded;
+      const enc = join(dir, "encoded.csv");
+      writeCsv(enc, X, y);
+      writeFileSync(join(dir, "split.json"), JSON.stringify({ train, test }));
+      const tr = subset(X, y, train);
+      const te = subset(X, y, test);
+      const plan = runs(set.big);
+      writeFileSync(join(dir, "spec.json"), JSON.stringify({ csv: enc, split: join(dir, "split.json"), runs: plan }));
+      const ours: { fit: number; acc: number }[] = [];
+      for (const run of plan) {
+        const m = MAKE[run.model](run.params);
+        const t0 = performance.now();
+        await m.fit(tr.X, tr.y);
+        const fit = (performance.now() - t0) / 1000;
+        const p = m.predict(te.X);
+        let ok = 0;
+        for (let i = 0; i < p.length; i++) if (p[i] === te.y[i]) ok++;
+        ours.push({ fit, acc: ok / p.length });
+        console.error(`${set.name} ${run.model}: ours ${fit.toFixed(2)} s, acc ${(ok / p.length).toFixed(4)}`);
+      }
+      const py = spawnSync("/usr/bin/python3", [join(__dirname, "trees.py"), join(dir, "spec.json")], { encoding: "utf8", maxBuffer: 1 << 24 });
+      if (py.status !== 0) throw new Error(`trees.py failed: ${py.stderr}`);
+      const theirs = py.stdout.trim().split("\n").map((l) => JSON.parse(l) as { model: string; fit_s: number; accuracy: number });
+      plan.forEach((run, k) => {
+        const o = ours[k]!, s = theirs[k]!;
+        const params = Object.entries(run.params).filter(([key]) => key !== "random_state").map(([key, v]) => `${key}=${String(v)}`).join(" ");
+        rowsOut.push([set.name, `${run.model} ${params}`, o.fit.toFixed(2), s.fit_s.toFixed(2), (o.fit / s.fit_s).toFixed(2), o.acc.toFixed(4), s.accuracy.toFixed(4), ((o.acc - s.accuracy) * 100).toFixed(2)]);
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const head = ["dataset", "model", "ours fit s", "sklearn fit s", "ratio", "ours acc", "sklearn acc", "acc diff (pts)"];
+  const widths = head.map((h, j) => Math.max(h.length, ...rowsOut.map((r) => r[j]!.length)));
+  const line = (r: string[]) => "| " + r.map((c, j) => c.padEnd(widths[j]!)).join(" | ") + " |";
+  console.log(line(head));
+  console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
+  for (const r of rowsOut) console.log(line(r));
+  console.log("(timings from a shared 2-core machine; ratio = ours / sklearn)");
+}
+
+void main();
