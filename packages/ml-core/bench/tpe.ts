@@ -4,6 +4,7 @@
  *
  *   cd packages/ml-core && npx tsx bench/tpe.ts          # 10 seeds x 100 trials
  *   BENCH_QUICK=1 npx tsx bench/tpe.ts                   # 3 seeds, fewer timed asks
+ *   BENCH_SEEDS=30 npx tsx bench/tpe.ts                  # 30 seeds (10 are noisy on quality)
  *
  * (a) median best value over seeds on sphere (5-d), Branin, Rosenbrock (4-d) and a mixed
  *     log/int/categorical function (minimisation; ours should be <= Optuna's);
@@ -86,7 +87,8 @@ const fmt = (x: number) => (Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.to
 
 function main(): void {
   const quick = process.env.BENCH_QUICK === "1";
-  const seeds = quick ? [0, 1, 2] : range(10);
+  const nSeeds = Number(process.env.BENCH_SEEDS ?? (quick ? 3 : 10));
+  const seeds = range(nSeeds);
   const trials = 100;
   const sizes = [100, 500, 1000];
   const asks = quick ? 10 : 30;

@@ -1,5 +1,6 @@
 import type { Rng } from "../core/rng";
 import type { Distribution } from "../core/search-space";
+import { expNeg } from "./truncnorm";
 import { CategoricalKernels, DiscreteTruncNormKernels, type Kernels, TruncNormKernels, parzenBounds, snapInternal } from "./distributions";
 
 /** How a Parzen estimator chooses its kernels (a subset of `TpeSettings`). */
@@ -40,7 +41,8 @@ export class ParzenEstimator {
     if (space.length === 0 || observations.length !== space.length) throw new RangeError("ParzenEstimator needs one observation array per parameter.");
     const n = (observations[0] as Float64Array).length;
     this.weights = mixtureWeights(n, params);
-    this.logWeights = this.weights.map(Math.log);
+    this.logWeights = new Float64Array(n + 1);
+    for (let j = 0; j <= n; j++) this.logWeights[j] = Math.log(this.weights[j] as number);
     this.cumWeights = new Float64Array(n + 1);
     let acc = 0;
     for (let j = 0; j <= n; j++) this.cumWeights[j] = acc += this.weights[j] as number;
@@ -92,12 +94,12 @@ export class ParzenEstimator {
         result[i] = -Infinity;
         continue;
       }
-      // Terms more than 40 nats below the largest add under 1e-17 relative: skip their exp.
+      // Terms more than 40 nats below the largest add under 1e-17 relative each: skip their exp.
       const cut = max - 40;
       let s = 0;
       for (let j = 0; j < k; j++) {
         const c = comp[j] as number;
-        if (c > cut) s += Math.exp(c - max);
+        if (c > cut) s += expNeg(c - max);
       }
       result[i] = max + Math.log(s);
     }

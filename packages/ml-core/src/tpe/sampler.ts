@@ -58,13 +58,13 @@ export function ask(space: SearchSpace, history: readonly TrialRecord[], rng: Rn
   const ranked = rankTrials(history, s);
   const result: Record<string, ParamValue> = {};
   const useTpe = ranked.nFinished >= s.nStartupTrials && ranked.trials.length > 0;
-  const nBelow = useTpe ? Math.max(0, Math.min(ranked.trials.length, Math.floor(s.gamma(ranked.nFinished)))) : 0;
+  const split = useTpe ? splitBelow(ranked, Math.max(0, Math.min(ranked.trials.length, Math.floor(s.gamma(ranked.nFinished))))) : null;
 
   let joint = new Set<string>();
-  if (useTpe && s.multivariate) {
+  if (split && s.multivariate) {
     const jointNames = names.filter((name) => !(space[name] as Distribution).condition && !isSingle(space[name] as Distribution));
     if (jointNames.length > 0) {
-      Object.assign(result, sampleJoint(space, jointNames, ranked.trials, nBelow, rng, s));
+      Object.assign(result, sampleJoint(space, jointNames, ranked.trials, split, rng, s));
       joint = new Set(jointNames);
     }
   }
@@ -74,64 +74,94 @@ export function ask(space: SearchSpace, history: readonly TrialRecord[], rng: Rn
     if (d.condition && !isActive(d, result)) continue;
     if (joint.has(name)) continue;
     if (isSingle(d)) result[name] = singleValue(d);
-    else if (!useTpe) result[name] = sampleUniform(d, rng);
-    else result[name] = sampleJoint(space, [name], ranked.trials, nBelow, rng, s)[name] as ParamValue;
+    else if (!split) result[name] = sampleUniform(d, rng);
+    else result[name] = sampleJoint(space, [name], ranked.trials, split, rng, s)[name] as ParamValue;
   }
   return result;
 }
 
-/** Trials ranked best first, and how many of them are finished (not running). */
+/** The usable trials in chronological order, with their ranking keys, and how many are finished (not running). */
 interface Ranked {
   readonly trials: readonly TrialRecord[];
+  readonly step: Float64Array;
+  readonly score: Float64Array;
   readonly nFinished: number;
 }
 
 /**
- * Orders the usable trials best first by Optuna's key (step, score): complete trials have step
- * -Infinity and score sign * value; pruned ones -(last step) and their last intermediate value (NaN
- * as +Infinity), or (1, 0) with none; running ones (+Infinity, +Infinity). Ties keep trial order.
+ * The trials TPE learns from, oldest first, with Optuna's ranking key (step, score): complete trials
+ * have step -Infinity and score sign * value; pruned ones -(last step) and their last intermediate
+ * value (NaN as +Infinity), or (1, 0) with none; running ones (+Infinity, +Infinity).
  */
 function rankTrials(history: readonly TrialRecord[], s: TpeSettings): Ranked {
   const sign = s.direction === "minimize" ? 1 : -1;
-  const rows: { trial: TrialRecord; step: number; score: number }[] = [];
+  let chrono = history;
+  for (let i = 1; i < history.length; i++) {
+    if ((history[i] as TrialRecord).number < (history[i - 1] as TrialRecord).number) {
+      chrono = [...history].sort((a, b) => a.number - b.number);
+      break;
+    }
+  }
+  const trials: TrialRecord[] = [];
+  const step = new Float64Array(chrono.length);
+  const score = new Float64Array(chrono.length);
   let nFinished = 0;
-  const sorted = [...history].sort((a, b) => a.number - b.number);
-  for (const trial of sorted) {
+  for (const trial of chrono) {
+    const k = trials.length;
     if (trial.state === "complete") {
       if (typeof trial.value !== "number" || Number.isNaN(trial.value)) continue;
-      rows.push({ trial, step: -Infinity, score: sign * trial.value });
+      step[k] = -Infinity;
+      score[k] = sign * trial.value;
       nFinished++;
     } else if (trial.state === "pruned") {
       const iv = trial.intermediate ?? [];
       const last = iv.length - 1;
       if (last >= 0) {
         const v = iv[last] as number;
-        rows.push({ trial, step: -last, score: Number.isNaN(v) ? Infinity : sign * v });
-      } else rows.push({ trial, step: 1, score: 0 });
+        step[k] = -last;
+        score[k] = Number.isNaN(v) ? Infinity : sign * v;
+      } else {
+        step[k] = 1;
+        score[k] = 0;
+      }
       nFinished++;
     } else if (trial.state === "running" && s.constantLiar) {
-      rows.push({ trial, step: Infinity, score: Infinity });
-    }
+      step[k] = Infinity;
+      score[k] = Infinity;
+    } else continue;
+    trials.push(trial);
   }
-  const order = rows.map((_, i) => i);
+  return { trials, step: step.subarray(0, trials.length), score: score.subarray(0, trials.length), nFinished };
+}
+
+/** Flags (1) the best `nBelow` trials by (step, score), ties going to the older trial (a stable sort, as Optuna's). */
+function splitBelow(ranked: Ranked, nBelow: number): Uint8Array {
+  const { step, score } = ranked;
+  const n = ranked.trials.length;
+  const below = new Uint8Array(n);
+  if (nBelow >= n) return below.fill(1);
+  if (nBelow <= 0) return below;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => {
-    const ra = rows[a]!, rb = rows[b]!;
-    if (ra.step !== rb.step) return ra.step < rb.step ? -1 : 1;
-    if (ra.score !== rb.score) return ra.score < rb.score ? -1 : 1;
+    const sa = step[a] as number, sb = step[b] as number;
+    if (sa !== sb) return sa < sb ? -1 : 1;
+    const va = score[a] as number, vb = score[b] as number;
+    if (va !== vb) return va < vb ? -1 : 1;
     return a - b;
   });
-  return { trials: order.map((i) => rows[i]!.trial), nFinished };
+  for (let i = 0; i < nBelow; i++) below[order[i] as number] = 1;
+  return below;
 }
 
 /**
- * TPE on the parameters `names` jointly (one of them: univariate TPE): split the ranked trials into
+ * TPE on the parameters `names` jointly (one of them: univariate TPE): split the trials into
  * below/above, keep those holding every parameter, in chronological order, fit l and g, and return the
  * best of `nEiCandidates` draws from l by log l - log g.
  */
-function sampleJoint(space: SearchSpace, names: readonly string[], ranked: readonly TrialRecord[], nBelow: number, rng: Rng, s: TpeSettings): Record<string, ParamValue> {
+function sampleJoint(space: SearchSpace, names: readonly string[], trials: readonly TrialRecord[], isBelow: Uint8Array, rng: Rng, s: TpeSettings): Record<string, ParamValue> {
   const dists = names.map((n) => space[n] as Distribution);
-  const below = observations(dists, names, ranked.slice(0, nBelow));
-  const above = observations(dists, names, ranked.slice(nBelow));
+  const { below, above } = observations(dists, names, trials, isBelow);
   const l = new ParzenEstimator(dists, below, s);
   const g = new ParzenEstimator(dists, above, s);
   const candidates = l.sample(rng, s.nEiCandidates);
@@ -150,25 +180,36 @@ function sampleJoint(space: SearchSpace, names: readonly string[], ranked: reado
   return out;
 }
 
-/** Internal-scale values of the trials holding all parameters, oldest first. */
-function observations(dists: readonly Distribution[], names: readonly string[], trials: readonly TrialRecord[]): Float64Array[] {
-  const rows: { number: number; values: number[] }[] = [];
-  for (const t of trials) {
-    const values: number[] = [];
+/** Internal-scale values of the below and above trials holding all parameters, oldest first (one array per parameter). */
+function observations(dists: readonly Distribution[], names: readonly string[], trials: readonly TrialRecord[], isBelow: Uint8Array): { below: Float64Array[]; above: Float64Array[] } {
+  const P = names.length, n = trials.length;
+  const below = names.map(() => new Float64Array(n));
+  const above = names.map(() => new Float64Array(n));
+  let nb = 0, na = 0;
+  const row = new Float64Array(P);
+  for (let t = 0; t < n; t++) {
+    const params = (trials[t] as TrialRecord).params;
     let ok = true;
-    for (let p = 0; p < names.length && ok; p++) {
+    for (let p = 0; p < P && ok; p++) {
       const name = names[p] as string;
-      if (!Object.prototype.hasOwnProperty.call(t.params, name)) ok = false;
+      const v = params[name];
+      if (v === undefined && !Object.prototype.hasOwnProperty.call(params, name)) ok = false;
       else {
-        const x = toInternal(dists[p] as Distribution, t.params[name]);
+        const x = toInternal(dists[p] as Distribution, v);
         if (Number.isNaN(x)) ok = false;
-        else values.push(x);
+        else row[p] = x;
       }
     }
-    if (ok) rows.push({ number: t.number, values });
+    if (!ok) continue;
+    if (isBelow[t] === 1) {
+      for (let p = 0; p < P; p++) (below[p] as Float64Array)[nb] = row[p] as number;
+      nb++;
+    } else {
+      for (let p = 0; p < P; p++) (above[p] as Float64Array)[na] = row[p] as number;
+      na++;
+    }
   }
-  rows.sort((a, b) => a.number - b.number);
-  return names.map((_, p) => Float64Array.from(rows, (r) => r.values[p] as number));
+  return { below: below.map((a) => a.subarray(0, nb)), above: above.map((a) => a.subarray(0, na)) };
 }
 
 function isActive(d: Distribution, params: Readonly<Record<string, ParamValue>>): boolean {

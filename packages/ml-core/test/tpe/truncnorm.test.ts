@@ -1,4 +1,4 @@
-import { erf, erfc, logGaussMass, logNdtr, logPdf, ppf } from "../../src/tpe/truncnorm";
+import { erf, erfc, expNeg, logGaussMass, logNdtr, logPdf, ppf } from "../../src/tpe/truncnorm";
 
 // Expected values computed once with SciPy 1.x (Debian python3-scipy) under /usr/bin/python3:
 //   from scipy.stats import truncnorm; from scipy.special import erf, erfc, log_ndtr
@@ -81,5 +81,17 @@ describe("truncnorm", () => {
     expect(Number.isFinite(m)).toBe(true);
     expect(logGaussMass(-41, -40)).toBeCloseTo(m, 10);
     expect(Math.exp(logGaussMass(-1, 1))).toBeCloseTo(0.6826894921370859, 14);
+  });
+});
+
+describe("expNeg", () => {
+  it("matches Math.exp on (-700, 0] to 3e-14 relative", () => {
+    let worst = 0;
+    for (let i = 0; i <= 20000; i++) {
+      const x = -(i / 20000) ** 2 * 699.9;
+      worst = Math.max(worst, Math.abs(expNeg(x) - Math.exp(x)) / Math.exp(x));
+    }
+    expect(worst).toBeLessThan(3e-14);
+    expect(expNeg(0)).toBe(1);
   });
 });
