@@ -88,7 +88,7 @@ describe("expNeg", () => {
   it("matches Math.exp on (-700, 0] to 3e-14 relative", () => {
     let worst = 0;
     for (let i = 0; i <= 20000; i++) {
-      const x = -(i / 20000) ** 2 * 699.9;
+      const x = -((i / 20000) ** 2) * 699.9;
       worst = Math.max(worst, Math.abs(expNeg(x) - Math.exp(x)) / Math.exp(x));
     }
     expect(worst).toBeLessThan(3e-14);
