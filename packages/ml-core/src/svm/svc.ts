@@ -1,12 +1,15 @@
 import { z } from "zod";
 import type { Estimator, EstimatorState, FitOptions } from "../core/estimator";
-import type { Matrix } from "../core/matrix";
+import { takeRows, type Matrix } from "../core/matrix";
+import { Rng } from "../core/rng";
+import { resolveSeed } from "../ensemble/params";
 import { DataError, MlError, NotFittedError } from "../core/errors";
 import { bool, custom, defineParams, float, int, oneOf } from "../core/hyperparams";
 import { checkCols, checkXy } from "../linear/check-input";
 import { classCounts, classWeights, countClasses } from "../linear/class-weights";
 import { KERNELS, type KernelParams } from "./kernels";
 import { loadLibsvm } from "./libsvm";
+import { binarySvcProbability } from "./platt";
 
 /** SVC's hyperparameters, with scikit-learn's names and defaults. */
 export const svcParams = defineParams({
@@ -26,7 +29,7 @@ export const svcParams = defineParams({
   shrinking: bool({ default: true, description: "Whether to use the shrinking heuristic." }),
   cache_size: float({ default: 200, min: 1, description: "Kernel cache size in MB." }),
   max_iter: int({ default: -1, min: -1, description: "Accepted for compatibility; only -1 (no limit) is honoured by the libsvm build used here." }),
-  random_state: custom(z.number().int().nullable(), { type: "int | null", default: null, description: "Accepted for compatibility; libsvm's probability CV uses its own generator." }),
+  random_state: custom(z.number().int().nullable(), { type: "int | null", default: null, description: "Seed of the cross-validation folds of Platt scaling (probability true); null draws a fresh one for each fit." }),
 });
 
 /** SVC's validated hyperparameters. */
@@ -57,6 +60,8 @@ interface SvcModel {
  * two classes. The trained model is copied out into typed arrays (support vectors taken
  * exactly from the training rows) and libsvm's memory is freed at once; prediction and Platt
  * probabilities are computed in plain float64 JS, so a restored model predicts identically.
+ * With `probability`, Platt scaling is fitted like libsvm's (5-fold CV per class pair, then
+ * `sigmoid_train`) but with folds drawn from `random_state`, so the same seed gives the same model.
  * See https://scikit-learn.org/stable/modules/svm.html#svc and
  * https://www.csie.ntu.edu.tw/~cjlin/libsvm/.
  */
@@ -83,34 +88,71 @@ export class SVC implements Estimator {
     const weights = classWeights(y, k, p.class_weight);
     const weight: Record<string, number> = {};
     if (p.class_weight) counts.forEach((c, i) => c > 0 && (weight[i] = weights[i]!));
-    const svm = new SVM({
+    const base = {
       type: SVM.SVM_TYPES.C_SVC,
       kernel: SVM.KERNEL_TYPES[KERNELS[p.kernel].libsvm],
       degree: p.degree,
       gamma,
       coef0: p.coef0,
-      cost: p.C,
       tolerance: p.tol,
       cacheSize: p.cache_size,
       shrinking: p.shrinking,
-      probabilityEstimates: p.probability,
-      ...(p.class_weight ? { weight } : {}),
+      // Platt scaling is done below with our own seeded folds: libsvm's uses C's unseeded rand()
+      probabilityEstimates: false,
       quiet: true,
-    });
-    const rows: number[][] = new Array(X.rows);
-    for (let i = 0; i < X.rows; i++) rows[i] = Array.from(X.data.subarray(i * d, (i + 1) * d));
-    let text: string;
-    let svIndices: number[];
-    try {
-      svm.train(rows, Array.from(y));
-      text = svm.serializeModel();
-      svIndices = svm.getSVIndices();
-    } finally {
-      svm.free();
-    }
-    this.model_ = parseModel(text, svIndices, X, gamma, k);
+    };
+    const train = (rows: ArrayLike<number>, labels: ArrayLike<number>, options: Record<string, unknown>): SvcModel => {
+      const svm = new SVM({ ...base, ...options });
+      const samples: number[][] = new Array(rows.length);
+      for (let r = 0; r < rows.length; r++) samples[r] = Array.from(X.data.subarray(rows[r]! * d, (rows[r]! + 1) * d));
+      try {
+        svm.train(samples, Array.from(labels));
+        return parseModel(svm.serializeModel(), svm.getSVIndices(), X, rows, gamma, k);
+      } finally {
+        svm.free();
+      }
+    };
+    const all = new Int32Array(X.rows);
+    for (let i = 0; i < X.rows; i++) all[i] = i;
+    const model = train(all, y, { cost: p.C, ...(p.class_weight ? { weight } : {}) });
+    this.model_ = p.probability ? { ...model, ...(await this.platt(p, model, X, y, weights, train)) } : model;
     options.onProgress?.(1, 1);
     return this;
+  }
+
+  /**
+   * Platt scaling per class pair as libsvm's `svm_train` does it (5-fold CV decision values,
+   * then `sigmoid_train`), with folds from an `Rng` seeded by `random_state`.
+   */
+  private async platt(p: SvcParams, model: SvcModel, X: Matrix, y: Float64Array, weights: Float64Array, train: (rows: ArrayLike<number>, labels: ArrayLike<number>, options: Record<string, unknown>) => SvcModel): Promise<{ probA: Float64Array; probB: Float64Array }> {
+    const rng = new Rng(resolveSeed(p.random_state));
+    const nr = model.labels.length;
+    const probA = new Float64Array((nr * (nr - 1)) / 2);
+    const probB = new Float64Array(probA.length);
+    const byClass = Array.from({ length: model.nClasses }, () => [] as number[]);
+    for (let i = 0; i < y.length; i++) byClass[y[i]!]!.push(i);
+    const sub = new SVC({ ...p, probability: false });
+    let pair = 0;
+    for (let a = 0; a < nr; a++) {
+      for (let b = a + 1; b < nr; b++) {
+        const ca = model.labels[a]!;
+        const cb = model.labels[b]!;
+        const rows = Int32Array.from([...byClass[ca]!, ...byClass[cb]!]);
+        const labels = new Float64Array(rows.length).fill(-1).fill(1, 0, byClass[ca]!.length);
+        const sigmoid = await binarySvcProbability(labels, p.C * weights[ca]!, p.C * weights[cb]!, rng, async (tr, te, Cp, Cn) => {
+          const m = train(take(rows, tr), take(labels, tr), { cost: 1, weight: { "1": Cp, "-1": Cn } });
+          sub.model_ = m;
+          const dec = sub.decisionFunction(takeRows(X, take(rows, te))).data;
+          // decision values are positive for libsvm's first label: make them positive for +1
+          if (m.labels[0] !== 1) for (let i = 0; i < dec.length; i++) dec[i] = -dec[i]!;
+          return dec;
+        });
+        probA[pair] = sigmoid.A;
+        probB[pair] = sigmoid.B;
+        pair++;
+      }
+    }
+    return { probA, probB };
   }
 
   /** One-vs-one decision values, rows x k(k-1)/2, in libsvm's pair order. */
@@ -223,8 +265,8 @@ function resolveGamma(gamma: SvcParams["gamma"], X: Matrix): number {
   return v > 0 ? 1 / (X.cols * v) : 1;
 }
 
-/** Reads libsvm's text model; support vectors are taken exactly from X by index. */
-function parseModel(text: string, svIndices: number[], X: Matrix, gamma: number, nClasses: number): SvcModel {
+/** Reads libsvm's text model; support vectors are taken exactly from the rows of X libsvm was given. */
+function parseModel(text: string, svIndices: number[], X: Matrix, rows: ArrayLike<number>, gamma: number, nClasses: number): SvcModel {
   const lines = text.split("\n");
   const header = new Map<string, number[]>();
   let at = 0;
@@ -243,7 +285,10 @@ function parseModel(text: string, svIndices: number[], X: Matrix, gamma: number,
   }
   const d = X.cols;
   const sv = new Float64Array(total * d);
-  svIndices.forEach((row, s) => sv.set(X.data.subarray(row * d, (row + 1) * d), s * d));
+  svIndices.forEach((index, s) => {
+    const row = rows[index]!;
+    sv.set(X.data.subarray(row * d, (row + 1) * d), s * d);
+  });
   return {
     sv,
     svCoef,
@@ -301,4 +346,10 @@ function multiclassProbability(k: number, r: Float64Array[], p: Float64Array): v
       }
     }
   }
+}
+
+function take(values: ArrayLike<number>, indices: Int32Array): Float64Array {
+  const out = new Float64Array(indices.length);
+  for (let i = 0; i < indices.length; i++) out[i] = values[indices[i]!]!;
+  return out;
 }

@@ -33,6 +33,25 @@ describe("SVC", () => {
     expect(agree / P.rows).toBeGreaterThan(0.9);
   });
 
+  it("gives identical probabilities for the same random_state, with predict unchanged", async () => {
+    const s = loadSplit("wine.csv", "classification");
+    const fit = (random_state: number) => new SVC(svcParams.parse({ probability: true, random_state })).fit(s.Xtrain, s.ytrain);
+    const [a, b, c] = await Promise.all([fit(3), fit(3), fit(4)]);
+    const P = a.predictProba!(s.Xtest).data;
+    expect(b.predictProba!(s.Xtest).data).toEqual(P);
+    expect(c.model_!.probA).not.toEqual(a.model_!.probA);
+    // Platt scaling leaves the decision function alone: predict is that of probability false
+    expect(a.predict(s.Xtest)).toEqual((await new SVC().fit(s.Xtrain, s.ytrain)).predict(s.Xtest));
+    // argmax of the probabilities agrees with predict on nearly every row, as in scikit-learn
+    const pred = a.predict(s.Xtest);
+    let agree = 0;
+    for (let i = 0; i < s.Xtest.rows; i++) {
+      const row = Array.from(P.subarray(i * 3, i * 3 + 3));
+      if (row.indexOf(Math.max(...row)) === pred[i]) agree++;
+    }
+    expect(agree / s.Xtest.rows).toBeGreaterThan(0.9);
+  });
+
   it("rejects unknown kernels and non-positive gamma", () => {
     expect(() => svcParams.parse({ kernel: "cubic" })).toThrow(/kernel/);
     expect(() => svcParams.parse({ gamma: 0 })).toThrow(/gamma/);
