@@ -1,8 +1,9 @@
 import { createReadStream, promises as fs } from "node:fs";
 import { Readable } from "node:stream";
-import { parse, CsvError } from "csv-parse";
+import { StringDecoder } from "node:string_decoder";
 import { DataError } from "../core/errors";
 import { ColumnBuilder } from "./column-builder";
+import { CsvRecordReader } from "./csv-record-reader";
 import { Table } from "./table";
 
 /** Options of `readCsv` and `parseCsv`. */
@@ -19,9 +20,10 @@ const DEFAULT_MAX_BYTES = 1024 ** 3;
 
 /**
  * Reads a CSV file (RFC 4180: header row, quoted fields with commas, quotes and newlines, CRLF,
- * UTF-8 BOM) into a columnar `Table`, streaming it through csv-parse so that only the typed
- * columns are held in memory. Column types are inferred: numeric when every non-missing field is
- * a finite number, otherwise categorical (yes/no-like ones flagged `booleanLike`).
+ * UTF-8 BOM) into a columnar `Table`, streaming it through papaparse's tokenizer so that only
+ * the typed columns are held in memory. Column types are inferred: numeric when every
+ * non-missing field is a finite number, otherwise categorical (yes/no-like ones flagged
+ * `booleanLike`).
  *
  * @param path the file.
  * @param options missing-value markers and the size limit, see `ReadCsvOptions`.
@@ -40,7 +42,7 @@ export async function readCsv(path: string, options: ReadCsvOptions = {}): Promi
     throw err;
   }
   checkSize(size, maxBytes);
-  return consume(createReadStream(path, { highWaterMark: 1 << 20 }), options);
+  return consume(createReadStream(path, { highWaterMark: 1 << 20 }), size, options);
 }
 
 /**
@@ -49,8 +51,9 @@ export async function readCsv(path: string, options: ReadCsvOptions = {}): Promi
  * @param options see `ReadCsvOptions`.
  */
 export async function parseCsv(text: string | Buffer, options: ReadCsvOptions = {}): Promise<Table> {
-  checkSize(typeof text === "string" ? Buffer.byteLength(text) : text.length, options.maxBytes ?? DEFAULT_MAX_BYTES);
-  return consume(Readable.from([text]), options);
+  const size = typeof text === "string" ? Buffer.byteLength(text) : text.length;
+  checkSize(size, options.maxBytes ?? DEFAULT_MAX_BYTES);
+  return consume(Readable.from([text]), size, options);
 }
 
 function checkSize(size: number, maxBytes: number): void {
@@ -59,48 +62,43 @@ function checkSize(size: number, maxBytes: number): void {
   }
 }
 
-function consume(source: Readable, options: ReadCsvOptions): Promise<Table> {
+/** Text is handed to the tokenizer in pieces of at most this many characters. */
+const PIECE = 1 << 20;
+
+async function consume(source: Readable, size: number, options: ReadCsvOptions): Promise<Table> {
   const missing = new Set(options.missingValues ?? DEFAULT_MISSING_VALUES);
-  const maxMissingLength = Math.max(0, ...[...missing].map((m) => m.length));
-  const parser = parse({ bom: true, skip_empty_lines: true, relax_quotes: true, record_delimiter: ["\r\n", "\n", "\r"] });
   let builders: ColumnBuilder[] | undefined;
   let nRows = 0;
-  let failure: Error | undefined;
-
-  return new Promise<Table>((resolve, reject) => {
-    const fail = (err: Error): void => {
-      if (failure) return;
-      failure = toDataError(err, builders?.length);
-      source.unpipe(parser);
-      source.destroy();
-      parser.destroy();
-      reject(failure);
-    };
-    parser.on("data", (record: string[]) => {
-      if (failure) return;
-      if (!builders) {
-        try {
-          builders = header(record).map((name) => new ColumnBuilder(name, missing, maxMissingLength));
-        } catch (err) {
-          fail(err as Error);
-        }
-        return;
-      }
-      for (let j = 0; j < builders.length; j++) builders[j]!.push(record[j]!);
-      nRows++;
-    });
-    parser.on("error", fail);
-    source.on("error", fail);
-    parser.on("end", () => {
-      if (failure) return;
-      if (!builders || nRows === 0) {
-        fail(new DataError("NO_DATA_ROWS", builders ? "The CSV has a header but no data rows." : "The CSV is empty: it has neither a header nor data rows."));
-        return;
-      }
-      resolve(new Table(nRows, builders.map((b) => b.finish())));
-    });
-    source.pipe(parser);
+  const reader = new CsvRecordReader((record) => {
+    if (!builders) {
+      // A row takes at least one byte per column (a delimiter or its line break).
+      const maxRows = Math.floor(size / record.length) + 1;
+      builders = header(record).map((name) => new ColumnBuilder(name, missing, maxRows));
+      return;
+    }
+    if (record.length !== builders.length) {
+      const line = reader.line();
+      throw new DataError("RAGGED_ROW", `Line ${line} has ${record.length} fields, but the header has ${builders.length} columns.`, { line, fields: record.length, expected: builders.length });
+    }
+    for (let j = 0; j < builders.length; j++) builders[j]!.push(record[j]!);
+    nRows++;
   });
+  const decoder = new StringDecoder("utf8");
+  try {
+    for await (const chunk of source as AsyncIterable<string | Buffer>) {
+      const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
+      for (let at = 0; at < text.length; at += PIECE) reader.write(text.length <= PIECE ? text : text.slice(at, at + PIECE));
+    }
+    reader.write(decoder.end());
+    reader.end();
+  } catch (err) {
+    source.destroy();
+    throw toDataError(err as Error);
+  }
+  if (!builders || nRows === 0) {
+    throw new DataError("NO_DATA_ROWS", builders ? "The CSV has a header but no data rows." : "The CSV is empty: it has neither a header nor data rows.");
+  }
+  return new Table(nRows, builders.map((b) => b.finish()));
 }
 
 function header(record: string[]): string[] {
@@ -116,16 +114,8 @@ function header(record: string[]): string[] {
   return record;
 }
 
-function toDataError(err: Error, nColumns: number | undefined): Error {
+function toDataError(err: Error): Error {
   if (err instanceof DataError) return err;
-  if (err instanceof CsvError) {
-    const info = err as CsvError & { lines?: number; record?: unknown[] };
-    if (err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH") {
-      const got = info.record?.length;
-      return new DataError("RAGGED_ROW", `Line ${info.lines} has ${got} fields, but the header has ${nColumns} columns.`, { line: info.lines, fields: got, expected: nColumns });
-    }
-    return new DataError("INVALID_CSV", `The CSV is malformed near line ${info.lines ?? "?"}: ${err.message}`, { line: info.lines, csvCode: err.code });
-  }
   if ((err as NodeJS.ErrnoException).code === "ENOENT") return new DataError("FILE_NOT_FOUND", err.message);
   return err;
 }

@@ -43,6 +43,38 @@ describe("parseCsv: RFC 4180", () => {
   });
 });
 
+describe("parseCsv: line endings and chunking", () => {
+  it("reads LF and CRLF mixed in one file, and old Mac CR-only files", async () => {
+    for (const text of ["a,b\n1,x\r\n2,y\n3,\"z\"\r\n", "a,b\r1,x\r2,y\r3,z\r"]) {
+      const t = await parseCsv(text);
+      expect(t.nRows).toBe(3);
+      expect((t.column("b") as CategoricalColumn).categories).toEqual(["x", "y", "z"]);
+    }
+  });
+
+  it("reads a file of many chunks exactly like the same text in memory, and finds a ragged row deep in it", async () => {
+    const lines = ["id,note,v"];
+    for (let i = 0; i < 40000; i++) lines.push(`${i},"zwei ""q""\r\nété ${i % 7}, 日本",${(i * 0.37).toFixed(3)}`);
+    const dir = mkdtempSync(join(tmpdir(), "mlcsv-"));
+    const text = lines.join("\r\n") + "\r\n"; // > 2 MB: quoted line breaks and multi-byte characters cross chunk edges
+    writeFileSync(join(dir, "big.csv"), text);
+    const fromFile = await readCsv(join(dir, "big.csv"));
+    expect(fromFile.nRows).toBe(40000);
+    const note = fromFile.column("note") as CategoricalColumn;
+    expect(note.categories).toHaveLength(7);
+    expect(note.categories[note.codes[39999]!]).toBe('zwei "q"\r\nété 1, 日本');
+    expect((fromFile.column("v") as NumericColumn).values[39999]).toBe(14799.63);
+    expect(await parseCsv(text)).toEqual(fromFile);
+    expect(await parseCsv(Buffer.from(text))).toEqual(fromFile);
+
+    lines.splice(30001, 0, "1,2"); // after the header and 30000 rows of two lines each
+    writeFileSync(join(dir, "ragged.csv"), lines.join("\n") + "\n");
+    const err = await code(readCsv(join(dir, "ragged.csv")));
+    expect(err.code).toBe("RAGGED_ROW");
+    expect(err.message).toBe("Line 60002 has 2 fields, but the header has 3 columns.");
+  });
+});
+
 describe("parseCsv: type inference", () => {
   it("infers numeric, boolean-like and categorical columns", async () => {
     const t = await parseCsv("n,b,c,h,z\n1.5,Yes,red,0x10,1e3\n-2,no,blue,12,0\n,YES,red,7,\n");
@@ -104,6 +136,15 @@ describe("parseCsv: errors", () => {
     expect((await code(parseCsv(""))).code).toBe("NO_DATA_ROWS");
     expect((await code(parseCsv('a,b\n1,"open\n'))).code).toBe("INVALID_CSV");
     expect((await code(parseCsv("a\n1\n", { maxBytes: 3 }))).code).toBe("FILE_TOO_LARGE");
+  });
+
+  it("names the line of a quote that is never closed or is followed by text", async () => {
+    const open = await code(parseCsv('a,b\n1,2\n3,"open\n4,5\n'));
+    expect(open.code).toBe("INVALID_CSV");
+    expect(open.message).toContain("near line 3");
+    const trailing = await code(parseCsv('a,b\n1,"x"y\n2,z\n'));
+    expect(trailing.code).toBe("INVALID_CSV");
+    expect(trailing.message).toContain("near line 2");
   });
 });
 
