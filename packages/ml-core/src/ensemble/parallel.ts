@@ -3,17 +3,23 @@ import { Worker } from "node:worker_threads";
 import { fitForestTree, type ForestJob } from "./forest-tree";
 import type { TreeArrays } from "../tree/flat-tree";
 
-/** Below this many rows x trees, threads cost more than they save and the trees grow inline. */
-export const INLINE_WORK = 20_000;
+const IS_TS = __filename.endsWith(".ts");
+
+/**
+ * Below this many rows x trees, threads cost more than they save and the trees grow inline. A
+ * thread starts in tens of milliseconds from compiled JS, but in hundreds when it must compile the
+ * TypeScript sources (tests, benchmarks), hence the larger threshold there.
+ */
+export const INLINE_WORK = IS_TS ? 1_000_000 : 100_000;
 
 /**
  * Grows one tree per seed, on `nJobs` worker threads sharing the binned data (SharedArrayBuffer)
- * or inline when `nJobs` is 1 or the work is small. Tree `t` always comes from `seeds[t]`, so the
+ * or inline when `nJobs` is 1 or rows x trees is below `inlineWork` (default `INLINE_WORK`). Tree `t` always comes from `seeds[t]`, so the
  * result does not depend on `nJobs`. Threads are terminated before this resolves.
  */
-export async function growForest(job: ForestJob, seeds: readonly number[], nJobs: number, onTree?: () => void): Promise<TreeArrays[]> {
+export async function growForest(job: ForestJob, seeds: readonly number[], nJobs: number, onTree?: () => void, inlineWork = INLINE_WORK): Promise<TreeArrays[]> {
   const jobs = Math.min(nJobs, seeds.length);
-  if (jobs <= 1 || job.data.rows * seeds.length < INLINE_WORK) {
+  if (jobs <= 1 || job.data.rows * seeds.length < inlineWork) {
     return seeds.map((s) => {
       const t = fitForestTree(job, s);
       onTree?.();
@@ -22,9 +28,8 @@ export async function growForest(job: ForestJob, seeds: readonly number[], nJobs
   }
   const shared = shareJob(job);
   const trees: TreeArrays[] = new Array(seeds.length);
-  const isTs = __filename.endsWith(".ts");
-  const file = join(__dirname, isTs ? "forest-worker.ts" : "forest-worker.js");
-  const execArgv = isTs ? ["--require", require.resolve("tsx/cjs")] : [];
+  const file = join(__dirname, IS_TS ? "forest-worker.ts" : "forest-worker.js");
+  const execArgv = IS_TS ? ["--require", require.resolve("tsx/cjs")] : [];
   await Promise.all(
     Array.from({ length: jobs }, (_, w) => {
       const indices: number[] = [];

@@ -1,4 +1,4 @@
-import { HistGradientBoostingClassifier, HistGradientBoostingRegressor, shouldStop } from "../../src/ensemble/hist-gradient-boosting";
+import { HistGradientBoostingClassifier, HistGradientBoostingRegressor, shouldStop, validationSplit } from "../../src/ensemble/hist-gradient-boosting";
 import { Rng } from "../../src/core/rng";
 import { accuracy, loadNumeric, r2, split } from "./datasets";
 
@@ -50,6 +50,16 @@ describe("shouldStop", () => {
     expect(shouldStop([1, 0.9, 0.8], 2, 0)).toBe(false);
     expect(shouldStop([1, 0.9, 0.95, 0.91], 2, 0)).toBe(true);
     expect(shouldStop([1, 0.9], 2, 0)).toBe(false);
+  });
+});
+
+describe("validationSplit", () => {
+  it("holds out the fraction of every class when stratified, and partitions the rows", () => {
+    const y = Float64Array.from({ length: 1000 }, (_, i) => (i < 50 ? 1 : 0));
+    const { train, validation } = validationSplit(y, 0.2, true, new Rng(1));
+    expect(train.length + validation.length).toBe(1000);
+    expect(new Set([...train, ...validation]).size).toBe(1000);
+    expect(validation.filter((i) => y[i] === 1).length).toBe(10);
   });
 });
 

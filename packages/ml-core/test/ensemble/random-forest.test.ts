@@ -13,7 +13,7 @@ describe("RandomForestClassifier", () => {
     expect(accuracy(m.predict(s.Xte), s.yte)).toBeGreaterThanOrEqual(floor);
   });
 
-  it("gives the same forest on 1 and 2 worker threads", async () => {
+  it("gives the same forest whatever n_jobs is (threads themselves: parallel.test.ts)", async () => {
     const { X, y } = loadNumeric("breast_cancer.csv", "classification");
     const a = await new RandomForestClassifier({ n_estimators: 40, random_state: 11, n_jobs: 1 }).fit(X, y);
     const b = await new RandomForestClassifier({ n_estimators: 40, random_state: 11, n_jobs: 2 }).fit(X, y);
