@@ -117,8 +117,8 @@ export interface Kernels {
   readonly size: number;
   /** A draw from component `j`, on the internal scale (not yet snapped to the grid). */
   sample(j: number, rng: Rng): number;
-  /** Adds log p_j(x) of every component j to `out[j]`. */
-  addLogPdf(x: number, out: Float64Array): void;
+  /** Adds log p_j(x) of every component j to `out[j]`; returns the largest `out[j]` after that. */
+  addLogPdf(x: number, out: Float64Array): number;
 }
 
 /**
@@ -154,16 +154,20 @@ export class TruncNormKernels implements Kernels {
     return Math.min(this.high, Math.max(this.low, m + s * z));
   }
 
-  addLogPdf(x: number, out: Float64Array): void {
+  addLogPdf(x: number, out: Float64Array): number {
     const { mu, invSigma, logConst, size } = this;
     if (x < this.low || x > this.high) {
       out.fill(-Infinity, 0, size);
-      return;
+      return -Infinity;
     }
+    let max = -Infinity;
     for (let j = 0; j < size; j++) {
       const z = (x - (mu[j] as number)) * (invSigma[j] as number);
-      (out[j] as number) += (logConst[j] as number) - 0.5 * z * z;
+      const v = (out[j] as number) + (logConst[j] as number) - 0.5 * z * z;
+      out[j] = v;
+      if (v > max) max = v;
     }
+    return max;
   }
 }
 
@@ -190,18 +194,22 @@ export class DiscreteTruncNormKernels implements Kernels {
     return Math.min(this.high, Math.max(this.low, m + s * z));
   }
 
-  addLogPdf(x: number, out: Float64Array): void {
+  addLogPdf(x: number, out: Float64Array): number {
     const { mu, sigma, logZ, size } = this;
     const lower = Math.max(x - 0.5 * this.step, this.low);
     const upper = Math.min(x + 0.5 * this.step, this.high);
     if (!(upper > lower)) {
       out.fill(-Infinity, 0, size);
-      return;
+      return -Infinity;
     }
+    let max = -Infinity;
     for (let j = 0; j < size; j++) {
       const m = mu[j] as number, s = sigma[j] as number;
-      (out[j] as number) += logGaussMass((lower - m) / s, (upper - m) / s) - (logZ[j] as number);
+      const v = (out[j] as number) + logGaussMass((lower - m) / s, (upper - m) / s) - (logZ[j] as number);
+      out[j] = v;
+      if (v > max) max = v;
     }
+    return max;
   }
 }
 
@@ -227,13 +235,19 @@ export class CategoricalKernels implements Kernels {
     return this.nChoices - 1;
   }
 
-  addLogPdf(x: number, out: Float64Array): void {
+  addLogPdf(x: number, out: Float64Array): number {
     const c = Math.round(x);
     if (!(c >= 0 && c < this.nChoices)) {
       out.fill(-Infinity, 0, this.size);
-      return;
+      return -Infinity;
     }
     const { logProbs, nChoices, size } = this;
-    for (let j = 0, k = c; j < size; j++, k += nChoices) (out[j] as number) += logProbs[k] as number;
+    let max = -Infinity;
+    for (let j = 0, k = c; j < size; j++, k += nChoices) {
+      const v = (out[j] as number) + (logProbs[k] as number);
+      out[j] = v;
+      if (v > max) max = v;
+    }
+    return max;
   }
 }

@@ -87,9 +87,8 @@ export class ParzenEstimator {
     const k = comp.length;
     for (let i = 0; i < m; i++) {
       comp.set(this.logWeights);
-      for (let p = 0; p < this.kernels.length; p++) (this.kernels[p] as Kernels).addLogPdf((samples[p] as Float64Array)[i] as number, comp);
       let max = -Infinity;
-      for (let j = 0; j < k; j++) if ((comp[j] as number) > max) max = comp[j] as number;
+      for (let p = 0; p < this.kernels.length; p++) max = (this.kernels[p] as Kernels).addLogPdf((samples[p] as Float64Array)[i] as number, comp);
       if (max === -Infinity) {
         result[i] = -Infinity;
         continue;

@@ -134,23 +134,39 @@ function rankTrials(history: readonly TrialRecord[], s: TpeSettings): Ranked {
   return { trials, step: step.subarray(0, trials.length), score: score.subarray(0, trials.length), nFinished };
 }
 
-/** Flags (1) the best `nBelow` trials by (step, score), ties going to the older trial (a stable sort, as Optuna's). */
+/**
+ * Flags (1) the best `nBelow` trials by (step, score), ties going to the older trial: the first
+ * `nBelow` of a stable sort, as Optuna's, found by insertion into a sorted list of the best so far.
+ */
 function splitBelow(ranked: Ranked, nBelow: number): Uint8Array {
   const { step, score } = ranked;
   const n = ranked.trials.length;
   const below = new Uint8Array(n);
   if (nBelow >= n) return below.fill(1);
   if (nBelow <= 0) return below;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => {
+  // best[0..size) holds trial indices, best first; a later trial ranks after an earlier equal one.
+  const best = new Int32Array(nBelow);
+  let size = 0;
+  const before = (a: number, b: number): boolean => {
     const sa = step[a] as number, sb = step[b] as number;
-    if (sa !== sb) return sa < sb ? -1 : 1;
+    if (sa !== sb) return sa < sb;
     const va = score[a] as number, vb = score[b] as number;
-    if (va !== vb) return va < vb ? -1 : 1;
-    return a - b;
-  });
-  for (let i = 0; i < nBelow; i++) below[order[i] as number] = 1;
+    return va !== vb ? va < vb : a < b;
+  };
+  for (let t = 0; t < n; t++) {
+    if (size === nBelow) {
+      if (!before(t, best[nBelow - 1] as number)) continue;
+      size--;
+    }
+    let i = size;
+    while (i > 0 && before(t, best[i - 1] as number)) {
+      best[i] = best[i - 1] as number;
+      i--;
+    }
+    best[i] = t;
+    size++;
+  }
+  for (let i = 0; i < nBelow; i++) below[best[i] as number] = 1;
   return below;
 }
 
