@@ -72,7 +72,7 @@ function msPerAsk(n: number, asks: number): number {
     return { number: i, params, value: f(params), state: "complete" };
   });
   const rng = new Rng(1);
-  for (let i = 0; i < 5; i++) ask(space, history, rng); // warm-up (JIT)
+  for (let i = 0; i < 30; i++) ask(space, history, rng); // warm-up: let the JIT optimise ask first (steady-state cost)
   const t0 = performance.now();
   for (let i = 0; i < asks; i++) ask(space, history, rng);
   return (performance.now() - t0) / asks;
