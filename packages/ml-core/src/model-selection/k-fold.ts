@@ -1,5 +1,5 @@
 import { DataError, InvalidHyperparameterError } from "../core/errors";
-import { Rng } from "../core/rng";
+import { NumpyRandomState } from "./numpy-random-state";
 import { groupByClass } from "./train-test-split";
 
 /** Options of `kFold` and `stratifiedKFold`. */
@@ -24,13 +24,13 @@ export interface Fold {
 export function kFold(n: number, k: number, options: KFoldOptions = {}): Fold[] {
   checkK(k, n);
   let indices: Int32Array = Int32Array.from({ length: n }, (_, i) => i);
-  if (options.shuffle) indices = new Rng(options.randomState ?? 0).permutation(n);
+  if (options.shuffle) indices = new NumpyRandomState(options.randomState ?? 0).permutation(n);
   const testFold = new Int32Array(n);
   const folds: Fold[] = [];
   let start = 0;
   for (let f = 0; f < k; f++) {
     const size = Math.floor(n / k) + (f < n % k ? 1 : 0);
-    const test = indices.slice(start, start + size);
+    const test = indices.slice(start, start + size).sort();
     test.forEach((i) => (testFold[i] = f));
     folds.push({ train: new Int32Array(0), test });
     start += size;
@@ -56,7 +56,7 @@ export function stratifiedKFold(y: ArrayLike<number>, k: number, options: KFoldO
   const encoded = new Int32Array(n);
   classes.forEach((rows, c) => rows.forEach((i) => (encoded[i] = c)));
   const order = Int32Array.from(encoded).sort();
-  const rng = options.shuffle ? new Rng(options.randomState ?? 0) : undefined;
+  const rng = options.shuffle ? new NumpyRandomState(options.randomState ?? 0) : undefined;
   const testFold = new Int32Array(n);
   classes.forEach((rows, c) => {
     const foldsForClass: number[] = [];

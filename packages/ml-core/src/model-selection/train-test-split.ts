@@ -1,5 +1,5 @@
 import { DataError, InvalidHyperparameterError } from "../core/errors";
-import { Rng } from "../core/rng";
+import { NumpyRandomState } from "./numpy-random-state";
 
 /** Options of `trainTestSplit`. */
 export interface TrainTestSplitOptions {
@@ -28,7 +28,7 @@ export function trainTestSplit(n: number, options: TrainTestSplitOptions): { tra
   if (nTrain < 1 || nTest < 1) {
     throw new DataError("TOO_FEW_ROWS", `Cannot split ${n} rows into a test part of ${nTest} and a non-empty training part.`, { n, nTest });
   }
-  const rng = new Rng(randomState);
+  const rng = new NumpyRandomState(randomState);
   if (!stratify) {
     const perm = rng.permutation(n);
     return { train: perm.slice(nTest), test: perm.slice(0, nTest) };
@@ -37,7 +37,7 @@ export function trainTestSplit(n: number, options: TrainTestSplitOptions): { tra
   return stratifiedSplit(stratify, nTrain, nTest, rng);
 }
 
-function stratifiedSplit(y: ArrayLike<number>, nTrain: number, nTest: number, rng: Rng): { train: Int32Array; test: Int32Array } {
+function stratifiedSplit(y: ArrayLike<number>, nTrain: number, nTest: number, rng: NumpyRandomState): { train: Int32Array; test: Int32Array } {
   const byClass = groupByClass(y);
   const counts = byClass.map((rows) => rows.length);
   const smallest = Math.min(...counts);
@@ -76,7 +76,7 @@ export function groupByClass(y: ArrayLike<number>): number[][] {
  * How many of `nDraws` to take from each class so that the split follows the class counts as
  * closely as possible, ties broken at random (scikit-learn's `_approximate_mode`).
  */
-export function approximateMode(classCounts: readonly number[], nDraws: number, rng: Rng): number[] {
+export function approximateMode(classCounts: readonly number[], nDraws: number, rng: NumpyRandomState): number[] {
   const total = classCounts.reduce((s, c) => s + c, 0);
   const continuous = classCounts.map((c) => (c / total) * nDraws);
   const floored = continuous.map(Math.floor);
