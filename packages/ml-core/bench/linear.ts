@@ -5,7 +5,8 @@
  * fits the preprocessing Pipeline (median/most-frequent imputation, one-hot, standardisation)
  * on the training rows, and hands the very same matrices to bench/linear.py (/usr/bin/python3),
  * which fits scikit-learn with the same hyperparameters. Timings are fit wall times on a
- * shared machine: read ratios, not absolutes.
+ * shared machine: read ratios, not absolutes. BENCH_CASES=churn/SVC,shuttle/SVC runs only those
+ * dataset/algorithm cases.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -34,6 +35,7 @@ const PLAN: { file: string; target: string; task: Task; models: string[] }[] = [
 ];
 /** Hyperparameters given to both sides (everything else: the defaults, which match). */
 const PARAMS: Record<string, Record<string, unknown>> = { MLPClassifier: { random_state: 0 } };
+const ONLY = process.env.BENCH_CASES ? new Set(process.env.BENCH_CASES.split(",")) : undefined;
 
 interface Case { key: string; dataset: string; algorithm: string; params: Record<string, unknown>; metric: "accuracy" | "r2"; cols: number; ours: { score: number; fit_s: number } }
 
@@ -45,6 +47,8 @@ async function main(): Promise<void> {
   const cases: Case[] = [];
   try {
     for (const plan of PLAN) {
+      const models = plan.models.filter((m) => !ONLY || ONLY.has(`${path.basename(plan.file, ".csv")}/${m}`));
+      if (models.length === 0) continue;
       const table = await readCsv(path.join(DATASETS, plan.file));
       const target = prepareTarget(table, plan.target, plan.task);
       const split = trainTestSplit(target.rows.length, { testSize: 0.2, randomState: 42, ...(plan.task === "classification" ? { stratify: target.y } : {}) });
@@ -61,7 +65,7 @@ async function main(): Promise<void> {
       writeFileSync(path.join(dir, `${name}.ytrain.f64`), f64(ytrain));
       writeFileSync(path.join(dir, `${name}.ytest.f64`), f64(ytest));
       const nClasses = target.labels?.length;
-      for (const algorithm of plan.models) {
+      for (const algorithm of models) {
         const spec = getAlgorithm(algorithm);
         const params = PARAMS[algorithm] ?? {};
         const model = spec.create(spec.params.parse(params));

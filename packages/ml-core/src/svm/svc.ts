@@ -8,8 +8,8 @@ import { bool, custom, defineParams, float, int, oneOf } from "../core/hyperpara
 import { checkCols, checkXy } from "../linear/check-input";
 import { classCounts, classWeights, countClasses } from "../linear/class-weights";
 import { KERNELS, type KernelParams } from "./kernels";
-import { loadLibsvm } from "./libsvm";
 import { binarySvcProbability } from "./platt";
+import { svmTrain, type TrainOptions } from "./train";
 
 /** SVC's hyperparameters, with scikit-learn's names and defaults. */
 export const svcParams = defineParams({
@@ -28,7 +28,7 @@ export const svcParams = defineParams({
   probability: bool({ default: false, description: "Whether to fit Platt scaling (internal 5-fold CV, slower) so predictProba is available." }),
   shrinking: bool({ default: true, description: "Whether to use the shrinking heuristic." }),
   cache_size: float({ default: 200, min: 1, description: "Kernel cache size in MB." }),
-  max_iter: int({ default: -1, min: -1, description: "Accepted for compatibility; only -1 (no limit) is honoured by the libsvm build used here." }),
+  max_iter: int({ default: -1, min: -1, description: "Limit on SMO iterations per class pair; -1 is libsvm's max(10^7, 100 n)." }),
   random_state: custom(z.number().int().nullable(), { type: "int | null", default: null, description: "Seed of the cross-validation folds of Platt scaling (probability true); null draws a fresh one for each fit." }),
 });
 
@@ -55,10 +55,10 @@ interface SvcModel {
 }
 
 /**
- * C-support vector classification after scikit-learn's `SVC`: trained by libsvm itself (the
- * library scikit-learn wraps, compiled to WebAssembly by libsvm-js), one-vs-one for more than
- * two classes. The trained model is copied out into typed arrays (support vectors taken
- * exactly from the training rows) and libsvm's memory is freed at once; prediction and Platt
+ * C-support vector classification after scikit-learn's `SVC`: trained by our port of libsvm's
+ * SMO solver (the library scikit-learn wraps; see `solver.ts` and `train.ts`), one-vs-one for
+ * more than two classes, on dense float64 rows. The model is kept in typed arrays in libsvm's
+ * layout (support vectors copied exactly from the training rows); prediction and Platt
  * probabilities are computed in plain float64 JS, so a restored model predicts identically.
  * With `probability`, Platt scaling is fitted like libsvm's (5-fold CV per class pair, then
  * `sigmoid_train`) but with folds drawn from `random_state`, so the same seed gives the same model.
@@ -84,37 +84,17 @@ export class SVC implements Estimator {
     if (counts.filter((c) => c > 0).length < 2) throw new DataError("SINGLE_CLASS", "SVC needs samples of at least 2 classes, but y holds only one.");
     const d = X.cols;
     const gamma = resolveGamma(p.gamma, X);
-    const SVM = await loadLibsvm();
     const weights = classWeights(y, k, p.class_weight);
-    const weight: Record<string, number> = {};
-    if (p.class_weight) counts.forEach((c, i) => c > 0 && (weight[i] = weights[i]!));
-    const base = {
-      type: SVM.SVM_TYPES.C_SVC,
-      kernel: SVM.KERNEL_TYPES[KERNELS[p.kernel].libsvm],
-      degree: p.degree,
-      gamma,
-      coef0: p.coef0,
-      tolerance: p.tol,
-      cacheSize: p.cache_size,
-      shrinking: p.shrinking,
-      // Platt scaling is done below with our own seeded folds: libsvm's uses C's unseeded rand()
-      probabilityEstimates: false,
-      quiet: true,
-    };
-    const train = (rows: ArrayLike<number>, labels: ArrayLike<number>, options: Record<string, unknown>): SvcModel => {
-      const svm = new SVM({ ...base, ...options });
-      const samples: number[][] = new Array(rows.length);
-      for (let r = 0; r < rows.length; r++) samples[r] = Array.from(X.data.subarray(rows[r]! * d, (rows[r]! + 1) * d));
-      try {
-        svm.train(samples, Array.from(labels));
-        return parseModel(svm.serializeModel(), svm.getSVIndices(), X, rows, gamma, k);
-      } finally {
-        svm.free();
-      }
+    const solverOptions: TrainOptions = { kernel: p.kernel, gamma, degree: p.degree, coef0: p.coef0, tol: p.tol, shrinking: p.shrinking, cacheSize: p.cache_size, maxIter: p.max_iter };
+    const train = (rows: ArrayLike<number>, labels: ArrayLike<number>, cost: (label: number) => number): SvcModel => {
+      const t = svmTrain(X, rows, labels, cost, solverOptions);
+      const sv = new Float64Array(t.svRows.length * d);
+      t.svRows.forEach((r, s) => sv.set(X.data.subarray(r * d, (r + 1) * d), s * d));
+      return { sv, svCoef: t.svCoef, rho: t.rho, labels: t.labels, nSV: t.nSV, probA: new Float64Array(0), probB: new Float64Array(0), gamma, nFeatures: d, nClasses: k };
     };
     const all = new Int32Array(X.rows);
     for (let i = 0; i < X.rows; i++) all[i] = i;
-    const model = train(all, y, { cost: p.C, ...(p.class_weight ? { weight } : {}) });
+    const model = train(all, y, (label) => p.C * weights[label]!);
     this.model_ = p.probability ? { ...model, ...(await this.platt(p, model, X, y, weights, train)) } : model;
     options.onProgress?.(1, 1);
     return this;
@@ -124,7 +104,7 @@ export class SVC implements Estimator {
    * Platt scaling per class pair as libsvm's `svm_train` does it (5-fold CV decision values,
    * then `sigmoid_train`), with folds from an `Rng` seeded by `random_state`.
    */
-  private async platt(p: SvcParams, model: SvcModel, X: Matrix, y: Float64Array, weights: Float64Array, train: (rows: ArrayLike<number>, labels: ArrayLike<number>, options: Record<string, unknown>) => SvcModel): Promise<{ probA: Float64Array; probB: Float64Array }> {
+  private async platt(p: SvcParams, model: SvcModel, X: Matrix, y: Float64Array, weights: Float64Array, train: (rows: ArrayLike<number>, labels: ArrayLike<number>, cost: (label: number) => number) => SvcModel): Promise<{ probA: Float64Array; probB: Float64Array }> {
     const rng = new Rng(resolveSeed(p.random_state));
     const nr = model.labels.length;
     const probA = new Float64Array((nr * (nr - 1)) / 2);
@@ -140,7 +120,7 @@ export class SVC implements Estimator {
         const rows = Int32Array.from([...byClass[ca]!, ...byClass[cb]!]);
         const labels = new Float64Array(rows.length).fill(-1).fill(1, 0, byClass[ca]!.length);
         const sigmoid = await binarySvcProbability(labels, p.C * weights[ca]!, p.C * weights[cb]!, rng, async (tr, te, Cp, Cn) => {
-          const m = train(take(rows, tr), take(labels, tr), { cost: 1, weight: { "1": Cp, "-1": Cn } });
+          const m = train(take(rows, tr), take(labels, tr), (label) => (label > 0 ? Cp : Cn));
           sub.model_ = m;
           const dec = sub.decisionFunction(takeRows(X, take(rows, te))).data;
           // decision values are positive for libsvm's first label: make them positive for +1
@@ -263,44 +243,6 @@ function resolveGamma(gamma: SvcParams["gamma"], X: Matrix): number {
   for (let i = 0; i < X.data.length; i++) v += (X.data[i]! - mean) ** 2;
   v /= X.data.length;
   return v > 0 ? 1 / (X.cols * v) : 1;
-}
-
-/** Reads libsvm's text model; support vectors are taken exactly from the rows of X libsvm was given. */
-function parseModel(text: string, svIndices: number[], X: Matrix, rows: ArrayLike<number>, gamma: number, nClasses: number): SvcModel {
-  const lines = text.split("\n");
-  const header = new Map<string, number[]>();
-  let at = 0;
-  for (; at < lines.length && lines[at]!.trim() !== "SV"; at++) {
-    const [key, ...rest] = lines[at]!.trim().split(/\s+/);
-    header.set(key!, rest.map(Number));
-  }
-  const labels = Int32Array.from(header.get("label") ?? []);
-  const nSV = Int32Array.from(header.get("nr_sv") ?? []);
-  const total = svIndices.length;
-  const nr = labels.length;
-  const svCoef = new Float64Array((nr - 1) * total);
-  for (let s = 0; s < total; s++) {
-    const tokens = lines[at + 1 + s]!.trim().split(/\s+/);
-    for (let m = 0; m < nr - 1; m++) svCoef[m * total + s] = Number(tokens[m]);
-  }
-  const d = X.cols;
-  const sv = new Float64Array(total * d);
-  svIndices.forEach((index, s) => {
-    const row = rows[index]!;
-    sv.set(X.data.subarray(row * d, (row + 1) * d), s * d);
-  });
-  return {
-    sv,
-    svCoef,
-    rho: Float64Array.from(header.get("rho") ?? []),
-    labels,
-    nSV,
-    probA: Float64Array.from(header.get("probA") ?? []),
-    probB: Float64Array.from(header.get("probB") ?? []),
-    gamma,
-    nFeatures: d,
-    nClasses,
-  };
 }
 
 /** libsvm's `sigmoid_predict`: Platt's calibrated probability of a decision value. */
