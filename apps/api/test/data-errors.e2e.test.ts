@@ -1,15 +1,12 @@
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { call, DATA_DIR, isolate, startApi, startWorker, type Isolation, type Proc } from "./support/stack";
+import { call, DATA_DIR, useStack } from "./support/stack";
 
-let dir: string;
-let iso: Isolation;
-let api: Proc & { url: string };
-let worker: Proc;
+const dir = mkdtempSync(path.join(os.tmpdir(), "mlw-data-"));
+const stack = useStack({ env: { DATA_DIR: dir, MAX_DATASET_BYTES: "100000" } });
 
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), "mlw-data-"));
+beforeAll(() => {
   copyFileSync(path.join(DATA_DIR, "iris.csv"), path.join(dir, "iris.csv"));
   writeFileSync(path.join(dir, "ragged.csv"), "a,b,y\n1,2,x\n3,4\n5,6,z\n");
   writeFileSync(path.join(dir, "header-only.csv"), "a,b,y\n");
@@ -18,19 +15,12 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, "dupes.csv"), "a,a,y\n1,2,x\n3,4,z\n");
   writeFileSync(path.join(dir, "quoted.csv"), '\ufeffname,"note, with comma",y\r\n"Smith, J","said ""hi""\nthen left",1.5\r\nDoe,plain,2.5\r\nRoe,"x",3.5\r\nPoe,"y",4.5\r\nMoe,"z",5.5\r\n');
   symlinkSync("/etc/passwd", path.join(dir, "escape.csv"));
-  iso = isolate({ DATA_DIR: dir, MAX_DATASET_BYTES: "100000" });
-  api = await startApi(iso.env);
-  worker = await startWorker(iso.env);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all([api?.stop(), worker?.stop()]);
-  await iso?.cleanup();
-  rmSync(dir, { recursive: true, force: true });
 });
 
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 const train = (dataset_path: string, algorithm = "RandomForestClassifier") =>
-  call(api.url, "POST", "/train?wait=60", { dataset_path, target_column: "y", algorithm, test_size: 0.34, hyperparams: { n_estimators: 5 } });
+  call(stack.api.url, "POST", "/train?wait=60", { dataset_path, target_column: "y", algorithm, test_size: 0.34, hyperparams: { n_estimators: 5 } });
 
 it.each([
   ["ragged.csv", "RAGGED_ROW", /line 3/i],
@@ -43,7 +33,7 @@ it.each([
   expect(res.status).toBe(422);
   expect(res.body).toMatchObject({ success: false, code });
   expect(res.body.message).toMatch(message);
-  const job = await call(api.url, "GET", `/jobs/${res.body.job_id}`);
+  const job = await call(stack.api.url, "GET", `/jobs/${res.body.job_id}`);
   expect(job.body).toMatchObject({ state: "failed", attempts: 1, error: { code } });
 });
 
@@ -55,20 +45,20 @@ it("refuses a file over MAX_DATASET_BYTES", async () => {
 });
 
 it("refuses a symlink that leads outside DATA_DIR", async () => {
-  const res = await call(api.url, "POST", "/train", { dataset_path: "escape.csv", target_column: "root", algorithm: "RandomForestClassifier" });
+  const res = await call(stack.api.url, "POST", "/train", { dataset_path: "escape.csv", target_column: "root", algorithm: "RandomForestClassifier" });
   expect(res.status).toBe(400);
   expect(res.body.error.code).toBe("INVALID_DATASET_PATH");
 });
 
 it("reads RFC 4180 quoting, a BOM and CRLF line ends", async () => {
-  const res = await call(api.url, "POST", "/train?wait=60", { dataset_path: "quoted.csv", target_column: "y", algorithm: "LinearRegression", test_size: 0.2 });
+  const res = await call(stack.api.url, "POST", "/train?wait=60", { dataset_path: "quoted.csv", target_column: "y", algorithm: "LinearRegression", test_size: 0.2 });
   expect(res.status).toBe(200);
-  const model = await call(api.url, "GET", `/models/${res.body.model_id}`);
+  const model = await call(stack.api.url, "GET", `/models/${res.body.model_id}`);
   expect(model.body.features).toEqual(["name", "note, with comma"]);
 });
 
 it("accepts an absolute dataset_path inside DATA_DIR", async () => {
-  const res = await call(api.url, "POST", "/train?wait=60", { dataset_path: path.join(dir, "iris.csv"), target_column: "species", algorithm: "LogisticRegression" });
+  const res = await call(stack.api.url, "POST", "/train?wait=60", { dataset_path: path.join(dir, "iris.csv"), target_column: "species", algorithm: "LogisticRegression" });
   expect(res.status).toBe(200);
   expect(res.body.metrics.accuracy).toBeGreaterThan(0.9);
 });

@@ -1,23 +1,10 @@
-import { call, isolate, startApi, startWorker, type Isolation, type Proc } from "./support/stack";
+import { call, useStack } from "./support/stack";
 
 // Real, messy datasets end to end: categoricals, missing values, many columns.
-let iso: Isolation;
-let api: Proc & { url: string };
-let worker: Proc;
-
-beforeAll(async () => {
-  iso = isolate();
-  api = await startApi(iso.env);
-  worker = await startWorker(iso.env);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all([api?.stop(), worker?.stop()]);
-  await iso?.cleanup();
-});
+const stack = useStack();
 
 const train = async (body: object) => {
-  const res = await call(api.url, "POST", "/train?wait=240", body);
+  const res = await call(stack.api.url, "POST", "/train?wait=240", body);
   expect([res.status, res.body.success]).toEqual([200, true]);
   return res.body.metrics as Record<string, number>;
 };

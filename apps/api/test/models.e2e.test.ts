@@ -1,11 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
-import { call, DATA_DIR, isolate, startApi, startWorker, type Isolation, type Proc } from "./support/stack";
+import { call, DATA_DIR, useStack } from "./support/stack";
 
-let iso: Isolation;
-let api: Proc & { url: string };
-let worker: Proc;
+const stack = useStack();
 let churnRf: { model_id: string; metrics: Record<string, number> };
 let churnLr: { model_id: string; metrics: Record<string, number> };
 let diabetes: { model_id: string; metrics: Record<string, number> };
@@ -13,11 +11,8 @@ let diabetes: { model_id: string; metrics: Record<string, number> };
 const churn = { dataset_path: "churn.csv", target_column: "Churn" };
 
 beforeAll(async () => {
-  iso = isolate();
-  api = await startApi(iso.env);
-  worker = await startWorker(iso.env);
   const train = async (body: object) => {
-    const res = await call(api.url, "POST", "/train?wait=120", body);
+    const res = await call(stack.api.url, "POST", "/train?wait=120", body);
     if (res.status !== 200) throw new Error(`training failed: ${JSON.stringify(res.body)}`);
     return res.body;
   };
@@ -26,16 +21,11 @@ beforeAll(async () => {
   diabetes = await train({ dataset_path: "diabetes.csv", target_column: "progression", algorithm: "LinearRegression" });
 }, 240_000);
 
-afterAll(async () => {
-  await Promise.all([api?.stop(), worker?.stop()]);
-  await iso?.cleanup();
-});
-
 describe("GET /model/{id}/evaluate", () => {
   it("answers 202 with the job, then the evaluation, reproducing the training metrics", async () => {
-    const first = await call(api.url, "GET", `/model/${churnRf.model_id}/evaluate`);
+    const first = await call(stack.api.url, "GET", `/model/${churnRf.model_id}/evaluate`);
     expect([200, 202]).toContain(first.status);
-    const res = await call(api.url, "GET", `/model/${churnRf.model_id}/evaluate?wait=60`);
+    const res = await call(stack.api.url, "GET", `/model/${churnRf.model_id}/evaluate?wait=60`);
     expect(res.status).toBe(200);
     expect(res.body.metrics).toEqual(churnRf.metrics);
     expect(res.body.labels).toEqual(["No", "Yes"]);
@@ -52,13 +42,13 @@ describe("GET /model/{id}/evaluate", () => {
     const total = Object.values(importance as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(total).toBeCloseTo(1, 6);
     // cached: answers at once, same body
-    const again = await call(api.url, "GET", `/model/${churnRf.model_id}/evaluate`);
+    const again = await call(stack.api.url, "GET", `/model/${churnRf.model_id}/evaluate`);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(res.body);
   });
 
   it("uses permutation importance for a model without importances, and summarises residuals for regression", async () => {
-    const res = await call(api.url, "GET", `/model/${diabetes.model_id}/evaluate?wait=60`);
+    const res = await call(stack.api.url, "GET", `/model/${diabetes.model_id}/evaluate?wait=60`);
     expect(res.status).toBe(200);
     expect(res.body.metrics).toEqual(diabetes.metrics);
     expect(res.body.residuals).toEqual(expect.objectContaining({ mean: expect.any(Number), median: expect.any(Number), std: expect.any(Number) }));
@@ -75,7 +65,7 @@ describe("POST /model/{id}/predict", () => {
     delete (rows[1] as Record<string, unknown>).tenure; // a missing column
     rows[2]!.total_charges = ""; // a missing value
     rows[3]!.payment_method = "Carrier pigeon"; // unseen at fit time
-    const res = await call(api.url, "POST", `/model/${churnRf.model_id}/predict`, { rows });
+    const res = await call(stack.api.url, "POST", `/model/${churnRf.model_id}/predict`, { rows });
     expect(res.status).toBe(200);
     expect(res.body.predictions).toHaveLength(5);
     for (const p of res.body.predictions) expect(["No", "Yes"]).toContain(p);
@@ -87,15 +77,15 @@ describe("POST /model/{id}/predict", () => {
 
   it("answers the same predictions as the model evaluated in the worker (loaded model = trained model)", async () => {
     const rows = raw.map(({ Churn: _c, ...r }) => r);
-    const a = await call(api.url, "POST", `/model/${churnLr.model_id}/predict`, { rows });
-    const b = await call(api.url, "POST", `/model/${churnLr.model_id}/predict`, { rows });
+    const a = await call(stack.api.url, "POST", `/model/${churnLr.model_id}/predict`, { rows });
+    const b = await call(stack.api.url, "POST", `/model/${churnLr.model_id}/predict`, { rows });
     expect(a.body).toEqual(b.body);
   });
 
   it("refuses a wrong type with a 422 naming the row and column", async () => {
     const rows = raw.slice(0, 2).map(({ Churn: _c, ...r }) => ({ ...r }));
     (rows[1] as Record<string, unknown>).monthly_charges = "a lot";
-    const res = await call(api.url, "POST", `/model/${churnRf.model_id}/predict`, { rows });
+    const res = await call(stack.api.url, "POST", `/model/${churnRf.model_id}/predict`, { rows });
     expect(res.status).toBe(422);
     expect(res.body.error.message).toMatch(/monthly_charges/);
     expect(res.body.error.message).toMatch(/1/);
@@ -103,7 +93,7 @@ describe("POST /model/{id}/predict", () => {
 
   it("predicts numbers for a regressor", async () => {
     const rows = [{ age: 0.03, sex: 0.05, bmi: 0.06, bp: 0.02, s1: -0.04, s2: -0.03, s3: -0.04, s4: -0.002, s5: 0.02, s6: -0.02 }];
-    const res = await call(api.url, "POST", `/model/${diabetes.model_id}/predict`, { rows });
+    const res = await call(stack.api.url, "POST", `/model/${diabetes.model_id}/predict`, { rows });
     expect(res.status).toBe(200);
     expect(typeof res.body.predictions[0]).toBe("number");
     expect(res.body.probabilities).toBeUndefined();
@@ -112,21 +102,21 @@ describe("POST /model/{id}/predict", () => {
 
 describe("model catalogue", () => {
   it("lists newest first with filters and cursor pagination", async () => {
-    const all = await call(api.url, "GET", "/models");
+    const all = await call(stack.api.url, "GET", "/models");
     expect(all.body.models.map((m: any) => m.model_id)).toEqual([diabetes.model_id, churnLr.model_id, churnRf.model_id]);
-    const page1 = await call(api.url, "GET", "/models?limit=2");
+    const page1 = await call(stack.api.url, "GET", "/models?limit=2");
     expect(page1.body.models).toHaveLength(2);
-    const page2 = await call(api.url, "GET", `/models?limit=2&cursor=${page1.body.next_cursor}`);
+    const page2 = await call(stack.api.url, "GET", `/models?limit=2&cursor=${page1.body.next_cursor}`);
     expect(page2.body.models.map((m: any) => m.model_id)).toEqual([churnRf.model_id]);
     expect(page2.body.next_cursor).toBeNull();
-    const rf = await call(api.url, "GET", "/models?algorithm=RandomForestClassifier");
+    const rf = await call(stack.api.url, "GET", "/models?algorithm=RandomForestClassifier");
     expect(rf.body.models.map((m: any) => m.model_id)).toEqual([churnRf.model_id]);
-    const reg = await call(api.url, "GET", "/models?task=regression&dataset=diabetes.csv");
+    const reg = await call(stack.api.url, "GET", "/models?task=regression&dataset=diabetes.csv");
     expect(reg.body.models.map((m: any) => m.model_id)).toEqual([diabetes.model_id]);
   });
 
   it("shows one model in the original metadata shape", async () => {
-    const res = await call(api.url, "GET", `/models/${churnRf.model_id}`);
+    const res = await call(stack.api.url, "GET", `/models/${churnRf.model_id}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ model_id: churnRf.model_id, algorithm: "RandomForestClassifier", metrics: churnRf.metrics, dataset_path: "churn.csv", target_column: "Churn" });
     expect(res.body.hyperparams.n_estimators).toBe(40);
@@ -134,11 +124,11 @@ describe("model catalogue", () => {
   });
 
   it("compares models trained on the same dataset, and refuses others", async () => {
-    const ok = await call(api.url, "GET", `/models/compare?ids=${churnRf.model_id},${churnLr.model_id}`);
+    const ok = await call(stack.api.url, "GET", `/models/compare?ids=${churnRf.model_id},${churnLr.model_id}`);
     expect(ok.status).toBe(200);
     expect(ok.body.models.map((m: any) => m.model_id)).toEqual([churnRf.model_id, churnLr.model_id]);
     expect([churnRf.model_id, churnLr.model_id]).toContain(ok.body.best.accuracy);
-    const bad = await call(api.url, "GET", `/models/compare?ids=${churnRf.model_id},${diabetes.model_id}`);
+    const bad = await call(stack.api.url, "GET", `/models/compare?ids=${churnRf.model_id},${diabetes.model_id}`);
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe("MODELS_NOT_COMPARABLE");
   });
@@ -152,15 +142,15 @@ describe("model catalogue", () => {
       ["DELETE", "/models/model-0000000000000000"],
       ["GET", "/models/compare?ids=model-0000000000000000,model-1111111111111111"],
     ] as const) {
-      const res = await call(api.url, method, url, method === "POST" ? { rows: [{}] } : undefined);
+      const res = await call(stack.api.url, method, url, method === "POST" ? { rows: [{}] } : undefined);
       expect([url, res.status, res.body.error?.code]).toEqual([url, 404, "MODEL_NOT_FOUND"]);
     }
   });
 
   it("deletes a model: the row, the artifact, and predict answers 404 after", async () => {
-    const res = await call(api.url, "DELETE", `/models/${churnLr.model_id}`);
+    const res = await call(stack.api.url, "DELETE", `/models/${churnLr.model_id}`);
     expect(res.status).toBe(200);
-    expect((await call(api.url, "GET", `/models/${churnLr.model_id}`)).status).toBe(404);
-    expect((await call(api.url, "POST", `/model/${churnLr.model_id}/predict`, { rows: [{}] })).status).toBe(404);
+    expect((await call(stack.api.url, "GET", `/models/${churnLr.model_id}`)).status).toBe(404);
+    expect((await call(stack.api.url, "POST", `/model/${churnLr.model_id}/predict`, { rows: [{}] })).status).toBe(404);
   });
 });

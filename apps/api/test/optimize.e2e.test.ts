@@ -1,22 +1,9 @@
 import { Pool } from "pg";
-import { call, DATABASE_URL, isolate, pollJob, startApi, startWorker, type Isolation, type Proc } from "./support/stack";
+import { call, DATABASE_URL, pollJob, useStack } from "./support/stack";
 
-let iso: Isolation;
-let api: Proc & { url: string };
-const workers: Proc[] = [];
 // Short locks so that the jobs of a killed worker are taken back within seconds.
 const fast = { JOB_LOCK_MS: "4000", STALLED_INTERVAL_MS: "2000" };
-
-beforeAll(async () => {
-  iso = isolate({ MAX_TRIALS: "40" });
-  api = await startApi(iso.env);
-  workers.push(await startWorker(iso.env, { WORKER_ID: "w1", ...fast }), await startWorker(iso.env, { WORKER_ID: "w2", ...fast }));
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all([api?.stop(), ...workers.map((w) => w.stop())]);
-  await iso?.cleanup();
-});
+const stack = useStack({ workers: 2, env: { MAX_TRIALS: "40" }, workerEnv: (i) => ({ WORKER_ID: `w${i + 1}`, ...fast }) });
 
 const rfSpace = {
   n_estimators: { type: "int", low: 5, high: 20 },
@@ -26,7 +13,7 @@ const rfSpace = {
 
 describe("POST /optimize", () => {
   it("runs a study over both workers, persists every trial and trains the best model", async () => {
-    const res = await call(api.url, "POST", "/optimize?wait=180", {
+    const res = await call(stack.api.url, "POST", "/optimize?wait=180", {
       dataset_path: "wine.csv", target_column: "cultivar", algorithm: "RandomForestClassifier",
       n_trials: 12, cv_folds: 3, random_state: 1, search_space: rfSpace, train_best: true,
     });
@@ -34,7 +21,7 @@ describe("POST /optimize", () => {
     expect(res.body).toMatchObject({ success: true, study_id: expect.stringMatching(/^study-/), n_trials: 12, model_id: expect.stringMatching(/^model-/) });
     expect(res.body.best_score).toBeGreaterThan(0.85);
 
-    const study = (await call(api.url, "GET", `/studies/${res.body.study_id}`)).body;
+    const study = (await call(stack.api.url, "GET", `/studies/${res.body.study_id}`)).body;
     expect(study.state).toBe("complete");
     expect(study.trials.map((t: any) => t.number)).toEqual([...Array(12).keys()]);
     const complete = study.trials.filter((t: any) => t.state === "complete");
@@ -49,17 +36,17 @@ describe("POST /optimize", () => {
     expect(study.best_trial.params).toEqual(res.body.best_params);
     expect(new Set(study.trials.map((t: any) => t.worker_id))).toEqual(new Set(["w1", "w2"]));
 
-    const model = (await call(api.url, "GET", `/models/${res.body.model_id}`)).body;
+    const model = (await call(stack.api.url, "GET", `/models/${res.body.model_id}`)).body;
     expect(model).toMatchObject({ study_id: res.body.study_id, trial_number: study.best_trial.number });
     for (const [k, v] of Object.entries(res.body.best_params)) expect(model.hyperparams[k]).toEqual(v);
   }, 200_000);
 
   it("never scores an invalid penalty/solver pair as valid", async () => {
-    const res = await call(api.url, "POST", "/optimize?wait=180", {
+    const res = await call(stack.api.url, "POST", "/optimize?wait=180", {
       dataset_path: "iris.csv", target_column: "species", algorithm: "LogisticRegression", n_trials: 14, cv_folds: 3, random_state: 5,
     });
     expect(res.status).toBe(200);
-    const study = (await call(api.url, "GET", `/studies/${res.body.study_id}`)).body;
+    const study = (await call(stack.api.url, "GET", `/studies/${res.body.study_id}`)).body;
     const valid = (p: any) => !(p.solver === "lbfgs" && (p.penalty === "l1" || p.penalty === "elasticnet")) && !(p.penalty === "elasticnet" && p.solver !== "saga") && !(p.penalty === null && p.solver === "liblinear");
     for (const t of study.trials) {
       if (t.state === "complete") expect(valid(t.params)).toBe(true);
@@ -69,16 +56,16 @@ describe("POST /optimize", () => {
   }, 200_000);
 
   it("prunes with the median pruner and reports progress on the job", async () => {
-    const res = await call(api.url, "POST", "/optimize", {
+    const res = await call(stack.api.url, "POST", "/optimize", {
       dataset_path: "breast_cancer.csv", target_column: "diagnosis", algorithm: "RandomForestClassifier",
       n_trials: 16, cv_folds: 4, random_state: 2, pruner: "median", search_space: { n_estimators: { type: "int", low: 1, high: 10 }, max_depth: { type: "int", low: 1, high: 6 } },
     });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ study_id: expect.stringMatching(/^study-/), job_id: expect.stringMatching(/^optimize-/), status_url: expect.any(String) });
-    const job = await pollJob(api.url, res.body.job_id, 180_000);
+    const job = await pollJob(stack.api.url, res.body.job_id, 180_000);
     expect(job.state).toBe("completed");
     expect(job.progress).toMatchObject({ trials_done: 16, n_trials: 16, best_score: job.result.best_score });
-    const study = (await call(api.url, "GET", `/studies/${res.body.study_id}`)).body;
+    const study = (await call(stack.api.url, "GET", `/studies/${res.body.study_id}`)).body;
     const pruned = study.trials.filter((t: any) => t.state === "pruned");
     expect(pruned.length).toBeGreaterThan(0);
     for (const t of pruned) {
@@ -99,35 +86,35 @@ describe("POST /optimize", () => {
       [{ ...base, target_column: "x" }, 422, "TARGET_NOT_FOUND"],
     ];
     for (const [body, status, code] of cases) {
-      const res = await call(api.url, "POST", "/optimize", body);
+      const res = await call(stack.api.url, "POST", "/optimize", body);
       expect([JSON.stringify(body), res.status, res.body.error?.code]).toEqual([JSON.stringify(body), status, code]);
     }
-    expect((await call(api.url, "GET", "/studies/study-0000000000000000")).status).toBe(404);
+    expect((await call(stack.api.url, "GET", "/studies/study-0000000000000000")).status).toBe(404);
   });
 });
 
 it("a study survives a worker killed in the middle of a trial: nothing lost, nothing counted twice", async () => {
-  const res = await call(api.url, "POST", "/optimize", {
+  const res = await call(stack.api.url, "POST", "/optimize", {
     dataset_path: "churn.csv", target_column: "Churn", algorithm: "RandomForestClassifier",
     n_trials: 6, cv_folds: 2, random_state: 3, n_parallel: 2,
     search_space: { n_estimators: { type: "int", low: 40, high: 60 }, max_depth: { type: "int", low: 8, high: 12 } },
   });
   expect(res.status).toBe(202);
-  const victim = workers[0]!;
+  const victim = stack.workers[0]!;
   // Kill w1 as soon as it is running a trial.
   for (let i = 0; i < 300 && !victim.logs.some((l) => l.msg === "trial started" && l.studyId === res.body.study_id); i++) await new Promise((r) => setTimeout(r, 100));
   await victim.kill();
-  workers.splice(0, 1);
-  const job = await pollJob(api.url, res.body.job_id, 240_000);
+  stack.workers.splice(0, 1);
+  const job = await pollJob(stack.api.url, res.body.job_id, 240_000);
   expect(job.state).toBe("completed");
-  const study = (await call(api.url, "GET", `/studies/${res.body.study_id}`)).body;
+  const study = (await call(stack.api.url, "GET", `/studies/${res.body.study_id}`)).body;
   expect(study.state).toBe("complete");
   expect(study.trials.map((t: any) => t.number)).toEqual([0, 1, 2, 3, 4, 5]);
   expect(study.trials.every((t: any) => t.state === "complete" || t.state === "failed")).toBe(true);
   expect(study.trials.some((t: any) => t.attempts > 1)).toBe(true); // the killed trial ran again
   const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
   try {
-    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "${iso.schema}".trials WHERE study_id = $1`, [res.body.study_id]);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "${stack.iso.schema}".trials WHERE study_id = $1`, [res.body.study_id]);
     expect(rows[0].n).toBe(6);
   } finally {
     await pool.end();

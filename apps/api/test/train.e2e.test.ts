@@ -1,26 +1,13 @@
 import { Pool } from "pg";
-import { call, DATABASE_URL, isolate, pollJob, startApi, startWorker, type Isolation, type Proc } from "./support/stack";
+import { call, DATABASE_URL, pollJob, useStack } from "./support/stack";
 
-let iso: Isolation;
-let api: Proc & { url: string };
-let worker: Proc;
-
-beforeAll(async () => {
-  iso = isolate();
-  api = await startApi(iso.env);
-  worker = await startWorker(iso.env);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all([api?.stop(), worker?.stop()]);
-  await iso?.cleanup();
-});
+const stack = useStack();
 
 const iris = { dataset_path: "iris.csv", target_column: "species", algorithm: "RandomForestClassifier", hyperparams: { n_estimators: 30 } };
 
 describe("POST /train", () => {
   it("trains with ?wait and answers the original response shape", async () => {
-    const res = await call(api.url, "POST", "/train?wait=60", iris);
+    const res = await call(stack.api.url, "POST", "/train?wait=60", iris);
     expect(res.status).toBe(200);
     expect(Object.keys(res.body).sort()).toEqual(["message", "metrics", "model_id", "success"]);
     expect(res.body).toMatchObject({ success: true, message: "Model trained successfully" });
@@ -30,10 +17,10 @@ describe("POST /train", () => {
   });
 
   it("enqueues without wait; the job is polled to completed and the model row is in Postgres", async () => {
-    const res = await call(api.url, "POST", "/train", { ...iris, random_state: 7 });
+    const res = await call(stack.api.url, "POST", "/train", { ...iris, random_state: 7 });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ job_id: expect.stringMatching(/^train-/), status: "waiting", status_url: `/jobs/${res.body.job_id}` });
-    const job = await pollJob(api.url, res.body.job_id);
+    const job = await pollJob(stack.api.url, res.body.job_id);
     expect(job).toMatchObject({ job_id: res.body.job_id, type: "train", state: "completed", error: null, attempts: 1 });
     expect(job.progress).toMatchObject({ stage: "done", percent: 100 });
     expect(Date.parse(job.finished_at)).toBeGreaterThanOrEqual(Date.parse(job.created_at));
@@ -41,7 +28,7 @@ describe("POST /train", () => {
 
     const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
     try {
-      const { rows } = await pool.query(`SELECT * FROM "${iso.schema}".models WHERE id = $1`, [modelId]);
+      const { rows } = await pool.query(`SELECT * FROM "${stack.iso.schema}".models WHERE id = $1`, [modelId]);
       expect(rows).toHaveLength(1);
       const row = rows[0];
       expect(row).toMatchObject({ algorithm: "RandomForestClassifier", task: "classification", target: "species", dataset_path: "iris.csv", random_state: 7, n_train: 120, n_test: 30, job_id: res.body.job_id });
@@ -50,7 +37,7 @@ describe("POST /train", () => {
       expect(row.labels).toEqual(["setosa", "versicolor", "virginica"]);
       expect(row.hyperparams.n_estimators).toBe(30);
       expect(row.metrics).toEqual(job.result.metrics);
-      const art = await pool.query(`SELECT size FROM "${iso.schema}".model_artifacts WHERE model_id = $1`, [modelId]);
+      const art = await pool.query(`SELECT size FROM "${stack.iso.schema}".model_artifacts WHERE model_id = $1`, [modelId]);
       expect(Number(art.rows[0].size)).toBe(row.artifact_bytes);
     } finally {
       await pool.end();
@@ -58,14 +45,14 @@ describe("POST /train", () => {
   });
 
   it("gives the same metrics for the same random_state", async () => {
-    const a = await call(api.url, "POST", "/train?wait=60", { ...iris, random_state: 3 });
-    const b = await call(api.url, "POST", "/train?wait=60", { ...iris, random_state: 3 });
+    const a = await call(stack.api.url, "POST", "/train?wait=60", { ...iris, random_state: 3 });
+    const b = await call(stack.api.url, "POST", "/train?wait=60", { ...iris, random_state: 3 });
     expect(a.body.metrics).toEqual(b.body.metrics);
     expect(a.body.model_id).not.toBe(b.body.model_id);
   });
 
   it("trains a regressor and reports regression metrics", async () => {
-    const res = await call(api.url, "POST", "/train?wait=60", { dataset_path: "diabetes.csv", target_column: "progression", algorithm: "LinearRegression" });
+    const res = await call(stack.api.url, "POST", "/train?wait=60", { dataset_path: "diabetes.csv", target_column: "progression", algorithm: "LinearRegression" });
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.metrics).sort()).toEqual(["mae", "mse", "r2", "rmse"]);
     expect(res.body.metrics.rmse).toBeCloseTo(Math.sqrt(res.body.metrics.mse), 10);
@@ -93,7 +80,7 @@ describe("errors", () => {
   ];
 
   it.each(cases)("%s answers its status and code", async (_name, method, url, body, status, code) => {
-    const res = await call(api.url, method, url, body);
+    const res = await call(stack.api.url, method, url, body);
     expect(res.status).toBe(status);
     expect(res.body.error.code).toBe(code);
     expect(typeof res.body.error.message).toBe("string");
@@ -101,27 +88,27 @@ describe("errors", () => {
   });
 
   it("names the missing field and lists the valid algorithms", async () => {
-    const missing = await call(api.url, "POST", "/train", { dataset_path: "iris.csv", algorithm: "RandomForestClassifier" });
+    const missing = await call(stack.api.url, "POST", "/train", { dataset_path: "iris.csv", algorithm: "RandomForestClassifier" });
     expect(missing.body.error.message).toContain("target_column");
-    const unknown = await call(api.url, "POST", "/train", { ...iris, algorithm: "DeepForest" });
+    const unknown = await call(stack.api.url, "POST", "/train", { ...iris, algorithm: "DeepForest" });
     expect(unknown.body.error.message).toContain("RandomForestClassifier");
     expect(unknown.body.error.details.valid).toEqual(expect.arrayContaining(["RandomForestClassifier", "LogisticRegression", "LinearRegression"]));
   });
 
   it("records why a job failed and answers a fitting status with wait", async () => {
     const body = { dataset_path: "iris.csv", target_column: "species", algorithm: "LinearRegression" };
-    const res = await call(api.url, "POST", "/train?wait=60", body);
+    const res = await call(stack.api.url, "POST", "/train?wait=60", body);
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ success: false, code: "NON_NUMERIC_TARGET" });
     expect(res.body.message).toMatch(/species/);
-    const job = await call(api.url, "GET", `/jobs/${res.body.job_id}`);
+    const job = await call(stack.api.url, "GET", `/jobs/${res.body.job_id}`);
     expect(job.body).toMatchObject({ state: "failed", attempts: 1, error: { code: "NON_NUMERIC_TARGET" } });
   });
 });
 
 describe("service endpoints", () => {
   it("GET /algorithms lists every algorithm with its task and hyperparameters", async () => {
-    const res = await call(api.url, "GET", "/algorithms");
+    const res = await call(stack.api.url, "GET", "/algorithms");
     expect(res.status).toBe(200);
     const byName = Object.fromEntries(res.body.algorithms.map((a: any) => [a.name, a]));
     for (const name of ["RandomForestClassifier", "RandomForestRegressor", "LogisticRegression", "LinearRegression"]) expect(byName[name]).toBeDefined();
@@ -132,15 +119,15 @@ describe("service endpoints", () => {
   });
 
   it("GET /health reports Redis and Postgres", async () => {
-    const res = await call(api.url, "GET", "/health");
+    const res = await call(stack.api.url, "GET", "/health");
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "ok", redis: "ok", postgres: "ok", version: "0.1.0" });
   });
 
   it("serves Bull Board at /admin/queues with every queue", async () => {
-    const page = await fetch(`${api.url}/admin/queues`);
+    const page = await fetch(`${stack.api.url}/admin/queues`);
     expect(page.status).toBe(200);
-    const queues = await call(api.url, "GET", "/admin/queues/api/queues");
+    const queues = await call(stack.api.url, "GET", "/admin/queues/api/queues");
     expect(queues.body.queues.map((q: any) => q.name).sort()).toEqual(["evaluate", "optimize", "train", "trial"]);
   });
 });

@@ -136,3 +136,28 @@ export async function pollJob(base: string, id: string, timeoutMs = 60_000): Pro
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** A running API and workers in an isolated namespace, set up for one test file. */
+export interface Stack {
+  readonly iso: Isolation;
+  readonly api: Proc & { url: string };
+  readonly workers: Proc[];
+}
+
+/**
+ * Registers beforeAll/afterAll that start the API and `workers` workers in an isolated
+ * namespace, and stop and clean everything after the file. Read the stack inside tests.
+ */
+export function useStack(options: { workers?: number; env?: Record<string, string>; workerEnv?: (i: number) => Record<string, string> } = {}): Stack {
+  const stack = { workers: [] as Proc[] } as { iso: Isolation; api: Proc & { url: string }; workers: Proc[] };
+  beforeAll(async () => {
+    stack.iso = isolate(options.env);
+    stack.api = await startApi(stack.iso.env);
+    for (let i = 0; i < (options.workers ?? 1); i++) stack.workers.push(await startWorker(stack.iso.env, options.workerEnv?.(i) ?? {}));
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([stack.api?.stop(), ...stack.workers.map((w) => w.stop())]);
+    await stack.iso?.cleanup();
+  });
+  return stack;
+}
