@@ -27,7 +27,7 @@ export interface FistaResult {
 export function fista(fg: Objective, x0: Float64Array, options: FistaOptions): FistaResult {
   const n = x0.length;
   let x = Float64Array.from(x0);
-  let z = Float64Array.from(x0);
+  const z = Float64Array.from(x0);
   let xNew = new Float64Array(n);
   const g = new Float64Array(n);
   const gTmp = new Float64Array(n);

@@ -42,7 +42,10 @@ export async function binarySvcProbability(labels: Float64Array, Cp: number, Cn:
     const test = perm.slice(begin, end);
     let pos = 0;
     let neg = 0;
-    for (let j = 0; j < train.length; j++) labels[train[j]!]! > 0 ? pos++ : neg++;
+    for (let j = 0; j < train.length; j++) {
+      if (labels[train[j]!]! > 0) pos++;
+      else neg++;
+    }
     if (pos === 0 || neg === 0) {
       const v = pos === 0 && neg === 0 ? 0 : pos > 0 ? 1 : -1;
       for (let j = 0; j < test.length; j++) dec[test[j]!] = v;
@@ -64,7 +67,10 @@ export function sigmoidTrain(dec: Float64Array, labels: Float64Array): Sigmoid {
   const l = dec.length;
   let prior1 = 0;
   let prior0 = 0;
-  for (let i = 0; i < l; i++) labels[i]! > 0 ? prior1++ : prior0++;
+  for (let i = 0; i < l; i++) {
+    if (labels[i]! > 0) prior1++;
+    else prior0++;
+  }
   const maxIter = 100;
   const minStep = 1e-10;
   const sigma = 1e-12;
