@@ -35,6 +35,8 @@ p("install", "--frozen-lockfile");
 p("exec", "turbo", "run", "build");
 
 if (command === "test") {
+  // Type errors and lint findings fail the run too; tests run one package at a time (they share the 2 cores).
+  p("exec", "turbo", "run", "typecheck", "lint");
   p("exec", "turbo", "run", "test", "--concurrency=1", "--continue");
 } else if (command === "start") {
   if (!env.DATA_DIR) {
