@@ -3,5 +3,5 @@
  * parameters from the study's history. Pure and synchronous; randomness only from the given `Rng`.
  */
 export { ask, orderParams, InvalidSearchSpaceError, type ParamValue, type TrialState, type TrialRecord } from "./sampler";
-export { DEFAULT_TPE_SETTINGS, defaultGamma, defaultWeights, type TpeSettings } from "./settings";
+export { DEFAULT_TPE_SETTINGS, OPTUNA_COMPATIBLE_SETTINGS, defaultGamma, defaultWeights, linearGamma, uniformWeights, type TpeSettings } from "./settings";
 export { ParzenEstimator, type ParzenEstimatorParams } from "./parzen-estimator";

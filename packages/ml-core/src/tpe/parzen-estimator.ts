@@ -15,6 +15,12 @@ export interface ParzenEstimatorParams {
    * form, which `ask` uses (see `TruncNormKernels`).
    */
   readonly normalisedKernels?: boolean;
+  /** Width floor under the magic clip, as a fraction of the range. Default 0.01 (Optuna). */
+  readonly minBandwidthFactor?: number;
+  /** Exponent of the magic clip's (n + 2)^-exponent floor. Default 1 (Optuna). */
+  readonly magicClipExponent?: number;
+  /** Multivariate widths: "scott" (Optuna, default) or per-observation "neighbours" gaps. */
+  readonly multivariateBandwidth?: "scott" | "neighbours";
 }
 
 const EPS = 1e-12;
@@ -37,17 +43,17 @@ export class ParzenEstimator {
   private readonly cumWeights: Float64Array;
   private readonly scratch: Float64Array;
 
-  constructor(readonly space: readonly Distribution[], observations: readonly Float64Array[], readonly params: ParzenEstimatorParams) {
+  constructor(readonly space: readonly Distribution[], observations: readonly Float64Array[], readonly params: ParzenEstimatorParams, observationWeights?: Float64Array) {
     if (space.length === 0 || observations.length !== space.length) throw new RangeError("ParzenEstimator needs one observation array per parameter.");
     const n = (observations[0] as Float64Array).length;
-    this.weights = mixtureWeights(n, params);
+    this.weights = mixtureWeights(n, params, observationWeights);
     this.logWeights = new Float64Array(n + 1);
     for (let j = 0; j <= n; j++) this.logWeights[j] = Math.log(this.weights[j] as number);
     this.cumWeights = new Float64Array(n + 1);
     let acc = 0;
     for (let j = 0; j <= n; j++) this.cumWeights[j] = acc += this.weights[j] as number;
     this.scratch = new Float64Array(n + 1);
-    const sigma0 = params.multivariate ? SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (space.length + 4)) : null;
+    const sigma0 = params.multivariate && params.multivariateBandwidth !== "neighbours" ? SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (space.length + 4)) : null;
     this.kernels = space.map((d, p) => buildKernels(d, observations[p] as Float64Array, params, sigma0));
   }
 
@@ -106,19 +112,28 @@ export class ParzenEstimator {
   }
 }
 
-/** Observation weights from `params.weights`, then the prior weight, normalised (`_calculate_weights`). */
-function mixtureWeights(n: number, params: ParzenEstimatorParams): Float64Array {
+/**
+ * Observation weights from `params.weights` (or `observationWeights`, the prior then weighing
+ * priorWeight times their mean), then the prior weight, normalised (`_calculate_weights`).
+ */
+function mixtureWeights(n: number, params: ParzenEstimatorParams, observationWeights?: Float64Array): Float64Array {
   const w = new Float64Array(n + 1);
+  let priorWeight = params.priorWeight;
   if (n > 0) {
-    const given = params.weights(n);
+    const given = observationWeights ?? params.weights(n);
     if (given.length < n) throw new RangeError(`The weights function must return ${n} values, but returned ${given.length}.`);
     for (let i = 0; i < n; i++) {
       const v = given[i] as number;
       if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`The weights function must return finite non-negative values, but returned ${v}.`);
       w[i] = v;
     }
+    if (observationWeights) {
+      let mean = 0;
+      for (let i = 0; i < n; i++) mean += w[i] as number;
+      priorWeight *= mean / n;
+    }
   }
-  w[n] = params.priorWeight;
+  w[n] = priorWeight;
   let sum = 0;
   for (let i = 0; i <= n; i++) sum += w[i] as number;
   if (!(sum > 0)) throw new RangeError("The weights and prior weight must not all be zero.");
@@ -150,9 +165,10 @@ function buildKernels(d: Distribution, obs: Float64Array, params: ParzenEstimato
 /**
  * Kernel centres and widths of one numeric parameter (`_calculate_numerical_params`): the prior
  * N((low + high) / 2, high - low) is appended; univariate widths are the larger gap to the sorted
- * neighbours (the range's ends standing in as neighbours only with `considerEndpoints`), multivariate
- * widths are sigma0 (high - low); all are clipped to [range / min(100, n + 2), range] under the magic
- * clip, then the prior's is reset to the range.
+ * neighbours (the range's ends standing in as neighbours only with `considerEndpoints`), as are
+ * multivariate ones with "neighbours" bandwidth, while Optuna's multivariate widths are sigma0 (high - low);
+ * all are clipped to [range max(minBandwidthFactor, (n + 2)^-magicClipExponent), range] under the
+ * magic clip (Optuna: [range / min(100, n + 2), range]), then the prior's is reset to the range.
  */
 export function numericalKernels(obs: Float64Array, low: number, high: number, params: ParzenEstimatorParams, sigma0: number | null): { mus: Float64Array; sigmas: Float64Array } {
   const n = obs.length;
@@ -183,7 +199,10 @@ export function numericalKernels(obs: Float64Array, low: number, high: number, p
       sigmas[order[i] as number] = s;
     }
   }
-  const minSigma = params.considerMagicClip ? range / Math.min(100, 1 + m) : EPS;
+  // Optuna: range / min(100, n + 2); Watanabe (2023) generalises the floor to max(factor, (n + 2)^-exponent).
+  const minFactor = params.minBandwidthFactor ?? 0.01;
+  const exponent = params.magicClipExponent ?? 1;
+  const minSigma = params.considerMagicClip ? range / Math.min(1 / minFactor, (1 + m) ** exponent) : EPS;
   for (let i = 0; i < m; i++) sigmas[i] = Math.min(range, Math.max(minSigma, sigmas[i] as number));
   sigmas[n] = range;
   return { mus, sigmas };

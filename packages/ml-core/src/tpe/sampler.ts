@@ -33,14 +33,16 @@ export class InvalidSearchSpaceError extends Error {
 
 /**
  * Suggests the parameters of the next trial with the Tree-structured Parzen Estimator (Optuna 3.x's
- * `TPESampler`, univariate unless `settings.multivariate`).
+ * `TPESampler`). The default settings (`DEFAULT_TPE_SETTINGS`) are Watanabe (2023)'s recommended
+ * multivariate TPE; `OPTUNA_COMPATIBLE_SETTINGS` computes what Optuna 3.1's default (univariate) does.
  *
  * Until `nStartupTrials` trials have finished (complete or pruned) every parameter is drawn at random.
- * Then, per parameter: rank the trials (complete by value, direction-aware; then pruned, deeper first
- * and by their last intermediate value; then, with `constantLiar`, running ones as the worst), take the
- * best `gamma(n)` as "below", build the Parzen estimators l(x) on below and g(x) on the rest, draw
- * `nEiCandidates` from l and keep the candidate maximising log l(x) - log g(x). Trials without a
- * value for the parameter are left out of its estimators; failed trials are ignored.
+ * Then: rank the trials (complete by value, direction-aware; then pruned, deeper first and by their
+ * last intermediate value; then, with `constantLiar`, running ones as the worst), take the best
+ * `gamma(n)` as "below", and, per parameter (univariate) or per group of parameters (multivariate),
+ * build the Parzen estimators l(x) on below and g(x) on the rest, draw `nEiCandidates` from l and keep
+ * the candidate maximising log l(x) - log g(x). Trials without a value for a parameter are left out of
+ * its estimators; failed trials are ignored.
  *
  * Conditional parameters are sampled after their parent and exist only when the parent took one of
  * `condition.in`; absent parameters are missing from the result.
@@ -51,6 +53,7 @@ export class InvalidSearchSpaceError extends Error {
  * @param settings overrides of `DEFAULT_TPE_SETTINGS`.
  * @see https://papers.nips.cc/paper/4443-algorithms-for-hyper-parameter-optimization.pdf
  * @see https://optuna.readthedocs.io/en/v3.1.0/reference/samplers/generated/optuna.samplers.TPESampler.html
+ * @see https://arxiv.org/abs/2304.11127
  */
 export function ask(space: SearchSpace, history: readonly TrialRecord[], rng: Rng, settings?: Partial<TpeSettings>): Record<string, ParamValue> {
   const s: TpeSettings = settings ? { ...DEFAULT_TPE_SETTINGS, ...settings } : DEFAULT_TPE_SETTINGS;
@@ -60,22 +63,35 @@ export function ask(space: SearchSpace, history: readonly TrialRecord[], rng: Rn
   const useTpe = ranked.nFinished >= s.nStartupTrials && ranked.trials.length > 0;
   const split = useTpe ? splitBelow(ranked, Math.max(0, Math.min(ranked.trials.length, Math.floor(s.gamma(ranked.nFinished))))) : null;
 
-  let joint = new Set<string>();
-  if (split && s.multivariate) {
-    const jointNames = names.filter((name) => !(space[name] as Distribution).condition && !isSingle(space[name] as Distribution));
-    if (jointNames.length > 0) {
-      Object.assign(result, sampleJoint(space, jointNames, ranked.trials, split, rng, s));
-      joint = new Set(jointNames);
+  const threshold = split && s.belowWeighting === "ei" ? eiThreshold(ranked, split) : Infinity;
+  const ctx: SplitContext | null = split ? { ranked, isBelow: split, threshold } : null;
+
+  // Multivariate: the unconditional parameters jointly; with `group`, also each set of conditional
+  // parameters sharing one condition, jointly, once their parent is known.
+  const groups = new Map<string, string[]>();
+  if (ctx && s.multivariate) {
+    for (const name of names) {
+      const d = space[name] as Distribution;
+      if (isSingle(d) || (d.condition && !s.group)) continue;
+      const key = d.condition ? JSON.stringify([d.condition.param, d.condition.in]) : "";
+      const members = groups.get(key);
+      if (members) members.push(name);
+      else groups.set(key, [name]);
     }
   }
+  const groupOf = new Map<string, string[]>();
+  for (const members of groups.values()) for (const name of members) groupOf.set(name, members);
+  // The unconditional group first, as Optuna samples its relative (joint) space before the rest.
+  const unconditional = groups.get("");
+  if (ctx && unconditional) Object.assign(result, sampleJoint(space, unconditional, ctx, rng, s));
 
   for (const name of names) {
     const d = space[name] as Distribution;
+    if (Object.prototype.hasOwnProperty.call(result, name)) continue;
     if (d.condition && !isActive(d, result)) continue;
-    if (joint.has(name)) continue;
     if (isSingle(d)) result[name] = singleValue(d);
-    else if (!split) result[name] = sampleUniform(d, rng);
-    else result[name] = sampleJoint(space, [name], ranked.trials, split, rng, s)[name] as ParamValue;
+    else if (!ctx) result[name] = sampleUniform(d, rng);
+    else Object.assign(result, sampleJoint(space, groupOf.get(name) ?? [name], ctx, rng, s));
   }
   return result;
 }
@@ -170,15 +186,39 @@ function splitBelow(ranked: Ranked, nBelow: number): Uint8Array {
   return below;
 }
 
+/** The ranked trials, which of them are below, and the best above value for "ei" weighting (Infinity: none). */
+interface SplitContext {
+  readonly ranked: Ranked;
+  readonly isBelow: Uint8Array;
+  readonly threshold: number;
+}
+
+/** The best score among the complete above trials, or Infinity when a below trial is not complete or none is above. */
+function eiThreshold(ranked: Ranked, isBelow: Uint8Array): number {
+  let threshold = Infinity;
+  for (let t = 0; t < ranked.trials.length; t++) {
+    const complete = ranked.step[t] === -Infinity;
+    if (isBelow[t] === 1) {
+      if (!complete) return Infinity;
+    } else if (complete) threshold = Math.min(threshold, ranked.score[t] as number);
+  }
+  return threshold;
+}
+
 /**
  * TPE on the parameters `names` jointly (one of them: univariate TPE): split the trials into
  * below/above, keep those holding every parameter, in chronological order, fit l and g, and return the
  * best of `nEiCandidates` draws from l by log l - log g.
  */
-function sampleJoint(space: SearchSpace, names: readonly string[], trials: readonly TrialRecord[], isBelow: Uint8Array, rng: Rng, s: TpeSettings): Record<string, ParamValue> {
+function sampleJoint(space: SearchSpace, names: readonly string[], ctx: SplitContext, rng: Rng, s: TpeSettings): Record<string, ParamValue> {
   const dists = names.map((n) => space[n] as Distribution);
-  const { below, above } = observations(dists, names, trials, isBelow);
-  const l = new ParzenEstimator(dists, below, s);
+  const { below, above, belowTrials } = observations(dists, names, ctx.ranked.trials, ctx.isBelow);
+  let belowWeights: Float64Array | undefined;
+  if (Number.isFinite(ctx.threshold) && belowTrials.length > 0) {
+    belowWeights = new Float64Array(belowTrials.length);
+    for (let i = 0; i < belowTrials.length; i++) belowWeights[i] = Math.max(1e-12, ctx.threshold - (ctx.ranked.score[belowTrials[i] as number] as number));
+  }
+  const l = new ParzenEstimator(dists, below, s, belowWeights);
   const g = new ParzenEstimator(dists, above, s);
   const candidates = l.sample(rng, s.nEiCandidates);
   const logL = l.logPdf(candidates);
@@ -196,11 +236,12 @@ function sampleJoint(space: SearchSpace, names: readonly string[], trials: reado
   return out;
 }
 
-/** Internal-scale values of the below and above trials holding all parameters, oldest first (one array per parameter). */
-function observations(dists: readonly Distribution[], names: readonly string[], trials: readonly TrialRecord[], isBelow: Uint8Array): { below: Float64Array[]; above: Float64Array[] } {
+/** Internal-scale values of the below and above trials holding all parameters, oldest first (one array per parameter), and the below trials' indices. */
+function observations(dists: readonly Distribution[], names: readonly string[], trials: readonly TrialRecord[], isBelow: Uint8Array): { below: Float64Array[]; above: Float64Array[]; belowTrials: Int32Array } {
   const P = names.length, n = trials.length;
   const below = names.map(() => new Float64Array(n));
   const above = names.map(() => new Float64Array(n));
+  const belowTrials = new Int32Array(n);
   let nb = 0, na = 0;
   const row = new Float64Array(P);
   for (let t = 0; t < n; t++) {
@@ -219,13 +260,13 @@ function observations(dists: readonly Distribution[], names: readonly string[], 
     if (!ok) continue;
     if (isBelow[t] === 1) {
       for (let p = 0; p < P; p++) (below[p] as Float64Array)[nb] = row[p] as number;
-      nb++;
+      belowTrials[nb++] = t;
     } else {
       for (let p = 0; p < P; p++) (above[p] as Float64Array)[na] = row[p] as number;
       na++;
     }
   }
-  return { below: below.map((a) => a.subarray(0, nb)), above: above.map((a) => a.subarray(0, na)) };
+  return { below: below.map((a) => a.subarray(0, nb)), above: above.map((a) => a.subarray(0, na)), belowTrials: belowTrials.subarray(0, nb) };
 }
 
 function isActive(d: Distribution, params: Readonly<Record<string, ParamValue>>): boolean {

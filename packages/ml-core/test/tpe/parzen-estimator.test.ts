@@ -1,7 +1,7 @@
 import { Rng } from "../../src/core/rng";
 import type { Distribution } from "../../src/core/search-space";
 import { ParzenEstimator, type ParzenEstimatorParams, argsortNumpy } from "../../src/tpe/parzen-estimator";
-import { defaultWeights } from "../../src/tpe/settings";
+import { OPTUNA_COMPATIBLE_SETTINGS } from "../../src/tpe/settings";
 
 // Expected values computed once with Optuna 3.1 (Debian python3-optuna) under /usr/bin/python3:
 //   from optuna.samplers._tpe.parzen_estimator import _ParzenEstimator, _ParzenEstimatorParameters
@@ -15,7 +15,7 @@ import { defaultWeights } from "../../src/tpe/settings";
 // one term patched in:
 //   T.logpdf = lambda x, a, b, loc=0, scale=1: orig(x, a, b, loc, scale) - np.log(scale)
 
-const P: ParzenEstimatorParams = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, weights: defaultWeights };
+const P: ParzenEstimatorParams = OPTUNA_COMPATIBLE_SETTINGS;
 const uni = (d: Distribution, obs: number[], params = P) => new ParzenEstimator([d], [Float64Array.from(obs)], params);
 const kernelArrays = (pe: ParzenEstimator) => pe.kernels[0] as unknown as { mu: Float64Array; sigma: Float64Array; probs: Float64Array };
 const expectClose = (got: ArrayLike<number>, want: readonly number[], digits = 12) => {
@@ -85,6 +85,27 @@ describe("ParzenEstimator (vs Optuna 3.1)", () => {
     expectClose((pe.kernels[0] as unknown as { sigma: Float64Array }).sigma, [0.4, 0.4, 0.4, 2.0]);
     expectClose((pe.kernels[1] as unknown as { sigma: Float64Array }).sigma, [2, 2, 2, 10]);
     expectClose(pe.logPdf([Float64Array.of(0, 0.6), Float64Array.of(4, 9)]), [-2.8838755366051414, -2.956800373635641]);
+  });
+
+  it("multivariate with neighbours bandwidth: each dimension gets the univariate widths", () => {
+    const dims: Distribution[] = [{ type: "float", low: -1, high: 1 }, { type: "int", low: 1, high: 10 }];
+    const obs = [Float64Array.of(0.1, 0.5, 0.7), Float64Array.of(3, 5, 8)];
+    const pe = new ParzenEstimator(dims, obs, { ...P, multivariate: true, multivariateBandwidth: "neighbours" });
+    dims.forEach((d, p) => expectClose((pe.kernels[p] as unknown as { sigma: Float64Array }).sigma, Array.from(kernelArrays(uni(d, Array.from(obs[p] as Float64Array))).sigma)));
+  });
+
+  it("magic clip floor is range * max(minBandwidthFactor, (n + 2)^-magicClipExponent) (Watanabe 2023), Optuna's range / min(100, n + 2)", () => {
+    const obs = [0.1, 0.11, 0.12, 0.13, 0.5, 0.9];
+    // Sorted with the prior's 0 and the ends: -1, 0, 0.1, 0.11, 0.12, 0.13, 0.5, 0.9, 1; n + 2 = 8.
+    const w = uni({ type: "float", low: -1, high: 1 }, obs, { ...P, considerEndpoints: true, minBandwidthFactor: 0.03, magicClipExponent: 2 });
+    expectClose(kernelArrays(w).sigma, [0.1, 0.06, 0.06, 0.37, 0.4, 0.4, 2]);
+    const o = uni({ type: "float", low: -1, high: 1 }, obs, { ...P, considerEndpoints: true });
+    expectClose(kernelArrays(o).sigma, [0.25, 0.25, 0.25, 0.37, 0.4, 0.4, 2]);
+  });
+
+  it("given observation weights replace the weights function, the prior weighing priorWeight times their mean", () => {
+    const pe = new ParzenEstimator([{ type: "float", low: 0, high: 1 }], [Float64Array.of(0.2, 0.4)], P, Float64Array.of(1, 3));
+    expectClose(pe.weights, [1 / 6, 3 / 6, 2 / 6]);
   });
 
   it("with no observations is the prior alone, and samples concentrate where observations are", () => {

@@ -1,4 +1,4 @@
-import { DEFAULT_TPE_SETTINGS, defaultGamma, defaultWeights } from "../../src/tpe/settings";
+import { DEFAULT_TPE_SETTINGS, OPTUNA_COMPATIBLE_SETTINGS, defaultGamma, defaultWeights, linearGamma, uniformWeights } from "../../src/tpe/settings";
 
 describe("settings", () => {
   it("defaultGamma is min(ceil(0.1 n), 25)", () => {
@@ -15,8 +15,26 @@ describe("settings", () => {
     expect(defaultWeights(0).length).toBe(0);
   });
 
-  it("defaults are Optuna's and frozen", () => {
-    expect(DEFAULT_TPE_SETTINGS).toMatchObject({ nStartupTrials: 10, nEiCandidates: 24, priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, constantLiar: true });
+  it("linearGamma(beta) is ceil(beta n) without a cap; uniformWeights are ones", () => {
+    expect([0, 1, 10, 11, 100, 1000].map(linearGamma(0.15))).toEqual([0, 1, 2, 2, 15, 150]);
+    expect(Array.from(uniformWeights(3))).toEqual([1, 1, 1]);
+  });
+
+  it("OPTUNA_COMPATIBLE_SETTINGS are Optuna 3.1's defaults (plus the constant liar) and frozen", () => {
+    expect(OPTUNA_COMPATIBLE_SETTINGS).toMatchObject({
+      nStartupTrials: 10, nEiCandidates: 24, priorWeight: 1, considerMagicClip: true, minBandwidthFactor: 0.01, magicClipExponent: 1, considerEndpoints: false,
+      multivariate: false, group: false, multivariateBandwidth: "scott", normalisedKernels: false, belowWeighting: "chronological", constantLiar: true,
+      gamma: defaultGamma, weights: defaultWeights,
+    });
+    expect(Object.isFrozen(OPTUNA_COMPATIBLE_SETTINGS)).toBe(true);
+  });
+
+  it("the default is Watanabe (2023)'s recommended setting with groups and the constant liar, frozen", () => {
+    expect(DEFAULT_TPE_SETTINGS).toMatchObject({
+      nStartupTrials: 10, nEiCandidates: 24, priorWeight: 1, considerMagicClip: true, minBandwidthFactor: 0.03, magicClipExponent: 2, considerEndpoints: true,
+      multivariate: true, group: true, multivariateBandwidth: "neighbours", belowWeighting: "ei", constantLiar: true, weights: uniformWeights,
+    });
+    expect(DEFAULT_TPE_SETTINGS.gamma(100)).toBe(15);
     expect(Object.isFrozen(DEFAULT_TPE_SETTINGS)).toBe(true);
   });
 });
