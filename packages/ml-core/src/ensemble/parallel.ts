@@ -12,12 +12,24 @@ const IS_TS = __filename.endsWith(".ts");
  */
 export const INLINE_WORK = IS_TS ? 1_000_000 : 100_000;
 
+/** What a forest worker thread gets: the shared job, every seed, and the shared next-tree counter. */
+export interface ForestWorkerData {
+  readonly job: ForestJob;
+  readonly seeds: readonly number[];
+  /** Int32 on a SharedArrayBuffer: index of the next tree nobody has claimed yet. */
+  readonly next: Int32Array;
+}
+
 /**
- * Grows one tree per seed, on `nJobs` worker threads sharing the binned data (SharedArrayBuffer)
- * or inline when `nJobs` is 1 or rows x trees is below `inlineWork` (default `INLINE_WORK`). Tree `t` always comes from `seeds[t]`, so the
- * result does not depend on `nJobs`. Threads are terminated before this resolves.
+ * Grows one tree per seed on `nJobs` threads sharing the binned data (SharedArrayBuffer), or inline
+ * when `nJobs` is 1 or rows x trees is below `inlineWork` (default `INLINE_WORK`). The main thread is
+ * one of the `nJobs`: it grows trees while the `nJobs - 1` workers start. Threads claim trees one at
+ * a time from a shared counter, so a slow thread does not hold the others back. Tree `t` always
+ * comes from `seeds[t]`, so the result does not depend on `nJobs` nor on who grew which tree.
+ * Threads are terminated before this resolves.
+ * @param useMain let the main thread grow trees too (default true); false runs `nJobs` workers.
  */
-export async function growForest(job: ForestJob, seeds: readonly number[], nJobs: number, onTree?: () => void, inlineWork = INLINE_WORK): Promise<TreeArrays[]> {
+export async function growForest(job: ForestJob, seeds: readonly number[], nJobs: number, onTree?: () => void, inlineWork = INLINE_WORK, useMain = true): Promise<TreeArrays[]> {
   const jobs = Math.min(nJobs, seeds.length);
   if (jobs <= 1 || job.data.rows * seeds.length < inlineWork) {
     return seeds.map((s) => {
@@ -27,29 +39,48 @@ export async function growForest(job: ForestJob, seeds: readonly number[], nJobs
     });
   }
   const shared = shareJob(job);
+  const next = new Int32Array(new SharedArrayBuffer(4));
   const trees: TreeArrays[] = new Array(seeds.length);
   const file = join(__dirname, IS_TS ? "forest-worker.ts" : "forest-worker.js");
   const execArgv = IS_TS ? ["--require", require.resolve("tsx/cjs")] : [];
-  await Promise.all(
-    Array.from({ length: jobs }, (_, w) => {
-      const indices: number[] = [];
-      for (let t = w; t < seeds.length; t += jobs) indices.push(t);
-      return new Promise<void>((resolve, reject) => {
-        const worker = new Worker(file, { workerData: { job: shared, seeds, indices }, execArgv });
-        worker.once("message", (out: [number, TreeArrays][]) => {
-          for (const [t, tree] of out) {
-            trees[t] = tree;
-            onTree?.();
-          }
-          void worker.terminate().then(() => resolve(), reject);
-        });
-        worker.once("error", (e) => {
-          void worker.terminate();
-          reject(e);
-        });
-      });
-    }),
+  const workerData: ForestWorkerData = { job: shared, seeds, next };
+  const workers = Array.from({ length: useMain ? jobs - 1 : jobs }, () => new Worker(file, { workerData, execArgv }));
+  const results = workers.map(
+    (worker) =>
+      new Promise<[number, TreeArrays][]>((resolve, reject) => {
+        worker.once("message", resolve);
+        worker.once("error", reject);
+      }),
   );
+  let mine = 0;
+  try {
+    if (useMain) {
+      for (let t = Atomics.add(next, 0, 1); t < seeds.length; t = Atomics.add(next, 0, 1)) {
+        trees[t] = fitForestTree(job, seeds[t]!);
+        mine++;
+        onTree?.();
+      }
+    }
+    // every tree is claimed once the main thread is done; wait only if workers hold some
+    if (mine < seeds.length) {
+      let got = mine;
+      await new Promise<void>((resolve, reject) => {
+        for (const r of results) {
+          r.then((out) => {
+            for (const [t, tree] of out) {
+              trees[t] = tree;
+              onTree?.();
+            }
+            got += out.length;
+            if (got === seeds.length) resolve();
+          }, reject);
+        }
+      });
+    }
+  } finally {
+    for (const r of results) r.catch(() => {});
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
   return trees;
 }
 

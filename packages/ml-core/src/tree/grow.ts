@@ -81,8 +81,6 @@ export const CRITERIA: Readonly<Record<"gini" | "entropy" | "grad", Score>> = {
 const BINS = 256;
 /** Same as binner's MISSING_BIN, local so hot loops do not read it through a module binding. */
 const MISSING_BIN = 255;
-/** Nodes at least this large keep histograms of all features and get the sibling subtraction. */
-const FULL_MIN = 512;
 
 interface Node {
   id: number;
@@ -101,8 +99,11 @@ interface Node {
 
 /**
  * Grows one histogram tree on binned data. Each node builds per-bin statistics of its rows
- * (O(rows) per feature) and scans the bins (O(bins)); large nodes keep all-feature histograms so that
- * the larger child is the parent minus the smaller child. Missing values try both directions.
+ * (O(rows) per feature) and scans the bins (O(bins)). With all features candidates at every node
+ * (boosting), nodes that may split keep all-feature histograms, packed to each feature's own bin
+ * count, so that the larger child is the parent minus the smaller one and only the smaller child's
+ * rows are read. With features drawn per node (forests), only the drawn features are built, from
+ * the node's rows. Missing values try both directions.
  * @param data binned features.
  * @param target class counts or gradients.
  * @param sample rows in the sample (each once); permuted in place and returned as `rows`.
@@ -120,7 +121,10 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const l2 = isClass ? 0 : target.l2;
   const allFeatures = opts.maxFeatures >= F;
   const rows = sample;
-  const stride = BINS * C;
+  // histogram layout: feature f at histOff[f], bins 0..nBins[f]-1 then its missing bin at nBins[f]
+  const histOff = new Int32Array(F + 1);
+  for (let f = 0; f < F; f++) histOff[f + 1] = histOff[f]! + (nBins[f]! + 1) * C;
+  const histSize = histOff[F]!;
 
   const y = isClass ? target.y : undefined;
   const w = isClass ? target.weight : undefined;
@@ -145,41 +149,68 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
       b.fill(0);
       return b;
     }
-    return new Float64Array(F * stride);
+    return new Float64Array(histSize);
   };
   const release = (b: Float64Array | null): void => {
     if (b) pool.push(b);
   };
 
-  const scratch = new Float64Array(stride);
+  const scratch = new Float64Array(BINS * C);
   const sL = new Float64Array(C);
   const sR = new Float64Array(C);
   const perm = new Int32Array(F);
   for (let f = 0; f < F; f++) perm[f] = f;
 
-  /** Adds the rows start..end of feature f into hist at `base`; returns [lo, hi] of non-missing bins seen. */
+  // the node's stats in row order, gathered once per node so the per-feature loops read them sequentially
+  const ordA = new Float64Array(rows.length);
+  const ordB = isClass ? new Int32Array(rows.length) : new Float64Array(rows.length);
+  const gather = (start: number, end: number): void => {
+    const m = end - start;
+    if (isClass) {
+      for (let r = 0; r < m; r++) {
+        const i = rows[start + r]!;
+        ordA[r] = w![i]!;
+        ordB[r] = y![i]!;
+      }
+    } else if (unitHess) {
+      for (let r = 0; r < m; r++) ordA[r] = g![rows[start + r]!]!;
+    } else {
+      for (let r = 0; r < m; r++) {
+        const i = rows[start + r]!;
+        ordA[r] = g![i]!;
+        ordB[r] = h![i]!;
+      }
+    }
+  };
+
+  /**
+   * Adds the gathered rows start..end of feature f into hist at `base` (missing values in bin nBins[f]);
+   * sets seenLo, seenHi to the range of non-missing bins seen (hi -1 when none).
+   */
   let seenLo = 0, seenHi = 0;
   const buildFeature = (hist: Float64Array, base: number, f: number, start: number, end: number): void => {
+    // locals, not closure reads, inside the hot loops
+    const codes_ = codes, rows_ = rows, ordA_ = ordA, ordB_ = ordB, C_ = C, k_ = k;
     const cb = f * n;
+    const m = end - start;
+    const nb = nBins[f]!;
     let lo = 255, hi = -1;
     if (isClass) {
-      for (let r = start; r < end; r++) {
-        const i = rows[r]!;
-        const b = codes[cb + i]!;
-        const o = base + b * C;
-        hist[o + y![i]!]! += w![i]!;
-        hist[o + k]! += 1;
+      for (let r = 0; r < m; r++) {
+        const b = codes_[cb + rows_[start + r]!]!;
+        const o = base + (b > nb ? nb : b) * C_;
+        hist[o + ordB_[r]!]! += ordA_[r]!;
+        hist[o + k_]! += 1;
         if (b !== MISSING_BIN) {
           if (b < lo) lo = b;
           if (b > hi) hi = b;
         }
       }
     } else if (unitHess) {
-      for (let r = start; r < end; r++) {
-        const i = rows[r]!;
-        const b = codes[cb + i]!;
-        const o = base + b * 2;
-        hist[o]! += g![i]!;
+      for (let r = 0; r < m; r++) {
+        const b = codes_[cb + rows_[start + r]!]!;
+        const o = base + (b > nb ? nb : b) * 2;
+        hist[o]! += ordA_[r]!;
         hist[o + 1]! += 1;
         if (b !== MISSING_BIN) {
           if (b < lo) lo = b;
@@ -187,12 +218,11 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
         }
       }
     } else {
-      for (let r = start; r < end; r++) {
-        const i = rows[r]!;
-        const b = codes[cb + i]!;
-        const o = base + b * 3;
-        hist[o]! += g![i]!;
-        hist[o + 1]! += h![i]!;
+      for (let r = 0; r < m; r++) {
+        const b = codes_[cb + rows_[start + r]!]!;
+        const o = base + (b > nb ? nb : b) * 3;
+        hist[o]! += ordA_[r]!;
+        hist[o + 1]! += ordB_[r]!;
         hist[o + 2]! += 1;
         if (b !== MISSING_BIN) {
           if (b < lo) lo = b;
@@ -204,45 +234,30 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     seenHi = hi;
   };
 
-  // the node's stats in row order, gathered once so the per-feature loops read them sequentially
-  const ordA = new Float64Array(rows.length);
-  const ordB = isClass ? new Int32Array(rows.length) : new Float64Array(rows.length);
+  /** Histograms of all features of the rows start..end (their stats gathered first). */
   const buildFull = (hist: Float64Array, start: number, end: number): void => {
     const m = end - start;
-    if (isClass) {
-      for (let r = 0; r < m; r++) {
-        const i = rows[start + r]!;
-        ordA[r] = w![i]!;
-        ordB[r] = y![i]!;
-      }
-      for (let f = 0; f < F; f++) {
-        const cb = f * n, base = f * stride;
+    gather(start, end);
+    for (let f = 0; f < F; f++) {
+      const cb = f * n, base = histOff[f]!, nb = nBins[f]!;
+      if (isClass) {
         for (let r = 0; r < m; r++) {
-          const o = base + codes[cb + rows[start + r]!]! * C;
+          const b = codes[cb + rows[start + r]!]!;
+          const o = base + (b > nb ? nb : b) * C;
           hist[o + ordB[r]!]! += ordA[r]!;
           hist[o + k]! += 1;
         }
-      }
-    } else if (unitHess) {
-      for (let r = 0; r < m; r++) ordA[r] = g![rows[start + r]!]!;
-      for (let f = 0; f < F; f++) {
-        const cb = f * n, base = f * stride;
+      } else if (unitHess) {
         for (let r = 0; r < m; r++) {
-          const o = base + codes[cb + rows[start + r]!]! * 2;
+          const b = codes[cb + rows[start + r]!]!;
+          const o = base + (b > nb ? nb : b) * 2;
           hist[o]! += ordA[r]!;
           hist[o + 1]! += 1;
         }
-      }
-    } else {
-      for (let r = 0; r < m; r++) {
-        const i = rows[start + r]!;
-        ordA[r] = g![i]!;
-        ordB[r] = h![i]!;
-      }
-      for (let f = 0; f < F; f++) {
-        const cb = f * n, base = f * stride;
+      } else {
         for (let r = 0; r < m; r++) {
-          const o = base + codes[cb + rows[start + r]!]! * 3;
+          const b = codes[cb + rows[start + r]!]!;
+          const o = base + (b > nb ? nb : b) * 3;
           hist[o]! += ordA[r]!;
           hist[o + 1]! += ordB[r]!;
           hist[o + 2]! += 1;
@@ -255,7 +270,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const scanFeature = (node: Node, hist: Float64Array, base: number, f: number, lo: number, hi: number): void => {
     if (hi < 0) return;
     const T = node.totals;
-    const mo = base + MISSING_BIN * C;
+    const mo = base + nBins[f]! * C;
     const mCount = hist[mo + k]!;
     const last = mCount > 0 ? hi : hi - 1;
     const minLeaf = opts.minSamplesLeaf;
@@ -338,8 +353,9 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
       if (nonzero <= 1) return false;
     }
     if (node.hist) {
-      for (let f = 0; f < F; f++) scanFeature(node, node.hist, f * stride, f, 0, nBins[f]! - 1);
+      for (let f = 0; f < F; f++) scanFeature(node, node.hist, histOff[f]!, f, 0, nBins[f]! - 1);
     } else {
+      gather(node.start, node.end);
       const sampled = !allFeatures && rng !== undefined;
       for (let j = 0; j < F; j++) {
         if (sampled) {
@@ -353,7 +369,8 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
         const lo = seenLo, hi = seenHi;
         scanFeature(node, scratch, 0, f, lo, hi);
         if (hi >= 0) scratch.fill(0, lo * C, (hi + 1) * C);
-        scratch.fill(0, MISSING_BIN * C, BINS * C);
+        const nb = nBins[f]!;
+        scratch.fill(0, nb * C, (nb + 1) * C);
         if (sampled && j + 1 >= opts.maxFeatures && node.feature >= 0) break;
       }
     }
@@ -397,39 +414,34 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     const depth = node.depth + 1;
     const leftSmaller = leftCount <= rightCount;
     let lh: Float64Array | null = null, rh: Float64Array | null = null;
-    const larger = leftSmaller ? rightCount : leftCount;
-    const canSplit = depth < opts.maxDepth;
-    if (!canSplit) {
-      release(node.hist);
-      node.hist = null;
-    } else if (allFeatures && node.hist && larger >= FULL_MIN) {
+    // a child that will not be split needs no histogram
+    const splittable = (count: number): boolean => depth < opts.maxDepth && count >= opts.minSamplesSplit && count >= 2 * opts.minSamplesLeaf;
+    const needL = allFeatures && splittable(leftCount);
+    const needR = allFeatures && splittable(rightCount);
+    if (node.hist && (needL || needR)) {
+      // the smaller child from its rows, the larger one as parent minus smaller
       const small = acquire();
       if (leftSmaller) buildFull(small, node.start, mid);
       else buildFull(small, mid, node.end);
       const big = node.hist;
-      for (let t = 0; t < big.length; t++) big[t]! -= small[t]!;
       node.hist = null;
+      if (leftSmaller ? needR : needL) for (let t = 0; t < histSize; t++) big[t]! -= small[t]!;
+      else release(big);
       if (leftSmaller) {
         lh = small;
-        rh = big;
+        rh = needR ? big : null;
       } else {
-        lh = big;
         rh = small;
-      }
-      if ((leftSmaller ? leftCount : rightCount) < FULL_MIN) {
-        // the small child is cheaper without a stored histogram
-        release(leftSmaller ? lh : rh);
-        if (leftSmaller) lh = null;
-        else rh = null;
+        lh = needL ? big : null;
       }
     } else {
       release(node.hist);
       node.hist = null;
-      if (allFeatures && leftCount >= FULL_MIN) {
+      if (needL) {
         lh = acquire();
         buildFull(lh, node.start, mid);
       }
-      if (allFeatures && rightCount >= FULL_MIN) {
+      if (needR) {
         rh = acquire();
         buildFull(rh, mid, node.end);
       }
@@ -455,7 +467,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   }
   rootTotals[k] = rows.length;
   let rootHist: Float64Array | null = null;
-  if (allFeatures && rows.length >= FULL_MIN) {
+  if (allFeatures) {
     rootHist = acquire();
     buildFull(rootHist, 0, rows.length);
   }

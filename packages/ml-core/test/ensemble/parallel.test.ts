@@ -20,14 +20,17 @@ describe("growForest", () => {
     const master = new Rng(3);
     const seeds = Array.from({ length: 12 }, () => master.seed());
     const inline = await growForest(job, seeds, 1);
-    let reported = 0;
-    const threaded = await growForest(job, seeds, 2, () => reported++, 0);
-    expect(reported).toBe(12);
-    expect(threaded.length).toBe(12);
-    threaded.forEach((t, i) => {
-      expect(Array.from(t.feature)).toEqual(Array.from(inline[i]!.feature));
-      expect(Array.from(t.threshold)).toEqual(Array.from(inline[i]!.threshold));
-      expect(Array.from(t.value)).toEqual(Array.from(inline[i]!.value));
-    });
+    // the main thread and one worker, then two workers alone (the main thread may finish before a worker starts)
+    for (const useMain of [true, false]) {
+      let reported = 0;
+      const threaded = await growForest(job, seeds, 2, () => reported++, 0, useMain);
+      expect(reported).toBe(12);
+      expect(threaded.length).toBe(12);
+      threaded.forEach((t, i) => {
+        expect(Array.from(t.feature)).toEqual(Array.from(inline[i]!.feature));
+        expect(Array.from(t.threshold)).toEqual(Array.from(inline[i]!.threshold));
+        expect(Array.from(t.value)).toEqual(Array.from(inline[i]!.value));
+      });
+    }
   });
 });
