@@ -32,7 +32,7 @@ describe("settings", () => {
   it("the default is Watanabe (2023)'s recommended setting with groups and the constant liar, frozen", () => {
     expect(DEFAULT_TPE_SETTINGS).toMatchObject({
       nStartupTrials: 10, nEiCandidates: 24, priorWeight: 1, considerMagicClip: true, minBandwidthFactor: 0.03, magicClipExponent: 2, considerEndpoints: true,
-      multivariate: true, group: true, multivariateBandwidth: "neighbours", belowWeighting: "ei", constantLiar: true, weights: uniformWeights,
+      multivariate: true, group: true, multivariateBandwidth: "neighbours", belowWeighting: "ei", normalisedKernels: true, constantLiar: true, weights: uniformWeights,
     });
     expect(DEFAULT_TPE_SETTINGS.gamma(100)).toBe(15);
     expect(Object.isFrozen(DEFAULT_TPE_SETTINGS)).toBe(true);
