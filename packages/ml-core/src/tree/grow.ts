@@ -189,80 +189,30 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
    */
   let seenLo = 0, seenHi = 0;
   const buildFeature = (hist: Float64Array, base: number, f: number, start: number, end: number): void => {
-    // locals, not closure reads, inside the hot loops
-    const codes_ = codes, rows_ = rows, ordA_ = ordA, ordB_ = ordB, C_ = C, k_ = k;
-    const cb = f * n;
-    const m = end - start;
-    const nb = nBins[f]!;
-    let lo = 255, hi = -1;
-    if (isClass) {
-      for (let r = 0; r < m; r++) {
-        const b = codes_[cb + rows_[start + r]!]!;
-        const o = base + (b > nb ? nb : b) * C_;
-        hist[o + ordB_[r]!]! += ordA_[r]!;
-        hist[o + k_]! += 1;
-        if (b !== MISSING_BIN) {
-          if (b < lo) lo = b;
-          if (b > hi) hi = b;
-        }
-      }
-    } else if (unitHess) {
-      for (let r = 0; r < m; r++) {
-        const b = codes_[cb + rows_[start + r]!]!;
-        const o = base + (b > nb ? nb : b) * 2;
-        hist[o]! += ordA_[r]!;
-        hist[o + 1]! += 1;
-        if (b !== MISSING_BIN) {
-          if (b < lo) lo = b;
-          if (b > hi) hi = b;
-        }
-      }
-    } else {
-      for (let r = 0; r < m; r++) {
-        const b = codes_[cb + rows_[start + r]!]!;
-        const o = base + (b > nb ? nb : b) * 3;
-        hist[o]! += ordA_[r]!;
-        hist[o + 1]! += ordB_[r]!;
-        hist[o + 2]! += 1;
-        if (b !== MISSING_BIN) {
-          if (b < lo) lo = b;
-          if (b > hi) hi = b;
-        }
-      }
-    }
-    seenLo = lo;
-    seenHi = hi;
+    const cb = f * n, m = end - start, nb = nBins[f]!;
+    const seen = isClass ? addClassRows(hist, base, codes, cb, rows, start, m, ordA, ordB as Int32Array, nb, C, k) : addGradRows(hist, base, codes, cb, rows, start, m, ordA, unitHess ? undefined : (ordB as Float64Array), nb);
+    seenLo = seen >> 9;
+    seenHi = (seen & 511) - 1;
   };
 
-  /** Histograms of all features of the rows start..end (their stats gathered first). */
+  /** Histograms of all features of the rows start..end (their stats gathered first, unless the rows are 0..n-1 in order). */
   const buildFull = (hist: Float64Array, start: number, end: number): void => {
     const m = end - start;
-    gather(start, end);
+    let identity = start === 0 && m === n;
+    for (let r = 0; identity && r < m; r++) identity = rows[r] === r;
+    let a: Float64Array, bb: Float64Array | Int32Array | undefined;
+    if (identity) {
+      a = isClass ? w! : g!;
+      bb = isClass ? Int32Array.from(y!) : h;
+    } else {
+      gather(start, end);
+      a = ordA;
+      bb = isClass || !unitHess ? ordB : undefined;
+    }
+    const idx = identity ? null : rows;
     for (let f = 0; f < F; f++) {
-      const cb = f * n, base = histOff[f]!, nb = nBins[f]!;
-      if (isClass) {
-        for (let r = 0; r < m; r++) {
-          const b = codes[cb + rows[start + r]!]!;
-          const o = base + (b > nb ? nb : b) * C;
-          hist[o + ordB[r]!]! += ordA[r]!;
-          hist[o + k]! += 1;
-        }
-      } else if (unitHess) {
-        for (let r = 0; r < m; r++) {
-          const b = codes[cb + rows[start + r]!]!;
-          const o = base + (b > nb ? nb : b) * 2;
-          hist[o]! += ordA[r]!;
-          hist[o + 1]! += 1;
-        }
-      } else {
-        for (let r = 0; r < m; r++) {
-          const b = codes[cb + rows[start + r]!]!;
-          const o = base + (b > nb ? nb : b) * 3;
-          hist[o]! += ordA[r]!;
-          hist[o + 1]! += ordB[r]!;
-          hist[o + 2]! += 1;
-        }
-      }
+      if (isClass) addClassAll(hist, histOff[f]!, codes, f * n, idx, start, m, a, bb as Int32Array, nBins[f]!, C, k);
+      else addGradAll(hist, histOff[f]!, codes, f * n, idx, start, m, a, bb as Float64Array | undefined, nBins[f]!);
     }
   };
 
@@ -368,9 +318,9 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
         buildFeature(scratch, 0, f, node.start, node.end);
         const lo = seenLo, hi = seenHi;
         scanFeature(node, scratch, 0, f, lo, hi);
-        if (hi >= 0) scratch.fill(0, lo * C, (hi + 1) * C);
-        const nb = nBins[f]!;
-        scratch.fill(0, nb * C, (nb + 1) * C);
+        // clear what was touched (loops: a fill call costs more than these few bins)
+        for (let t = lo * C, e = (hi + 1) * C; t < e; t++) scratch[t] = 0;
+        for (let t = nBins[f]! * C, e = t + C; t < e; t++) scratch[t] = 0;
         if (sampled && j + 1 >= opts.maxFeatures && node.feature >= 0) break;
       }
     }
@@ -539,6 +489,116 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     start: Int32Array.from(outStart),
     end: Int32Array.from(outEnd),
   };
+}
+
+/**
+ * Adds rows start..start+m (class in ordB, weight in ordA, gathered in row order) of one feature
+ * into a class histogram at `base` (C channels per bin: classes, then the row count at k).
+ * Returns the range of non-missing bins seen as `lo << 9 | (hi + 1)`.
+ */
+function addClassRows(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, C: number, k: number): number {
+  let lo = 255, hi = -1;
+  for (let r = 0; r < m; r++) {
+    const b = codes[cb + rows[start + r]!]!;
+    const o = base + (b > nb ? nb : b) * C;
+    hist[o + ordB[r]!]! += ordA[r]!;
+    hist[o + k]! += 1;
+    if (b !== MISSING_BIN) {
+      if (b < lo) lo = b;
+      if (b > hi) hi = b;
+    }
+  }
+  return (lo << 9) | (hi + 1);
+}
+
+/** Same as addClassRows for gradients (ordA) and hessians (ordB, or 1 per row when undefined). */
+function addGradRows(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, nb: number): number {
+  let lo = 255, hi = -1;
+  if (ordB === undefined) {
+    for (let r = 0; r < m; r++) {
+      const b = codes[cb + rows[start + r]!]!;
+      const o = base + (b > nb ? nb : b) * 2;
+      hist[o]! += ordA[r]!;
+      hist[o + 1]! += 1;
+      if (b !== MISSING_BIN) {
+        if (b < lo) lo = b;
+        if (b > hi) hi = b;
+      }
+    }
+  } else {
+    for (let r = 0; r < m; r++) {
+      const b = codes[cb + rows[start + r]!]!;
+      const o = base + (b > nb ? nb : b) * 3;
+      hist[o]! += ordA[r]!;
+      hist[o + 1]! += ordB[r]!;
+      hist[o + 2]! += 1;
+      if (b !== MISSING_BIN) {
+        if (b < lo) lo = b;
+        if (b > hi) hi = b;
+      }
+    }
+  }
+  return (lo << 9) | (hi + 1);
+}
+
+/** Like addClassRows without tracking the bins seen; `rows` null reads rows start.. in order. */
+function addClassAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, C: number, k: number): void {
+  if (rows === null) {
+    const c0 = cb + start;
+    for (let r = 0; r < m; r++) {
+      const b = codes[c0 + r]!;
+      const o = base + (b > nb ? nb : b) * C;
+      hist[o + ordB[r]!]! += ordA[r]!;
+      hist[o + k]! += 1;
+    }
+    return;
+  }
+  for (let r = 0; r < m; r++) {
+    const b = codes[cb + rows[start + r]!]!;
+    const o = base + (b > nb ? nb : b) * C;
+    hist[o + ordB[r]!]! += ordA[r]!;
+    hist[o + k]! += 1;
+  }
+}
+
+/** Like addGradRows without tracking the bins seen; `rows` null reads rows start.. in order. */
+function addGradAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, nb: number): void {
+  if (rows === null) {
+    const c0 = cb + start;
+    if (ordB === undefined) {
+      for (let r = 0; r < m; r++) {
+        const b = codes[c0 + r]!;
+        const o = base + (b > nb ? nb : b) * 2;
+        hist[o]! += ordA[r]!;
+        hist[o + 1]! += 1;
+      }
+    } else {
+      for (let r = 0; r < m; r++) {
+        const b = codes[c0 + r]!;
+        const o = base + (b > nb ? nb : b) * 3;
+        hist[o]! += ordA[r]!;
+        hist[o + 1]! += ordB[r]!;
+        hist[o + 2]! += 1;
+      }
+    }
+    return;
+  }
+  if (ordB === undefined) {
+    for (let r = 0; r < m; r++) {
+      const b = codes[cb + rows[start + r]!]!;
+      const o = base + (b > nb ? nb : b) * 2;
+      hist[o]! += ordA[r]!;
+      hist[o + 1]! += 1;
+    }
+  } else {
+    for (let r = 0; r < m; r++) {
+      const b = codes[cb + rows[start + r]!]!;
+      const o = base + (b > nb ? nb : b) * 3;
+      hist[o]! += ordA[r]!;
+      hist[o + 1]! += ordB[r]!;
+      hist[o + 2]! += 1;
+    }
+  }
 }
 
 function gainOf(node: { improvement: number; score: number }): number {
