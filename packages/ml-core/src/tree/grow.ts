@@ -561,24 +561,58 @@ function addClassAll(hist: Float64Array, base: number, codes: Uint8Array, cb: nu
   }
 }
 
+/** Second histogram of one feature (g, h, count per bin) for addGradAll's two-row loop; always left zeroed. */
+const TWIN = new Float64Array(BINS * 3);
+
 /** Like addGradRows without tracking the bins seen; `rows` null reads rows start.. in order. */
 function addGradAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, nb: number): void {
   if (rows === null) {
     const c0 = cb + start;
     if (ordB === undefined) {
-      for (let r = 0; r < m; r++) {
-        const b = codes[c0 + r]!;
-        const o = base + (b > nb ? nb : b) * 2;
+      const half = (m >> 1) << 1;
+      const t = TWIN;
+      for (let r = 0; r < half; r += 2) {
+        const b = codes[c0 + r]!, b2 = codes[c0 + r + 1]!;
+        const o = base + (b > nb ? nb : b) * 2, o2 = (b2 > nb ? nb : b2) * 2;
         hist[o]! += ordA[r]!;
         hist[o + 1]! += 1;
+        t[o2]! += ordA[r + 1]!;
+        t[o2 + 1]! += 1;
+      }
+      if (half < m) {
+        const b = codes[c0 + half]!;
+        const o = base + (b > nb ? nb : b) * 2;
+        hist[o]! += ordA[half]!;
+        hist[o + 1]! += 1;
+      }
+      for (let j = 0, e = (nb + 1) * 2; j < e; j++) {
+        hist[base + j]! += t[j]!;
+        t[j] = 0;
       }
     } else {
-      for (let r = 0; r < m; r++) {
+      // two rows at a time into two histograms: runs of equal bins (common) wait on half as many stores
+      const half = (m >> 1) << 1;
+      const t = TWIN;
+      for (let r = 0; r < half; r += 2) {
+        const b = codes[c0 + r]!, b2 = codes[c0 + r + 1]!;
+        const o = base + (b > nb ? nb : b) * 3, o2 = (b2 > nb ? nb : b2) * 3;
+        hist[o]! += ordA[r]!;
+        hist[o + 1]! += ordB[r]!;
+        hist[o + 2]! += 1;
+        t[o2]! += ordA[r + 1]!;
+        t[o2 + 1]! += ordB[r + 1]!;
+        t[o2 + 2]! += 1;
+      }
+      for (let r = half; r < m; r++) {
         const b = codes[c0 + r]!;
         const o = base + (b > nb ? nb : b) * 3;
         hist[o]! += ordA[r]!;
         hist[o + 1]! += ordB[r]!;
         hist[o + 2]! += 1;
+      }
+      for (let j = 0, e = (nb + 1) * 3; j < e; j++) {
+        hist[base + j]! += t[j]!;
+        t[j] = 0;
       }
     }
     return;
@@ -591,12 +625,28 @@ function addGradAll(hist: Float64Array, base: number, codes: Uint8Array, cb: num
       hist[o + 1]! += 1;
     }
   } else {
-    for (let r = 0; r < m; r++) {
-      const b = codes[cb + rows[start + r]!]!;
-      const o = base + (b > nb ? nb : b) * 3;
+    const half = (m >> 1) << 1;
+    const t = TWIN;
+    for (let r = 0; r < half; r += 2) {
+      const b = codes[cb + rows[start + r]!]!, b2 = codes[cb + rows[start + r + 1]!]!;
+      const o = base + (b > nb ? nb : b) * 3, o2 = (b2 > nb ? nb : b2) * 3;
       hist[o]! += ordA[r]!;
       hist[o + 1]! += ordB[r]!;
       hist[o + 2]! += 1;
+      t[o2]! += ordA[r + 1]!;
+      t[o2 + 1]! += ordB[r + 1]!;
+      t[o2 + 2]! += 1;
+    }
+    if (half < m) {
+      const b = codes[cb + rows[start + half]!]!;
+      const o = base + (b > nb ? nb : b) * 3;
+      hist[o]! += ordA[half]!;
+      hist[o + 1]! += ordB[half]!;
+      hist[o + 2]! += 1;
+    }
+    for (let j = 0, e = (nb + 1) * 3; j < e; j++) {
+      hist[base + j]! += t[j]!;
+      t[j] = 0;
     }
   }
 }
