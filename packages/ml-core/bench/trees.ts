@@ -2,19 +2,21 @@
  * Tree ensembles against scikit-learn on the same data, encoding and 80/20 split: fit time and
  * test accuracy of RandomForest (n_jobs=2 both), GradientBoosting and HistGradientBoosting, with
  * ratios (ours / sklearn). The encoded matrix and split indices are written to a temp dir and
- * read by bench/trees.py, spawned with /usr/bin/python3 in the same run.
+ * read by bench/trees.py, spawned with /usr/bin/python3 in the same run. Our estimators are timed
+ * as production runs them: the sources are first compiled with tsconfig.build.json into
+ * bench/out/dist (git-ignored) and loaded from there, so forest worker threads start from JS too.
  *
  *     node --import tsx bench/trees.ts [--rows 200000] [--only shuttle,churn,generated]
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Estimator } from "../src/core/estimator";
 import type { Matrix } from "../src/core/matrix";
 import { Rng } from "../src/core/rng";
 import { readCsv } from "../src/data";
-import { GradientBoostingClassifier, HistGradientBoostingClassifier, RandomForestClassifier } from "../src/ensemble";
+import type * as Ensemble from "../src/ensemble";
 import { Pipeline, prepareTarget } from "../src/preprocess";
 import { defaultSettings, makeClassification, writeCsv } from "./gen-classification";
 
@@ -30,10 +32,20 @@ interface Run {
   model: "RF" | "GB" | "HGB";
   params: Record<string, unknown>;
 }
+/** The ensemble module compiled by tsc (what `pnpm build` ships), not the TypeScript run through tsx. */
+function compiledEnsemble(): typeof Ensemble {
+  const out = join(__dirname, "out", "dist");
+  // type errors elsewhere in the tree do not stop tsc from emitting
+  spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(__dirname, "..", "tsconfig.build.json"), "--outDir", out], { encoding: "utf8" });
+  const entry = join(out, "ensemble", "index.js");
+  if (!existsSync(entry)) throw new Error(`tsc did not emit ${entry}`);
+  return require(entry) as typeof Ensemble;
+}
+const E = compiledEnsemble();
 const MAKE = {
-  RF: (p: Record<string, unknown>) => new RandomForestClassifier(p),
-  GB: (p: Record<string, unknown>) => new GradientBoostingClassifier(p),
-  HGB: (p: Record<string, unknown>) => new HistGradientBoostingClassifier(p),
+  RF: (p: Record<string, unknown>) => new E.RandomForestClassifier(p),
+  GB: (p: Record<string, unknown>) => new E.GradientBoostingClassifier(p),
+  HGB: (p: Record<string, unknown>) => new E.HistGradientBoostingClassifier(p),
 } as const satisfies Record<Run["model"], (p: Record<string, unknown>) => Estimator>;
 
 /** Same runs both sides; big data gets fewer trees for RF/GB so the shared machine copes. */
