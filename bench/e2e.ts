@@ -3,7 +3,8 @@
  * - POST /optimize RandomForestClassifier on churn.csv, 30 trials, 3-fold CV, 2 workers,
  *   against the same search in Optuna 3.1 + scikit-learn on one core (bench/e2e.py);
  * - POST /model/{id}/predict latency for one raw row on a churn RandomForest (p50/p99).
- * Run: pnpm bench:e2e (builds first). Uses the local Redis and Postgres, in a schema of its own.
+ * Run: pnpm bench:e2e (builds first; BENCH_SEED, BENCH_TRIALS change the seed and trial count).
+ * Uses the local Redis and Postgres, in a schema of its own.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -15,7 +16,7 @@ import { Redis } from "ioredis";
 const ROOT = path.resolve(__dirname, "..");
 const DATA_DIR = process.env.BENCH_DATA_DIR ?? path.resolve(ROOT, "../shared/datasets");
 const N_TRIALS = Number(process.env.BENCH_TRIALS ?? 30);
-const SEED = 42;
+const SEED = Number(process.env.BENCH_SEED ?? 42);
 const id = randomBytes(4).toString("hex");
 const env = {
   ...process.env, DATA_DIR, DB_SCHEMA: `bench_${id}`, QUEUE_PREFIX: `bench-${id}`, LOG_LEVEL: "warn",
