@@ -15,7 +15,8 @@ export interface OptimizeResult {
   model_id?: string;
 }
 
-const POLL_MS = 200;
+// How often the coordinator looks for finished trials: a free slot is refilled within this time.
+const POLL_MS = 50;
 
 /**
  * The coordinator of a study (runs in the worker's event loop: it only samples and waits).
