@@ -4,3 +4,4 @@ export * from "./hist-gradient-boosting";
 export { BoostedModel } from "./boosted";
 export * from "./specs";
 export { resolveMaxFeatures, type MaxFeatures } from "./params";
+export { shutdownTreeWorkers, treeWorkerCount } from "./parallel";

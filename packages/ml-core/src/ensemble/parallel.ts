@@ -6,28 +6,101 @@ import type { TreeArrays } from "../tree/flat-tree";
 const IS_TS = __filename.endsWith(".ts");
 
 /**
- * Below this many rows x trees, threads cost more than they save and the trees grow inline. A
- * thread starts in tens of milliseconds from compiled JS, but in hundreds when it must compile the
- * TypeScript sources (tests, benchmarks), hence the larger threshold there.
+ * Below this many rows x trees the trees grow inline. Pool threads are started once per process,
+ * so past the first fit a threaded fit costs only the messages; the first start takes tens of
+ * milliseconds from compiled JS but hundreds when the TypeScript sources must be compiled (tests),
+ * hence the larger threshold there.
  */
-export const INLINE_WORK = IS_TS ? 1_000_000 : 100_000;
+export const INLINE_WORK = IS_TS ? 1_000_000 : 20_000;
 
-/** What a forest worker thread gets: the shared job, every seed, and the shared next-tree counter. */
-export interface ForestWorkerData {
+/** One forest fit's share of work posted to a pool thread: the job, every seed, the shared next-tree counter. */
+export interface ForestTask {
+  readonly id: number;
   readonly job: ForestJob;
   readonly seeds: readonly number[];
   /** Int32 on a SharedArrayBuffer: index of the next tree nobody has claimed yet. */
   readonly next: Int32Array;
 }
 
+/** A pool thread's answer to a ForestTask: the trees it grew, by index. */
+export interface ForestTaskResult {
+  readonly id: number;
+  readonly trees: [number, TreeArrays][];
+  readonly error?: string;
+}
+
+interface PoolThread {
+  readonly worker: Worker;
+  /** Tasks posted and not answered; the thread keeps the process alive only while this is > 0. */
+  busy: number;
+  readonly pending: Map<number, { resolve: (r: ForestTaskResult) => void; reject: (e: Error) => void }>;
+}
+
+const pool: PoolThread[] = [];
+let nextTaskId = 1;
+
+function startThread(): PoolThread {
+  const file = join(__dirname, IS_TS ? "forest-worker.ts" : "forest-worker.js");
+  const execArgv = IS_TS ? ["--require", require.resolve("tsx/cjs")] : [];
+  const worker = new Worker(file, { execArgv });
+  const thread: PoolThread = { worker, busy: 0, pending: new Map() };
+  worker.unref();
+  worker.on("message", (r: ForestTaskResult) => {
+    const p = thread.pending.get(r.id);
+    thread.pending.delete(r.id);
+    if (--thread.busy === 0) worker.unref();
+    if (!p) return;
+    if (r.error !== undefined) p.reject(new Error(`forest worker failed: ${r.error}`));
+    else p.resolve(r);
+  });
+  const fail = (e: Error): void => {
+    const i = pool.indexOf(thread);
+    if (i >= 0) pool.splice(i, 1);
+    for (const p of thread.pending.values()) p.reject(e);
+    thread.pending.clear();
+    thread.busy = 0;
+  };
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`forest worker exited with code ${code}`)));
+  return thread;
+}
+
+/** The first `count` pool threads, starting the missing ones. Threads are unref'd: they never keep the process alive. */
+function poolThreads(count: number): PoolThread[] {
+  while (pool.length < count) pool.push(startThread());
+  return pool.slice(0, count);
+}
+
+function post(thread: PoolThread, task: ForestTask): Promise<ForestTaskResult> {
+  return new Promise((resolve, reject) => {
+    thread.pending.set(task.id, { resolve, reject });
+    if (thread.busy++ === 0) thread.worker.ref();
+    thread.worker.postMessage(task);
+  });
+}
+
+/** How many tree threads the pool holds now (started lazily by threaded fits). */
+export function treeWorkerCount(): number {
+  return pool.length;
+}
+
+/**
+ * Terminates the tree worker threads (they are otherwise kept for the next fit, unref'd, until the
+ * process exits); fits still waiting on them reject. The next threaded fit starts new ones.
+ */
+export async function shutdownTreeWorkers(): Promise<void> {
+  const threads = pool.splice(0, pool.length);
+  await Promise.all(threads.map((t) => t.worker.terminate()));
+}
+
 /**
  * Grows one tree per seed on `nJobs` threads sharing the binned data (SharedArrayBuffer), or inline
  * when `nJobs` is 1 or rows x trees is below `inlineWork` (default `INLINE_WORK`). The main thread is
- * one of the `nJobs`: it grows trees while the `nJobs - 1` workers start. Threads claim trees one at
- * a time from a shared counter, so a slow thread does not hold the others back. Tree `t` always
- * comes from `seeds[t]`, so the result does not depend on `nJobs` nor on who grew which tree.
- * Threads are terminated before this resolves.
- * @param useMain let the main thread grow trees too (default true); false runs `nJobs` workers.
+ * one of the `nJobs`, the others come from a process-wide pool of threads started on first use and
+ * reused by later fits. Threads claim trees one at a time from a shared counter, so a slow thread
+ * does not hold the others back. Tree `t` always comes from `seeds[t]`, so the result does not
+ * depend on `nJobs` nor on who grew which tree.
+ * @param useMain let the main thread grow trees too (default true); false leaves them to `nJobs` pool threads.
  */
 export async function growForest(job: ForestJob, seeds: readonly number[], nJobs: number, onTree?: () => void, inlineWork = INLINE_WORK, useMain = true): Promise<TreeArrays[]> {
   const jobs = Math.min(nJobs, seeds.length);
@@ -38,55 +111,31 @@ export async function growForest(job: ForestJob, seeds: readonly number[], nJobs
       return t;
     });
   }
-  const shared = shareJob(job);
   const next = new Int32Array(new SharedArrayBuffer(4));
+  const task: ForestTask = { id: nextTaskId++, job: shareJob(job), seeds, next };
   const trees: TreeArrays[] = new Array(seeds.length);
-  const file = join(__dirname, IS_TS ? "forest-worker.ts" : "forest-worker.js");
-  const execArgv = IS_TS ? ["--require", require.resolve("tsx/cjs")] : [];
-  const workerData: ForestWorkerData = { job: shared, seeds, next };
-  const workers = Array.from({ length: useMain ? jobs - 1 : jobs }, () => new Worker(file, { workerData, execArgv }));
-  const results = workers.map(
-    (worker) =>
-      new Promise<[number, TreeArrays][]>((resolve, reject) => {
-        worker.once("message", resolve);
-        worker.once("error", reject);
-      }),
-  );
-  let mine = 0;
-  try {
-    if (useMain) {
-      for (let t = Atomics.add(next, 0, 1); t < seeds.length; t = Atomics.add(next, 0, 1)) {
-        trees[t] = fitForestTree(job, seeds[t]!);
-        mine++;
-        onTree?.();
-      }
+  const results = poolThreads(useMain ? jobs - 1 : jobs).map((t) => post(t, task));
+  for (const r of results) r.catch(() => {});
+  if (useMain) {
+    for (let t = Atomics.add(next, 0, 1); t < seeds.length; t = Atomics.add(next, 0, 1)) {
+      trees[t] = fitForestTree(job, seeds[t]!);
+      onTree?.();
     }
-    // every tree is claimed once the main thread is done; wait only if workers hold some
-    if (mine < seeds.length) {
-      let got = mine;
-      await new Promise<void>((resolve, reject) => {
-        for (const r of results) {
-          r.then((out) => {
-            for (const [t, tree] of out) {
-              trees[t] = tree;
-              onTree?.();
-            }
-            got += out.length;
-            if (got === seeds.length) resolve();
-          }, reject);
-        }
-      });
+  }
+  // every tree is claimed once the main thread is done; threads that got none answer at once
+  for (const r of results) {
+    for (const [t, tree] of (await r).trees) {
+      trees[t] = tree;
+      onTree?.();
     }
-  } finally {
-    for (const r of results) r.catch(() => {});
-    await Promise.all(workers.map((w) => w.terminate()));
   }
   return trees;
 }
 
 function shareJob(job: ForestJob): ForestJob {
   const codes = job.data.codes.buffer instanceof SharedArrayBuffer ? job.data.codes : toShared(job.data.codes);
-  return { ...job, data: { ...job.data, codes }, y: toShared(job.y) };
+  const y = job.y.buffer instanceof SharedArrayBuffer ? job.y : toShared(job.y);
+  return { ...job, data: { ...job.data, codes }, y };
 }
 
 function toShared<T extends Uint8Array | Float64Array>(a: T): T {

@@ -1,10 +1,13 @@
 import { Rng } from "../../src/core/rng";
 import { binData } from "../../src/tree/binner";
-import { growForest } from "../../src/ensemble/parallel";
+import { spawnSync } from "node:child_process";
+import { growForest, shutdownTreeWorkers, treeWorkerCount } from "../../src/ensemble/parallel";
 import type { ForestJob } from "../../src/ensemble/forest-tree";
 import { loadNumeric } from "./datasets";
 
 describe("growForest", () => {
+  afterAll(() => shutdownTreeWorkers());
+
   it("grows the same trees inline and on 2 worker threads, and lets the process exit", async () => {
     const { X, y } = loadNumeric("breast_cancer.csv", "classification");
     const job: ForestJob = {
@@ -32,5 +35,27 @@ describe("growForest", () => {
         expect(Array.from(t.value)).toEqual(Array.from(inline[i]!.value));
       });
     }
+    // the pool threads are kept and reused: one started for useMain, a second for two workers alone
+    expect(treeWorkerCount()).toBe(2);
+    await growForest(job, seeds, 2, undefined, 0);
+    expect(treeWorkerCount()).toBe(2);
+    await shutdownTreeWorkers();
+    expect(treeWorkerCount()).toBe(0);
+  });
+
+  it("does not keep the process alive once a threaded fit is done", () => {
+    const script = `
+      const { growForest } = require("./src/ensemble/parallel");
+      const { binData } = require("./src/tree/binner");
+      const X = { data: Float64Array.from({ length: 400 }, (_, i) => (i * 7919) % 101), rows: 200, cols: 2 };
+      const y = Float64Array.from({ length: 200 }, (_, i) => i % 2);
+      const grow = { maxDepth: 3, minSamplesSplit: 2, minSamplesLeaf: 1, maxFeatures: 1, maxLeafNodes: 0, minHessianLeaf: 0 };
+      const job = { data: binData(X, 255, undefined, true), y, nClasses: 2, criterion: "gini", classWeight: null, balancedSubsample: false, bootstrap: true, grow };
+      growForest(job, [1, 2, 3, 4], 2, undefined, 0, false).then((t) => console.log("trees", t.length));
+    `;
+    const r = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), "-e", script], { cwd: `${__dirname}/../..`, encoding: "utf8", timeout: 60_000 });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("trees 4");
+    expect(r.status).toBe(0);
   });
 });
