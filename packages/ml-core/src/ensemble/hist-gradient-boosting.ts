@@ -2,11 +2,13 @@ import type { EstimatorState, FitOptions } from "../core/estimator";
 import { custom, defineParams, float, int, oneOf } from "../core/hyperparams";
 import { takeRows, take, type Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { applyBins, binEdges } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { growTree, type GrowOptions, type GrownTree } from "../tree/grow";
 import { BoostedModel } from "./boosted";
+import { startHistTeam } from "./parallel";
 import { classPriorRaw, logLoss, sigmoid, softmaxRows } from "./losses";
 import { countClasses, maxDepthParam, randomStateParam, resolveSeed } from "./params";
 
@@ -103,6 +105,9 @@ function squaredError(n: number): Objective {
   };
 }
 
+/** Most pool threads helping to build one fit's histograms. */
+const MAX_HELPERS = 3;
+
 /** The boosting loop shared by both estimators; returns trees, init and rounds run. */
 function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, stratify: boolean, options: FitOptions | undefined): { trees: TreeArrays[]; init: Float64Array; nIter: number } {
   const rng = new Rng(resolveSeed(p.random_state));
@@ -141,38 +146,44 @@ function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number)
   for (let i = 0; i < n; i++) identity[i] = i;
   const trees: TreeArrays[] = [];
   let iter = 0;
-  for (; iter < p.max_iter; iter++) {
-    obj.prepare(raw);
-    const grown: GrownTree[] = [];
-    for (let c = 0; c < cols; c++) {
-      const useHess = obj.gradients(ytr, raw, c, g, h);
-      // each tree keeps its own row order (its leaves' ranges) until the round is applied
-      const sample = Int32Array.from(identity);
-      const tree = growTree(data, { kind: "grad", g, ...(useHess ? { h } : {}), l2: p.l2_regularization }, sample, grow, undefined);
-      grown.push(tree);
-    }
-    // apply after all columns of the round were grown from the same raw scores
-    grown.forEach((tree, c) => {
-      const { feature, value, start, end, rows } = tree;
-      for (let node = 0; node < feature.length; node++) {
-        value[node]! *= p.learning_rate;
-        if (feature[node]! >= 0) continue;
-        const v = value[node]!;
-        for (let r = start[node]!; r < end[node]!; r++) raw[rows[r]! * cols + c]! += v;
+  // large data: histograms built by up to MAX_HELPERS pool threads too (same trees without them)
+  const team = startHistTeam(data, Math.min(availableParallelism() - 1, MAX_HELPERS));
+  try {
+    for (; iter < p.max_iter; iter++) {
+      obj.prepare(raw);
+      const grown: GrownTree[] = [];
+      for (let c = 0; c < cols; c++) {
+        const useHess = obj.gradients(ytr, raw, c, g, h);
+        // each tree keeps its own row order (its leaves' ranges) until the round is applied
+        const sample = Int32Array.from(identity);
+        const tree = growTree(data, { kind: "grad", g, ...(useHess ? { h } : {}), l2: p.l2_regularization }, sample, grow, undefined, team);
+        grown.push(tree);
       }
-      const { threshold, left, right, missingLeft, importance } = tree;
-      trees.push({ feature, threshold, left, right, missingLeft, value, importance });
-    });
-    options?.onProgress?.(iter + 1, p.max_iter);
-    if (valObj) {
-      const e = TreeEnsemble.concat(trees.slice(-cols), 1, X.cols);
-      for (let c = 0; c < cols; c++) e.addTree(c, Xval!, rawVal!, cols, c, 1);
-      losses.push(valObj.loss(yval!, rawVal!));
-      if (shouldStop(losses, p.n_iter_no_change, p.tol)) {
-        iter++;
-        break;
+      // apply after all columns of the round were grown from the same raw scores
+      grown.forEach((tree, c) => {
+        const { feature, value, start, end, rows } = tree;
+        for (let node = 0; node < feature.length; node++) {
+          value[node]! *= p.learning_rate;
+          if (feature[node]! >= 0) continue;
+          const v = value[node]!;
+          for (let r = start[node]!; r < end[node]!; r++) raw[rows[r]! * cols + c]! += v;
+        }
+        const { threshold, left, right, missingLeft, importance } = tree;
+        trees.push({ feature, threshold, left, right, missingLeft, value, importance });
+      });
+      options?.onProgress?.(iter + 1, p.max_iter);
+      if (valObj) {
+        const e = TreeEnsemble.concat(trees.slice(-cols), 1, X.cols);
+        for (let c = 0; c < cols; c++) e.addTree(c, Xval!, rawVal!, cols, c, 1);
+        losses.push(valObj.loss(yval!, rawVal!));
+        if (shouldStop(losses, p.n_iter_no_change, p.tol)) {
+          iter++;
+          break;
+        }
       }
     }
+  } finally {
+    team?.stop();
   }
   return { trees, init, nIter: iter };
 }

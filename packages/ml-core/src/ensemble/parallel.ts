@@ -1,7 +1,9 @@
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { fitForestTree, type ForestJob } from "./forest-tree";
+import type { BinnedData } from "../tree/binner";
 import type { TreeArrays } from "../tree/flat-tree";
+import { HistTeam, TEAM_MAX_FEATURES, type HistTeamShared } from "../tree/hist-team";
 
 const IS_TS = __filename.endsWith(".ts");
 
@@ -15,11 +17,19 @@ export const INLINE_WORK = IS_TS ? 1_000_000 : 20_000;
 
 /** One forest fit's share of work posted to a pool thread: the job, every seed, the shared next-tree counter. */
 export interface ForestTask {
+  readonly kind: "forest";
   readonly id: number;
   readonly job: ForestJob;
   readonly seeds: readonly number[];
   /** Int32 on a SharedArrayBuffer: index of the next tree nobody has claimed yet. */
   readonly next: Int32Array;
+}
+
+/** A pool thread joins a HistTeam until it stops. */
+export interface HistTask {
+  readonly kind: "hist";
+  readonly id: number;
+  readonly shared: HistTeamShared;
 }
 
 /** A pool thread's answer to a ForestTask: the trees it grew, by index. */
@@ -71,7 +81,7 @@ function poolThreads(count: number): PoolThread[] {
   return pool.slice(0, count);
 }
 
-function post(thread: PoolThread, task: ForestTask): Promise<ForestTaskResult> {
+function post(thread: PoolThread, task: ForestTask | HistTask): Promise<ForestTaskResult> {
   return new Promise((resolve, reject) => {
     thread.pending.set(task.id, { resolve, reject });
     if (thread.busy++ === 0) thread.worker.ref();
@@ -93,6 +103,21 @@ export async function shutdownTreeWorkers(): Promise<void> {
   await Promise.all(threads.map((t) => t.worker.terminate()));
 }
 
+/** Fewest rows x features for which boosting builds its histograms with helper threads. */
+export const TEAM_DATA = 1_000_000;
+
+/**
+ * A HistTeam over `data` with `helpers` pool threads joining it, or undefined when the data is too
+ * small to pay for the threads (`TEAM_DATA` rows x features) or no helper is wanted. Call
+ * `team.stop()` when done; the histograms do not depend on the helpers.
+ */
+export function startHistTeam(data: BinnedData, helpers: number): HistTeam | undefined {
+  if (helpers < 1 || data.rows * data.cols < TEAM_DATA || data.cols > TEAM_MAX_FEATURES) return undefined;
+  const team = new HistTeam(data.codes, data.rows, data.nBins);
+  for (const thread of poolThreads(helpers)) post(thread, { kind: "hist", id: nextTaskId++, shared: team.shared }).catch(() => {});
+  return team;
+}
+
 /**
  * Grows one tree per seed on `nJobs` threads sharing the binned data (SharedArrayBuffer), or inline
  * when `nJobs` is 1 or rows x trees is below `inlineWork` (default `INLINE_WORK`). The main thread is
@@ -112,7 +137,7 @@ export async function growForest(job: ForestJob, seeds: readonly number[], nJobs
     });
   }
   const next = new Int32Array(new SharedArrayBuffer(4));
-  const task: ForestTask = { id: nextTaskId++, job: shareJob(job), seeds, next };
+  const task: ForestTask = { kind: "forest", id: nextTaskId++, job: shareJob(job), seeds, next };
   const trees: TreeArrays[] = new Array(seeds.length);
   const results = poolThreads(useMain ? jobs - 1 : jobs).map((t) => post(t, task));
   for (const r of results) r.catch(() => {});

@@ -1,6 +1,7 @@
 import type { Rng } from "../core/rng";
 import { binThreshold, type BinnedData } from "./binner";
 import type { TreeArrays } from "./flat-tree";
+import type { HistTeam } from "./hist-team";
 
 /** Classification target: class index and weight per row (weight 0 = row not in the sample). */
 export interface ClassTarget {
@@ -79,6 +80,8 @@ export const CRITERIA: Readonly<Record<"gini" | "entropy" | "grad", Score>> = {
 };
 
 const BINS = 256;
+/** Fewest rows x features for which a HistTeam's threads are woken (below, syncing costs more than it saves). */
+export const TEAM_MIN_WORK = 100_000;
 /** Same as binner's MISSING_BIN, local so hot loops do not read it through a module binding. */
 const MISSING_BIN = 255;
 
@@ -109,8 +112,9 @@ interface Node {
  * @param sample rows in the sample (each once); permuted in place and returned as `rows`.
  * @param opts stopping rules.
  * @param rng draws features per node when `maxFeatures < cols`.
+ * @param team helper threads for all-feature gradient histograms of at least `TEAM_MIN_WORK` rows x features (same result without).
  */
-export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sample: Int32Array, opts: GrowOptions, rng: Rng | undefined): GrownTree {
+export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sample: Int32Array, opts: GrowOptions, rng: Rng | undefined, team?: HistTeam): GrownTree {
   const { codes, rows: n, cols: F, nBins } = data;
   const isClass = target.kind === "class";
   const unitHess = !isClass && target.h === undefined;
@@ -162,8 +166,9 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   for (let f = 0; f < F; f++) perm[f] = f;
 
   // the node's stats in row order, gathered once per node so the per-feature loops read them sequentially
-  const ordA = new Float64Array(rows.length);
-  const ordB = isClass ? new Int32Array(rows.length) : new Float64Array(rows.length);
+  const useTeam = team !== undefined && !isClass;
+  const ordA = useTeam ? team.shared.a : new Float64Array(rows.length);
+  const ordB = isClass ? new Int32Array(rows.length) : useTeam ? team.shared.b : new Float64Array(rows.length);
   const gather = (start: number, end: number): void => {
     const m = end - start;
     if (isClass) {
@@ -200,6 +205,17 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     const m = end - start;
     let identity = start === 0 && m === n;
     for (let r = 0; identity && r < m; r++) identity = rows[r] === r;
+    if (useTeam && m * F >= TEAM_MIN_WORK) {
+      if (identity) {
+        ordA.set(g!.subarray(0, m));
+        if (!unitHess) ordB.set(h!.subarray(0, m));
+      } else {
+        gather(start, end);
+        team.shared.rows.set(rows.subarray(start, end));
+      }
+      team.build(hist, m, identity, unitHess);
+      return;
+    }
     let a: Float64Array, bb: Float64Array | Int32Array | undefined;
     if (identity) {
       a = isClass ? w! : g!;
@@ -565,7 +581,7 @@ function addClassAll(hist: Float64Array, base: number, codes: Uint8Array, cb: nu
 const TWIN = new Float64Array(BINS * 3);
 
 /** Like addGradRows without tracking the bins seen; `rows` null reads rows start.. in order. */
-function addGradAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, nb: number): void {
+export function addGradAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, nb: number): void {
   if (rows === null) {
     const c0 = cb + start;
     if (ordB === undefined) {
