@@ -289,6 +289,71 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     }
   };
 
+  /** scanFeature for gradient targets, on locals: (g, h, count) or (g, count) per bin; same splits, same sums. */
+  const scanGrad = (node: Node, hist: Float64Array, base: number, f: number, lo: number, hi: number): void => {
+    if (hi < 0) return;
+    const T = node.totals;
+    const Tg = T[0]!, Th = T[1]!, Tc = T[k]!;
+    const mo = base + nBins[f]! * C;
+    const mG = hist[mo]!, mH = hist[mo + 1]!, mC = hist[mo + k]!;
+    const last = mC > 0 ? hi : hi - 1;
+    const minLeaf = opts.minSamplesLeaf;
+    const minHess = opts.minHessianLeaf;
+    let best = node.improvement;
+    let gL = 0, hL = 0, cL = 0;
+    for (let b = lo; b <= last; b++) {
+      const o = base + b * C;
+      const c = hist[o + k]!;
+      if (c === 0 && b !== last) continue;
+      gL += hist[o]!;
+      hL += hist[o + 1]!;
+      cL += c;
+      // missing to the right
+      if (cL >= minLeaf && Tc - cL >= minLeaf) {
+        const hR = Th - hL;
+        if (hL >= minHess && hR >= minHess) {
+          const gR = Tg - gL, hl = hL + l2, hr = hR + l2;
+          const sc = (hl > 0 ? (gL * gL) / hl : 0) + (hr > 0 ? (gR * gR) / hr : 0);
+          if (sc > best) {
+            best = sc;
+            node.improvement = sc;
+            node.feature = f;
+            node.bin = b;
+            node.missingLeft = false;
+            const lt = node.leftTotals;
+            lt[0] = gL;
+            lt[1] = hL;
+            lt[k] = cL;
+          }
+        }
+      }
+      if (mC > 0) {
+        // missing to the left
+        const c2 = cL + mC;
+        if (c2 >= minLeaf && Tc - c2 >= minLeaf) {
+          const g2 = gL + mG, h2 = hL + mH;
+          const hR = Th - h2;
+          if (h2 >= minHess && hR >= minHess) {
+            const gR = Tg - g2, hl = h2 + l2, hr = hR + l2;
+            const sc = (hl > 0 ? (g2 * g2) / hl : 0) + (hr > 0 ? (gR * gR) / hr : 0);
+            if (sc > best) {
+              best = sc;
+              node.improvement = sc;
+              node.feature = f;
+              node.bin = b;
+              node.missingLeft = true;
+              const lt = node.leftTotals;
+              lt[0] = g2;
+              lt[1] = h2;
+              lt[k] = c2;
+            }
+          }
+        }
+      }
+    }
+  };
+  const scan = isClass ? scanFeature : scanGrad;
+
   const makeNode = (start: number, end: number, depth: number, totals: Float64Array, hist: Float64Array | null): Node => {
     const id = outFeature.length;
     outFeature.push(-1);
@@ -319,7 +384,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
       if (nonzero <= 1) return false;
     }
     if (node.hist) {
-      for (let f = 0; f < F; f++) scanFeature(node, node.hist, histOff[f]!, f, 0, nBins[f]! - 1);
+      for (let f = 0; f < F; f++) scan(node, node.hist, histOff[f]!, f, 0, nBins[f]! - 1);
     } else {
       gather(node.start, node.end);
       const sampled = !allFeatures && rng !== undefined;
@@ -333,7 +398,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
         const f = perm[j]!;
         buildFeature(scratch, 0, f, node.start, node.end);
         const lo = seenLo, hi = seenHi;
-        scanFeature(node, scratch, 0, f, lo, hi);
+        scan(node, scratch, 0, f, lo, hi);
         // clear what was touched (loops: a fill call costs more than these few bins)
         for (let t = lo * C, e = (hi + 1) * C; t < e; t++) scratch[t] = 0;
         for (let t = nBins[f]! * C, e = t + C; t < e; t++) scratch[t] = 0;
