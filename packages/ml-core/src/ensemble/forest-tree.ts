@@ -1,7 +1,7 @@
 import { Rng } from "../core/rng";
 import type { BinnedData } from "../tree/binner";
 import type { TreeArrays } from "../tree/flat-tree";
-import { growTree, type GrowOptions } from "../tree/grow";
+import { growTree, intBelow, intLimit, type GrowOptions } from "../tree/grow";
 
 /** Everything needed to grow any tree of a random forest; workers get it once. */
 export interface ForestJob {
@@ -26,7 +26,10 @@ export function fitForestTree(job: ForestJob, seed: number): TreeArrays {
   const n = data.rows;
   const rng = new Rng(seed);
   const count = new Float64Array(n);
-  if (job.bootstrap) for (let i = 0; i < n; i++) count[rng.int(n)]! += 1;
+  if (job.bootstrap) {
+    const limit = intLimit(n);
+    for (let i = 0; i < n; i++) count[intBelow(rng, n, limit)]! += 1;
+  }
   else count.fill(1);
   let m = 0;
   for (let i = 0; i < n; i++) if (count[i]! > 0) m++;

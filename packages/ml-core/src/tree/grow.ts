@@ -100,6 +100,22 @@ interface Node {
   leftTotals: Float64Array;
 }
 
+/** 2^32 - (2^32 mod n): `Rng.int(n)` redraws 32-bit values at or above this (no modulo bias). */
+export function intLimit(n: number): number {
+  return 0x100000000 - (0x100000000 % n);
+}
+
+/**
+ * Exactly `rng.int(n)` for 1 <= n <= 2^32, given `limit = intLimit(n)` computed once for a hot loop
+ * (the float modulo of 2^32 is most of `int`'s cost).
+ */
+export function intBelow(rng: Rng, n: number, limit: number): number {
+  let r: number;
+  do r = rng.nextUint32();
+  while (r >= limit);
+  return r % n;
+}
+
 /**
  * Grows one histogram tree on binned data. Each node builds per-bin statistics of its rows
  * (O(rows) per feature) and scans the bins (O(bins)). With all features candidates at every node
@@ -120,7 +136,10 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const unitHess = !isClass && target.h === undefined;
   // stats channels: classes or (g, h), then the row count at index k (also h when it is 1 per row)
   const k = isClass ? target.nClasses : unitHess ? 1 : 2;
-  const C = k + 1;
+  // with one row per leaf allowed and features drawn per node, a class histogram needs no row count:
+  // the drawn features' bins are scanned over the range seen, whose ends hold rows
+  const counted = !(isClass && opts.minSamplesLeaf <= 1 && opts.maxFeatures < F);
+  const C = counted ? k + 1 : k;
   const score = CRITERIA[isClass ? target.criterion : "grad"];
   const l2 = isClass ? 0 : target.l2;
   const allFeatures = opts.maxFeatures >= F;
@@ -164,6 +183,13 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const sR = new Float64Array(C);
   const perm = new Int32Array(F);
   for (let f = 0; f < F; f++) perm[f] = f;
+  const limits = new Float64Array(F + 1);
+  for (let j = 1; j <= F; j++) limits[j] = intLimit(j);
+  const swapPerm = (a: number, b: number): void => {
+    const fa = perm[a]!, fb = perm[b]!;
+    perm[a] = fb;
+    perm[b] = fa;
+  };
 
   // the node's stats in row order, gathered once per node so the per-feature loops read them sequentially
   const useTeam = team !== undefined && !isClass;
@@ -195,7 +221,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   let seenLo = 0, seenHi = 0;
   const buildFeature = (hist: Float64Array, base: number, f: number, start: number, end: number): void => {
     const cb = f * n, m = end - start, nb = nBins[f]!;
-    const seen = isClass ? addClassRows(hist, base, codes, cb, rows, start, m, ordA, ordB as Int32Array, nb, C, k) : addGradRows(hist, base, codes, cb, rows, start, m, ordA, unitHess ? undefined : (ordB as Float64Array), nb);
+    const seen = !counted ? addClassRowsUncounted(hist, base, codes, cb, rows, start, m, ordA, ordB as Int32Array, nb, k) : isClass ? addClassRows(hist, base, codes, cb, rows, start, m, ordA, ordB as Int32Array, nb, C, k) : addGradRows(hist, base, codes, cb, rows, start, m, ordA, unitHess ? undefined : (ordB as Float64Array), nb);
     seenLo = seen >> 9;
     seenHi = (seen & 511) - 1;
   };
@@ -352,7 +378,84 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
       }
     }
   };
-  const scan = isClass ? scanFeature : scanGrad;
+  const gini = isClass && target.criterion === "gini";
+  /**
+   * scanFeature for class histograms without a row count (min_samples_leaf 1): bins lo..hi as seen
+   * by buildFeature, so bin lo holds rows and every candidate leaves rows on both sides, except
+   * "missing left" at bin hi, skipped. Gini on locals; same splits as the counted scan.
+   */
+  const scanClassUncounted = (node: Node, hist: Float64Array, base: number, f: number, lo: number, hi: number): void => {
+    if (hi < 0) return;
+    const T = node.totals;
+    const mo = base + nBins[f]! * k;
+    let mW = 0;
+    for (let c = 0; c < k; c++) mW += hist[mo + c]!;
+    const last = mW > 0 ? hi : hi - 1;
+    for (let c = 0; c < k; c++) sL[c] = 0;
+    let best = node.improvement;
+    for (let b = lo; b <= last; b++) {
+      const o = base + b * k;
+      let bw = 0;
+      for (let c = 0; c < k; c++) bw += hist[o + c]!;
+      if (bw === 0) continue;
+      let s: number;
+      // missing to the right
+      if (gini) {
+        let wl = 0, ql = 0, wr = 0, qr = 0;
+        for (let c = 0; c < k; c++) {
+          const v = (sL[c]! += hist[o + c]!);
+          wl += v;
+          ql += v * v;
+          const u = T[c]! - v;
+          sR[c] = u;
+          wr += u;
+          qr += u * u;
+        }
+        s = (wl > 0 ? ql / wl : 0) + (wr > 0 ? qr / wr : 0);
+      } else {
+        for (let c = 0; c < k; c++) sR[c] = T[c]! - (sL[c]! += hist[o + c]!);
+        s = score(sL, 0, k, 0) + score(sR, 0, k, 0);
+      }
+      if (s > best) {
+        best = s;
+        node.improvement = s;
+        node.feature = f;
+        node.bin = b;
+        node.missingLeft = false;
+        node.leftTotals.set(sL);
+      }
+      if (mW > 0 && b < hi) {
+        // missing to the left
+        if (gini) {
+          let wl = 0, ql = 0, wr = 0, qr = 0;
+          for (let c = 0; c < k; c++) {
+            const v = sL[c]! + hist[mo + c]!;
+            sR[c] = v;
+            wl += v;
+            ql += v * v;
+            const u = T[c]! - v;
+            wr += u;
+            qr += u * u;
+          }
+          s = (wl > 0 ? ql / wl : 0) + (wr > 0 ? qr / wr : 0);
+        } else {
+          for (let c = 0; c < k; c++) sR[c] = sL[c]! + hist[mo + c]!;
+          s = score(sR, 0, k, 0);
+          for (let c = 0; c < k; c++) sR[c] = T[c]! - sR[c]!;
+          s += score(sR, 0, k, 0);
+        }
+        if (s > best) {
+          best = s;
+          node.improvement = s;
+          node.feature = f;
+          node.bin = b;
+          node.missingLeft = true;
+          for (let c = 0; c < k; c++) node.leftTotals[c] = sL[c]! + hist[mo + c]!;
+        }
+      }
+    }
+  };
+  const scan = !counted ? scanClassUncounted : isClass ? scanFeature : scanGrad;
 
   const makeNode = (start: number, end: number, depth: number, totals: Float64Array, hist: Float64Array | null): Node => {
     const id = outFeature.length;
@@ -374,6 +477,26 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     return { id, start, end, depth, totals, hist, score: score(totals, 0, k, l2), feature: -1, bin: 0, missingLeft: false, improvement: -Infinity, leftTotals: new Float64Array(C) };
   };
 
+  /** Zeroes the bins lo..hi and the missing slot of feature f in scratch (loops: a fill call costs more than these few bins). */
+  const clearScratch = (f: number, lo: number, hi: number): void => {
+    for (let t = lo * C, e = (hi + 1) * C; t < e; t++) scratch[t] = 0;
+    for (let t = nBins[f]! * C, e = t + C; t < e; t++) scratch[t] = 0;
+  };
+
+  /** Draws features for a node until `max_features` were scanned and a split was found (or all were), building each one's histogram from the node's rows. */
+  const drawAndScan = (node: Node, rng: Rng): void => {
+    gather(node.start, node.end);
+    for (let j = 0; j < F; j++) {
+      swapPerm(j, j + intBelow(rng, F - j, limits[F - j]!));
+      const f = perm[j]!;
+      buildFeature(scratch, 0, f, node.start, node.end);
+      const lo = seenLo, hi = seenHi;
+      scan(node, scratch, 0, f, lo, hi);
+      clearScratch(f, lo, hi);
+      if (j + 1 >= opts.maxFeatures && node.feature >= 0) break;
+    }
+  };
+
   /** Finds the node's best split; returns whether it has one worth making. */
   const evaluate = (node: Node): boolean => {
     const count = node.end - node.start;
@@ -385,24 +508,15 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     }
     if (node.hist) {
       for (let f = 0; f < F; f++) scan(node, node.hist, histOff[f]!, f, 0, nBins[f]! - 1);
+    } else if (!allFeatures && rng !== undefined) {
+      drawAndScan(node, rng);
     } else {
       gather(node.start, node.end);
-      const sampled = !allFeatures && rng !== undefined;
-      for (let j = 0; j < F; j++) {
-        if (sampled) {
-          const r = j + rng.int(F - j);
-          const t = perm[j]!;
-          perm[j] = perm[r]!;
-          perm[r] = t;
-        }
-        const f = perm[j]!;
+      for (let f = 0; f < F; f++) {
         buildFeature(scratch, 0, f, node.start, node.end);
         const lo = seenLo, hi = seenHi;
         scan(node, scratch, 0, f, lo, hi);
-        // clear what was touched (loops: a fill call costs more than these few bins)
-        for (let t = lo * C, e = (hi + 1) * C; t < e; t++) scratch[t] = 0;
-        for (let t = nBins[f]! * C, e = t + C; t < e; t++) scratch[t] = 0;
-        if (sampled && j + 1 >= opts.maxFeatures && node.feature >= 0) break;
+        clearScratch(f, lo, hi);
       }
     }
     if (node.feature < 0) return false;
@@ -496,7 +610,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
       if (!unitHess) rootTotals[1]! += h![i]!;
     }
   }
-  rootTotals[k] = rows.length;
+  if (counted) rootTotals[k] = rows.length;
   let rootHist: Float64Array | null = null;
   if (allFeatures) {
     rootHist = acquire();
@@ -584,6 +698,20 @@ function addClassRows(hist: Float64Array, base: number, codes: Uint8Array, cb: n
     const o = base + (b > nb ? nb : b) * C;
     hist[o + ordB[r]!]! += ordA[r]!;
     hist[o + k]! += 1;
+    if (b !== MISSING_BIN) {
+      if (b < lo) lo = b;
+      if (b > hi) hi = b;
+    }
+  }
+  return (lo << 9) | (hi + 1);
+}
+
+/** addClassRows without the row count channel (C = k channels per bin). */
+function addClassRowsUncounted(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, k: number): number {
+  let lo = 255, hi = -1;
+  for (let r = 0; r < m; r++) {
+    const b = codes[cb + rows[start + r]!]!;
+    hist[base + (b > nb ? nb : b) * k + ordB[r]!]! += ordA[r]!;
     if (b !== MISSING_BIN) {
       if (b < lo) lo = b;
       if (b > hi) hi = b;
