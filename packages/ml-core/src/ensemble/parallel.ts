@@ -104,7 +104,7 @@ export async function shutdownTreeWorkers(): Promise<void> {
 }
 
 /** Fewest rows x features for which boosting builds its histograms with helper threads. */
-export const TEAM_DATA = 1_000_000;
+export const TEAM_DATA = 100_000;
 
 /**
  * A HistTeam over `data` with `helpers` pool threads joining it, or undefined when the data is too

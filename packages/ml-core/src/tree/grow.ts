@@ -81,7 +81,7 @@ export const CRITERIA: Readonly<Record<"gini" | "entropy" | "grad", Score>> = {
 
 const BINS = 256;
 /** Fewest rows x features for which a HistTeam's threads are woken (below, syncing costs more than it saves). */
-export const TEAM_MIN_WORK = 100_000;
+export const TEAM_MIN_WORK = 30_000;
 /** Same as binner's MISSING_BIN, local so hot loops do not read it through a module binding. */
 const MISSING_BIN = 255;
 
