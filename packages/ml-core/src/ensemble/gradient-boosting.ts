@@ -5,7 +5,9 @@ import { Rng } from "../core/rng";
 import { binData, type BinnedData } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { growTree, type GrowOptions, type GrownTree } from "../tree/grow";
+import type { HistTeam } from "../tree/hist-team";
 import { BoostedModel } from "./boosted";
+import { startHistTeam } from "./parallel";
 import { classPriorRaw, REGRESSION_LOSSES, sigmoid, softmaxRows, type LossState } from "./losses";
 import { countClasses, maxDepthParam, maxFeaturesParam, randomStateParam, resolveMaxFeatures, resolveSeed } from "./params";
 
@@ -47,6 +49,8 @@ class Rounds {
   readonly rng: Rng;
   readonly nSub: number;
   readonly perm: Int32Array;
+  /** Pool threads helping with all-feature histograms of large data (same trees without them); `stop()` ends it. */
+  readonly team: HistTeam | undefined;
 
   constructor(X: Matrix, p: Common, seed: number) {
     this.rng = new Rng(seed);
@@ -61,6 +65,12 @@ class Rounds {
     };
     this.nSub = p.subsample < 1 ? Math.max(1, Math.floor(p.subsample * X.rows)) : X.rows;
     this.perm = new Int32Array(X.rows);
+    this.team = this.grow.maxFeatures >= X.cols ? startHistTeam(this.data) : undefined;
+  }
+
+  /** Releases the helper threads. */
+  stop(): void {
+    this.team?.stop();
   }
 
   /** The rows of this round (a fresh array, permuted by growTree). */
@@ -79,7 +89,7 @@ class Rounds {
   }
 
   tree(residual: Float64Array, sample: Int32Array): GrownTree {
-    return growTree(this.data, { kind: "grad", g: residual, l2: 0 }, sample, this.grow, this.grow.maxFeatures < this.data.cols ? this.rng : undefined);
+    return growTree(this.data, { kind: "grad", g: residual, l2: 0 }, sample, this.grow, this.grow.maxFeatures < this.data.cols ? this.rng : undefined, this.team);
   }
 }
 
@@ -144,26 +154,30 @@ export class GradientBoostingClassifier extends BoostedModel<GradientBoostingCla
       }
       return Math.abs(den) < 1e-150 ? 0 : (scale * num) / den;
     };
-    for (let m = 0; m < p.n_estimators; m++) {
-      if (cols === 1) for (let i = 0; i < n; i++) prob[i] = sigmoid(raw[i]!);
-      else {
-        prob.set(raw);
-        softmaxRows(prob, k);
-      }
-      const sample = rounds.sample();
-      for (let c = 0; c < cols; c++) {
-        const target = cols === 1 ? 1 : c;
-        for (let i = 0; i < n; i++) {
-          const pr = prob[i * cols + c]!;
-          residual[i] = (y[i] === target ? 1 : 0) - pr;
-          hess[i] = pr * (1 - pr);
+    try {
+      for (let m = 0; m < p.n_estimators; m++) {
+        if (cols === 1) for (let i = 0; i < n; i++) prob[i] = sigmoid(raw[i]!);
+        else {
+          prob.set(raw);
+          softmaxRows(prob, k);
         }
-        const tree = rounds.tree(residual, sample);
-        const scale = cols === 1 ? 1 : (k - 1) / k;
-        applyTree(tree, (s, e) => newton(s, e, tree.rows, scale), p.learning_rate, raw, cols, c, X, rounds.nSub === n);
-        trees.push(strip(tree));
+        const sample = rounds.sample();
+        for (let c = 0; c < cols; c++) {
+          const target = cols === 1 ? 1 : c;
+          for (let i = 0; i < n; i++) {
+            const pr = prob[i * cols + c]!;
+            residual[i] = (y[i] === target ? 1 : 0) - pr;
+            hess[i] = pr * (1 - pr);
+          }
+          const tree = rounds.tree(residual, sample);
+          const scale = cols === 1 ? 1 : (k - 1) / k;
+          applyTree(tree, (s, e) => newton(s, e, tree.rows, scale), p.learning_rate, raw, cols, c, X, rounds.nSub === n);
+          trees.push(strip(tree));
+        }
+        options?.onProgress?.(m + 1, p.n_estimators);
       }
-      options?.onProgress?.(m + 1, p.n_estimators);
+    } finally {
+      rounds.stop();
     }
     this.trees_ = TreeEnsemble.concat(trees, 1, X.cols);
     this.init_ = init;
@@ -207,13 +221,17 @@ export class GradientBoostingRegressor extends BoostedModel<GradientBoostingRegr
     const raw = new Float64Array(n).fill(init);
     const residual = new Float64Array(n);
     const trees: TreeArrays[] = [];
-    for (let m = 0; m < p.n_estimators; m++) {
-      loss.negGradient(y, raw, residual, st);
-      const tree = rounds.tree(residual, rounds.sample());
-      // leaves own disjoint rows, so each leaf reads raw scores not yet updated by this tree
-      applyTree(tree, (s, e) => loss.leafValue(y, raw, residual, tree.rows, s, e, st), p.learning_rate, raw, 1, 0, X, rounds.nSub === n);
-      trees.push(strip(tree));
-      options?.onProgress?.(m + 1, p.n_estimators);
+    try {
+      for (let m = 0; m < p.n_estimators; m++) {
+        loss.negGradient(y, raw, residual, st);
+        const tree = rounds.tree(residual, rounds.sample());
+        // leaves own disjoint rows, so each leaf reads raw scores not yet updated by this tree
+        applyTree(tree, (s, e) => loss.leafValue(y, raw, residual, tree.rows, s, e, st), p.learning_rate, raw, 1, 0, X, rounds.nSub === n);
+        trees.push(strip(tree));
+        options?.onProgress?.(m + 1, p.n_estimators);
+      }
+    } finally {
+      rounds.stop();
     }
     this.trees_ = TreeEnsemble.concat(trees, 1, X.cols);
     this.init_ = Float64Array.of(init);

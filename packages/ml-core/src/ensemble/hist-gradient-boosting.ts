@@ -2,7 +2,6 @@ import type { EstimatorState, FitOptions } from "../core/estimator";
 import { custom, defineParams, float, int, oneOf } from "../core/hyperparams";
 import { takeRows, take, type Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
-import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { applyBins, binEdges } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
@@ -105,9 +104,6 @@ function squaredError(n: number): Objective {
   };
 }
 
-/** Most pool threads helping to build one fit's histograms. */
-const MAX_HELPERS = 3;
-
 /** The boosting loop shared by both estimators; returns trees, init and rounds run. */
 function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, stratify: boolean, options: FitOptions | undefined): { trees: TreeArrays[]; init: Float64Array; nIter: number } {
   const rng = new Rng(resolveSeed(p.random_state));
@@ -146,8 +142,8 @@ function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number)
   for (let i = 0; i < n; i++) identity[i] = i;
   const trees: TreeArrays[] = [];
   let iter = 0;
-  // large data: histograms built by up to MAX_HELPERS pool threads too (same trees without them)
-  const team = startHistTeam(data, Math.min(availableParallelism() - 1, MAX_HELPERS));
+  // large data: histograms built by pool threads too (same trees without them)
+  const team = startHistTeam(data);
   try {
     for (; iter < p.max_iter; iter++) {
       obj.prepare(raw);

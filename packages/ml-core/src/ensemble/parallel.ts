@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { fitForestTree, type ForestJob } from "./forest-tree";
@@ -103,15 +104,19 @@ export async function shutdownTreeWorkers(): Promise<void> {
   await Promise.all(threads.map((t) => t.worker.terminate()));
 }
 
+/** Most pool threads helping to build one fit's histograms. */
+const MAX_HELPERS = 3;
+
 /** Fewest rows x features for which boosting builds its histograms with helper threads. */
 export const TEAM_DATA = 100_000;
 
 /**
  * A HistTeam over `data` with `helpers` pool threads joining it, or undefined when the data is too
- * small to pay for the threads (`TEAM_DATA` rows x features) or no helper is wanted. Call
+ * small to pay for the threads (`TEAM_DATA` rows x features) or no helper is wanted.
+ * @param helpers pool threads joining (default: the other cores, at most 3). Call
  * `team.stop()` when done; the histograms do not depend on the helpers.
  */
-export function startHistTeam(data: BinnedData, helpers: number): HistTeam | undefined {
+export function startHistTeam(data: BinnedData, helpers = Math.min(availableParallelism() - 1, MAX_HELPERS)): HistTeam | undefined {
   if (helpers < 1 || data.rows * data.cols < TEAM_DATA || data.cols > TEAM_MAX_FEATURES) return undefined;
   const team = new HistTeam(data.codes, data.rows, data.nBins);
   for (const thread of poolThreads(helpers)) post(thread, { kind: "hist", id: nextTaskId++, shared: team.shared }).catch(() => {});
