@@ -80,6 +80,8 @@ export const CRITERIA: Readonly<Record<"gini" | "entropy" | "grad", Score>> = {
 };
 
 const BINS = 256;
+/** With features drawn per node, the root builds all features' histograms when there are at most this many times max_features. */
+const ROOT_HIST_RATIO = 4;
 /** Fewest rows x features for which a HistTeam's threads are woken (below, syncing costs more than it saves). */
 export const TEAM_MIN_WORK = 30_000;
 /** Same as binner's MISSING_BIN, local so hot loops do not read it through a module binding. */
@@ -143,6 +145,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const score = CRITERIA[isClass ? target.criterion : "grad"];
   const l2 = isClass ? 0 : target.l2;
   const allFeatures = opts.maxFeatures >= F;
+  const sampledMode = !allFeatures && rng !== undefined;
   const rows = sample;
   // histogram layout: feature f at histOff[f], bins 0..nBins[f]-1 then its missing bin at nBins[f]
   const histOff = new Int32Array(F + 1);
@@ -497,6 +500,26 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     }
   };
 
+  /** Like drawAndScan, reading the drawn features from the node's all-feature histogram (bins seen found by a pass over it). */
+  const drawAndScanHist = (node: Node, hist: Float64Array, rng: Rng): void => {
+    for (let j = 0; j < F; j++) {
+      swapPerm(j, j + intBelow(rng, F - j, limits[F - j]!));
+      const f = perm[j]!;
+      const base = histOff[f]!, nb = nBins[f]!;
+      let lo = -1, hi = -1;
+      for (let b = 0; b < nb; b++) {
+        let w = 0;
+        for (let c = 0, o = base + b * C; c < C; c++) w += hist[o + c]!;
+        if (w > 0) {
+          if (lo < 0) lo = b;
+          hi = b;
+        }
+      }
+      if (hi >= 0) scan(node, hist, base, f, lo, hi);
+      if (j + 1 >= opts.maxFeatures && node.feature >= 0) break;
+    }
+  };
+
   /** Finds the node's best split; returns whether it has one worth making. */
   const evaluate = (node: Node): boolean => {
     const count = node.end - node.start;
@@ -506,7 +529,9 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
       for (let c = 0; c < k; c++) if (node.totals[c]! > 0) nonzero++;
       if (nonzero <= 1) return false;
     }
-    if (node.hist) {
+    if (node.hist && sampledMode) {
+      drawAndScanHist(node, node.hist, rng!);
+    } else if (node.hist) {
       for (let f = 0; f < F; f++) scan(node, node.hist, histOff[f]!, f, 0, nBins[f]! - 1);
     } else if (!allFeatures && rng !== undefined) {
       drawAndScan(node, rng);
@@ -561,8 +586,11 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     let lh: Float64Array | null = null, rh: Float64Array | null = null;
     // a child that will not be split needs no histogram
     const splittable = (count: number): boolean => depth < opts.maxDepth && count >= opts.minSamplesSplit && count >= 2 * opts.minSamplesLeaf;
-    const needL = allFeatures && splittable(leftCount);
-    const needR = allFeatures && splittable(rightCount);
+    // features drawn per node: all-feature histograms still pay off down a lopsided split, where
+    // the smaller child's rows for every feature are fewer than the drawn features' rows of both
+    const keep = allFeatures || (node.hist !== null && F * Math.min(leftCount, rightCount) < opts.maxFeatures * (node.end - node.start));
+    const needL = keep && splittable(leftCount);
+    const needR = keep && splittable(rightCount);
     if (node.hist && (needL || needR)) {
       // the smaller child from its rows, the larger one as parent minus smaller
       const small = acquire();
@@ -612,7 +640,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   }
   if (counted) rootTotals[k] = rows.length;
   let rootHist: Float64Array | null = null;
-  if (allFeatures) {
+  if (allFeatures || (sampledMode && F <= ROOT_HIST_RATIO * opts.maxFeatures)) {
     rootHist = acquire();
     buildFull(rootHist, 0, rows.length);
   }
@@ -750,7 +778,7 @@ function addGradRows(hist: Float64Array, base: number, codes: Uint8Array, cb: nu
   return (lo << 9) | (hi + 1);
 }
 
-/** Like addClassRows without tracking the bins seen; `rows` null reads rows start.. in order. */
+/** Like addClassRows without tracking the bins seen (no count channel when C = k); `rows` null reads rows start.. in order. */
 function addClassAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, C: number, k: number): void {
   if (rows === null) {
     const c0 = cb + start;
@@ -758,7 +786,7 @@ function addClassAll(hist: Float64Array, base: number, codes: Uint8Array, cb: nu
       const b = codes[c0 + r]!;
       const o = base + (b > nb ? nb : b) * C;
       hist[o + ordB[r]!]! += ordA[r]!;
-      hist[o + k]! += 1;
+      if (C > k) hist[o + k]! += 1;
     }
     return;
   }
@@ -766,7 +794,7 @@ function addClassAll(hist: Float64Array, base: number, codes: Uint8Array, cb: nu
     const b = codes[cb + rows[start + r]!]!;
     const o = base + (b > nb ? nb : b) * C;
     hist[o + ordB[r]!]! += ordA[r]!;
-    hist[o + k]! += 1;
+    if (C > k) hist[o + k]! += 1;
   }
 }
 

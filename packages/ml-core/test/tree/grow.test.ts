@@ -32,6 +32,43 @@ describe("growTree", () => {
     }
   });
 
+  it("with features drawn per node, grows the same pure tree from kept all-feature histograms (few features) as from per-node builds (many)", () => {
+    // the same two informative columns, plus 2 or 20 noise columns: with 4 columns the root keeps
+    // all-feature histograms down lopsided splits; with 22 every node builds its drawn features
+    const n = 3000;
+    const { X: base, y } = xorData(n);
+    const rng = new Rng(4);
+    for (const extra of [2, 20]) {
+      const F = 2 + extra;
+      const data = new Float64Array(n * F);
+      for (let i = 0; i < n; i++) {
+        data[i * F] = base.data[2 * i]!;
+        data[i * F + 1] = base.data[2 * i + 1]!;
+        for (let j = 2; j < F; j++) data[i * F + j] = rng.next() < 0.05 ? NaN : rng.next();
+      }
+      const X = { data, rows: n, cols: F };
+      const weight = new Float64Array(n);
+      for (let i = 0; i < n; i++) weight[i] = 1 + (i % 3);
+      const sample = Int32Array.from({ length: n }, (_, i) => i);
+      const tree = growTree(binData(X), { kind: "class", y, nClasses: 2, weight, criterion: "gini" }, sample, { ...opts, maxFeatures: 1 }, new Rng(8));
+      const e = TreeEnsemble.concat([tree], 2, F);
+      let wrong = 0;
+      for (let i = 0; i < n; i++) if (e.value[e.leaf(0, X, i) * 2 + y[i]!] !== 1) wrong++;
+      expect(wrong).toBe(0);
+      // leaf values are the class shares of the leaf's rows
+      for (let node = 0; node < tree.feature.length; node++) {
+        if (tree.feature[node] !== -1) continue;
+        let w1 = 0, w = 0;
+        for (let r = tree.start[node]!; r < tree.end[node]!; r++) {
+          const i = tree.rows[r]!;
+          w += weight[i]!;
+          if (y[i] === 1) w1 += weight[i]!;
+        }
+        expect(tree.value[node * 2 + 1]).toBeCloseTo(w1 / w, 12);
+      }
+    }
+  });
+
   it("leaves partition the sample rows into contiguous ranges", () => {
     const { X, y } = xorData(1000);
     const sample = Int32Array.from({ length: 1000 }, (_, i) => i);
