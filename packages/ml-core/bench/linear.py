@@ -20,10 +20,12 @@ for c in cases:
     load = lambda n: np.fromfile(os.path.join(d, f"{ds}.{n}.f64"), dtype="<f8")
     cols = c["cols"]
     Xtr, ytr, Xte, yte = load("Xtrain").reshape(-1, cols), load("ytrain"), load("Xtest").reshape(-1, cols), load("ytest")
-    m = MODELS[c["algorithm"]](**c["params"])
-    t = time.perf_counter()
-    m.fit(Xtr, ytr)
-    fit_s = time.perf_counter() - t
+    fit_s = float("inf")
+    for _ in range(int(sys.argv[2]) if len(sys.argv) > 2 else 3):  # best of N fits, as on our side
+        m = MODELS[c["algorithm"]](**c["params"])
+        t = time.perf_counter()
+        m.fit(Xtr, ytr)
+        fit_s = min(fit_s, time.perf_counter() - t)
     p = m.predict(Xte)
     score = accuracy_score(yte, p) if c["metric"] == "accuracy" else r2_score(yte, p)
     out[c["key"]] = {"score": float(score), "fit_s": fit_s}
