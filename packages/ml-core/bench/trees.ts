@@ -39,6 +39,7 @@ function compiledEnsemble(): typeof Ensemble {
   spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(__dirname, "..", "tsconfig.build.json"), "--outDir", out], { encoding: "utf8" });
   const entry = join(out, "ensemble", "index.js");
   if (!existsSync(entry)) throw new Error(`tsc did not emit ${entry}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the freshly compiled JS, as production runs it
   return require(entry) as typeof Ensemble;
 }
 const E = compiledEnsemble();
