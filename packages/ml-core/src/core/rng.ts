@@ -83,21 +83,13 @@ export class Rng {
   }
 
   /** Shuffles `a` in place (Fisher-Yates) and returns it. */
-  shuffle<T extends { length: number; [i: number]: any }>(a: T): T {
-    for (let i = a.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      const t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-    return a;
+  shuffle<T extends Shuffleable>(a: T): T {
+    return fisherYates(a, (i) => this.int(i + 1));
   }
 
   /** A random permutation of 0..n-1. */
   permutation(n: number): Int32Array {
-    const p = new Int32Array(n);
-    for (let i = 0; i < n; i++) p[i] = i;
-    return this.shuffle(p);
+    return this.shuffle(identity(n));
   }
 
   /** A 31-bit seed for a child generator (one per tree, per fold, ...). */
@@ -109,6 +101,30 @@ export class Rng {
   fork(): Rng {
     return new Rng(this.seed());
   }
+}
+
+/** An array-like that can be shuffled in place. */
+export type Shuffleable = { length: number; [i: number]: any };
+
+/**
+ * Fisher-Yates: for i from the end down to 1, swaps a[i] with a[pick(i)], where pick(i) is a
+ * uniform index in [0, i]. Shared by `Rng` and `NumpyRandomState`, which differ only in `pick`.
+ */
+export function fisherYates<T extends Shuffleable>(a: T, pick: (i: number) => number): T {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = pick(i);
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+  return a;
+}
+
+/** 0..n-1 as an Int32Array. */
+export function identity(n: number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  return p;
 }
 
 function rotl(x: number, k: number): number {

@@ -1,3 +1,5 @@
+import { fisherYates, identity, type Shuffleable } from "../core/rng";
+
 /**
  * numpy's legacy `RandomState` (MT19937 seeded with `init_genrand`), reduced to what
  * scikit-learn's splitters draw: `shuffle` and `permutation`. With it, `trainTestSplit`,
@@ -58,20 +60,12 @@ export class NumpyRandomState {
   }
 
   /** Shuffles `a` in place as `RandomState.shuffle` does a 1-d array, and returns it. */
-  shuffle<T extends { length: number; [i: number]: any }>(a: T): T {
-    for (let i = a.length - 1; i > 0; i--) {
-      const j = this.interval(i);
-      const t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-    return a;
+  shuffle<T extends Shuffleable>(a: T): T {
+    return fisherYates(a, (i) => this.interval(i));
   }
 
   /** `RandomState.permutation(n)`. */
   permutation(n: number): Int32Array {
-    const p = new Int32Array(n);
-    for (let i = 0; i < n; i++) p[i] = i;
-    return this.shuffle(p);
+    return this.shuffle(identity(n));
   }
 }
