@@ -9,7 +9,8 @@ export interface JobView {
   state: string;
   progress: unknown;
   result: unknown;
-  error: { code: string; message: string } | null;
+  /** Why a failed job failed; `status` is the HTTP status that fits the cause. */
+  error: JobFailure | null;
   attempts: number;
   created_at: string;
   finished_at: string | null;
@@ -24,7 +25,7 @@ export async function viewJob(job: Job): Promise<JobView> {
     state: state === "waiting-children" || state === "prioritized" ? "waiting" : state,
     progress: job.progress,
     result: job.returnvalue ?? null,
-    error: state === "failed" && job.failedReason ? parseFailure(job.failedReason) : null,
+    error: state === "failed" ? parseFailure(job.failedReason ?? "") : null,
     attempts: job.attemptsMade,
     created_at: new Date(job.timestamp).toISOString(),
     finished_at: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
@@ -32,11 +33,17 @@ export async function viewJob(job: Job): Promise<JobView> {
 }
 
 /** A failed job's recorded reason, `CODE (status): message`, split back into its parts. */
-export function parseFailure(reason: string): { code: string; message: string; status: number } {
+export interface JobFailure {
+  code: string;
+  message: string;
+  status: number;
+}
+
+export function parseFailure(reason: string): JobFailure {
   const m = /^([A-Z][A-Z0-9_]*) \((\d{3})\): ([\s\S]*)$/.exec(reason);
   if (m) return { code: m[1]!, status: Number(m[2]), message: m[3]! };
   if (/stalled more than allowable limit/.test(reason)) return { code: "JOB_STALLED", status: 500, message: reason };
-  return { code: "JOB_FAILED", status: 500, message: reason };
+  return { code: "JOB_FAILED", status: 500, message: reason || "The job failed without a recorded reason." };
 }
 
 /**

@@ -5,7 +5,7 @@ import { evaluateJobId, isModelId } from "@mlw/jobs";
 
 import type { Deps } from "../deps";
 import { HttpError, parseOr400 } from "../errors";
-import { parseFailure, viewJob, waitForJob } from "../jobs-view";
+import { viewJob, waitForJob } from "../jobs-view";
 import { ModelCache } from "../model-cache";
 import { waitSeconds } from "./common";
 
@@ -142,7 +142,7 @@ export function modelRoutes(deps: Deps): Router {
       return;
     }
     if (done?.state === "failed") {
-      const failure = parseFailure((await deps.queues.job(jobId))?.failedReason ?? "");
+      const failure = done.error!;
       throw new HttpError(failure.status, failure.code, failure.message);
     }
     res.status(202).json({ ...(await viewJob(job)), status_url: `/jobs/${job.id}` });

@@ -4,7 +4,7 @@ import { defaultMetric, getScorer, newId, newJobId, optimizeRequest } from "@mlw
 import type { SearchSpace } from "@mlw/ml-core";
 import type { Deps } from "../deps";
 import { HttpError, parseOr400 } from "../errors";
-import { parseFailure, viewJob, waitForJob } from "../jobs-view";
+import { viewJob, waitForJob } from "../jobs-view";
 import { checkTrainingRequest, waitSeconds } from "./common";
 
 /** `POST /optimize` (TPE search spread over every worker) and `GET /studies/{id}`. */
@@ -57,7 +57,7 @@ export function optimizeRoutes(deps: Deps): Router {
         return;
       }
       if (done?.state === "failed") {
-        const failure = parseFailure((await deps.queues.job(job.id!))?.failedReason ?? "");
+        const failure = done.error!;
         res.status(failure.status).json({ success: false, message: failure.message, code: failure.code, study_id: studyId, job_id: job.id });
         return;
       }

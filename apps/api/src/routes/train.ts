@@ -2,7 +2,7 @@ import { Router } from "express";
 import { trainPayload, type TrainResult } from "@mlw/jobs";
 import { parseOr400 } from "../errors";
 import type { Deps } from "../deps";
-import { parseFailure, waitForJob, viewJob } from "../jobs-view";
+import { viewJob, waitForJob } from "../jobs-view";
 import { checkTrainingRequest, waitSeconds } from "./common";
 
 /** `POST /train`: validate, enqueue a `train` job; with `?wait=` answer the original response shape. */
@@ -22,7 +22,7 @@ export function trainRoutes(deps: Deps): Router {
         return;
       }
       if (done?.state === "failed") {
-        const failure = parseFailure((await deps.queues.job(job.id!))?.failedReason ?? "");
+        const failure = done.error!;
         res.status(failure.status).json({ success: false, message: failure.message, code: failure.code, job_id: job.id });
         return;
       }
