@@ -6,6 +6,10 @@
  * as production runs them: the sources are first compiled with tsconfig.build.json into
  * bench/out/dist (git-ignored) and loaded from there, so forest worker threads start from JS too.
  *
+ * Each model is fitted up to BENCH_REPEAT times (default 3) on each side, with no new fit once
+ * 10 s of fitting were spent on it; the table shows the best fit (the steady state of a worker that
+ * fits many models) and, for ours, the first fit too (JIT warm-up included).
+ *
  *     node --import tsx bench/trees.ts [--rows 200000] [--only shuttle,churn,generated]
  */
 import { spawnSync } from "node:child_process";
@@ -27,6 +31,9 @@ const opt = (name: string, def: string) => {
 };
 const ROWS = Number(opt("rows", "200000"));
 const ONLY = opt("only", "shuttle,churn,generated").split(",");
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+/** No new fit of a model once this much time was spent fitting it (both sides). */
+const BUDGET_S = 10;
 
 interface Run {
   model: "RF" | "GB" | "HGB";
@@ -125,18 +132,23 @@ async function main(): Promise<void> {
       const tr = subset(X, y, train);
       const te = subset(X, y, test);
       const plan = runs(set.big);
-      writeFileSync(join(dir, "spec.json"), JSON.stringify({ csv: enc, split: join(dir, "split.json"), runs: plan }));
-      const ours: { fit: number; acc: number }[] = [];
+      writeFileSync(join(dir, "spec.json"), JSON.stringify({ csv: enc, split: join(dir, "split.json"), runs: plan, repeat: REPEAT, budget_s: BUDGET_S }));
+      const ours: { fit: number; first: number; acc: number }[] = [];
       for (const run of plan) {
-        const m = MAKE[run.model](run.params);
-        const t0 = performance.now();
-        await m.fit(tr.X, tr.y);
-        const fit = (performance.now() - t0) / 1000;
-        const p = m.predict(te.X);
+        const times: number[] = [];
+        let m: Estimator | undefined;
+        while (times.length < REPEAT && times.reduce((a, b) => a + b, 0) < BUDGET_S) {
+          m = MAKE[run.model](run.params);
+          const t0 = performance.now();
+          await m.fit(tr.X, tr.y);
+          times.push((performance.now() - t0) / 1000);
+        }
+        const p = m!.predict(te.X);
         let ok = 0;
         for (let i = 0; i < p.length; i++) if (p[i] === te.y[i]) ok++;
-        ours.push({ fit, acc: ok / p.length });
-        console.error(`${set.name} ${run.model}: ours ${fit.toFixed(2)} s, acc ${(ok / p.length).toFixed(4)}`);
+        const fit = Math.min(...times);
+        ours.push({ fit, first: times[0]!, acc: ok / p.length });
+        console.error(`${set.name} ${run.model}: ours ${times.map((t) => t.toFixed(2)).join(", ")} s, acc ${(ok / p.length).toFixed(4)}`);
       }
       const py = spawnSync("/usr/bin/python3", [join(__dirname, "trees.py"), join(dir, "spec.json")], { encoding: "utf8", maxBuffer: 1 << 24 });
       if (py.status !== 0) throw new Error(`trees.py failed: ${py.stderr}`);
@@ -144,19 +156,19 @@ async function main(): Promise<void> {
       plan.forEach((run, k) => {
         const o = ours[k]!, s = theirs[k]!;
         const params = Object.entries(run.params).filter(([key]) => key !== "random_state").map(([key, v]) => `${key}=${String(v)}`).join(" ");
-        rowsOut.push([set.name, `${run.model} ${params}`, o.fit.toFixed(2), s.fit_s.toFixed(2), (o.fit / s.fit_s).toFixed(2), o.acc.toFixed(4), s.accuracy.toFixed(4), ((o.acc - s.accuracy) * 100).toFixed(2)]);
+        rowsOut.push([set.name, `${run.model} ${params}`, o.first.toFixed(2), o.fit.toFixed(2), s.fit_s.toFixed(2), (o.fit / s.fit_s).toFixed(2), o.acc.toFixed(4), s.accuracy.toFixed(4), ((o.acc - s.accuracy) * 100).toFixed(2)]);
       });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const head = ["dataset", "model", "ours fit s", "sklearn fit s", "ratio", "ours acc", "sklearn acc", "acc diff (pts)"];
+  const head = ["dataset", "model", "ours 1st fit s", "ours fit s", "sklearn fit s", "ratio", "ours acc", "sklearn acc", "acc diff (pts)"];
   const widths = head.map((h, j) => Math.max(h.length, ...rowsOut.map((r) => r[j]!.length)));
   const line = (r: string[]) => "| " + r.map((c, j) => c.padEnd(widths[j]!)).join(" | ") + " |";
   console.log(line(head));
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const r of rowsOut) console.log(line(r));
-  console.log("(timings from a shared 2-core machine; ratio = ours / sklearn)");
+  console.log(`(fit s = best of up to ${REPEAT} fits per side, none started after ${BUDGET_S} s; timings from a shared 2-core machine; ratio = ours / sklearn best)`);
 }
 
 void main();

@@ -45,35 +45,43 @@ export function binEdges(X: Matrix, maxBins = MAX_BINS, rng?: Rng, subsample = 2
   const m = sampleRows ? sampleRows.length : rows;
   const perFeature: Float64Array[] = [];
   const col = new Float64Array(m);
+  const few = new DistinctSet(maxBins);
   for (let f = 0; f < cols; f++) {
     let k = 0;
+    few.clear();
     for (let r = 0; r < m; r++) {
       const i = sampleRows ? sampleRows[r]! : r;
       const v = data[i * cols + f]!;
-      if (v === v) col[k++] = v;
+      if (v === v) {
+        col[k++] = v;
+        few.add(v);
+      }
     }
-    const sorted = col.subarray(0, k).sort();
+    // few distinct values (one-hot, counts, codes): sort those only, not every row
+    const sorted = few.overflowed ? col.subarray(0, k).sort() : few.values().sort();
+    const n = sorted.length;
     // distinct values
     let d = 0;
-    const distinct = new Float64Array(k);
-    for (let j = 0; j < k; j++) if (j === 0 || sorted[j]! !== sorted[j - 1]!) distinct[d++] = sorted[j]!;
+    const distinct = new Float64Array(n);
+    for (let j = 0; j < n; j++) if (j === 0 || sorted[j]! !== sorted[j - 1]!) distinct[d++] = sorted[j]!;
     let edges: Float64Array;
     if (d <= maxBins) {
       edges = new Float64Array(Math.max(d - 1, 0));
       for (let j = 0; j + 1 < d; j++) edges[j] = (distinct[j]! + distinct[j + 1]!) / 2;
     } else {
+      // more than maxBins distinct values: the set overflowed and `sorted` is the whole column.
       // quantiles at maxBins-1 inner cut points, deduplicated
       const cuts: number[] = [];
       for (let q = 1; q < maxBins; q++) {
-        const pos = (q / maxBins) * (k - 1);
+        const pos = (q / maxBins) * (n - 1);
         const lo = Math.floor(pos);
-        const hi = Math.min(lo + 1, k - 1);
+        const hi = Math.min(lo + 1, n - 1);
         const a = sorted[lo]!, b = sorted[hi]!;
         const v = lo === hi || a === b ? a : (a + b) / 2;
         if (cuts.length === 0 || v > cuts[cuts.length - 1]!) cuts.push(v);
       }
       // a cut equal to the maximum would leave an empty last bin
-      while (cuts.length > 0 && cuts[cuts.length - 1]! >= sorted[k - 1]!) cuts.pop();
+      while (cuts.length > 0 && cuts[cuts.length - 1]! >= sorted[n - 1]!) cuts.pop();
       edges = Float64Array.from(cuts);
     }
     perFeature.push(edges);
@@ -87,6 +95,61 @@ export function binEdges(X: Matrix, maxBins = MAX_BINS, rng?: Rng, subsample = 2
   const edges = new Float64Array(edgeOffset[cols]!);
   for (let f = 0; f < cols; f++) edges.set(perFeature[f]!, edgeOffset[f]!);
   return { nBins, edges, edgeOffset };
+}
+
+/**
+ * The distinct values added, up to `limit` of them (open addressing on the value's bits; -0 counts
+ * as 0); past the limit it only records that it overflowed.
+ */
+class DistinctSet {
+  private readonly keys: Float64Array;
+  private readonly used: Uint8Array;
+  private readonly mask: number;
+  private readonly bits = new Float64Array(1);
+  private readonly words = new Int32Array(this.bits.buffer);
+  private readonly found: Float64Array;
+  size = 0;
+  overflowed = false;
+
+  constructor(private readonly limit: number) {
+    let cap = 16;
+    while (cap < 4 * (limit + 1)) cap *= 2;
+    this.keys = new Float64Array(cap);
+    this.used = new Uint8Array(cap);
+    this.mask = cap - 1;
+    this.found = new Float64Array(limit);
+  }
+
+  clear(): void {
+    this.used.fill(0);
+    this.size = 0;
+    this.overflowed = false;
+  }
+
+  add(v: number): void {
+    if (this.overflowed) return;
+    const x = v + 0;
+    this.bits[0] = x;
+    let h = Math.imul(this.words[0]! ^ Math.imul(this.words[1]!, 0x9e3779b1), 0x85ebca6b) >>> 0;
+    for (;;) {
+      h &= this.mask;
+      if (this.used[h] === 0) break;
+      if (this.keys[h] === x) return;
+      h++;
+    }
+    if (this.size === this.limit) {
+      this.overflowed = true;
+      return;
+    }
+    this.used[h] = 1;
+    this.keys[h] = x;
+    this.found[this.size++] = x;
+  }
+
+  /** A copy of the distinct values, in insertion order. */
+  values(): Float64Array {
+    return this.found.slice(0, this.size);
+  }
 }
 
 /**

@@ -92,14 +92,16 @@ interface Node {
   start: number;
   end: number;
   depth: number;
-  totals: Float64Array;
+  /** The node's statistics (C channels), then the best split's left-child statistics (C more). */
+  stats: Float64Array;
   hist: Float64Array | null;
   score: number;
   feature: number;
   bin: number;
   missingLeft: boolean;
   improvement: number;
-  leftTotals: Float64Array;
+  /** Features known to be constant on the node's rows (found at an ancestor or the node); shared with the children. */
+  consts: readonly number[];
 }
 
 /** 2^32 - (2^32 mod n): `Rng.int(n)` redraws 32-bit values at or above this (no modulo bias). */
@@ -115,7 +117,8 @@ export function intBelow(rng: Rng, n: number, limit: number): number {
   let r: number;
   do r = rng.nextUint32();
   while (r >= limit);
-  return r % n;
+  // r % n without a float modulo (r can exceed int32); floor(r / n) is exact for r, n < 2^32
+  return r - Math.floor(r / n) * n;
 }
 
 /**
@@ -182,9 +185,12 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   };
 
   const scratch = new Float64Array(BINS * C);
+  const twin = new Float64Array(BINS * C);
+  const spill = new Int32Array(rows.length);
   const sL = new Float64Array(C);
   const sR = new Float64Array(C);
   const perm = new Int32Array(F);
+  const isConst = new Uint8Array(F);
   for (let f = 0; f < F; f++) perm[f] = f;
   const limits = new Float64Array(F + 1);
   for (let j = 1; j <= F; j++) limits[j] = intLimit(j);
@@ -224,7 +230,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   let seenLo = 0, seenHi = 0;
   const buildFeature = (hist: Float64Array, base: number, f: number, start: number, end: number): void => {
     const cb = f * n, m = end - start, nb = nBins[f]!;
-    const seen = !counted ? addClassRowsUncounted(hist, base, codes, cb, rows, start, m, ordA, ordB as Int32Array, nb, k) : isClass ? addClassRows(hist, base, codes, cb, rows, start, m, ordA, ordB as Int32Array, nb, C, k) : addGradRows(hist, base, codes, cb, rows, start, m, ordA, unitHess ? undefined : (ordB as Float64Array), nb);
+    const seen = !counted ? addClassRowsUncounted(hist, base, codes, cb, rows, start, m, ordA, ordB as Int32Array, nb, k, twin) : isClass ? addClassRows(hist, base, codes, cb, rows, start, m, ordA, ordB as Int32Array, nb, C, k) : addGradRows(hist, base, codes, cb, rows, start, m, ordA, unitHess ? undefined : (ordB as Float64Array), nb);
     seenLo = seen >> 9;
     seenHi = (seen & 511) - 1;
   };
@@ -256,7 +262,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     }
     const idx = identity ? null : rows;
     for (let f = 0; f < F; f++) {
-      if (isClass) addClassAll(hist, histOff[f]!, codes, f * n, idx, start, m, a, bb as Int32Array, nBins[f]!, C, k);
+      if (isClass) addClassAll(hist, histOff[f]!, codes, f * n, idx, start, m, a, bb as Int32Array, nBins[f]!, C, k, twin);
       else addGradAll(hist, histOff[f]!, codes, f * n, idx, start, m, a, bb as Float64Array | undefined, nBins[f]!);
     }
   };
@@ -264,7 +270,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   /** Scans the bins lo..hi of feature f in hist at base; updates node's best split. */
   const scanFeature = (node: Node, hist: Float64Array, base: number, f: number, lo: number, hi: number): void => {
     if (hi < 0) return;
-    const T = node.totals;
+    const T = node.stats;
     const mo = base + nBins[f]! * C;
     const mCount = hist[mo + k]!;
     const last = mCount > 0 ? hi : hi - 1;
@@ -287,7 +293,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
             node.feature = f;
             node.bin = b;
             node.missingLeft = false;
-            node.leftTotals.set(sL);
+            node.stats.set(sL, C);
           }
         }
       }
@@ -309,7 +315,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
                 node.feature = f;
                 node.bin = b;
                 node.missingLeft = true;
-                for (let c = 0; c < C; c++) node.leftTotals[c] = sL[c]! + hist[mo + c]!;
+                for (let c = 0; c < C; c++) node.stats[C + c] = sL[c]! + hist[mo + c]!;
               }
             }
           }
@@ -321,7 +327,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   /** scanFeature for gradient targets, on locals: (g, h, count) or (g, count) per bin; same splits, same sums. */
   const scanGrad = (node: Node, hist: Float64Array, base: number, f: number, lo: number, hi: number): void => {
     if (hi < 0) return;
-    const T = node.totals;
+    const T = node.stats;
     const Tg = T[0]!, Th = T[1]!, Tc = T[k]!;
     const mo = base + nBins[f]! * C;
     const mG = hist[mo]!, mH = hist[mo + 1]!, mC = hist[mo + k]!;
@@ -349,10 +355,10 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
             node.feature = f;
             node.bin = b;
             node.missingLeft = false;
-            const lt = node.leftTotals;
-            lt[0] = gL;
-            lt[1] = hL;
-            lt[k] = cL;
+            const lt = node.stats;
+            lt[C] = gL;
+            lt[C + 1] = hL;
+            lt[C + k] = cL;
           }
         }
       }
@@ -371,10 +377,10 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
               node.feature = f;
               node.bin = b;
               node.missingLeft = true;
-              const lt = node.leftTotals;
-              lt[0] = g2;
-              lt[1] = h2;
-              lt[k] = c2;
+              const lt = node.stats;
+              lt[C] = g2;
+              lt[C + 1] = h2;
+              lt[C + k] = c2;
             }
           }
         }
@@ -389,7 +395,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
    */
   const scanClassUncounted = (node: Node, hist: Float64Array, base: number, f: number, lo: number, hi: number): void => {
     if (hi < 0) return;
-    const T = node.totals;
+    const T = node.stats;
     const mo = base + nBins[f]! * k;
     let mW = 0;
     for (let c = 0; c < k; c++) mW += hist[mo + c]!;
@@ -425,7 +431,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
         node.feature = f;
         node.bin = b;
         node.missingLeft = false;
-        node.leftTotals.set(sL);
+        node.stats.set(sL, C);
       }
       if (mW > 0 && b < hi) {
         // missing to the left
@@ -453,14 +459,18 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
           node.feature = f;
           node.bin = b;
           node.missingLeft = true;
-          for (let c = 0; c < k; c++) node.leftTotals[c] = sL[c]! + hist[mo + c]!;
+          for (let c = 0; c < k; c++) node.stats[C + c] = sL[c]! + hist[mo + c]!;
         }
       }
     }
   };
   const scan = !counted ? scanClassUncounted : isClass ? scanFeature : scanGrad;
 
-  const makeNode = (start: number, end: number, depth: number, totals: Float64Array, hist: Float64Array | null): Node => {
+  /**
+   * A node over rows start..end whose statistics are `from[off..off+C)`, or with `off` -1 the right
+   * child of `from`'s node: its totals minus its best split's left statistics.
+   */
+  const makeNode = (start: number, end: number, depth: number, from: Float64Array, off: number, hist: Float64Array | null, consts: readonly number[]): Node => {
     const id = outFeature.length;
     outFeature.push(-1);
     outThreshold.push(0);
@@ -469,6 +479,9 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     outMissingLeft.push(0);
     outStart.push(start);
     outEnd.push(end);
+    const totals = new Float64Array(2 * C);
+    if (off >= 0) for (let c = 0; c < C; c++) totals[c] = from[off + c]!;
+    else for (let c = 0; c < C; c++) totals[c] = from[c]! - from[C + c]!;
     if (isClass) {
       let s = 0;
       for (let c = 0; c < k; c++) s += totals[c]!;
@@ -477,7 +490,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
       const hh = totals[1]! + l2;
       outValue.push(hh > 0 ? totals[0]! / hh : 0);
     }
-    return { id, start, end, depth, totals, hist, score: score(totals, 0, k, l2), feature: -1, bin: 0, missingLeft: false, improvement: -Infinity, leftTotals: new Float64Array(C) };
+    return { id, start, end, depth, stats: totals, hist, score: score(totals, 0, k, l2), feature: -1, bin: 0, missingLeft: false, improvement: -Infinity, consts };
   };
 
   /** Zeroes the bins lo..hi and the missing slot of feature f in scratch (loops: a fill call costs more than these few bins). */
@@ -486,18 +499,41 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     for (let t = nBins[f]! * C, e = t + C; t < e; t++) scratch[t] = 0;
   };
 
-  /** Draws features for a node until `max_features` were scanned and a split was found (or all were), building each one's histogram from the node's rows. */
+  /**
+   * Draws features for a node until `max_features` were scanned and a split was found (or all were),
+   * building each one's histogram from the node's rows. A feature constant on the node's rows (one
+   * bin, or all missing) has no split; it is remembered for the children, which skip its histogram:
+   * the same draws and the same tree, with less work deep in the tree (as scikit-learn's splitter does).
+   */
   const drawAndScan = (node: Node, rng: Rng): void => {
     gather(node.start, node.end);
+    const known = node.consts;
+    for (let i = 0; i < known.length; i++) isConst[known[i]!] = 1;
+    let found: number[] | null = null;
     for (let j = 0; j < F; j++) {
       swapPerm(j, j + intBelow(rng, F - j, limits[F - j]!));
       const f = perm[j]!;
-      buildFeature(scratch, 0, f, node.start, node.end);
-      const lo = seenLo, hi = seenHi;
-      scan(node, scratch, 0, f, lo, hi);
-      clearScratch(f, lo, hi);
+      if (isConst[f] === 0) {
+        buildFeature(scratch, 0, f, node.start, node.end);
+        const lo = seenLo, hi = seenHi;
+        if (hi < 0 || (lo === hi && missingEmpty(f))) (found ??= []).push(f);
+        else scan(node, scratch, 0, f, lo, hi);
+        clearScratch(f, lo, hi);
+      }
       if (j + 1 >= opts.maxFeatures && node.feature >= 0) break;
     }
+    for (let i = 0; i < known.length; i++) isConst[known[i]!] = 0;
+    if (found) {
+      const all = known.slice();
+      for (let i = 0; i < found.length; i++) all.push(found[i]!);
+      node.consts = all;
+    }
+  };
+
+  /** Whether feature f's missing slot in scratch is empty (every channel, weights or counts, is zero). */
+  const missingEmpty = (f: number): boolean => {
+    for (let t = nBins[f]! * C, e = t + C; t < e; t++) if (scratch[t] !== 0) return false;
+    return true;
   };
 
   /** Like drawAndScan, reading the drawn features from the node's all-feature histogram (bins seen found by a pass over it). */
@@ -526,7 +562,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     if (node.depth >= opts.maxDepth || count < opts.minSamplesSplit || count < 2 * opts.minSamplesLeaf) return false;
     if (isClass) {
       let nonzero = 0;
-      for (let c = 0; c < k; c++) if (node.totals[c]! > 0) nonzero++;
+      for (let c = 0; c < k; c++) if (node.stats[c]! > 0) nonzero++;
       if (nonzero <= 1) return false;
     }
     if (node.hist && sampledMode) {
@@ -553,25 +589,26 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const split = (node: Node, push: (child: Node) => void): void => {
     const f = node.feature, bin = node.bin, missLeft = node.missingLeft;
     const cb = f * n;
-    let i = node.start, j = node.end - 1;
+    // stable partition through `spill`, without a branch per row: left rows stay in place in order,
+    // right rows are written to spill and copied back after them
+    let i = node.start, nr = 0;
     let missing = 0;
-    while (i <= j) {
-      const c = codes[cb + rows[i]!]!;
-      if (c === MISSING_BIN) missing++;
-      if (c === MISSING_BIN ? missLeft : c <= bin) i++;
-      else {
-        const t = rows[i]!;
-        rows[i] = rows[j]!;
-        rows[j] = t;
-        j--;
-      }
+    const lm = missLeft ? 1 : 0;
+    for (let r = node.start; r < node.end; r++) {
+      const row = rows[r]!;
+      const c = codes[cb + row]!;
+      const isMissing = c === MISSING_BIN ? 1 : 0;
+      missing += isMissing;
+      const left = isMissing === 1 ? lm : c <= bin ? 1 : 0;
+      rows[i] = row;
+      spill[nr] = row;
+      i += left;
+      nr += 1 - left;
     }
     const mid = i;
+    for (let r = 0; r < nr; r++) rows[mid + r] = spill[r]!;
     // a node seen with no missing value sends them to the larger child
     let missingLeft = missLeft;
-    const lT = node.leftTotals;
-    const rT = new Float64Array(C);
-    for (let c = 0; c < C; c++) rT[c] = node.totals[c]! - lT[c]!;
     const leftCount = mid - node.start, rightCount = node.end - mid;
     if (missing === 0 && leftCount > rightCount) missingLeft = true;
 
@@ -619,8 +656,8 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
         buildFull(rh, mid, node.end);
       }
     }
-    const left = makeNode(node.start, mid, depth, lT, lh);
-    const right = makeNode(mid, node.end, depth, rT, rh);
+    const left = makeNode(node.start, mid, depth, node.stats, C, lh, node.consts);
+    const right = makeNode(mid, node.end, depth, node.stats, -1, rh, node.consts);
     outLeft[id] = left.id;
     outRight[id] = right.id;
     // right first so that a stack takes the left child next
@@ -644,7 +681,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     rootHist = acquire();
     buildFull(rootHist, 0, rows.length);
   }
-  const root = makeNode(0, rows.length, 0, rootTotals, rootHist);
+  const root = makeNode(0, rows.length, 0, rootTotals, 0, rootHist, []);
 
   const bestFirst = opts.maxLeafNodes > 0;
   const frontier: Node[] = [];
@@ -734,10 +771,38 @@ function addClassRows(hist: Float64Array, base: number, codes: Uint8Array, cb: n
   return (lo << 9) | (hi + 1);
 }
 
-/** addClassRows without the row count channel (C = k channels per bin). */
-function addClassRowsUncounted(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, k: number): number {
+/** Fewest rows for which addClassRowsUncounted alternates rows between two histograms. */
+const TWIN_ROWS = 256;
+
+/**
+ * addClassRows without the row count channel (C = k channels per bin). From `TWIN_ROWS` rows on,
+ * odd rows go to `twin` (left zeroed) which is added in at the end: runs of rows in one bin then
+ * wait on half as many stores.
+ */
+function addClassRowsUncounted(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, k: number, twin: Float64Array): number {
   let lo = 255, hi = -1;
-  for (let r = 0; r < m; r++) {
+  let r = 0;
+  if (m >= TWIN_ROWS) {
+    const half = m & ~1;
+    for (; r < half; r += 2) {
+      const b = codes[cb + rows[start + r]!]!, b2 = codes[cb + rows[start + r + 1]!]!;
+      hist[base + (b > nb ? nb : b) * k + ordB[r]!]! += ordA[r]!;
+      twin[(b2 > nb ? nb : b2) * k + ordB[r + 1]!]! += ordA[r + 1]!;
+      if (b !== MISSING_BIN) {
+        if (b < lo) lo = b;
+        if (b > hi) hi = b;
+      }
+      if (b2 !== MISSING_BIN) {
+        if (b2 < lo) lo = b2;
+        if (b2 > hi) hi = b2;
+      }
+    }
+    for (let j = 0, e = (nb + 1) * k; j < e; j++) {
+      hist[base + j]! += twin[j]!;
+      twin[j] = 0;
+    }
+  }
+  for (; r < m; r++) {
     const b = codes[cb + rows[start + r]!]!;
     hist[base + (b > nb ? nb : b) * k + ordB[r]!]! += ordA[r]!;
     if (b !== MISSING_BIN) {
@@ -779,22 +844,34 @@ function addGradRows(hist: Float64Array, base: number, codes: Uint8Array, cb: nu
 }
 
 /** Like addClassRows without tracking the bins seen (no count channel when C = k); `rows` null reads rows start.. in order. */
-function addClassAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, C: number, k: number): void {
-  if (rows === null) {
-    const c0 = cb + start;
-    for (let r = 0; r < m; r++) {
-      const b = codes[c0 + r]!;
-      const o = base + (b > nb ? nb : b) * C;
+function addClassAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, C: number, k: number, twin: Float64Array): void {
+  const c0 = cb + start;
+  const counted = C > k;
+  let r = 0;
+  if (m >= TWIN_ROWS) {
+    // two rows at a time, the second into `twin` (see addClassRowsUncounted)
+    const half = m & ~1;
+    for (; r < half; r += 2) {
+      const b = rows === null ? codes[c0 + r]! : codes[cb + rows[start + r]!]!;
+      const b2 = rows === null ? codes[c0 + r + 1]! : codes[cb + rows[start + r + 1]!]!;
+      const o = base + (b > nb ? nb : b) * C, o2 = (b2 > nb ? nb : b2) * C;
       hist[o + ordB[r]!]! += ordA[r]!;
-      if (C > k) hist[o + k]! += 1;
+      twin[o2 + ordB[r + 1]!]! += ordA[r + 1]!;
+      if (counted) {
+        hist[o + k]! += 1;
+        twin[o2 + k]! += 1;
+      }
     }
-    return;
+    for (let j = 0, e = (nb + 1) * C; j < e; j++) {
+      hist[base + j]! += twin[j]!;
+      twin[j] = 0;
+    }
   }
-  for (let r = 0; r < m; r++) {
-    const b = codes[cb + rows[start + r]!]!;
+  for (; r < m; r++) {
+    const b = rows === null ? codes[c0 + r]! : codes[cb + rows[start + r]!]!;
     const o = base + (b > nb ? nb : b) * C;
     hist[o + ordB[r]!]! += ordA[r]!;
-    if (C > k) hist[o + k]! += 1;
+    if (counted) hist[o + k]! += 1;
   }
 }
 

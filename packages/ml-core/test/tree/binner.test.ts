@@ -9,6 +9,21 @@ describe("binner", () => {
     expect(Array.from(b.codes)).toEqual([2, 0, MISSING_BIN, 1, 0, 2]);
   });
 
+  it("bins on distinct values up to exactly max_bins of them, on quantiles past that", () => {
+    const rng = new Rng(3);
+    const column = (distinct: number) => Float64Array.from({ length: 2000 }, (_, i) => (i < distinct ? i : rng.int(distinct)) * 0.5 - 7);
+    const midpoints = (d: number) => Array.from({ length: d - 1 }, (_, j) => (j * 0.5 - 7 + (j + 1) * 0.5 - 7) / 2);
+    for (const d of [1, 2, 254, 255]) {
+      const e = binEdges({ data: rng.shuffle(column(d)), rows: 2000, cols: 1 }, 255);
+      expect(Array.from(e.edges)).toEqual(midpoints(d));
+    }
+    const over = binEdges({ data: column(256), rows: 2000, cols: 1 }, 255);
+    expect(over.edges.length).toBeLessThan(255);
+    expect(over.edges.length).toBeGreaterThan(200);
+    // -0 and 0 are one value
+    expect(Array.from(binEdges({ data: Float64Array.of(-0, 0, 1, -0), rows: 4, cols: 1 }).edges)).toEqual([0.5]);
+  });
+
   it("caps bins at max_bins with roughly equal counts (quantiles)", () => {
     const rng = new Rng(1);
     const n = 10000;
