@@ -23,6 +23,9 @@ describe("logisticLoss", () => {
   it.each([
     [13, 5, 1, true],
     [16, 4, 1, false],
+    [3, 6, 1, true],
+    [6, 9, 1, true],
+    [1, 2, 1, false],
     [14, 3, 4, true],
     [7, 6, 3, false],
     [9, 2, 7, true],
