@@ -3,7 +3,7 @@ import { custom, defineParams, float, int, oneOf } from "../core/hyperparams";
 import { takeRows, take, type Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
 import { z } from "zod";
-import { applyBins, binEdges } from "../tree/binner";
+import { binData } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { growTree, type GrowOptions, type GrownTree } from "../tree/grow";
 import { BoostedModel } from "./boosted";
@@ -117,7 +117,7 @@ function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number)
     yval = take(y, val);
   }
   const n = Xtr.rows;
-  const data = applyBins(Xtr, binEdges(Xtr, p.max_bins, rng.fork()));
+  const data = binData(Xtr, p.max_bins, rng.fork());
   const obj = makeObjective(n);
   const cols = obj.cols;
   const init = obj.init(ytr);

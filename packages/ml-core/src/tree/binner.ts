@@ -30,6 +30,7 @@ export interface BinEdges {
   readonly edgeOffset: Int32Array;
 }
 
+
 /**
  * Learns at most `maxBins` quantile bins per feature (midpoints between distinct values when a
  * feature has few of them), from at most `subsample` rows like scikit-learn's `_BinMapper`.
@@ -39,117 +40,13 @@ export interface BinEdges {
  * @param subsample default 200,000.
  */
 export function binEdges(X: Matrix, maxBins = MAX_BINS, rng?: Rng, subsample = 200_000): BinEdges {
-  const { rows, cols, data } = X;
+  const { rows, cols } = X;
   let sampleRows: Int32Array | undefined;
   if (rows > subsample) sampleRows = (rng ?? new Rng(0)).permutation(rows).subarray(0, subsample).sort();
-  const m = sampleRows ? sampleRows.length : rows;
+  const binner = new ColumnBinner(sampleRows ? sampleRows.length : rows, maxBins);
   const perFeature: Float64Array[] = [];
-  const col = new Float64Array(m);
-  const few = new DistinctSet(maxBins);
-  for (let f = 0; f < cols; f++) {
-    let k = 0;
-    few.clear();
-    for (let r = 0; r < m; r++) {
-      const i = sampleRows ? sampleRows[r]! : r;
-      const v = data[i * cols + f]!;
-      if (v === v) {
-        col[k++] = v;
-        few.add(v);
-      }
-    }
-    // few distinct values (one-hot, counts, codes): sort those only, not every row
-    const sorted = few.overflowed ? col.subarray(0, k).sort() : few.values().sort();
-    const n = sorted.length;
-    // distinct values
-    let d = 0;
-    const distinct = new Float64Array(n);
-    for (let j = 0; j < n; j++) if (j === 0 || sorted[j]! !== sorted[j - 1]!) distinct[d++] = sorted[j]!;
-    let edges: Float64Array;
-    if (d <= maxBins) {
-      edges = new Float64Array(Math.max(d - 1, 0));
-      for (let j = 0; j + 1 < d; j++) edges[j] = (distinct[j]! + distinct[j + 1]!) / 2;
-    } else {
-      // more than maxBins distinct values: the set overflowed and `sorted` is the whole column.
-      // quantiles at maxBins-1 inner cut points, deduplicated
-      const cuts: number[] = [];
-      for (let q = 1; q < maxBins; q++) {
-        const pos = (q / maxBins) * (n - 1);
-        const lo = Math.floor(pos);
-        const hi = Math.min(lo + 1, n - 1);
-        const a = sorted[lo]!, b = sorted[hi]!;
-        const v = lo === hi || a === b ? a : (a + b) / 2;
-        if (cuts.length === 0 || v > cuts[cuts.length - 1]!) cuts.push(v);
-      }
-      // a cut equal to the maximum would leave an empty last bin
-      while (cuts.length > 0 && cuts[cuts.length - 1]! >= sorted[n - 1]!) cuts.pop();
-      edges = Float64Array.from(cuts);
-    }
-    perFeature.push(edges);
-  }
-  const nBins = new Int32Array(cols);
-  const edgeOffset = new Int32Array(cols + 1);
-  for (let f = 0; f < cols; f++) {
-    nBins[f] = perFeature[f]!.length + 1;
-    edgeOffset[f + 1] = edgeOffset[f]! + perFeature[f]!.length;
-  }
-  const edges = new Float64Array(edgeOffset[cols]!);
-  for (let f = 0; f < cols; f++) edges.set(perFeature[f]!, edgeOffset[f]!);
-  return { nBins, edges, edgeOffset };
-}
-
-/**
- * The distinct values added, up to `limit` of them (open addressing on the value's bits; -0 counts
- * as 0); past the limit it only records that it overflowed.
- */
-class DistinctSet {
-  private readonly keys: Float64Array;
-  private readonly used: Uint8Array;
-  private readonly mask: number;
-  private readonly bits = new Float64Array(1);
-  private readonly words = new Int32Array(this.bits.buffer);
-  private readonly found: Float64Array;
-  size = 0;
-  overflowed = false;
-
-  constructor(private readonly limit: number) {
-    let cap = 16;
-    while (cap < 4 * (limit + 1)) cap *= 2;
-    this.keys = new Float64Array(cap);
-    this.used = new Uint8Array(cap);
-    this.mask = cap - 1;
-    this.found = new Float64Array(limit);
-  }
-
-  clear(): void {
-    this.used.fill(0);
-    this.size = 0;
-    this.overflowed = false;
-  }
-
-  add(v: number): void {
-    if (this.overflowed) return;
-    const x = v + 0;
-    this.bits[0] = x;
-    let h = Math.imul(this.words[0]! ^ Math.imul(this.words[1]!, 0x9e3779b1), 0x85ebca6b) >>> 0;
-    for (;;) {
-      h &= this.mask;
-      if (this.used[h] === 0) break;
-      if (this.keys[h] === x) return;
-      h++;
-    }
-    if (this.size === this.limit) {
-      this.overflowed = true;
-      return;
-    }
-    this.used[h] = 1;
-    this.keys[h] = x;
-    this.found[this.size++] = x;
-  }
-
-  /** A copy of the distinct values, in insertion order. */
-  values(): Float64Array {
-    return this.found.slice(0, this.size);
-  }
+  for (let f = 0; f < cols; f++) perFeature.push(binner.bin(X, f, sampleRows, null, 0));
+  return concatEdges(perFeature);
 }
 
 /**
@@ -159,7 +56,7 @@ class DistinctSet {
 export function applyBins(X: Matrix, binning: BinEdges, shared = false): BinnedData {
   const { rows, cols, data } = X;
   const { edges, edgeOffset, nBins } = binning;
-  const codes = shared ? new Uint8Array(new SharedArrayBuffer(rows * cols)) : new Uint8Array(rows * cols);
+  const codes = newCodes(rows * cols, shared);
   for (let f = 0; f < cols; f++) {
     const lo0 = edgeOffset[f]!;
     const hi0 = edgeOffset[f + 1]!;
@@ -183,12 +80,242 @@ export function applyBins(X: Matrix, binning: BinEdges, shared = false): BinnedD
   return { codes, rows, cols, nBins, edges, edgeOffset };
 }
 
-/** `applyBins(X, binEdges(X, maxBins, rng))`. */
-export function binData(X: Matrix, maxBins = MAX_BINS, rng?: Rng, shared = false): BinnedData {
-  return applyBins(X, binEdges(X, maxBins, rng), shared);
+/**
+ * `applyBins(X, binEdges(X, maxBins, rng))`, in one pass per feature when every row is used: the
+ * codes come from the same hashing or sort that finds the edges, not from a search per value.
+ */
+export function binData(X: Matrix, maxBins = MAX_BINS, rng?: Rng, shared = false, subsample = 200_000): BinnedData {
+  const { rows, cols } = X;
+  if (rows > subsample) return applyBins(X, binEdges(X, maxBins, rng, subsample), shared);
+  const codes = newCodes(rows * cols, shared);
+  const binner = new ColumnBinner(rows, maxBins);
+  const perFeature: Float64Array[] = [];
+  for (let f = 0; f < cols; f++) perFeature.push(binner.bin(X, f, undefined, codes, f * rows));
+  return { codes, rows, cols, ...concatEdges(perFeature) };
 }
 
 /** The real threshold of the split "bins <= bin go left" of feature `f`. */
 export function binThreshold(b: BinEdges, f: number, bin: number): number {
   return bin < b.nBins[f]! - 1 ? b.edges[b.edgeOffset[f]! + bin]! : Infinity;
+}
+
+function newCodes(size: number, shared: boolean): Uint8Array {
+  return shared ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size);
+}
+
+function concatEdges(perFeature: Float64Array[]): BinEdges {
+  const cols = perFeature.length;
+  const nBins = new Int32Array(cols);
+  const edgeOffset = new Int32Array(cols + 1);
+  for (let f = 0; f < cols; f++) {
+    nBins[f] = perFeature[f]!.length + 1;
+    edgeOffset[f + 1] = edgeOffset[f]! + perFeature[f]!.length;
+  }
+  const edges = new Float64Array(edgeOffset[cols]!);
+  for (let f = 0; f < cols; f++) edges.set(perFeature[f]!, edgeOffset[f]!);
+  return { nBins, edges, edgeOffset };
+}
+
+/** Finds one feature's bin edges (and optionally its codes), with buffers reused across features. */
+class ColumnBinner {
+  private readonly values: Float64Array;
+  private readonly index: Int32Array;
+  private readonly slot: Uint8Array;
+  private readonly tmpValues: Float64Array;
+  private readonly tmpIndex: Int32Array;
+  private readonly few: DistinctSet;
+
+  constructor(rows: number, private readonly maxBins: number) {
+    this.values = new Float64Array(rows);
+    this.index = new Int32Array(rows);
+    this.slot = new Uint8Array(rows);
+    this.tmpValues = new Float64Array(rows);
+    this.tmpIndex = new Int32Array(rows);
+    this.few = new DistinctSet(maxBins);
+  }
+
+  /**
+   * The edges of feature f over `sampleRows` (all rows when undefined). With `codes`, also writes
+   * the bin of every row at `codes[base + row]` (every row must then be sampled).
+   */
+  bin(X: Matrix, f: number, sampleRows: Int32Array | undefined, codes: Uint8Array | null, base: number): Float64Array {
+    const { data, cols } = X;
+    const { values, index, slot, few, maxBins } = this;
+    const m = sampleRows ? sampleRows.length : X.rows;
+    few.clear();
+    let k = 0;
+    for (let r = 0; r < m; r++) {
+      const i = sampleRows ? sampleRows[r]! : r;
+      const v = data[i * cols + f]!;
+      if (v === v) {
+        values[k] = v;
+        index[k] = i;
+        slot[k++] = few.add(v);
+      } else if (codes) codes[base + i] = MISSING_BIN;
+    }
+    if (!few.overflowed) {
+      // few distinct values (one-hot, counts, codes): each is its own bin, edges at the midpoints
+      const distinct = few.values();
+      const order = Array.from(distinct.keys()).sort((a, b) => distinct[a]! - distinct[b]!);
+      const edges = new Float64Array(Math.max(order.length - 1, 0));
+      for (let j = 0; j + 1 < order.length; j++) edges[j] = (distinct[order[j]!]! + distinct[order[j + 1]!]!) / 2;
+      if (codes) {
+        const rank = new Uint8Array(order.length);
+        order.forEach((s, j) => (rank[s] = j));
+        for (let j = 0; j < k; j++) codes[base + index[j]!] = rank[slot[j]!]!;
+      }
+      return edges;
+    }
+    // more than maxBins distinct values: quantiles at maxBins-1 inner cut points, deduplicated
+    const sorted = values.subarray(0, k);
+    const rowOf = index.subarray(0, k);
+    sortWithIndex(sorted, rowOf, this.tmpValues, this.tmpIndex);
+    const cuts: number[] = [];
+    for (let q = 1; q < maxBins; q++) {
+      const pos = (q / maxBins) * (k - 1);
+      const lo = Math.floor(pos);
+      const hi = Math.min(lo + 1, k - 1);
+      const a = sorted[lo]!, b = sorted[hi]!;
+      const v = lo === hi || a === b ? a : (a + b) / 2;
+      if (cuts.length === 0 || v > cuts[cuts.length - 1]!) cuts.push(v);
+    }
+    // a cut equal to the maximum would leave an empty last bin
+    while (cuts.length > 0 && cuts[cuts.length - 1]! >= sorted[k - 1]!) cuts.pop();
+    const edges = Float64Array.from(cuts);
+    if (codes) {
+      // walking the values in order, the bin (first edge >= value) only moves up
+      let b = 0;
+      for (let j = 0; j < k; j++) {
+        const v = sorted[j]!;
+        while (b < edges.length && edges[b]! < v) b++;
+        codes[base + rowOf[j]!] = b;
+      }
+    }
+    return edges;
+  }
+}
+
+/**
+ * The distinct values added, up to `limit` of them (open addressing on the value's bits; -0 counts
+ * as 0); past the limit it only records that it overflowed.
+ */
+class DistinctSet {
+  private readonly keys: Float64Array;
+  private readonly slots: Int16Array;
+  private readonly mask: number;
+  private readonly bits = new Float64Array(1);
+  private readonly words = new Int32Array(this.bits.buffer);
+  private readonly found: Float64Array;
+  size = 0;
+  overflowed = false;
+
+  constructor(private readonly limit: number) {
+    let cap = 16;
+    while (cap < 4 * (limit + 1)) cap *= 2;
+    this.keys = new Float64Array(cap);
+    this.slots = new Int16Array(cap);
+    this.mask = cap - 1;
+    this.found = new Float64Array(limit);
+  }
+
+  clear(): void {
+    this.slots.fill(-1);
+    this.size = 0;
+    this.overflowed = false;
+  }
+
+  /** Adds v; returns its insertion number (0 once overflowed). */
+  add(v: number): number {
+    if (this.overflowed) return 0;
+    const x = v + 0;
+    this.bits[0] = x;
+    // murmur3's finaliser over both words: integers as doubles differ only in their high bits
+    let h = this.words[0]! ^ Math.imul(this.words[1]!, 0x9e3779b1);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h ^= h >>> 16;
+    for (;;) {
+      h &= this.mask;
+      const s = this.slots[h]!;
+      if (s < 0) break;
+      if (this.keys[h] === x) return s;
+      h++;
+    }
+    if (this.size === this.limit) {
+      this.overflowed = true;
+      return 0;
+    }
+    this.slots[h] = this.size;
+    this.keys[h] = x;
+    this.found[this.size] = x;
+    return this.size++;
+  }
+
+  /** A copy of the distinct values, in insertion order. */
+  values(): Float64Array {
+    return this.found.slice(0, this.size);
+  }
+}
+
+/** Bits of each 11-bit radix digit pass: three over the low word of a float64, three over the high word. */
+const DIGIT_SHIFT = [0, 11, 22, 0, 11, 22];
+const DIGIT_MASK = [2047, 2047, 1023, 2047, 2047, 1023];
+
+/**
+ * Sorts `values` ascending (as Float64Array.prototype.sort: -0 before 0; no NaN) and permutes
+ * `index` alongside, by an LSD radix sort on the values' bits (six 11-bit digits, a pass skipped
+ * when every value has the same digit). `tmpValues` and `tmpIndex` are scratch of at least the same length.
+ */
+export function sortWithIndex(values: Float64Array, index: Int32Array, tmpValues: Float64Array, tmpIndex: Int32Array): void {
+  const n = values.length;
+  let src = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  let dst = new Uint32Array(tmpValues.buffer, tmpValues.byteOffset, 2 * n);
+  let srcI = index, dstI = tmpIndex.subarray(0, n);
+  // order-preserving unsigned keys: negative values get every bit flipped, others the sign bit
+  for (let i = 0; i < n; i++) {
+    const hi = src[2 * i + 1]!;
+    const neg = hi >>> 31;
+    src[2 * i + 1] = hi ^ (neg === 1 ? 0xffffffff : 0x80000000);
+    src[2 * i] = src[2 * i]! ^ (neg === 1 ? 0xffffffff : 0);
+  }
+  const counts = new Int32Array(6 * 2048);
+  for (let i = 0; i < n; i++) {
+    const lo = src[2 * i]!, hi = src[2 * i + 1]!;
+    counts[lo & 2047]!++;
+    counts[2048 + ((lo >>> 11) & 2047)]!++;
+    counts[4096 + (lo >>> 22)]!++;
+    counts[6144 + (hi & 2047)]!++;
+    counts[8192 + ((hi >>> 11) & 2047)]!++;
+    counts[10240 + (hi >>> 22)]!++;
+  }
+  for (let p = 0; p < 6; p++) {
+    const off = p * 2048, shift = DIGIT_SHIFT[p]!, mask = DIGIT_MASK[p]!, word = p < 3 ? 0 : 1;
+    let b = 0;
+    while (counts[off + b] === 0) b++;
+    if (counts[off + b] === n) continue;
+    let sum = 0;
+    for (let d = 0; d <= mask; d++) {
+      const c = counts[off + d]!;
+      counts[off + d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const lo = src[2 * i]!, hi = src[2 * i + 1]!;
+      const j = counts[off + (((word === 0 ? lo : hi) >>> shift) & mask)]!++;
+      dst[2 * j] = lo;
+      dst[2 * j + 1] = hi;
+      dstI[j] = srcI[i]!;
+    }
+    [src, dst] = [dst, src];
+    [srcI, dstI] = [dstI, srcI];
+  }
+  // back to float bits (the sign bit of a key is set for non-negative values), into `values`
+  const out = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  for (let i = 0; i < n; i++) {
+    const hi = src[2 * i + 1]!;
+    const pos = hi >>> 31;
+    out[2 * i + 1] = hi ^ (pos === 1 ? 0x80000000 : 0xffffffff);
+    out[2 * i] = src[2 * i]! ^ (pos === 1 ? 0 : 0xffffffff);
+  }
+  if (srcI !== index) index.set(srcI);
 }

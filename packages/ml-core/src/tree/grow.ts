@@ -186,7 +186,6 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
 
   const scratch = new Float64Array(BINS * C);
   const twin = new Float64Array(BINS * C);
-  const spill = new Int32Array(rows.length);
   const sL = new Float64Array(C);
   const sR = new Float64Array(C);
   const perm = new Int32Array(F);
@@ -589,9 +588,9 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const split = (node: Node, push: (child: Node) => void): void => {
     const f = node.feature, bin = node.bin, missLeft = node.missingLeft;
     const cb = f * n;
-    // stable partition through `spill`, without a branch per row: left rows stay in place in order,
-    // right rows are written to spill and copied back after them
-    let i = node.start, nr = 0;
+    // partition without a branch per row: every row swaps with the first right row (itself while
+    // none was seen); rows going left then advance that boundary
+    let i = node.start;
     let missing = 0;
     const lm = missLeft ? 1 : 0;
     for (let r = node.start; r < node.end; r++) {
@@ -600,13 +599,11 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
       const isMissing = c === MISSING_BIN ? 1 : 0;
       missing += isMissing;
       const left = isMissing === 1 ? lm : c <= bin ? 1 : 0;
+      rows[r] = rows[i]!;
       rows[i] = row;
-      spill[nr] = row;
       i += left;
-      nr += 1 - left;
     }
     const mid = i;
-    for (let r = 0; r < nr; r++) rows[mid + r] = spill[r]!;
     // a node seen with no missing value sends them to the larger child
     let missingLeft = missLeft;
     const leftCount = mid - node.start, rightCount = node.end - mid;

@@ -1,5 +1,5 @@
 import { Rng } from "../../src/core/rng";
-import { MISSING_BIN, applyBins, binData, binEdges, binThreshold } from "../../src/tree/binner";
+import { MISSING_BIN, applyBins, binData, binEdges, binThreshold, sortWithIndex } from "../../src/tree/binner";
 
 describe("binner", () => {
   it("gives each distinct value its own bin when there are few, NaN its own bin", () => {
@@ -22,6 +22,42 @@ describe("binner", () => {
     expect(over.edges.length).toBeGreaterThan(200);
     // -0 and 0 are one value
     expect(Array.from(binEdges({ data: Float64Array.of(-0, 0, 1, -0), rows: 4, cols: 1 }).edges)).toEqual([0.5]);
+  });
+
+  it("codes in one pass exactly as a binary search over the learnt edges does", () => {
+    const rng = new Rng(4);
+    const rows = 3000;
+    const gens = [
+      () => rng.normal() * 1e6, // many distinct
+      () => (rng.next() < 0.5 ? 0 : 1), // one-hot
+      () => (rng.next() < 0.2 ? NaN : rng.int(40) - 20), // counts with missing
+      () => (rng.next() < 0.3 ? -0 : rng.next() < 0.5 ? -rng.next() * 1e-300 : rng.next() * 1e300), // signs, zeros, extremes
+      () => NaN, // all missing
+      () => 7, // constant
+    ];
+    const X = { data: new Float64Array(rows * gens.length), rows, cols: gens.length };
+    for (let i = 0; i < rows; i++) gens.forEach((g, f) => (X.data[i * gens.length + f] = g()));
+    for (const maxBins of [255, 16]) {
+      const fused = binData(X, maxBins);
+      const searched = applyBins(X, binEdges(X, maxBins));
+      expect(Array.from(fused.edges)).toEqual(Array.from(searched.edges));
+      expect(Array.from(fused.nBins)).toEqual(Array.from(searched.nBins));
+      expect(Buffer.from(fused.codes).equals(Buffer.from(searched.codes))).toBe(true);
+    }
+  });
+
+  it("radix-sorts floats as Float64Array.prototype.sort does, carrying an index", () => {
+    const rng = new Rng(5);
+    const n = 5000;
+    const values = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? -0 : i % 11 === 0 ? 0 : i % 13 === 0 ? -Infinity : rng.normal() * 10 ** rng.int(20)));
+    const index = Int32Array.from({ length: n }, (_, i) => i);
+    const expected = Float64Array.from(values).sort();
+    const original = Float64Array.from(values);
+    sortWithIndex(values, index, new Float64Array(n), new Int32Array(n));
+    for (let i = 0; i < n; i++) {
+      expect(Object.is(values[i], expected[i])).toBe(true);
+      expect(Object.is(original[index[i]!], values[i])).toBe(true);
+    }
   });
 
   it("caps bins at max_bins with roughly equal counts (quantiles)", () => {
