@@ -1,7 +1,10 @@
 import type { EstimatorState, FitOptions } from "../core/estimator";
 import { custom, defineParams, float, int, oneOf } from "../core/hyperparams";
 import { takeRows, take, type Matrix } from "../core/matrix";
+import { DataError } from "../core/errors";
 import { Rng } from "../core/rng";
+import { NumpyRandomState } from "../model-selection/numpy-random-state";
+import { trainTestSplit } from "../model-selection/train-test-split";
 import { z } from "zod";
 import { binData } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
@@ -106,11 +109,12 @@ function squaredError(n: number): Objective {
 
 /** The boosting loop shared by both estimators; returns trees, init and rounds run. */
 function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, stratify: boolean, options: FitOptions | undefined): { trees: TreeArrays[]; init: Float64Array; nIter: number } {
-  const rng = new Rng(resolveSeed(p.random_state));
+  const seed = resolveSeed(p.random_state);
+  const rng = new Rng(seed);
   const early = p.early_stopping === "auto" ? X.rows > 10_000 : p.early_stopping;
   let Xtr = X, ytr = y, Xval: Matrix | undefined, yval: Float64Array | undefined;
   if (early) {
-    const { train: tr, validation: val } = validationSplit(y, p.validation_fraction, stratify, rng);
+    const { train: tr, validation: val } = validationSplit(y, p.validation_fraction, stratify, seed);
     Xtr = takeRows(X, tr);
     ytr = take(y, tr);
     Xval = takeRows(X, val);
@@ -185,36 +189,25 @@ function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number)
 }
 
 /**
- * Held-out rows for early stopping: a `fraction` of the rows, stratified by class for classifiers
- * (as scikit-learn does), both index lists sorted.
+ * Held-out rows for early stopping, the very split scikit-learn's estimator makes for the same
+ * `random_state`: it draws a seed from `RandomState(random_state)` (`randint(2**32 - 1)`) and calls
+ * `train_test_split(test_size=fraction, stratify=y for classifiers, random_state=seed)`. A class too
+ * small to stratify (one row) falls back to an unstratified split instead of failing. Both index
+ * lists are returned sorted.
  */
-export function validationSplit(y: Float64Array, fraction: number, stratify: boolean, rng: Rng): { train: Int32Array; validation: Int32Array } {
-  const perm = rng.permutation(y.length);
-  const isVal = new Uint8Array(y.length);
-  if (stratify) {
-    const byClass = new Map<number, number[]>();
-    for (const i of perm) {
-      const list = byClass.get(y[i]!) ?? [];
-      list.push(i);
-      byClass.set(y[i]!, list);
-    }
-    for (const list of byClass.values()) {
-      const m = Math.round(fraction * list.length);
-      for (let j = 0; j < m; j++) isVal[list[j]!] = 1;
-    }
-  } else {
-    const m = Math.max(1, Math.floor(fraction * y.length));
-    for (let j = 0; j < m; j++) isVal[perm[j]!] = 1;
+export function validationSplit(y: Float64Array, fraction: number, stratify: boolean, randomState: number): { train: Int32Array; validation: Int32Array } {
+  const np = new NumpyRandomState(randomState >>> 0);
+  let seed: number;
+  do seed = np.nextUint32();
+  while (seed > 0xfffffffe);
+  let split;
+  try {
+    split = trainTestSplit(y.length, { testSize: fraction, randomState: seed, ...(stratify ? { stratify: y } : {}) });
+  } catch (e) {
+    if (!(e instanceof DataError) || !stratify) throw e;
+    split = trainTestSplit(y.length, { testSize: fraction, randomState: seed });
   }
-  const nVal = isVal.reduce((a, b) => a + b, 0);
-  const train = new Int32Array(y.length - nVal);
-  const validation = new Int32Array(nVal);
-  let a = 0, b = 0;
-  for (let i = 0; i < y.length; i++) {
-    if (isVal[i]) validation[b++] = i;
-    else train[a++] = i;
-  }
-  return { train, validation };
+  return { train: split.train.sort(), validation: split.test.sort() };
 }
 
 /**

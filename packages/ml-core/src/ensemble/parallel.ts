@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { fitForestTree, type ForestJob } from "./forest-tree";
-import type { BinnedData } from "../tree/binner";
+import { rowMajorCodes, type BinnedData } from "../tree/binner";
 import type { TreeArrays } from "../tree/flat-tree";
 import { HistTeam, TEAM_MAX_FEATURES, type HistTeamShared } from "../tree/hist-team";
 
@@ -118,7 +118,7 @@ export const TEAM_DATA = 100_000;
  */
 export function startHistTeam(data: BinnedData, helpers = Math.min(availableParallelism() - 1, MAX_HELPERS)): HistTeam | undefined {
   if (helpers < 1 || data.rows * data.cols < TEAM_DATA || data.cols > TEAM_MAX_FEATURES) return undefined;
-  const team = new HistTeam(data.codes, data.rows, data.nBins);
+  const team = new HistTeam(data.codes, rowMajorCodes(data, true), data.rows, data.nBins);
   for (const thread of poolThreads(helpers)) post(thread, { kind: "hist", id: nextTaskId++, shared: team.shared }).catch(() => {});
   return team;
 }

@@ -319,3 +319,27 @@ export function sortWithIndex(values: Float64Array, index: Int32Array, tmpValues
   }
   if (srcI !== index) index.set(srcI);
 }
+
+const rowMajorCache = new WeakMap<Uint8Array, Uint8Array>();
+
+/**
+ * The codes row-major (`[i * cols + f]`), missing values mapped to each feature's own missing slot
+ * `nBins[f]`: what building all features' histograms of a scattered set of rows reads, one cache
+ * line per row instead of one per row and feature. Made once per codes array (cached).
+ * @param shared back it with a SharedArrayBuffer, for worker threads.
+ */
+export function rowMajorCodes(data: BinnedData, shared = false): Uint8Array {
+  const cached = rowMajorCache.get(data.codes);
+  if (cached && (!shared || cached.buffer instanceof SharedArrayBuffer)) return cached;
+  const { codes, rows, cols, nBins } = data;
+  const out = newCodes(rows * cols, shared);
+  for (let f = 0; f < cols; f++) {
+    const nb = nBins[f]!, base = f * rows;
+    for (let i = 0; i < rows; i++) {
+      const b = codes[base + i]!;
+      out[i * cols + f] = b > nb ? nb : b;
+    }
+  }
+  rowMajorCache.set(data.codes, out);
+  return out;
+}

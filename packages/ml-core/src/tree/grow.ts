@@ -1,5 +1,5 @@
 import type { Rng } from "../core/rng";
-import { binThreshold, type BinnedData } from "./binner";
+import { binThreshold, rowMajorCodes, type BinnedData } from "./binner";
 import type { TreeArrays } from "./flat-tree";
 import type { HistTeam } from "./hist-team";
 
@@ -234,6 +234,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     seenHi = (seen & 511) - 1;
   };
 
+  let rowCodes: Uint8Array | undefined;
   /** Histograms of all features of the rows start..end (their stats gathered first, unless the rows are 0..n-1 in order). */
   const buildFull = (hist: Float64Array, start: number, end: number): void => {
     const m = end - start;
@@ -259,10 +260,16 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
       a = ordA;
       bb = isClass || !unitHess ? ordB : undefined;
     }
-    const idx = identity ? null : rows;
+    if (!identity) {
+      // scattered rows: all features of a row at once, from the row-major codes
+      rowCodes ??= rowMajorCodes(data);
+      if (isClass) addClassRowMajor(hist, histOff, rowCodes, F, rows, start, m, a, bb as Int32Array, C, k);
+      else addGradRowMajor(hist, histOff, rowCodes, F, 0, F, rows, start, m, a, bb as Float64Array | undefined);
+      return;
+    }
     for (let f = 0; f < F; f++) {
-      if (isClass) addClassAll(hist, histOff[f]!, codes, f * n, idx, start, m, a, bb as Int32Array, nBins[f]!, C, k, twin);
-      else addGradAll(hist, histOff[f]!, codes, f * n, idx, start, m, a, bb as Float64Array | undefined, nBins[f]!);
+      if (isClass) addClassAll(hist, histOff[f]!, codes, f * n, null, start, m, a, bb as Int32Array, nBins[f]!, C, k, twin);
+      else addGradAll(hist, histOff[f]!, codes, f * n, null, start, m, a, bb as Float64Array | undefined, nBins[f]!);
     }
   };
 
@@ -869,6 +876,51 @@ function addClassAll(hist: Float64Array, base: number, codes: Uint8Array, cb: nu
     const o = base + (b > nb ? nb : b) * C;
     hist[o + ordB[r]!]! += ordA[r]!;
     if (counted) hist[o + k]! += 1;
+  }
+}
+
+/**
+ * Adds rows start..start+m (stats gathered in row order) of features f0..f1-1 into gradient
+ * histograms laid out at `off[f]` (2 channels per bin without hessians, else 3), reading each row's
+ * codes from the row-major `rowCodes` (missing already mapped to the feature's missing slot).
+ * Per feature the rows are added in order, as addGradAll does for them.
+ */
+export function addGradRowMajor(hist: Float64Array, off: Int32Array, rowCodes: Uint8Array, F: number, f0: number, f1: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined): void {
+  if (ordB === undefined) {
+    for (let r = 0; r < m; r++) {
+      const rb = rows[start + r]! * F;
+      const a = ordA[r]!;
+      for (let f = f0; f < f1; f++) {
+        const o = off[f]! + rowCodes[rb + f]! * 2;
+        hist[o]! += a;
+        hist[o + 1]! += 1;
+      }
+    }
+    return;
+  }
+  for (let r = 0; r < m; r++) {
+    const rb = rows[start + r]! * F;
+    const a = ordA[r]!, b = ordB[r]!;
+    for (let f = f0; f < f1; f++) {
+      const o = off[f]! + rowCodes[rb + f]! * 3;
+      hist[o]! += a;
+      hist[o + 1]! += b;
+      hist[o + 2]! += 1;
+    }
+  }
+}
+
+/** addGradRowMajor for class histograms (weight to the row's class, then the row count when C > k). */
+function addClassRowMajor(hist: Float64Array, off: Int32Array, rowCodes: Uint8Array, F: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Int32Array, C: number, k: number): void {
+  const counted = C > k;
+  for (let r = 0; r < m; r++) {
+    const rb = rows[start + r]! * F;
+    const a = ordA[r]!, c = ordB[r]!;
+    for (let f = 0; f < F; f++) {
+      const o = off[f]! + rowCodes[rb + f]! * C;
+      hist[o + c]! += a;
+      if (counted) hist[o + k]! += 1;
+    }
   }
 }
 

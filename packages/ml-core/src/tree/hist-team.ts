@@ -1,9 +1,13 @@
-import { addGradAll } from "./grow";
+import { addGradAll, addGradRowMajor } from "./grow";
 
 // ctrl words
-/** seq << 12 | next unclaimed feature: claiming is one compare-exchange, valid only for the current build. */
+/**
+ * seq << 12 | next unclaimed unit: claiming is one compare-exchange, valid only for the current
+ * build. A build of U units numbers them F-U .. F-1, so that every thread sees the end (F) without
+ * reading anything else; unit number u is the build's unit u - (F - U).
+ */
 const TICKET = 0;
-/** Features finished in the current build. */
+/** Units finished in the current build. */
 const DONE = 1;
 const STOP = 2;
 /** Rows in the current build. */
@@ -21,6 +25,8 @@ export interface HistTeamShared {
   readonly ctrl: Int32Array;
   /** Column-major bin codes (SharedArrayBuffer). */
   readonly codes: Uint8Array;
+  /** The same codes row-major, missing mapped to each feature's missing slot (see rowMajorCodes). */
+  readonly rowCodes: Uint8Array;
   readonly n: number;
   readonly nBins: Int32Array;
   /** The build's rows, gradients, hessians (gathered in row order), each of length n. */
@@ -40,24 +46,43 @@ function offsets(nBins: Int32Array, C: number): Int32Array {
   return off;
 }
 
-/** Claims the next feature of build `base` (seq << 12); -1 when none is left or the build is over. */
+/** Features per unit of work when the rows are scattered (read row-major, a group of features per pass). */
+const GROUP = 8;
+
+/** Units of work of a build: one per feature for the rows in order (column-major), else per group of features. */
+function unitCount(F: number, ident: boolean): number {
+  return ident ? F : Math.ceil(F / GROUP);
+}
+
+/** The features of unit u: [first, end). */
+function unitFeatures(u: number, F: number, ident: boolean): [number, number] {
+  return ident ? [u, u + 1] : [u * GROUP, Math.min(F, (u + 1) * GROUP)];
+}
+
+/** Claims the next unit number of build `base` (seq << 12); -1 when none is left or the build is over. */
 function claim(ctrl: Int32Array, base: number, F: number): number {
   for (;;) {
     const v = Atomics.load(ctrl, TICKET);
-    const f = v & FEATURE_MASK;
-    if (v - f !== base || f >= F) return -1;
-    if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) === v) return f;
+    const u = v & FEATURE_MASK;
+    if (v - u !== base || u >= F) return -1;
+    if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) === v) return u;
   }
 }
 
-function buildOne(s: HistTeamShared, hist: Float64Array, off: Int32Array, f: number, m: number, ident: boolean, unit: boolean): void {
-  addGradAll(hist, off[f]!, s.codes, f * s.n, ident ? null : s.rows, 0, m, s.a, unit ? undefined : s.b, s.nBins[f]!);
+function buildUnit(s: HistTeamShared, hist: Float64Array, off: Int32Array, u: number, m: number, ident: boolean, unit: boolean): void {
+  const F = s.nBins.length;
+  if (ident) addGradAll(hist, off[u]!, s.codes, u * s.n, null, 0, m, s.a, unit ? undefined : s.b, s.nBins[u]!);
+  else {
+    const [f0, f1] = unitFeatures(u, F, false);
+    addGradRowMajor(hist, off, s.rowCodes, F, f0, f1, s.rows, 0, m, s.a, unit ? undefined : s.b);
+  }
 }
 
 /**
  * Builds gradient histograms of all features with helper threads (over SharedArrayBuffer): the
- * caller fills `rows`, `a`, `b`, calls `build`, and it and the helpers claim features one at a
- * time from a shared ticket. Each feature is built whole by one thread with the same loop, so the
+ * caller fills `rows`, `a`, `b`, calls `build`, and it and the helpers claim units (a feature, or
+ * a group of features for scattered rows) one at a time from a shared ticket. Each feature is built
+ * whole by one thread with the same loop, so the
  * histograms are bit-identical to a single-threaded build whoever builds what, and with no helper
  * running the caller simply builds every feature.
  */
@@ -68,17 +93,20 @@ export class HistTeam {
   private readonly off2: Int32Array;
   private readonly off3: Int32Array;
 
-  constructor(codes: Uint8Array, n: number, nBins: Int32Array) {
+  constructor(codes: Uint8Array, rowCodes: Uint8Array, n: number, nBins: Int32Array) {
     const F = nBins.length;
     if (F > TEAM_MAX_FEATURES) throw new RangeError(`a histogram team handles at most ${TEAM_MAX_FEATURES} features, but got ${F}.`);
     const sab = (bytes: number) => new SharedArrayBuffer(bytes);
     const shared = codes.buffer instanceof SharedArrayBuffer ? codes : new Uint8Array(sab(codes.byteLength));
     if (shared !== codes) shared.set(codes);
+    const sharedRows = rowCodes.buffer instanceof SharedArrayBuffer ? rowCodes : new Uint8Array(sab(rowCodes.byteLength));
+    if (sharedRows !== rowCodes) sharedRows.set(rowCodes);
     this.off2 = offsets(nBins, 2);
     this.off3 = offsets(nBins, 3);
     this.shared = {
       ctrl: new Int32Array(sab(CTRL_WORDS * 4)),
       codes: shared,
+      rowCodes: sharedRows,
       n,
       nBins,
       rows: new Int32Array(sab(n * 4)),
@@ -86,7 +114,7 @@ export class HistTeam {
       b: new Float64Array(sab(n * 8)),
       out: new Float64Array(sab(this.off3[F]! * 8)),
     };
-    this.mine = new Uint8Array(F);
+    this.mine = new Uint8Array(unitCount(F, true));
   }
 
   /**
@@ -102,17 +130,22 @@ export class HistTeam {
     Atomics.store(ctrl, DONE, 0);
     this.seq = (this.seq + 1) & 0x7ffff;
     const base = this.seq << FEATURE_BITS;
-    Atomics.store(ctrl, TICKET, base);
+    const U = unitCount(F, identity);
+    Atomics.store(ctrl, TICKET, base + F - U);
     Atomics.notify(ctrl, TICKET);
     const mine = this.mine;
     mine.fill(0);
-    for (let f = claim(ctrl, base, F); f >= 0; f = claim(ctrl, base, F)) {
-      buildOne(s, hist, off, f, m, identity, unitHess);
-      mine[f] = 1;
+    for (let u = claim(ctrl, base, F); u >= 0; u = claim(ctrl, base, F)) {
+      buildUnit(s, hist, off, u - (F - U), m, identity, unitHess);
+      mine[u - (F - U)] = 1;
       Atomics.add(ctrl, DONE, 1);
     }
-    for (let d = Atomics.load(ctrl, DONE); d < F; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
-    for (let f = 0; f < F; f++) if (!mine[f]) hist.set(s.out.subarray(off[f]!, off[f + 1]!), off[f]!);
+    for (let d = Atomics.load(ctrl, DONE); d < U; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
+    for (let u = 0; u < U; u++) {
+      if (mine[u]) continue;
+      const [f0, f1] = unitFeatures(u, F, identity);
+      hist.set(s.out.subarray(off[f0]!, off[f1]!), off[f0]!);
+    }
   }
 
   /** Releases the helpers (they return from `helpHistTeam`). */
@@ -130,18 +163,20 @@ export function helpHistTeam(s: HistTeamShared): void {
   for (;;) {
     if (Atomics.load(ctrl, STOP)) return;
     const v = Atomics.load(ctrl, TICKET);
-    const f = v & FEATURE_MASK;
+    const u = v & FEATURE_MASK;
     if (v < 0) return;
-    if (f >= F) {
+    if (u >= F) {
       Atomics.wait(ctrl, TICKET, v);
       continue;
     }
     if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) !== v) continue;
-    // the build cannot move on before this feature is done, so its parameters hold
+    // the build cannot move on before this unit is done, so its parameters hold
     const m = ctrl[M]!, ident = ctrl[IDENT] === 1, unit = ctrl[UNIT] === 1;
     const off = unit ? off2 : off3;
-    s.out.fill(0, off[f]!, off[f + 1]!);
-    buildOne(s, s.out, off, f, m, ident, unit);
+    const idx = u - (F - unitCount(F, ident));
+    const [f0, f1] = unitFeatures(idx, F, ident);
+    s.out.fill(0, off[f0]!, off[f1]!);
+    buildUnit(s, s.out, off, idx, m, ident, unit);
     Atomics.add(ctrl, DONE, 1);
     Atomics.notify(ctrl, DONE);
   }

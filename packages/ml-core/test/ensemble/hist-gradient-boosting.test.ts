@@ -1,3 +1,4 @@
+import { trainTestSplit } from "../../src/model-selection";
 import { HistGradientBoostingClassifier, HistGradientBoostingRegressor, shouldStop, validationSplit } from "../../src/ensemble/hist-gradient-boosting";
 import { Rng } from "../../src/core/rng";
 import { accuracy, loadNumeric, r2, split } from "./datasets";
@@ -56,10 +57,25 @@ describe("shouldStop", () => {
 describe("validationSplit", () => {
   it("holds out the fraction of every class when stratified, and partitions the rows", () => {
     const y = Float64Array.from({ length: 1000 }, (_, i) => (i < 50 ? 1 : 0));
-    const { train, validation } = validationSplit(y, 0.2, true, new Rng(1));
+    const { train, validation } = validationSplit(y, 0.2, true, 1);
     expect(train.length + validation.length).toBe(1000);
     expect(new Set([...train, ...validation]).size).toBe(1000);
     expect(validation.filter((i) => y[i] === 1).length).toBe(10);
+  });
+
+  it("is scikit-learn's split for the same random_state (seed drawn as randint(2**32 - 1), then train_test_split)", () => {
+    // np.random.RandomState(0).randint(np.iinfo(np.uint32).max, dtype="u8") == 2357136044
+    const y = Float64Array.from({ length: 40 }, (_, i) => i % 3);
+    const ours = validationSplit(y, 0.2, true, 0);
+    const direct = trainTestSplit(40, { testSize: 0.2, randomState: 2357136044, stratify: y });
+    expect(Array.from(ours.validation)).toEqual(Array.from(direct.test).sort((a, b) => a - b));
+  });
+
+  it("falls back to an unstratified split when a class has a single row", () => {
+    const y = Float64Array.from({ length: 100 }, (_, i) => (i === 7 ? 2 : i % 2));
+    const { train, validation } = validationSplit(y, 0.1, true, 3);
+    expect(validation.length).toBe(10);
+    expect(train.length).toBe(90);
   });
 });
 

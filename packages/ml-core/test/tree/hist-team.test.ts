@@ -1,5 +1,5 @@
 import { Rng } from "../../src/core/rng";
-import { binData } from "../../src/tree/binner";
+import { binData, rowMajorCodes } from "../../src/tree/binner";
 import { growTree } from "../../src/tree/grow";
 import { HistTeam } from "../../src/tree/hist-team";
 import { growForest, shutdownTreeWorkers, startHistTeam } from "../../src/ensemble/parallel";
@@ -29,7 +29,7 @@ describe("HistTeam", () => {
     await growForest(job, [1, 2], 2, undefined, 0, false);
     const team = startHistTeam(binned, 1)!;
     expect(team).toBeDefined();
-    const alone = new HistTeam(binned.codes, binned.rows, binned.nBins);
+    const alone = new HistTeam(binned.codes, rowMajorCodes(binned), binned.rows, binned.nBins);
     const grow = (t: HistTeam | undefined, withHess: boolean) => growTree(binned, { kind: "grad", g, ...(withHess ? { h } : {}), l2: 0.5 }, Int32Array.from({ length: binned.rows }, (_, i) => i), opts, undefined, t);
     try {
       for (const withHess of [true, false]) {
