@@ -15,26 +15,35 @@ import type { Objective } from "./lbfgs";
  * @param l2 strength of the squared penalty on W (1 / C for penalty l2).
  */
 export function logisticLoss(X: Matrix, t: Float64Array, sw: Float64Array, rows: number, fitIntercept: boolean, l2: number): Objective {
-  const core = rows === 1 ? binaryLoss(X, t, sw, fitIntercept) : multinomialLoss(X, t, sw, rows, fitIntercept);
   const nW = rows * X.cols;
-  return (w, grad) => {
-    let loss = core(w, grad);
-    if (l2 > 0) {
-      let sq = 0;
-      for (let j = 0; j < nW; j++) {
-        const v = w[j]!;
-        sq += v * v;
-        grad[j]! += l2 * v;
-      }
-      loss += 0.5 * l2 * sq;
-    }
-    return loss;
-  };
+  // The passes are module-level functions taking everything as arguments, not closures made per
+  // call: V8 keeps type feedback and optimised code per function, so a closure made for each fit
+  // started cold every time (interpreter, then a new optimising compile) for the first fits of a
+  // process. (Reading the arrays from a problem object instead cost a deoptimisation in the
+  // second fit, on a field-type dependency.)
+  const { data, n, d, t: tt, sw: ww, lastW } = blockRows(X, t, sw);
+  if (rows === 1) return (w, grad) => addL2(binaryPass(data, n, d, tt, ww, lastW, fitIntercept, w, grad), w, grad, nW, l2);
+  const z = new Float64Array(4 * rows);
+  const b = new Float64Array(rows);
+  return (w, grad) => addL2(multinomialPass(data, n, d, tt, ww, lastW, rows, fitIntercept, z, b, w, grad), w, grad, nW, l2);
+}
+
+/** loss + 0.5 * l2 * ||w[0..nW)||^2, adding l2 * w to the gradient. */
+function addL2(loss: number, w: Float64Array, grad: Float64Array, nW: number, l2: number): number {
+  if (l2 === 0) return loss;
+  let sq = 0;
+  for (let j = 0; j < nW; j++) {
+    const v = w[j]!;
+    sq += v * v;
+    grad[j]! += l2 * v;
+  }
+  return loss + 0.5 * l2 * sq;
 }
 
 // Both kernels take rows four at a time: the four dot products with one coefficient row share
 // its loads and run as independent chains, and the gradient is updated once per block instead
-// of once per row, which roughly halves the time of a pass in V8.
+// of once per row, which roughly halves the time of a pass in V8. Both put every row through the
+// one 4-row block, as below.
 //
 // The binary kernel goes further (it is the hot loop of binary LogisticRegression):
 // - its loops over columns are unrolled four times (V8 does not unroll JS loops; ~25% less time);
@@ -44,7 +53,11 @@ export function logisticLoss(X: Matrix, t: Float64Array, sw: Float64Array, rows:
 //   remaining rows first runs in the interpreter at w = 0, where scores are the integer 0, so V8
 //   compiled it for small integers and then deoptimised on every later evaluation for a whole fit.
 
-function binaryLoss(X: Matrix, t: Float64Array, sw: Float64Array, fitIntercept: boolean): Objective {
+/**
+ * The rows as the passes read them: padded with weight-0 rows to at least 4, and `lastW`, the
+ * weights of the last block when it overlaps the one before (0 on the rows already counted).
+ */
+function blockRows(X: Matrix, t: Float64Array, sw: Float64Array) {
   const d = X.cols;
   let { data, rows: n } = X;
   if (n < 4) {
@@ -54,164 +67,156 @@ function binaryLoss(X: Matrix, t: Float64Array, sw: Float64Array, fitIntercept: 
     sw = Float64Array.from({ length: 4 }, (_, r) => (r < n ? sw[r]! : 0));
     n = 4;
   }
+  const lastW = new Float64Array(4);
+  for (let r = 4 - (n % 4); r < 4; r++) lastW[r] = sw[n - 4 + r]!;
+  return { data, n, d, t, sw, lastW };
+}
+
+/** The binary log-loss at `w`; writes its gradient into `grad`. */
+function binaryPass(data: Float64Array, n: number, d: number, t: Float64Array, sw: Float64Array, lastW: Float64Array, fitIntercept: boolean, w: Float64Array, grad: Float64Array): number {
   const blocks = Math.ceil(n / 4);
   const rest = n % 4;
-  // weights of the last block when it overlaps the one before
-  const lastW = new Float64Array(4);
-  for (let r = 4 - rest; r < 4; r++) lastW[r] = sw[n - 4 + r]!;
   const d4 = d - (d % 4);
-  return (w, grad) => {
-    grad.fill(0);
-    const b = fitIntercept ? w[d]! : 0;
-    let loss = 0;
-    let gb = 0;
-    for (let k = 0; k < blocks; k++) {
-      const overlap = rest !== 0 && k === blocks - 1;
-      const i = overlap ? n - 4 : 4 * k;
-      const ws = overlap ? lastW : sw;
-      const wo = overlap ? 0 : i;
-      const o0 = i * d;
-      const o1 = o0 + d;
-      const o2 = o1 + d;
-      const o3 = o2 + d;
-      let z0 = b;
-      let z1 = b;
-      let z2 = b;
-      let z3 = b;
-      let j = 0;
-      for (; j < d4; j += 4) {
-        const w0 = w[j]!;
-        const w1 = w[j + 1]!;
-        const w2 = w[j + 2]!;
-        const w3 = w[j + 3]!;
-        z0 += w0 * data[o0 + j]!;
-        z1 += w0 * data[o1 + j]!;
-        z2 += w0 * data[o2 + j]!;
-        z3 += w0 * data[o3 + j]!;
-        z0 += w1 * data[o0 + j + 1]!;
-        z1 += w1 * data[o1 + j + 1]!;
-        z2 += w1 * data[o2 + j + 1]!;
-        z3 += w1 * data[o3 + j + 1]!;
-        z0 += w2 * data[o0 + j + 2]!;
-        z1 += w2 * data[o1 + j + 2]!;
-        z2 += w2 * data[o2 + j + 2]!;
-        z3 += w2 * data[o3 + j + 2]!;
-        z0 += w3 * data[o0 + j + 3]!;
-        z1 += w3 * data[o1 + j + 3]!;
-        z2 += w3 * data[o2 + j + 3]!;
-        z3 += w3 * data[o3 + j + 3]!;
-      }
-      for (; j < d; j++) {
-        const wj = w[j]!;
+  grad.fill(0);
+  const b = fitIntercept ? w[d]! : 0;
+  let loss = 0;
+  let gb = 0;
+  for (let k = 0; k < blocks; k++) {
+    const overlap = rest !== 0 && k === blocks - 1;
+    const i = overlap ? n - 4 : 4 * k;
+    const ws = overlap ? lastW : sw;
+    const wo = overlap ? 0 : i;
+    const o0 = i * d;
+    const o1 = o0 + d;
+    const o2 = o1 + d;
+    const o3 = o2 + d;
+    let z0 = b;
+    let z1 = b;
+    let z2 = b;
+    let z3 = b;
+    let j = 0;
+    for (; j < d4; j += 4) {
+      const w0 = w[j]!;
+      const w1 = w[j + 1]!;
+      const w2 = w[j + 2]!;
+      const w3 = w[j + 3]!;
+      z0 += w0 * data[o0 + j]!;
+      z1 += w0 * data[o1 + j]!;
+      z2 += w0 * data[o2 + j]!;
+      z3 += w0 * data[o3 + j]!;
+      z0 += w1 * data[o0 + j + 1]!;
+      z1 += w1 * data[o1 + j + 1]!;
+      z2 += w1 * data[o2 + j + 1]!;
+      z3 += w1 * data[o3 + j + 1]!;
+      z0 += w2 * data[o0 + j + 2]!;
+      z1 += w2 * data[o1 + j + 2]!;
+      z2 += w2 * data[o2 + j + 2]!;
+      z3 += w2 * data[o3 + j + 2]!;
+      z0 += w3 * data[o0 + j + 3]!;
+      z1 += w3 * data[o1 + j + 3]!;
+      z2 += w3 * data[o2 + j + 3]!;
+      z3 += w3 * data[o3 + j + 3]!;
+    }
+    for (; j < d; j++) {
+      const wj = w[j]!;
+      z0 += wj * data[o0 + j]!;
+      z1 += wj * data[o1 + j]!;
+      z2 += wj * data[o2 + j]!;
+      z3 += wj * data[o3 + j]!;
+    }
+    // per row, from one exp: loss sw * (log(1 + exp(z)) - t z), derivative sw * (sigmoid(z) - t)
+    const t0 = t[i]!;
+    const s0 = ws[wo]!;
+    const e0 = Math.exp(-Math.abs(z0));
+    const g0 = s0 * ((z0 >= 0 ? 1 : e0) / (1 + e0) - t0);
+    loss += s0 * ((z0 > 0 ? z0 : 0) + Math.log1p(e0) - t0 * z0);
+    const t1 = t[i + 1]!;
+    const s1 = ws[wo + 1]!;
+    const e1 = Math.exp(-Math.abs(z1));
+    const g1 = s1 * ((z1 >= 0 ? 1 : e1) / (1 + e1) - t1);
+    loss += s1 * ((z1 > 0 ? z1 : 0) + Math.log1p(e1) - t1 * z1);
+    const t2 = t[i + 2]!;
+    const s2 = ws[wo + 2]!;
+    const e2 = Math.exp(-Math.abs(z2));
+    const g2 = s2 * ((z2 >= 0 ? 1 : e2) / (1 + e2) - t2);
+    loss += s2 * ((z2 > 0 ? z2 : 0) + Math.log1p(e2) - t2 * z2);
+    const t3 = t[i + 3]!;
+    const s3 = ws[wo + 3]!;
+    const e3 = Math.exp(-Math.abs(z3));
+    const g3 = s3 * ((z3 >= 0 ? 1 : e3) / (1 + e3) - t3);
+    loss += s3 * ((z3 > 0 ? z3 : 0) + Math.log1p(e3) - t3 * z3);
+    for (j = 0; j < d4; j += 4) {
+      grad[j]! += g0 * data[o0 + j]! + g1 * data[o1 + j]! + g2 * data[o2 + j]! + g3 * data[o3 + j]!;
+      grad[j + 1]! += g0 * data[o0 + j + 1]! + g1 * data[o1 + j + 1]! + g2 * data[o2 + j + 1]! + g3 * data[o3 + j + 1]!;
+      grad[j + 2]! += g0 * data[o0 + j + 2]! + g1 * data[o1 + j + 2]! + g2 * data[o2 + j + 2]! + g3 * data[o3 + j + 2]!;
+      grad[j + 3]! += g0 * data[o0 + j + 3]! + g1 * data[o1 + j + 3]! + g2 * data[o2 + j + 3]! + g3 * data[o3 + j + 3]!;
+    }
+    for (; j < d; j++) grad[j]! += g0 * data[o0 + j]! + g1 * data[o1 + j]! + g2 * data[o2 + j]! + g3 * data[o3 + j]!;
+    gb += g0 + g1 + g2 + g3;
+  }
+  if (fitIntercept) grad[d] = gb;
+  return loss;
+}
+
+/** sw * softmax log-loss of the scores z[zo..zo+k) with true class yi; replaces them by their gradient. */
+function softmaxRow(z: Float64Array, zo: number, k: number, yi: number, wi: number): number {
+  let m = -Infinity;
+  for (let c = 0; c < k; c++) if (z[zo + c]! > m) m = z[zo + c]!;
+  const zy = z[zo + yi]!;
+  let sum = 0;
+  for (let c = 0; c < k; c++) sum += z[zo + c] = Math.exp(z[zo + c]! - m);
+  const scale = wi / sum;
+  for (let c = 0; c < k; c++) z[zo + c]! *= scale;
+  z[zo + yi]! -= wi;
+  return wi * (m + Math.log(sum) - zy);
+}
+
+/**
+ * The multinomial log-loss at `w` over k classes; writes its gradient into `grad`. `z` (4k) and
+ * `b` (k) are scratch. Rows as in `binaryPass`: blocks of 4, the last one overlapping with `lastW`.
+ */
+function multinomialPass(data: Float64Array, n: number, d: number, t: Float64Array, sw: Float64Array, lastW: Float64Array, k: number, fitIntercept: boolean, z: Float64Array, b: Float64Array, w: Float64Array, grad: Float64Array): number {
+  const nW = k * d;
+  const blocks = Math.ceil(n / 4);
+  const rest = n % 4;
+  grad.fill(0);
+  for (let c = 0; c < k; c++) b[c] = fitIntercept ? w[nW + c]! : 0;
+  let loss = 0;
+  for (let q = 0; q < blocks; q++) {
+    const overlap = rest !== 0 && q === blocks - 1;
+    const i = overlap ? n - 4 : 4 * q;
+    const ws = overlap ? lastW : sw;
+    const wo = overlap ? 0 : i;
+    const o0 = i * d;
+    const o1 = o0 + d;
+    const o2 = o1 + d;
+    const o3 = o2 + d;
+    for (let c = 0, co = 0; c < k; c++, co += d) {
+      let z0 = b[c]!;
+      let z1 = z0;
+      let z2 = z0;
+      let z3 = z0;
+      for (let j = 0; j < d; j++) {
+        const wj = w[co + j]!;
         z0 += wj * data[o0 + j]!;
         z1 += wj * data[o1 + j]!;
         z2 += wj * data[o2 + j]!;
         z3 += wj * data[o3 + j]!;
       }
-      // per row, from one exp: loss sw * (log(1 + exp(z)) - t z), derivative sw * (sigmoid(z) - t)
-      const t0 = t[i]!;
-      const s0 = ws[wo]!;
-      const e0 = Math.exp(-Math.abs(z0));
-      const g0 = s0 * ((z0 >= 0 ? 1 : e0) / (1 + e0) - t0);
-      loss += s0 * ((z0 > 0 ? z0 : 0) + Math.log1p(e0) - t0 * z0);
-      const t1 = t[i + 1]!;
-      const s1 = ws[wo + 1]!;
-      const e1 = Math.exp(-Math.abs(z1));
-      const g1 = s1 * ((z1 >= 0 ? 1 : e1) / (1 + e1) - t1);
-      loss += s1 * ((z1 > 0 ? z1 : 0) + Math.log1p(e1) - t1 * z1);
-      const t2 = t[i + 2]!;
-      const s2 = ws[wo + 2]!;
-      const e2 = Math.exp(-Math.abs(z2));
-      const g2 = s2 * ((z2 >= 0 ? 1 : e2) / (1 + e2) - t2);
-      loss += s2 * ((z2 > 0 ? z2 : 0) + Math.log1p(e2) - t2 * z2);
-      const t3 = t[i + 3]!;
-      const s3 = ws[wo + 3]!;
-      const e3 = Math.exp(-Math.abs(z3));
-      const g3 = s3 * ((z3 >= 0 ? 1 : e3) / (1 + e3) - t3);
-      loss += s3 * ((z3 > 0 ? z3 : 0) + Math.log1p(e3) - t3 * z3);
-      for (j = 0; j < d4; j += 4) {
-        grad[j]! += g0 * data[o0 + j]! + g1 * data[o1 + j]! + g2 * data[o2 + j]! + g3 * data[o3 + j]!;
-        grad[j + 1]! += g0 * data[o0 + j + 1]! + g1 * data[o1 + j + 1]! + g2 * data[o2 + j + 1]! + g3 * data[o3 + j + 1]!;
-        grad[j + 2]! += g0 * data[o0 + j + 2]! + g1 * data[o1 + j + 2]! + g2 * data[o2 + j + 2]! + g3 * data[o3 + j + 2]!;
-        grad[j + 3]! += g0 * data[o0 + j + 3]! + g1 * data[o1 + j + 3]! + g2 * data[o2 + j + 3]! + g3 * data[o3 + j + 3]!;
-      }
-      for (; j < d; j++) grad[j]! += g0 * data[o0 + j]! + g1 * data[o1 + j]! + g2 * data[o2 + j]! + g3 * data[o3 + j]!;
-      gb += g0 + g1 + g2 + g3;
+      z[c] = z0;
+      z[k + c] = z1;
+      z[2 * k + c] = z2;
+      z[3 * k + c] = z3;
     }
-    if (fitIntercept) grad[d] = gb;
-    return loss;
-  };
-}
-
-function multinomialLoss(X: Matrix, t: Float64Array, sw: Float64Array, k: number, fitIntercept: boolean): Objective {
-  const { data, rows: n, cols: d } = X;
-  const nW = k * d;
-  const n4 = n - (n % 4);
-  // scores, then gradients of the scores, of the rows of a block: row r, class c at r * k + c
-  const z = new Float64Array(4 * k);
-  const b = new Float64Array(k);
-  const softmax = (zo: number, yi: number, wi: number): number => {
-    let m = -Infinity;
-    for (let c = 0; c < k; c++) if (z[zo + c]! > m) m = z[zo + c]!;
-    const zy = z[zo + yi]!;
-    let sum = 0;
-    for (let c = 0; c < k; c++) sum += z[zo + c] = Math.exp(z[zo + c]! - m);
-    const scale = wi / sum;
-    for (let c = 0; c < k; c++) z[zo + c]! *= scale;
-    z[zo + yi]! -= wi;
-    return wi * (m + Math.log(sum) - zy);
-  };
-  return (w, grad) => {
-    grad.fill(0);
-    for (let c = 0; c < k; c++) b[c] = fitIntercept ? w[nW + c]! : 0;
-    let loss = 0;
-    let i = 0;
-    for (; i < n4; i += 4) {
-      const o0 = i * d;
-      const o1 = o0 + d;
-      const o2 = o1 + d;
-      const o3 = o2 + d;
-      for (let c = 0, wo = 0; c < k; c++, wo += d) {
-        let z0 = b[c]!;
-        let z1 = z0;
-        let z2 = z0;
-        let z3 = z0;
-        for (let j = 0; j < d; j++) {
-          const wj = w[wo + j]!;
-          z0 += wj * data[o0 + j]!;
-          z1 += wj * data[o1 + j]!;
-          z2 += wj * data[o2 + j]!;
-          z3 += wj * data[o3 + j]!;
-        }
-        z[c] = z0;
-        z[k + c] = z1;
-        z[2 * k + c] = z2;
-        z[3 * k + c] = z3;
-      }
-      loss += softmax(0, t[i]!, sw[i]!) + softmax(k, t[i + 1]!, sw[i + 1]!) + softmax(2 * k, t[i + 2]!, sw[i + 2]!) + softmax(3 * k, t[i + 3]!, sw[i + 3]!);
-      for (let c = 0, wo = 0; c < k; c++, wo += d) {
-        const g0 = z[c]!;
-        const g1 = z[k + c]!;
-        const g2 = z[2 * k + c]!;
-        const g3 = z[3 * k + c]!;
-        for (let j = 0; j < d; j++) grad[wo + j]! += g0 * data[o0 + j]! + g1 * data[o1 + j]! + g2 * data[o2 + j]! + g3 * data[o3 + j]!;
-        if (fitIntercept) grad[nW + c]! += g0 + g1 + g2 + g3;
-      }
+    loss += softmaxRow(z, 0, k, t[i]!, ws[wo]!) + softmaxRow(z, k, k, t[i + 1]!, ws[wo + 1]!) + softmaxRow(z, 2 * k, k, t[i + 2]!, ws[wo + 2]!) + softmaxRow(z, 3 * k, k, t[i + 3]!, ws[wo + 3]!);
+    for (let c = 0, co = 0; c < k; c++, co += d) {
+      const g0 = z[c]!;
+      const g1 = z[k + c]!;
+      const g2 = z[2 * k + c]!;
+      const g3 = z[3 * k + c]!;
+      for (let j = 0; j < d; j++) grad[co + j]! += g0 * data[o0 + j]! + g1 * data[o1 + j]! + g2 * data[o2 + j]! + g3 * data[o3 + j]!;
+      if (fitIntercept) grad[nW + c]! += g0 + g1 + g2 + g3;
     }
-    for (; i < n; i++) {
-      const off = i * d;
-      for (let c = 0, wo = 0; c < k; c++, wo += d) {
-        let s = b[c]!;
-        for (let j = 0; j < d; j++) s += w[wo + j]! * data[off + j]!;
-        z[c] = s;
-      }
-      loss += softmax(0, t[i]!, sw[i]!);
-      for (let c = 0, wo = 0; c < k; c++, wo += d) {
-        const g = z[c]!;
-        for (let j = 0; j < d; j++) grad[wo + j]! += g * data[off + j]!;
-        if (fitIntercept) grad[nW + c]! += g;
-      }
-    }
-    return loss;
-  };
+  }
+  return loss;
 }
