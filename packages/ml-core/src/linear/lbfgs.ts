@@ -48,34 +48,17 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions): L
   const alpha = new Float64Array(m);
   if (maxAbs(g) <= options.gtol) return { x, f, nIter: 0, converged: true };
   for (let iter = 1; iter <= options.maxIter; iter++) {
-    // d = -H g (two-loop recursion)
-    for (let i = 0; i < n; i++) d[i] = -g[i]!;
-    for (let k = count - 1; k >= 0; k--) {
-      const slot = (head + k) % m;
-      const a = rho[slot]! * dot(S[slot]!, d);
-      alpha[k] = a;
-      axpy(-a, Y[slot]!, d);
-    }
-    if (count > 0) {
-      const last = (head + count - 1) % m;
-      const gamma = dot(S[last]!, Y[last]!) / dot(Y[last]!, Y[last]!);
-      for (let i = 0; i < n; i++) d[i]! *= gamma;
-    }
-    for (let k = 0; k < count; k++) {
-      const slot = (head + k) % m;
-      const b = rho[slot]! * dot(Y[slot]!, d);
-      axpy(alpha[k]! - b, S[slot]!, d);
-    }
+    direction(g, S, Y, rho, alpha, head, count, d);
     let slope = dot(g, d);
     if (!(slope < 0)) {
       count = 0;
-      for (let i = 0; i < n; i++) d[i] = -g[i]!;
+      negate(g, d);
       slope = dot(g, d);
     }
     let step = count === 0 ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
     let fNew = Infinity;
     for (let ls = 0; ls < 40; ls++) {
-      for (let i = 0; i < n; i++) xNew[i] = x[i]! + step * d[i]!;
+      stepTo(x, step, d, xNew);
       fNew = fg(xNew, gNew);
       if (fNew <= f + 1e-4 * step * slope) break;
       step *= 0.5;
@@ -83,10 +66,8 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions): L
     if (!(fNew <= f)) return { x, f, nIter: iter, converged: false };
     const s = sNew;
     const y = yNew;
-    for (let i = 0; i < n; i++) {
-      s[i] = xNew[i]! - x[i]!;
-      y[i] = gNew[i]! - g[i]!;
-    }
+    difference(xNew, x, s);
+    difference(gNew, g, y);
     const sy = dot(s, y);
     if (sy > 1e-10 * dot(y, y)) {
       // the new pair takes the slot after the newest (the oldest's, when full); its buffers become scratch
@@ -108,6 +89,33 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions): L
   return { x, f, nIter: options.maxIter, converged: false };
 }
 
+// The vector loops are small functions of their own: V8 optimises small functions after a few
+// calls, while the body of `lbfgs` (called once per fit) ran unoptimised for the first fits.
+
+/**
+ * d = -H g by the two-loop recursion over the `count` pairs (s, y) in the ring S, Y (pair k,
+ * 0 the oldest, in slot (head + k) % m), scaled by s'y / y'y of the newest pair.
+ */
+function direction(g: Float64Array, S: Float64Array[], Y: Float64Array[], rho: Float64Array, alpha: Float64Array, head: number, count: number, d: Float64Array): void {
+  const m = S.length;
+  negate(g, d);
+  for (let k = count - 1; k >= 0; k--) {
+    const slot = (head + k) % m;
+    const a = rho[slot]! * dot(S[slot]!, d);
+    alpha[k] = a;
+    axpy(-a, Y[slot]!, d);
+  }
+  if (count > 0) {
+    const last = (head + count - 1) % m;
+    scale(dot(S[last]!, Y[last]!) / dot(Y[last]!, Y[last]!), d);
+  }
+  for (let k = 0; k < count; k++) {
+    const slot = (head + k) % m;
+    const b = rho[slot]! * dot(Y[slot]!, d);
+    axpy(alpha[k]! - b, S[slot]!, d);
+  }
+}
+
 /** The dot product of two equally long vectors. */
 export function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
@@ -117,6 +125,26 @@ export function dot(a: Float64Array, b: Float64Array): number {
 
 function axpy(a: number, x: Float64Array, y: Float64Array): void {
   for (let i = 0; i < y.length; i++) y[i]! += a * x[i]!;
+}
+
+/** out = -a */
+function negate(a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = -a[i]!;
+}
+
+/** a *= c */
+function scale(c: number, a: Float64Array): void {
+  for (let i = 0; i < a.length; i++) a[i]! *= c;
+}
+
+/** out = x + step * d */
+function stepTo(x: Float64Array, step: number, d: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = x[i]! + step * d[i]!;
+}
+
+/** out = a - b */
+function difference(a: Float64Array, b: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i]! - b[i]!;
 }
 
 function maxAbs(a: Float64Array): number {
