@@ -136,14 +136,18 @@ async function main(): Promise<void> {
       const ours: { fit: number; first: number; acc: number }[] = [];
       for (const run of plan) {
         const times: number[] = [];
-        let m: Estimator | undefined;
+        let p: Float64Array | undefined;
         while (times.length < REPEAT && times.reduce((a, b) => a + b, 0) < BUDGET_S) {
-          m = MAKE[run.model](run.params);
+          const m = MAKE[run.model](run.params);
           const t0 = performance.now();
           await m.fit(tr.X, tr.y);
           times.push((performance.now() - t0) / 1000);
+          // every repeat must give the same model (same random_state)
+          const again = m.predict(te.X);
+          if (p && again.some((v, i) => v !== p![i])) throw new Error(`${set.name} ${run.model}: fit ${times.length} predicts differently from fit 1 with the same random_state`);
+          p = again;
         }
-        const p = m!.predict(te.X);
+        if (!p) throw new Error("no fit ran");
         let ok = 0;
         for (let i = 0; i < p.length; i++) if (p[i] === te.y[i]) ok++;
         const fit = Math.min(...times);

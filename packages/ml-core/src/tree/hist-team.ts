@@ -115,6 +115,10 @@ export class HistTeam {
       out: new Float64Array(sab(this.off3[F]! * 8)),
     };
     this.mine = new Uint8Array(unitCount(F, true));
+    // nothing to claim until the first build: a zero ticket would read as unit 0 of a build 0, and a
+    // helper claiming it would count a unit done in the first real build, which could then copy a
+    // helper's histogram before it was finished
+    this.shared.ctrl[TICKET] = F;
   }
 
   /**

@@ -22,6 +22,22 @@ function data(n: number, F: number) {
 describe("HistTeam", () => {
   afterAll(() => shutdownTreeWorkers());
 
+  it("gives a helper that joins before the first build nothing to claim", async () => {
+    const { binned } = data(20_000, 30);
+    const job: ForestJob = { data: binned, y: new Float64Array(binned.rows), nClasses: 0, criterion: "squared_error", classWeight: null, balancedSubsample: false, bootstrap: true, grow: { ...opts, maxLeafNodes: 0, maxDepth: 1 } };
+    await growForest(job, [1, 2], 2, undefined, 0, false);
+    const team = startHistTeam(binned, 1)!;
+    try {
+      // let the helper start and look for work
+      await new Promise((r) => setTimeout(r, 300));
+      const ctrl = team.shared.ctrl;
+      expect(Atomics.load(ctrl, 1)).toBe(0); // no unit counted done
+      expect(Atomics.load(ctrl, 0) & 0xfff).toBe(30); // the ticket still says "none left"
+    } finally {
+      team.stop();
+    }
+  });
+
   it("grows the same boosting trees with helper threads, without, and with the team alone", async () => {
     const { binned, g, h } = data(40_000, 30);
     // start a pool thread first (from TypeScript it takes a while), so that it joins the team
