@@ -229,7 +229,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   let seenLo = 0, seenHi = 0;
   const buildFeature = (hist: Float64Array, base: number, f: number, start: number, end: number): void => {
     const cb = f * n, m = end - start, nb = nBins[f]!;
-    const seen = !counted ? addClassRowsUncounted(hist, base, codes, cb, rows, start, m, ordA, ordB as Int32Array, nb, k, twin) : isClass ? addClassRows(hist, base, codes, cb, rows, start, m, ordA, ordB as Int32Array, nb, C, k) : addGradRows(hist, base, codes, cb, rows, start, m, ordA, unitHess ? undefined : (ordB as Float64Array), nb);
+    const seen = isClass ? addClassRows(hist, base, codes, cb, rows, start, m, ordA, ordB as Int32Array, nb, C, k, twin) : addGradRows(hist, base, codes, cb, rows, start, m, ordA, unitHess ? undefined : (ordB as Float64Array), nb);
     seenLo = seen >> 9;
     seenHi = (seen & 511) - 1;
   };
@@ -755,43 +755,31 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   };
 }
 
-/**
- * Adds rows start..start+m (class in ordB, weight in ordA, gathered in row order) of one feature
- * into a class histogram at `base` (C channels per bin: classes, then the row count at k).
- * Returns the range of non-missing bins seen as `lo << 9 | (hi + 1)`.
- */
-function addClassRows(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, C: number, k: number): number {
-  let lo = 255, hi = -1;
-  for (let r = 0; r < m; r++) {
-    const b = codes[cb + rows[start + r]!]!;
-    const o = base + (b > nb ? nb : b) * C;
-    hist[o + ordB[r]!]! += ordA[r]!;
-    hist[o + k]! += 1;
-    if (b !== MISSING_BIN) {
-      if (b < lo) lo = b;
-      if (b > hi) hi = b;
-    }
-  }
-  return (lo << 9) | (hi + 1);
-}
-
-/** Fewest rows for which addClassRowsUncounted alternates rows between two histograms. */
+/** Fewest rows for which addClassRows alternates rows between two histograms. */
 const TWIN_ROWS = 256;
 
 /**
- * addClassRows without the row count channel (C = k channels per bin). From `TWIN_ROWS` rows on,
- * odd rows go to `twin` (left zeroed) which is added in at the end: runs of rows in one bin then
- * wait on half as many stores.
+ * Adds rows start..start+m (class in ordB, weight in ordA, gathered in row order) of one feature
+ * into a class histogram at `base`: C channels per bin, the classes, then (when C > k) the row
+ * count. From `TWIN_ROWS` rows on, odd rows go to `twin` (left zeroed), added in at the end: runs
+ * of rows in one bin then wait on half as many stores.
+ * Returns the range of non-missing bins seen as `lo << 9 | (hi + 1)`.
  */
-function addClassRowsUncounted(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, k: number, twin: Float64Array): number {
+function addClassRows(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, C: number, k: number, twin: Float64Array): number {
+  const counted = C > k;
   let lo = 255, hi = -1;
   let r = 0;
   if (m >= TWIN_ROWS) {
     const half = m & ~1;
     for (; r < half; r += 2) {
       const b = codes[cb + rows[start + r]!]!, b2 = codes[cb + rows[start + r + 1]!]!;
-      hist[base + (b > nb ? nb : b) * k + ordB[r]!]! += ordA[r]!;
-      twin[(b2 > nb ? nb : b2) * k + ordB[r + 1]!]! += ordA[r + 1]!;
+      const o = base + (b > nb ? nb : b) * C, o2 = (b2 > nb ? nb : b2) * C;
+      hist[o + ordB[r]!]! += ordA[r]!;
+      twin[o2 + ordB[r + 1]!]! += ordA[r + 1]!;
+      if (counted) {
+        hist[o + k]! += 1;
+        twin[o2 + k]! += 1;
+      }
       if (b !== MISSING_BIN) {
         if (b < lo) lo = b;
         if (b > hi) hi = b;
@@ -801,14 +789,16 @@ function addClassRowsUncounted(hist: Float64Array, base: number, codes: Uint8Arr
         if (b2 > hi) hi = b2;
       }
     }
-    for (let j = 0, e = (nb + 1) * k; j < e; j++) {
+    for (let j = 0, e = (nb + 1) * C; j < e; j++) {
       hist[base + j]! += twin[j]!;
       twin[j] = 0;
     }
   }
   for (; r < m; r++) {
     const b = codes[cb + rows[start + r]!]!;
-    hist[base + (b > nb ? nb : b) * k + ordB[r]!]! += ordA[r]!;
+    const o = base + (b > nb ? nb : b) * C;
+    hist[o + ordB[r]!]! += ordA[r]!;
+    if (counted) hist[o + k]! += 1;
     if (b !== MISSING_BIN) {
       if (b < lo) lo = b;
       if (b > hi) hi = b;
@@ -853,7 +843,7 @@ function addClassAll(hist: Float64Array, base: number, codes: Uint8Array, cb: nu
   const counted = C > k;
   let r = 0;
   if (m >= TWIN_ROWS) {
-    // two rows at a time, the second into `twin` (see addClassRowsUncounted)
+    // two rows at a time, the second into `twin` (see addClassRows)
     const half = m & ~1;
     for (; r < half; r += 2) {
       const b = rows === null ? codes[c0 + r]! : codes[cb + rows[start + r]!]!;
