@@ -268,8 +268,8 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
       return;
     }
     for (let f = 0; f < F; f++) {
-      if (isClass) addClassAll(hist, histOff[f]!, codes, f * n, null, start, m, a, bb as Int32Array, nBins[f]!, C, k, twin);
-      else addGradAll(hist, histOff[f]!, codes, f * n, null, start, m, a, bb as Float64Array | undefined, nBins[f]!);
+      if (isClass) addClassRows(hist, histOff[f]!, codes, f * n, null, start, m, a, bb as Int32Array, nBins[f]!, C, k, twin);
+      else addGradAll(hist, histOff[f]!, codes, f * n, start, m, a, bb as Float64Array | undefined, nBins[f]!);
     }
   };
 
@@ -759,20 +759,22 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
 const TWIN_ROWS = 256;
 
 /**
- * Adds rows start..start+m (class in ordB, weight in ordA, gathered in row order) of one feature
- * into a class histogram at `base`: C channels per bin, the classes, then (when C > k) the row
+ * Adds rows start..start+m (class in ordB, weight in ordA, gathered in row order; `rows` null:
+ * rows start.. in order) of one feature into a class histogram at `base`: C channels per bin, the classes, then (when C > k) the row
  * count. From `TWIN_ROWS` rows on, odd rows go to `twin` (left zeroed), added in at the end: runs
  * of rows in one bin then wait on half as many stores.
  * Returns the range of non-missing bins seen as `lo << 9 | (hi + 1)`.
  */
-function addClassRows(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, C: number, k: number, twin: Float64Array): number {
+function addClassRows(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, C: number, k: number, twin: Float64Array): number {
+  const c0 = cb + start;
   const counted = C > k;
   let lo = 255, hi = -1;
   let r = 0;
   if (m >= TWIN_ROWS) {
     const half = m & ~1;
     for (; r < half; r += 2) {
-      const b = codes[cb + rows[start + r]!]!, b2 = codes[cb + rows[start + r + 1]!]!;
+      const b = rows === null ? codes[c0 + r]! : codes[cb + rows[start + r]!]!;
+      const b2 = rows === null ? codes[c0 + r + 1]! : codes[cb + rows[start + r + 1]!]!;
       const o = base + (b > nb ? nb : b) * C, o2 = (b2 > nb ? nb : b2) * C;
       hist[o + ordB[r]!]! += ordA[r]!;
       twin[o2 + ordB[r + 1]!]! += ordA[r + 1]!;
@@ -795,7 +797,7 @@ function addClassRows(hist: Float64Array, base: number, codes: Uint8Array, cb: n
     }
   }
   for (; r < m; r++) {
-    const b = codes[cb + rows[start + r]!]!;
+    const b = rows === null ? codes[c0 + r]! : codes[cb + rows[start + r]!]!;
     const o = base + (b > nb ? nb : b) * C;
     hist[o + ordB[r]!]! += ordA[r]!;
     if (counted) hist[o + k]! += 1;
@@ -835,38 +837,6 @@ function addGradRows(hist: Float64Array, base: number, codes: Uint8Array, cb: nu
     }
   }
   return (lo << 9) | (hi + 1);
-}
-
-/** Like addClassRows without tracking the bins seen (no count channel when C = k); `rows` null reads rows start.. in order. */
-function addClassAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, C: number, k: number, twin: Float64Array): void {
-  const c0 = cb + start;
-  const counted = C > k;
-  let r = 0;
-  if (m >= TWIN_ROWS) {
-    // two rows at a time, the second into `twin` (see addClassRows)
-    const half = m & ~1;
-    for (; r < half; r += 2) {
-      const b = rows === null ? codes[c0 + r]! : codes[cb + rows[start + r]!]!;
-      const b2 = rows === null ? codes[c0 + r + 1]! : codes[cb + rows[start + r + 1]!]!;
-      const o = base + (b > nb ? nb : b) * C, o2 = (b2 > nb ? nb : b2) * C;
-      hist[o + ordB[r]!]! += ordA[r]!;
-      twin[o2 + ordB[r + 1]!]! += ordA[r + 1]!;
-      if (counted) {
-        hist[o + k]! += 1;
-        twin[o2 + k]! += 1;
-      }
-    }
-    for (let j = 0, e = (nb + 1) * C; j < e; j++) {
-      hist[base + j]! += twin[j]!;
-      twin[j] = 0;
-    }
-  }
-  for (; r < m; r++) {
-    const b = rows === null ? codes[c0 + r]! : codes[cb + rows[start + r]!]!;
-    const o = base + (b > nb ? nb : b) * C;
-    hist[o + ordB[r]!]! += ordA[r]!;
-    if (counted) hist[o + k]! += 1;
-  }
 }
 
 /**
@@ -917,71 +887,36 @@ function addClassRowMajor(hist: Float64Array, off: Int32Array, rowCodes: Uint8Ar
 /** Second histogram of one feature (g, h, count per bin) for addGradAll's two-row loop; always left zeroed. */
 const TWIN = new Float64Array(BINS * 3);
 
-/** Like addGradRows without tracking the bins seen; `rows` null reads rows start.. in order. */
-export function addGradAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, nb: number): void {
-  if (rows === null) {
-    const c0 = cb + start;
-    if (ordB === undefined) {
-      const half = (m >> 1) << 1;
-      const t = TWIN;
-      for (let r = 0; r < half; r += 2) {
-        const b = codes[c0 + r]!, b2 = codes[c0 + r + 1]!;
-        const o = base + (b > nb ? nb : b) * 2, o2 = (b2 > nb ? nb : b2) * 2;
-        hist[o]! += ordA[r]!;
-        hist[o + 1]! += 1;
-        t[o2]! += ordA[r + 1]!;
-        t[o2 + 1]! += 1;
-      }
-      if (half < m) {
-        const b = codes[c0 + half]!;
-        const o = base + (b > nb ? nb : b) * 2;
-        hist[o]! += ordA[half]!;
-        hist[o + 1]! += 1;
-      }
-      for (let j = 0, e = (nb + 1) * 2; j < e; j++) {
-        hist[base + j]! += t[j]!;
-        t[j] = 0;
-      }
-    } else {
-      // two rows at a time into two histograms: runs of equal bins (common) wait on half as many stores
-      const half = (m >> 1) << 1;
-      const t = TWIN;
-      for (let r = 0; r < half; r += 2) {
-        const b = codes[c0 + r]!, b2 = codes[c0 + r + 1]!;
-        const o = base + (b > nb ? nb : b) * 3, o2 = (b2 > nb ? nb : b2) * 3;
-        hist[o]! += ordA[r]!;
-        hist[o + 1]! += ordB[r]!;
-        hist[o + 2]! += 1;
-        t[o2]! += ordA[r + 1]!;
-        t[o2 + 1]! += ordB[r + 1]!;
-        t[o2 + 2]! += 1;
-      }
-      for (let r = half; r < m; r++) {
-        const b = codes[c0 + r]!;
-        const o = base + (b > nb ? nb : b) * 3;
-        hist[o]! += ordA[r]!;
-        hist[o + 1]! += ordB[r]!;
-        hist[o + 2]! += 1;
-      }
-      for (let j = 0, e = (nb + 1) * 3; j < e; j++) {
-        hist[base + j]! += t[j]!;
-        t[j] = 0;
-      }
-    }
-    return;
-  }
+/** Like addGradRows for rows start.. in order (the root), without tracking the bins seen. */
+export function addGradAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, nb: number): void {
+  const c0 = cb + start;
   if (ordB === undefined) {
-    for (let r = 0; r < m; r++) {
-      const b = codes[cb + rows[start + r]!]!;
-      const o = base + (b > nb ? nb : b) * 2;
-      hist[o]! += ordA[r]!;
-      hist[o + 1]! += 1;
-    }
-  } else {
     const half = (m >> 1) << 1;
     const t = TWIN;
     for (let r = 0; r < half; r += 2) {
-      const b = codes[cb + rows[start + r]!]!, b2 = codes[cb + rows[start + r + 1]!]!;
+      const b = codes[c0 + r]!, b2 = codes[c0 + r + 1]!;
+      const o = base + (b > nb ? nb : b) * 2, o2 = (b2 > nb ? nb : b2) * 2;
+      hist[o]! += ordA[r]!;
+      hist[o + 1]! += 1;
+      t[o2]! += ordA[r + 1]!;
+      t[o2 + 1]! += 1;
+    }
+    if (half < m) {
+      const b = codes[c0 + half]!;
+      const o = base + (b > nb ? nb : b) * 2;
+      hist[o]! += ordA[half]!;
+      hist[o + 1]! += 1;
+    }
+    for (let j = 0, e = (nb + 1) * 2; j < e; j++) {
+      hist[base + j]! += t[j]!;
+      t[j] = 0;
+    }
+  } else {
+    // two rows at a time into two histograms: runs of equal bins (common) wait on half as many stores
+    const half = (m >> 1) << 1;
+    const t = TWIN;
+    for (let r = 0; r < half; r += 2) {
+      const b = codes[c0 + r]!, b2 = codes[c0 + r + 1]!;
       const o = base + (b > nb ? nb : b) * 3, o2 = (b2 > nb ? nb : b2) * 3;
       hist[o]! += ordA[r]!;
       hist[o + 1]! += ordB[r]!;
@@ -990,11 +925,11 @@ export function addGradAll(hist: Float64Array, base: number, codes: Uint8Array, 
       t[o2 + 1]! += ordB[r + 1]!;
       t[o2 + 2]! += 1;
     }
-    if (half < m) {
-      const b = codes[cb + rows[start + half]!]!;
+    for (let r = half; r < m; r++) {
+      const b = codes[c0 + r]!;
       const o = base + (b > nb ? nb : b) * 3;
-      hist[o]! += ordA[half]!;
-      hist[o + 1]! += ordB[half]!;
+      hist[o]! += ordA[r]!;
+      hist[o + 1]! += ordB[r]!;
       hist[o + 2]! += 1;
     }
     for (let j = 0, e = (nb + 1) * 3; j < e; j++) {

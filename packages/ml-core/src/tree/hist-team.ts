@@ -71,7 +71,7 @@ function claim(ctrl: Int32Array, base: number, F: number): number {
 
 function buildUnit(s: HistTeamShared, hist: Float64Array, off: Int32Array, u: number, m: number, ident: boolean, unit: boolean): void {
   const F = s.nBins.length;
-  if (ident) addGradAll(hist, off[u]!, s.codes, u * s.n, null, 0, m, s.a, unit ? undefined : s.b, s.nBins[u]!);
+  if (ident) addGradAll(hist, off[u]!, s.codes, u * s.n, 0, m, s.a, unit ? undefined : s.b, s.nBins[u]!);
   else {
     const [f0, f1] = unitFeatures(u, F, false);
     addGradRowMajor(hist, off, s.rowCodes, F, f0, f1, s.rows, 0, m, s.a, unit ? undefined : s.b);
