@@ -1,7 +1,7 @@
 import { Rng } from "../core/rng";
 import type { BinnedData } from "../tree/binner";
 import type { TreeArrays } from "../tree/flat-tree";
-import { growTree, intBelow, intLimit, type GrowOptions } from "../tree/grow";
+import { growTree, intBelow, intLimit, treeArrays, type GrowOptions } from "../tree/grow";
 
 /** Everything needed to grow any tree of a random forest; workers get it once. */
 export interface ForestJob {
@@ -20,6 +20,7 @@ export interface ForestJob {
 /**
  * Grows tree number `t` of a forest from its own seed: bootstrap draw (as counts, i.e. sample
  * weights), then a histogram tree. Pure, so worker threads and the main thread give the same tree.
+ * Returns the tree without where its rows ended up, which threads need not post back.
  */
 export function fitForestTree(job: ForestJob, seed: number): TreeArrays {
   const { data, y, nClasses } = job;
@@ -31,11 +32,14 @@ export function fitForestTree(job: ForestJob, seed: number): TreeArrays {
     for (let i = 0; i < n; i++) count[intBelow(rng, n, limit)]! += 1;
   }
   else count.fill(1);
+  // the drawn rows, in order (written at every position, kept by advancing)
+  const drawn = new Int32Array(n);
   let m = 0;
-  for (let i = 0; i < n; i++) if (count[i]! > 0) m++;
-  const sample = new Int32Array(m);
-  m = 0;
-  for (let i = 0; i < n; i++) if (count[i]! > 0) sample[m++] = i;
+  for (let i = 0; i < n; i++) {
+    drawn[m] = i;
+    m += count[i]! > 0 ? 1 : 0;
+  }
+  const sample = drawn.subarray(0, m);
 
   if (nClasses > 0) {
     const weight = count;
@@ -54,11 +58,11 @@ export function fitForestTree(job: ForestJob, seed: number): TreeArrays {
     }
     if (cw) for (let i = 0; i < n; i++) weight[i] = weight[i]! * cw[y[i]!]!;
     const criterion = job.criterion === "entropy" ? "entropy" : "gini";
-    return growTree(data, { kind: "class", y, nClasses, weight, criterion }, sample, job.grow, rng);
+    return treeArrays(growTree(data, { kind: "class", y, nClasses, weight, criterion }, sample, job.grow, rng));
   }
   const g = new Float64Array(n);
   for (let i = 0; i < n; i++) g[i] = count[i]! * y[i]!;
-  return growTree(data, { kind: "grad", g, h: count, l2: 0 }, sample, job.grow, rng);
+  return treeArrays(growTree(data, { kind: "grad", g, h: count, l2: 0 }, sample, job.grow, rng));
 }
 
 /** Per-class weights n / (k * count_c) of scikit-learn's class_weight="balanced". */

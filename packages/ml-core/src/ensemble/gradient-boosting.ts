@@ -4,7 +4,7 @@ import type { Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
 import { binData, type BinnedData } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
-import { growTree, type GrowOptions, type GrownTree } from "../tree/grow";
+import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
 import type { HistTeam } from "../tree/hist-team";
 import { BoostedModel } from "./boosted";
 import { startHistTeam } from "./parallel";
@@ -113,10 +113,6 @@ function applyTree(tree: GrownTree, leafValue: (start: number, end: number) => n
   }
 }
 
-function strip(t: GrownTree): TreeArrays {
-  const { feature, threshold, left, right, missingLeft, value, importance } = t;
-  return { feature, threshold, left, right, missingLeft, value, importance };
-}
 
 /**
  * Gradient boosting classifier (Friedman 2001): each round fits depth-limited regression trees to
@@ -172,7 +168,7 @@ export class GradientBoostingClassifier extends BoostedModel<GradientBoostingCla
           const tree = rounds.tree(residual, sample);
           const scale = cols === 1 ? 1 : (k - 1) / k;
           applyTree(tree, (s, e) => newton(s, e, tree.rows, scale), p.learning_rate, raw, cols, c, X, rounds.nSub === n);
-          trees.push(strip(tree));
+          trees.push(treeArrays(tree));
         }
         options?.onProgress?.(m + 1, p.n_estimators);
       }
@@ -227,7 +223,7 @@ export class GradientBoostingRegressor extends BoostedModel<GradientBoostingRegr
         const tree = rounds.tree(residual, rounds.sample());
         // leaves own disjoint rows, so each leaf reads raw scores not yet updated by this tree
         applyTree(tree, (s, e) => loss.leafValue(y, raw, residual, tree.rows, s, e, st), p.learning_rate, raw, 1, 0, X, rounds.nSub === n);
-        trees.push(strip(tree));
+        trees.push(treeArrays(tree));
         options?.onProgress?.(m + 1, p.n_estimators);
       }
     } finally {

@@ -8,7 +8,7 @@ import { trainTestSplit } from "../model-selection/train-test-split";
 import { z } from "zod";
 import { binData } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
-import { growTree, type GrowOptions, type GrownTree } from "../tree/grow";
+import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
 import { BoostedModel } from "./boosted";
 import { startHistTeam } from "./parallel";
 import { classPriorRaw, logLoss, sigmoid, softmaxRows } from "./losses";
@@ -168,8 +168,7 @@ function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number)
           const v = value[node]!;
           for (let r = start[node]!; r < end[node]!; r++) raw[rows[r]! * cols + c]! += v;
         }
-        const { threshold, left, right, missingLeft, importance } = tree;
-        trees.push({ feature, threshold, left, right, missingLeft, value, importance });
+        trees.push(treeArrays(tree));
       });
       options?.onProgress?.(iter + 1, p.max_iter);
       if (valObj) {

@@ -47,6 +47,12 @@ export interface GrownTree extends TreeArrays {
   readonly end: Int32Array;
 }
 
+/** The tree of a GrownTree, without where its rows ended up. */
+export function treeArrays(t: GrownTree): TreeArrays {
+  const { feature, threshold, left, right, missingLeft, value, importance } = t;
+  return { feature, threshold, left, right, missingLeft, value, importance };
+}
+
 /** Scores of a set of child statistics, higher is better; the gain of a split is L + R - parent. */
 type Score = (s: Float64Array, o: number, k: number, l2: number) => number;
 
