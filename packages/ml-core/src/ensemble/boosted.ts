@@ -1,7 +1,7 @@
 import type { Estimator, EstimatorState, FitOptions } from "../core/estimator";
 import { NotFittedError } from "../core/errors";
 import type { Matrix } from "../core/matrix";
-import { TreeEnsemble } from "../tree/flat-tree";
+import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { rawToProba } from "./losses";
 import { argmaxRows } from "./random-forest";
 
@@ -24,6 +24,16 @@ export abstract class BoostedModel<P> implements Estimator {
   constructor(readonly params: Partial<P> = {}) {}
 
   protected abstract parse(): P;
+
+  /** Records what a fit learnt; returns this. */
+  protected fitted(trees: readonly TreeArrays[], init: Float64Array, nFeatures: number, nClasses: number, nIter: number): this {
+    this.trees_ = TreeEnsemble.concat(trees, 1, nFeatures);
+    this.init_ = init;
+    this.nFeatures_ = nFeatures;
+    this.nClasses_ = nClasses;
+    this.nIter_ = nIter;
+    return this;
+  }
   abstract fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this>;
 
   /** Raw scores, rows x columns. */

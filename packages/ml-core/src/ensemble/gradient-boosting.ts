@@ -175,12 +175,7 @@ export class GradientBoostingClassifier extends BoostedModel<GradientBoostingCla
     } finally {
       rounds.stop();
     }
-    this.trees_ = TreeEnsemble.concat(trees, 1, X.cols);
-    this.init_ = init;
-    this.nFeatures_ = X.cols;
-    this.nClasses_ = k;
-    this.nIter_ = p.n_estimators;
-    return this;
+    return this.fitted(trees, init, X.cols, k, p.n_estimators);
   }
 
   /** Class probabilities, rows x classes. */
@@ -229,12 +224,7 @@ export class GradientBoostingRegressor extends BoostedModel<GradientBoostingRegr
     } finally {
       rounds.stop();
     }
-    this.trees_ = TreeEnsemble.concat(trees, 1, X.cols);
-    this.init_ = Float64Array.of(init);
-    this.nFeatures_ = X.cols;
-    this.nClasses_ = 0;
-    this.nIter_ = p.n_estimators;
-    return this;
+    return this.fitted(trees, Float64Array.of(init), X.cols, 0, p.n_estimators);
   }
 
   /** Rebuilds a fitted regressor from `toState()`. */

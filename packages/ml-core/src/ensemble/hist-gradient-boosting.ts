@@ -239,12 +239,7 @@ export class HistGradientBoostingClassifier extends BoostedModel<HistGradientBoo
     const p = this.parse();
     const k = countClasses(y, options?.nClasses);
     const { trees, init, nIter } = boost(X, y, p, (n) => classification(k, n), true, options);
-    this.trees_ = TreeEnsemble.concat(trees, 1, X.cols);
-    this.init_ = init;
-    this.nFeatures_ = X.cols;
-    this.nClasses_ = k;
-    this.nIter_ = nIter;
-    return this;
+    return this.fitted(trees, init, X.cols, k, nIter);
   }
 
   /** Class probabilities, rows x classes. */
@@ -273,12 +268,7 @@ export class HistGradientBoostingRegressor extends BoostedModel<HistGradientBoos
   async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
     const p = this.parse();
     const { trees, init, nIter } = boost(X, y, p, squaredError, false, options);
-    this.trees_ = TreeEnsemble.concat(trees, 1, X.cols);
-    this.init_ = init;
-    this.nFeatures_ = X.cols;
-    this.nClasses_ = 0;
-    this.nIter_ = nIter;
-    return this;
+    return this.fitted(trees, init, X.cols, 0, nIter);
   }
 
   /** Rebuilds a fitted regressor from `toState()`. */
