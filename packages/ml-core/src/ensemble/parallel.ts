@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { fitForestTree, type ForestJob } from "./forest-tree";
-import { rowMajorCodes, type BinnedData } from "../tree/binner";
+import type { BinnedData } from "../tree/binner";
 import type { TreeArrays } from "../tree/flat-tree";
 import { HistTeam, TEAM_MAX_FEATURES, type HistTeamShared } from "../tree/hist-team";
 
@@ -112,13 +112,20 @@ export const TEAM_DATA = 100_000;
 
 /**
  * A HistTeam over `data` with `helpers` pool threads joining it, or undefined when the data is too
- * small to pay for the threads (`TEAM_DATA` rows x features) or no helper is wanted.
- * @param helpers pool threads joining (default: the other cores, at most 3). Call
- * `team.stop()` when done; the histograms do not depend on the helpers.
+ * small to pay for copying it into the team's memory and for the threads (`TEAM_DATA` rows x
+ * features), or the team cannot be made here (no WebAssembly SIMD with shared memory, or too much
+ * data for one memory): the grower then builds with its JS loops, to the same trees.
+ * @param helpers pool threads joining (default: the other cores, at most 3; 0 builds in the caller
+ * only). Call `team.stop()` when done; the histograms do not depend on the helpers.
  */
 export function startHistTeam(data: BinnedData, helpers = Math.min(availableParallelism() - 1, MAX_HELPERS)): HistTeam | undefined {
-  if (helpers < 1 || data.rows * data.cols < TEAM_DATA || data.cols > TEAM_MAX_FEATURES) return undefined;
-  const team = new HistTeam(data.codes, rowMajorCodes(data, true), data.rows, data.nBins);
+  if (data.rows * data.cols < TEAM_DATA || data.cols > TEAM_MAX_FEATURES) return undefined;
+  let team: HistTeam;
+  try {
+    team = new HistTeam(data);
+  } catch {
+    return undefined;
+  }
   for (const thread of poolThreads(helpers)) post(thread, { kind: "hist", id: nextTaskId++, shared: team.shared }).catch(() => {});
   return team;
 }

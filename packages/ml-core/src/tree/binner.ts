@@ -326,13 +326,18 @@ const rowMajorCache = new WeakMap<Uint8Array, Uint8Array>();
  * The codes row-major (`[i * cols + f]`), missing values mapped to each feature's own missing slot
  * `nBins[f]`: what building all features' histograms of a scattered set of rows reads, one cache
  * line per row instead of one per row and feature. Made once per codes array (cached).
- * @param shared back it with a SharedArrayBuffer, for worker threads.
  */
-export function rowMajorCodes(data: BinnedData, shared = false): Uint8Array {
+export function rowMajorCodes(data: BinnedData): Uint8Array {
   const cached = rowMajorCache.get(data.codes);
-  if (cached && (!shared || cached.buffer instanceof SharedArrayBuffer)) return cached;
+  if (cached) return cached;
+  const out = writeRowMajorCodes(data, new Uint8Array(data.rows * data.cols));
+  rowMajorCache.set(data.codes, out);
+  return out;
+}
+
+/** Writes `rowMajorCodes(data)` into `out` (rows x cols bytes) and returns it. */
+export function writeRowMajorCodes(data: BinnedData, out: Uint8Array): Uint8Array {
   const { codes, rows, cols, nBins } = data;
-  const out = newCodes(rows * cols, shared);
   for (let f = 0; f < cols; f++) {
     const nb = nBins[f]!, base = f * rows;
     for (let i = 0; i < rows; i++) {
@@ -340,6 +345,5 @@ export function rowMajorCodes(data: BinnedData, shared = false): Uint8Array {
       out[i * cols + f] = b > nb ? nb : b;
     }
   }
-  rowMajorCache.set(data.codes, out);
   return out;
 }

@@ -155,7 +155,18 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const l2 = isClass ? 0 : target.l2;
   const allFeatures = opts.maxFeatures >= F;
   const sampledMode = !allFeatures && rng !== undefined;
-  const rows = sample;
+  // with a team the rows live in its memory, where its kernels partition them (copied back at the end)
+  const useTeam = team !== undefined && !isClass;
+  const rows = useTeam ? team.rows.subarray(0, sample.length) : sample;
+  if (useTeam) {
+    rows.set(sample);
+    // every row's (g, h) pair, or (g, 1), for the team's kernels
+    const ab = team.ab, gg = target.g, hh = target.h;
+    for (let i = 0; i < n; i++) {
+      ab[2 * i] = gg[i]!;
+      ab[2 * i + 1] = hh === undefined ? 1 : hh[i]!;
+    }
+  }
   // histogram layout: feature f at histOff[f], bins 0..nBins[f]-1 then its missing bin at nBins[f]
   const histOff = new Int32Array(F + 1);
   for (let f = 0; f < F; f++) histOff[f + 1] = histOff[f]! + (nBins[f]! + 1) * C;
@@ -205,12 +216,16 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     perm[b] = fa;
   };
 
-  // the node's stats in row order, gathered once per node so the per-feature loops read them sequentially
-  const useTeam = team !== undefined && !isClass;
-  const ordA = useTeam ? team.shared.a : new Float64Array(rows.length);
-  const ordB = isClass ? new Int32Array(rows.length) : useTeam ? team.shared.b : new Float64Array(rows.length);
+  // the node's stats in row order, gathered once per node so the per-feature loops read them
+  // sequentially (with a team only for builds too small for it: allocated when first needed)
+  let ordA = new Float64Array(useTeam ? 0 : rows.length);
+  let ordB: Float64Array | Int32Array = isClass ? new Int32Array(rows.length) : new Float64Array(useTeam ? 0 : rows.length);
   const gather = (start: number, end: number): void => {
     const m = end - start;
+    if (ordA.length < m) {
+      ordA = new Float64Array(rows.length);
+      ordB = new Float64Array(rows.length);
+    }
     if (isClass) {
       for (let r = 0; r < m; r++) {
         const i = rows[start + r]!;
@@ -247,14 +262,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     let identity = start === 0 && m === n;
     for (let r = 0; identity && r < m; r++) identity = rows[r] === r;
     if (useTeam && m * F >= TEAM_MIN_WORK) {
-      if (identity) {
-        ordA.set(g!.subarray(0, m));
-        if (!unitHess) ordB.set(h!.subarray(0, m));
-      } else {
-        gather(start, end);
-        team.shared.rows.set(rows.subarray(start, end));
-      }
-      team.build(hist, m, identity, unitHess);
+      team.build(hist, start, m, identity, unitHess);
       return;
     }
     let a: Float64Array, bb: Float64Array | Int32Array | undefined;
@@ -605,16 +613,21 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     // none was seen); rows going left then advance that boundary
     let i = node.start;
     let missing = 0;
-    const lm = missLeft ? 1 : 0;
-    for (let r = node.start; r < node.end; r++) {
-      const row = rows[r]!;
-      const c = codes[cb + row]!;
-      const isMissing = c === MISSING_BIN ? 1 : 0;
-      missing += isMissing;
-      const left = isMissing === 1 ? lm : c <= bin ? 1 : 0;
-      rows[r] = rows[i]!;
-      rows[i] = row;
-      i += left;
+    if (useTeam) {
+      i = team.partition(node.start, node.end, f, bin, missLeft);
+      missing = team.missing;
+    } else {
+      const lm = missLeft ? 1 : 0;
+      for (let r = node.start; r < node.end; r++) {
+        const row = rows[r]!;
+        const c = codes[cb + row]!;
+        const isMissing = c === MISSING_BIN ? 1 : 0;
+        missing += isMissing;
+        const left = isMissing === 1 ? lm : c <= bin ? 1 : 0;
+        rows[r] = rows[i]!;
+        rows[i] = row;
+        i += left;
+      }
     }
     const mid = i;
     // a node seen with no missing value sends them to the larger child
@@ -746,6 +759,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     leaves++;
   }
   for (const node of frontier) release(node.hist);
+  if (useTeam) sample.set(rows);
 
   return {
     feature: Int32Array.from(outFeature),
@@ -755,7 +769,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     missingLeft: Uint8Array.from(outMissingLeft),
     value: Float64Array.from(outValue),
     importance,
-    rows,
+    rows: sample,
     start: Int32Array.from(outStart),
     end: Int32Array.from(outEnd),
   };

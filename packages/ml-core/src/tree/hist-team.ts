@@ -1,4 +1,5 @@
-import { addGradAll, addGradRowMajor } from "./grow";
+import { writeRowMajorCodes, type BinnedData } from "./binner";
+import { HIST_KERNELS_WASM } from "./hist-kernels.wasm";
 
 // ctrl words
 /**
@@ -16,34 +17,116 @@ const M = 3;
 const IDENT = 4;
 /** 1: hessian 1 per row (2 channels per bin), else 3. */
 const UNIT = 5;
-const CTRL_WORDS = 6;
+/** Byte address of the current build's first row number. */
+const ROWS = 6;
+/** Twin slots handed out: the caller has slot 0, each helper takes the next one. */
+const SLOTS = 7;
+const CTRL_WORDS = 8;
 const FEATURE_BITS = 12;
 const FEATURE_MASK = (1 << FEATURE_BITS) - 1;
 
-/** What the helper threads of a HistTeam get: shared buffers and the binned data's shape. */
-export interface HistTeamShared {
-  readonly ctrl: Int32Array;
-  /** Column-major bin codes (SharedArrayBuffer). */
-  readonly codes: Uint8Array;
-  /** The same codes row-major, missing mapped to each feature's missing slot (see rowMajorCodes). */
-  readonly rowCodes: Uint8Array;
-  readonly n: number;
-  readonly nBins: Int32Array;
-  /** The build's rows, gradients, hessians (gathered in row order), each of length n. */
-  readonly rows: Int32Array;
-  readonly a: Float64Array;
-  readonly b: Float64Array;
-  /** Helpers' histograms, laid out as the caller's. */
-  readonly out: Float64Array;
-}
-
 /** Most features a team handles (the ticket's feature field). */
 export const TEAM_MAX_FEATURES = FEATURE_MASK;
+/** Threads that may build at once (the caller and its helpers); a helper beyond them does not join. */
+const MAX_THREADS = 16;
+/** Bytes of one feature's histogram at most: 256 bins of 3 float64. */
+const MAX_FEATURE_BYTES = 256 * 24;
 
+/** The WebAssembly API of Node and browsers (its types come with lib.dom, which this package does not load). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => { readonly buffer: SharedArrayBuffer };
+}
+
+/** The exports of hist-kernels.wat; every pointer is a byte address in the team's memory. */
+interface Kernels {
+  addInOrder(hist: number, codes: number, ab: number, m: number, nb: number, stride: number, twin: number): void;
+  addRowMajor(hist: number, off: number, rowCodes: number, F: number, f0: number, f1: number, rows: number, m: number, ab: number, stride: number): void;
+  partition(rows: number, start: number, end: number, codes: number, bin: number, missingLeft: number, out: number): number;
+}
+
+/** Byte addresses of the parts of a team's memory. */
+interface Layout {
+  /** Column-major bin codes (feature f at codes + f n). */
+  readonly codes: number;
+  /** The same codes row-major, missing mapped to each feature's missing slot (see rowMajorCodes). */
+  readonly rowCodes: number;
+  /** The grower's row order (n int32). */
+  readonly rows: number;
+  /** Per row: (g, h) or (g, 1) as two float64. */
+  readonly ab: number;
+  /** Per feature, the byte offset of its histogram with 2 and 3 channels per bin (int32). */
+  readonly off2: number;
+  readonly off3: number;
+  /** The histograms of a build, laid out as the caller's. */
+  readonly out: number;
+  /** MAX_THREADS zeroed histograms of one feature, one per thread. */
+  readonly twins: number;
+  /** One int32 the partition writes its missing count to. */
+  readonly scalar: number;
+  readonly bytes: number;
+}
+
+/** What the helper threads of a HistTeam get (all of it can be posted to a worker thread). */
+export interface HistTeamShared {
+  readonly ctrl: Int32Array;
+  readonly module: object;
+  readonly memory: { readonly buffer: SharedArrayBuffer };
+  readonly layout: Layout;
+  readonly n: number;
+  readonly nBins: Int32Array;
+}
+
+function wasmApi(): WasmApi | undefined {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+let compiled: object | null | undefined;
+
+/** The compiled kernels, once per process; null where WebAssembly SIMD and threads are not available. */
+function kernelModule(): object | null {
+  if (compiled !== undefined) return compiled;
+  const api = wasmApi();
+  const bytes = Uint8Array.from(Buffer.from(HIST_KERNELS_WASM, "base64"));
+  try {
+    compiled = api && api.validate(bytes) ? new api.Module(bytes) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+function instantiate(s: HistTeamShared): Kernels {
+  const api = wasmApi()!;
+  return new api.Instance(s.module, { env: { memory: s.memory } }).exports as unknown as Kernels;
+}
+
+/** Offsets (in float64) of each feature's histogram with C channels per bin, missing slot last. */
 function offsets(nBins: Int32Array, C: number): Int32Array {
   const off = new Int32Array(nBins.length + 1);
   for (let f = 0; f < nBins.length; f++) off[f + 1] = off[f]! + (nBins[f]! + 1) * C;
   return off;
+}
+
+function layoutFor(n: number, F: number, histDoubles: number): Layout {
+  let at = 0;
+  const take = (bytes: number): number => {
+    const p = at;
+    at += Math.ceil(bytes / 16) * 16;
+    return p;
+  };
+  const codes = take(n * F);
+  const rowCodes = take(n * F);
+  const rows = take(4 * n);
+  const ab = take(16 * n);
+  const off2 = take(4 * (F + 1));
+  const off3 = take(4 * (F + 1));
+  const out = take(8 * histDoubles);
+  const twins = take(MAX_THREADS * MAX_FEATURE_BYTES);
+  const scalar = take(4);
+  return { codes, rowCodes, rows, ab, off2, off3, out, twins, scalar, bytes: at };
 }
 
 /** Features per unit of work when the rows are scattered (read row-major, a group of features per pass). */
@@ -69,87 +152,109 @@ function claim(ctrl: Int32Array, base: number, F: number): number {
   }
 }
 
-function buildUnit(s: HistTeamShared, hist: Float64Array, off: Int32Array, u: number, m: number, ident: boolean, unit: boolean): void {
-  const F = s.nBins.length;
-  if (ident) addGradAll(hist, off[u]!, s.codes, u * s.n, 0, m, s.a, unit ? undefined : s.b, s.nBins[u]!);
-  else {
-    const [f0, f1] = unitFeatures(u, F, false);
-    addGradRowMajor(hist, off, s.rowCodes, F, f0, f1, s.rows, 0, m, s.a, unit ? undefined : s.b);
-  }
+/** Zeroes unit u's histograms in `out` and builds them there with the kernels, using twin slot `slot`. */
+function buildUnit(k: Kernels, s: HistTeamShared, out: Float64Array, off: Int32Array, u: number, slot: number): void {
+  const { layout: L, ctrl, n, nBins } = s;
+  const F = nBins.length;
+  const m = ctrl[M]!, ident = ctrl[IDENT] === 1, unit = ctrl[UNIT] === 1;
+  const stride = unit ? 16 : 24;
+  const [f0, f1] = unitFeatures(u, F, ident);
+  out.fill(0, off[f0]!, off[f1]!);
+  if (ident) k.addInOrder(L.out + 8 * off[u]!, L.codes + u * n, L.ab, m, nBins[u]!, stride, L.twins + slot * MAX_FEATURE_BYTES);
+  else k.addRowMajor(L.out, unit ? L.off2 : L.off3, L.rowCodes, F, f0, f1, ctrl[ROWS]!, m, L.ab, stride);
 }
 
 /**
- * Builds gradient histograms of all features with helper threads (over SharedArrayBuffer): the
- * caller fills `rows`, `a`, `b`, calls `build`, and it and the helpers claim units (a feature, or
- * a group of features for scattered rows) one at a time from a shared ticket. Each feature is built
- * whole by one thread with the same loop, so the
- * histograms are bit-identical to a single-threaded build whoever builds what, and with no helper
- * running the caller simply builds every feature.
+ * Builds gradient histograms of all features in WebAssembly over one shared memory, with helper
+ * threads: the grower keeps its row order in `rows`, fills `ab` with each row's (g, h) pair once
+ * per tree and calls `build` for the histograms of a node's rows; it and the helpers claim units (a feature, or a group of features for scattered
+ * rows) one at a time from a shared ticket. Each feature is built whole by one thread with the same
+ * kernel, so the histograms are bit-identical to a single-threaded build whoever builds what, and
+ * to the JS loops of grow.ts (same additions in the same order); with no helper running the caller
+ * simply builds every unit. Also partitions `rows` (the split of a node) in WebAssembly.
+ *
+ * Throws where WebAssembly SIMD with shared memory is not available or the data does not fit in
+ * one memory (4 GiB); startHistTeam then leaves the grower to its JS loops.
  */
 export class HistTeam {
   readonly shared: HistTeamShared;
+  /** The grower's row order, in the team's memory (length n). */
+  readonly rows: Int32Array;
+  /** Per row: g then h (or 1), length 2n. */
+  readonly ab: Float64Array;
+  /** Missing rows seen by the last `partition`. */
+  missing = 0;
   private seq = 0;
-  private readonly mine: Uint8Array;
+  private readonly kernels: Kernels;
+  private readonly out: Float64Array;
   private readonly off2: Int32Array;
   private readonly off3: Int32Array;
+  private readonly scalar: Int32Array;
 
-  constructor(codes: Uint8Array, rowCodes: Uint8Array, n: number, nBins: Int32Array) {
-    const F = nBins.length;
+  constructor(data: BinnedData) {
+    const { rows: n, cols: F, nBins, codes } = data;
     if (F > TEAM_MAX_FEATURES) throw new RangeError(`a histogram team handles at most ${TEAM_MAX_FEATURES} features, but got ${F}.`);
-    const sab = (bytes: number) => new SharedArrayBuffer(bytes);
-    const shared = codes.buffer instanceof SharedArrayBuffer ? codes : new Uint8Array(sab(codes.byteLength));
-    if (shared !== codes) shared.set(codes);
-    const sharedRows = rowCodes.buffer instanceof SharedArrayBuffer ? rowCodes : new Uint8Array(sab(rowCodes.byteLength));
-    if (sharedRows !== rowCodes) sharedRows.set(rowCodes);
+    const module = kernelModule();
+    if (!module) throw new Error("WebAssembly SIMD with shared memory is not available");
     this.off2 = offsets(nBins, 2);
     this.off3 = offsets(nBins, 3);
-    this.shared = {
-      ctrl: new Int32Array(sab(CTRL_WORDS * 4)),
-      codes: shared,
-      rowCodes: sharedRows,
-      n,
-      nBins,
-      rows: new Int32Array(sab(n * 4)),
-      a: new Float64Array(sab(n * 8)),
-      b: new Float64Array(sab(n * 8)),
-      out: new Float64Array(sab(this.off3[F]! * 8)),
-    };
-    this.mine = new Uint8Array(unitCount(F, true));
+    const L = layoutFor(n, F, this.off3[F]!);
+    const pages = Math.ceil(L.bytes / 65536);
+    if (pages > 65536) throw new RangeError(`${n} rows x ${F} features do not fit in one WebAssembly memory`);
+    const memory = new (wasmApi()!.Memory)({ initial: pages, maximum: pages, shared: true });
+    const buf = memory.buffer;
+    new Uint8Array(buf, L.codes, n * F).set(codes);
+    writeRowMajorCodes(data, new Uint8Array(buf, L.rowCodes, n * F));
+    new Int32Array(buf, L.off2, F + 1).set(this.off2.map((o) => 8 * o));
+    new Int32Array(buf, L.off3, F + 1).set(this.off3.map((o) => 8 * o));
+    this.shared = { ctrl: new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4)), module, memory, layout: L, n, nBins };
+    this.kernels = instantiate(this.shared);
+    this.rows = new Int32Array(buf, L.rows, n);
+    this.ab = new Float64Array(buf, L.ab, 2 * n);
+    this.out = new Float64Array(buf, L.out, this.off3[F]!);
+    this.scalar = new Int32Array(buf, L.scalar, 1);
+    const ctrl = this.shared.ctrl;
     // nothing to claim until the first build: a zero ticket would read as unit 0 of a build 0, and a
     // helper claiming it would count a unit done in the first real build, which could then copy a
     // helper's histogram before it was finished
-    this.shared.ctrl[TICKET] = F;
+    ctrl[TICKET] = F;
+    ctrl[SLOTS] = 1;
   }
 
   /**
-   * Builds all features' histograms of the first `m` entries of `rows`/`a`/`b` (or rows 0..m-1 in
-   * order when `identity`) into `hist` (zeroed, laid out 2 or 3 channels per bin as `unitHess`).
+   * Builds all features' histograms of the rows `rows[start..start+m)` (or rows 0..m-1 in order
+   * when `identity`) from their pairs in `ab`, into `hist` (laid out 2 or 3 channels per bin as `unitHess`).
    */
-  build(hist: Float64Array, m: number, identity: boolean, unitHess: boolean): void {
+  build(hist: Float64Array, start: number, m: number, identity: boolean, unitHess: boolean): void {
     const s = this.shared, ctrl = s.ctrl, F = s.nBins.length;
     const off = unitHess ? this.off2 : this.off3;
     ctrl[M] = m;
     ctrl[IDENT] = identity ? 1 : 0;
     ctrl[UNIT] = unitHess ? 1 : 0;
+    ctrl[ROWS] = s.layout.rows + 4 * start;
     Atomics.store(ctrl, DONE, 0);
     this.seq = (this.seq + 1) & 0x7ffff;
     const base = this.seq << FEATURE_BITS;
     const U = unitCount(F, identity);
     Atomics.store(ctrl, TICKET, base + F - U);
     Atomics.notify(ctrl, TICKET);
-    const mine = this.mine;
-    mine.fill(0);
     for (let u = claim(ctrl, base, F); u >= 0; u = claim(ctrl, base, F)) {
-      buildUnit(s, hist, off, u - (F - U), m, identity, unitHess);
-      mine[u - (F - U)] = 1;
+      buildUnit(this.kernels, s, this.out, off, u - (F - U), 0);
       Atomics.add(ctrl, DONE, 1);
     }
     for (let d = Atomics.load(ctrl, DONE); d < U; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
-    for (let u = 0; u < U; u++) {
-      if (mine[u]) continue;
-      const [f0, f1] = unitFeatures(u, F, identity);
-      hist.set(s.out.subarray(off[f0]!, off[f1]!), off[f0]!);
-    }
+    hist.set(this.out.subarray(0, off[F]!));
+  }
+
+  /**
+   * Partitions `rows[start..end)` on feature f: code <= bin to the left, missing to the left when
+   * `missingLeft`; returns the first right position and sets `missing` to the missing rows seen.
+   */
+  partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
+    const L = this.shared.layout;
+    const mid = this.kernels.partition(L.rows, start, end, L.codes + f * this.shared.n, bin, missingLeft ? 1 : 0, L.scalar);
+    this.missing = this.scalar[0]!;
+    return mid;
   }
 
   /** Releases the helpers (they return from `helpHistTeam`). */
@@ -160,9 +265,13 @@ export class HistTeam {
   }
 }
 
-/** A helper thread's side of a HistTeam: builds claimed features into `out` until the team stops. */
+/** A helper thread's side of a HistTeam: builds claimed units into the shared `out` until the team stops. */
 export function helpHistTeam(s: HistTeamShared): void {
   const ctrl = s.ctrl, F = s.nBins.length;
+  const slot = Atomics.add(ctrl, SLOTS, 1);
+  if (slot >= MAX_THREADS) return;
+  const kernels = instantiate(s);
+  const out = new Float64Array(s.memory.buffer, s.layout.out, offsets(s.nBins, 3)[F]!);
   const off2 = offsets(s.nBins, 2), off3 = offsets(s.nBins, 3);
   for (;;) {
     if (Atomics.load(ctrl, STOP)) return;
@@ -175,12 +284,8 @@ export function helpHistTeam(s: HistTeamShared): void {
     }
     if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) !== v) continue;
     // the build cannot move on before this unit is done, so its parameters hold
-    const m = ctrl[M]!, ident = ctrl[IDENT] === 1, unit = ctrl[UNIT] === 1;
-    const off = unit ? off2 : off3;
-    const idx = u - (F - unitCount(F, ident));
-    const [f0, f1] = unitFeatures(idx, F, ident);
-    s.out.fill(0, off[f0]!, off[f1]!);
-    buildUnit(s, s.out, off, idx, m, ident, unit);
+    const ident = ctrl[IDENT] === 1;
+    buildUnit(kernels, s, out, ctrl[UNIT] === 1 ? off2 : off3, u - (F - unitCount(F, ident)), slot);
     Atomics.add(ctrl, DONE, 1);
     Atomics.notify(ctrl, DONE);
   }

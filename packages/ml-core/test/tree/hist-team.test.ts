@@ -1,7 +1,10 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { Rng } from "../../src/core/rng";
-import { binData, rowMajorCodes } from "../../src/tree/binner";
+import { binData } from "../../src/tree/binner";
 import { growTree } from "../../src/tree/grow";
 import { HistTeam } from "../../src/tree/hist-team";
+import { HIST_KERNELS_WASM } from "../../src/tree/hist-kernels.wasm";
 import { growForest, shutdownTreeWorkers, startHistTeam } from "../../src/ensemble/parallel";
 import type { ForestJob } from "../../src/ensemble/forest-tree";
 
@@ -45,7 +48,7 @@ describe("HistTeam", () => {
     await growForest(job, [1, 2], 2, undefined, 0, false);
     const team = startHistTeam(binned, 1)!;
     expect(team).toBeDefined();
-    const alone = new HistTeam(binned.codes, rowMajorCodes(binned), binned.rows, binned.nBins);
+    const alone = new HistTeam(binned);
     const grow = (t: HistTeam | undefined, withHess: boolean) => growTree(binned, { kind: "grad", g, ...(withHess ? { h } : {}), l2: 0.5 }, Int32Array.from({ length: binned.rows }, (_, i) => i), opts, undefined, t);
     try {
       for (const withHess of [true, false]) {
@@ -64,5 +67,13 @@ describe("HistTeam", () => {
       team.stop();
       alone.stop();
     }
+  });
+});
+
+describe("hist-kernels.wasm.ts", () => {
+  it("holds the bytes that hist-kernels.wat compiles to (regenerate with `pnpm --filter @mlw/ml-core wasm`)", () => {
+    const printed = spawnSync(process.execPath, [join(__dirname, "../../scripts/wasm.mjs"), "--print"], { encoding: "utf8" });
+    expect(printed.status).toBe(0);
+    expect(printed.stdout.trim()).toBe(HIST_KERNELS_WASM);
   });
 });
