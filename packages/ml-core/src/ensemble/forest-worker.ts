@@ -2,18 +2,21 @@ import { parentPort } from "node:worker_threads";
 import { fitForestTree } from "./forest-tree";
 import type { TreeArrays } from "../tree/flat-tree";
 import { helpHistTeam } from "../tree/hist-team";
-import type { ForestTask, ForestTaskResult, HistTask } from "./parallel";
+import type { BinTask, ForestTask, ForestTaskResult, HistTask } from "./parallel";
+import { binClaimed } from "../tree/binner";
 
 /**
  * Pool thread entry: for each forest task posted, claims trees from the task's shared counter until none
  * is left, then posts them back as `[index, tree]` pairs under the task's id. Stays alive between
- * tasks; the pool terminates it. A histogram task joins a HistTeam until the team stops.
+ * tasks; the pool terminates it. A histogram task joins a HistTeam until the team stops; a binning
+ * task bins features of a shared dataset until none is left.
  */
-parentPort!.on("message", (task: ForestTask | HistTask) => {
+parentPort!.on("message", (task: ForestTask | HistTask | BinTask) => {
   const { id } = task;
   try {
-    if (task.kind === "hist") {
-      helpHistTeam(task.shared);
+    if (task.kind === "hist" || task.kind === "bin") {
+      if (task.kind === "hist") helpHistTeam(task.shared);
+      else binClaimed(task.binning);
       parentPort!.postMessage({ id, trees: [] } satisfies ForestTaskResult);
       return;
     }

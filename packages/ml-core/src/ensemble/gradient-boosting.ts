@@ -2,12 +2,12 @@ import type { EstimatorState, FitOptions } from "../core/estimator";
 import { defineParams, float, int, oneOf } from "../core/hyperparams";
 import type { Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
-import { binData, type BinnedData } from "../tree/binner";
+import type { BinnedData } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
 import type { HistTeam } from "../tree/hist-team";
 import { BoostedModel } from "./boosted";
-import { startHistTeam } from "./parallel";
+import { binDataParallel, startHistTeam } from "./parallel";
 import { classPriorRaw, REGRESSION_LOSSES, sigmoid, softmaxRows, type LossState } from "./losses";
 import { countClasses, maxDepthParam, maxFeaturesParam, randomStateParam, resolveMaxFeatures, resolveSeed } from "./params";
 
@@ -54,7 +54,7 @@ class Rounds {
 
   constructor(X: Matrix, p: Common, seed: number) {
     this.rng = new Rng(seed);
-    this.data = binData(X, 255, this.rng.fork());
+    this.data = binDataParallel(X, 255, this.rng.fork());
     this.grow = {
       maxDepth: p.max_depth ?? Infinity,
       minSamplesSplit: p.min_samples_split,

@@ -6,11 +6,10 @@ import { Rng } from "../core/rng";
 import { NumpyRandomState } from "../model-selection/numpy-random-state";
 import { trainTestSplit } from "../model-selection/train-test-split";
 import { z } from "zod";
-import { binData } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
 import { BoostedModel } from "./boosted";
-import { startHistTeam } from "./parallel";
+import { binDataParallel, startHistTeam } from "./parallel";
 import { classPriorRaw, logLoss, sigmoid, softmaxRows } from "./losses";
 import { countClasses, maxDepthParam, randomStateParam, resolveSeed } from "./params";
 
@@ -66,28 +65,40 @@ interface Objective {
 
 function classification(k: number, n: number): Objective {
   const cols = k === 2 ? 1 : k;
-  const prob = new Float64Array(n * cols);
+  const prob = new Float64Array(cols === 1 ? 0 : n * cols);
   return {
     cols,
     init: (y) => classPriorRaw(y, k),
     prepare: (raw) => {
-      if (cols === 1) for (let i = 0; i < n; i++) prob[i] = sigmoid(raw[i]!);
-      else {
-        prob.set(raw);
-        softmaxRows(prob, k);
-      }
+      if (cols === 1) return; // binaryGradients computes the probabilities
+      prob.set(raw);
+      softmaxRows(prob, k);
     },
-    gradients: (y, _raw, c, g, h) => {
-      const target = cols === 1 ? 1 : c;
-      for (let i = 0; i < n; i++) {
-        const p = prob[i * cols + c]!;
-        g[i] = (y[i] === target ? 1 : 0) - p;
-        h[i] = Math.max(p * (1 - p), 1e-16);
-      }
+    gradients: (y, raw, c, g, h) => {
+      if (cols === 1) binaryGradients(y, raw, g, h);
+      else classGradients(y, prob, k, c, g, h);
       return true;
     },
     loss: (y, raw) => logLoss(y, raw, k),
   };
+}
+
+/** Negative gradient and hessian of the binary log loss at raw log-odds: y - p and p (1 - p), p = sigmoid(raw). */
+function binaryGradients(y: Float64Array, raw: Float64Array, g: Float64Array, h: Float64Array): void {
+  for (let i = 0; i < y.length; i++) {
+    const p = sigmoid(raw[i]!);
+    g[i] = (y[i] === 1 ? 1 : 0) - p;
+    h[i] = Math.max(p * (1 - p), 1e-16);
+  }
+}
+
+/** The same for class c of k, from softmax probabilities (rows x k). */
+function classGradients(y: Float64Array, prob: Float64Array, k: number, c: number, g: Float64Array, h: Float64Array): void {
+  for (let i = 0; i < y.length; i++) {
+    const p = prob[i * k + c]!;
+    g[i] = (y[i] === c ? 1 : 0) - p;
+    h[i] = Math.max(p * (1 - p), 1e-16);
+  }
 }
 
 function squaredError(n: number): Objective {
@@ -121,7 +132,7 @@ function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number)
     yval = take(y, val);
   }
   const n = Xtr.rows;
-  const data = binData(Xtr, p.max_bins, rng.fork());
+  const data = binDataParallel(Xtr, p.max_bins, rng.fork());
   const obj = makeObjective(n);
   const cols = obj.cols;
   const init = obj.init(ytr);

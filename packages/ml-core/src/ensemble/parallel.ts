@@ -2,7 +2,9 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { fitForestTree, type ForestJob } from "./forest-tree";
-import type { BinnedData } from "../tree/binner";
+import { binData, finishBinning, shareBinning, type BinnedData, type SharedBinning } from "../tree/binner";
+import type { Matrix } from "../core/matrix";
+import type { Rng } from "../core/rng";
 import type { TreeArrays } from "../tree/flat-tree";
 import { HistTeam, TEAM_MAX_FEATURES, type HistTeamShared } from "../tree/hist-team";
 
@@ -31,6 +33,13 @@ export interface HistTask {
   readonly kind: "hist";
   readonly id: number;
   readonly shared: HistTeamShared;
+}
+
+/** A pool thread bins features of a shared dataset until none is left. */
+export interface BinTask {
+  readonly kind: "bin";
+  readonly id: number;
+  readonly binning: SharedBinning;
 }
 
 /** A pool thread's answer to a ForestTask: the trees it grew, by index. */
@@ -82,7 +91,7 @@ function poolThreads(count: number): PoolThread[] {
   return pool.slice(0, count);
 }
 
-function post(thread: PoolThread, task: ForestTask | HistTask): Promise<ForestTaskResult> {
+function post(thread: PoolThread, task: ForestTask | HistTask | BinTask): Promise<ForestTaskResult> {
   return new Promise((resolve, reject) => {
     thread.pending.set(task.id, { resolve, reject });
     if (thread.busy++ === 0) thread.worker.ref();
@@ -180,4 +189,21 @@ function toShared<T extends Uint8Array | Float64Array>(a: T): T {
   const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(buf);
   out.set(a as never);
   return out;
+}
+
+/** Fewest values (rows x features) binned with pool threads; below, posting costs more than it saves. */
+export const PARALLEL_BIN_DATA = 1_000_000;
+
+/**
+ * `binData(X, maxBins, rng, shared)`, its features binned by the caller and `helpers` pool threads
+ * together when X is large (`PARALLEL_BIN_DATA` values) and every row is used (at most 200,000): the
+ * same codes and edges, as each feature is binned whole by one thread. The codes are then shared.
+ * @param helpers pool threads joining (default: the other cores, at most 3); with none the
+ * caller bins alone.
+ */
+export function binDataParallel(X: Matrix, maxBins: number, rng: Rng, shared = false, helpers = Math.min(availableParallelism() - 1, MAX_HELPERS)): BinnedData {
+  if (helpers < 1 || X.rows * X.cols < PARALLEL_BIN_DATA || X.rows > 200_000 || X.cols < 2) return binData(X, maxBins, rng, shared);
+  const binning = shareBinning(X, maxBins);
+  for (const thread of poolThreads(helpers)) post(thread, { kind: "bin", id: nextTaskId++, binning }).catch(() => {});
+  return finishBinning(binning);
 }

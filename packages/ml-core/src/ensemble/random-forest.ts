@@ -3,10 +3,9 @@ import { NotFittedError } from "../core/errors";
 import { bool, defineParams, int, oneOf } from "../core/hyperparams";
 import type { Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
-import { binData } from "../tree/binner";
 import { TreeEnsemble } from "../tree/flat-tree";
 import { balancedClassWeight, type ForestJob } from "./forest-tree";
-import { growForest } from "./parallel";
+import { binDataParallel, growForest } from "./parallel";
 import { countClasses, maxDepthParam, maxFeaturesParam, nJobsParam, randomStateParam, resolveJobs, resolveMaxFeatures, resolveSeed } from "./params";
 
 const common = {
@@ -59,7 +58,7 @@ abstract class BaseForest<P extends ForestParams> implements Estimator {
     const master = new Rng(seed);
     const seeds = Array.from({ length: p.n_estimators }, () => master.seed());
     const nJobs = resolveJobs(p.n_jobs);
-    const data = binData(X, 255, master.fork(), nJobs > 1);
+    const data = binDataParallel(X, 255, master.fork(), nJobs > 1, nJobs - 1);
     const classWeight = "class_weight" in p && p.class_weight === "balanced" ? balancedClassWeight(y, nClasses) : null;
     const job: ForestJob = {
       data,

@@ -94,6 +94,62 @@ export function binData(X: Matrix, maxBins = MAX_BINS, rng?: Rng, shared = false
   return { codes, rows, cols, ...concatEdges(perFeature) };
 }
 
+/**
+ * What the threads binning one dataset together share (all SharedArrayBuffer-backed): X, the codes
+ * being written, each feature's edges (at `f * maxBins`, `edgeCount[f]` of them), the next
+ * unclaimed feature (`ctrl[0]`) and the features done (`ctrl[1]`).
+ */
+export interface SharedBinning {
+  readonly X: Matrix;
+  readonly maxBins: number;
+  readonly codes: Uint8Array;
+  readonly edges: Float64Array;
+  readonly edgeCount: Int32Array;
+  readonly ctrl: Int32Array;
+}
+
+/** A SharedBinning of X (every row used), nothing claimed yet. */
+export function shareBinning(X: Matrix, maxBins = MAX_BINS): SharedBinning {
+  const { rows, cols } = X;
+  const sab = (bytes: number) => new SharedArrayBuffer(bytes);
+  const data = X.data.buffer instanceof SharedArrayBuffer ? X.data : new Float64Array(sab(X.data.byteLength));
+  if (data !== X.data) data.set(X.data);
+  return {
+    X: { data, rows, cols },
+    maxBins,
+    codes: newCodes(rows * cols, true),
+    edges: new Float64Array(sab(8 * cols * maxBins)),
+    edgeCount: new Int32Array(sab(4 * cols)),
+    ctrl: new Int32Array(sab(8)),
+  };
+}
+
+/**
+ * Bins features of a SharedBinning, claimed one at a time, until none is left: what every thread
+ * binning the dataset runs. Each feature is binned whole by one thread as binData does it.
+ */
+export function binClaimed(s: SharedBinning): void {
+  const { X, maxBins, codes, edges, edgeCount, ctrl } = s;
+  let binner: ColumnBinner | undefined;
+  for (let f = Atomics.add(ctrl, 0, 1); f < X.cols; f = Atomics.add(ctrl, 0, 1)) {
+    binner ??= new ColumnBinner(X.rows, maxBins);
+    const e = binner.bin(X, f, undefined, codes, f * X.rows);
+    edges.set(e, f * maxBins);
+    edgeCount[f] = e.length;
+    Atomics.add(ctrl, 1, 1);
+    Atomics.notify(ctrl, 1);
+  }
+}
+
+/** The caller's side of a SharedBinning: bins claimed features, waits for the others, returns `binData(X)`'s result (codes shared). */
+export function finishBinning(s: SharedBinning): BinnedData {
+  binClaimed(s);
+  const { X, ctrl, maxBins } = s;
+  for (let d = Atomics.load(ctrl, 1); d < X.cols; d = Atomics.load(ctrl, 1)) Atomics.wait(ctrl, 1, d);
+  const perFeature = Array.from({ length: X.cols }, (_, f) => s.edges.slice(f * maxBins, f * maxBins + s.edgeCount[f]!));
+  return { codes: s.codes, rows: X.rows, cols: X.cols, ...concatEdges(perFeature) };
+}
+
 /** The real threshold of the split "bins <= bin go left" of feature `f`. */
 export function binThreshold(b: BinEdges, f: number, bin: number): number {
   return bin < b.nBins[f]! - 1 ? b.edges[b.edgeOffset[f]! + bin]! : Infinity;
