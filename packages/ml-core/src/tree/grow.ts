@@ -189,13 +189,14 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const importance = new Float64Array(F);
 
   const pool: Float64Array[] = [];
+  // with a team: histograms in its memory where it has some (every build writes all of a histogram)
   const acquire = (): Float64Array => {
     const b = pool.pop();
     if (b) {
-      b.fill(0);
+      if (!useTeam) b.fill(0);
       return b;
     }
-    return new Float64Array(histSize);
+    return (useTeam ? team.newHist(histSize) : undefined) ?? new Float64Array(histSize);
   };
   const release = (b: Float64Array | null): void => {
     if (b) pool.push(b);
@@ -261,8 +262,8 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     const m = end - start;
     let identity = start === 0 && m === n;
     for (let r = 0; identity && r < m; r++) identity = rows[r] === r;
-    if (useTeam && m * F >= TEAM_MIN_WORK) {
-      team.build(hist, start, m, identity, unitHess);
+    if (useTeam) {
+      team.build(hist, start, m, identity, unitHess, m * F >= TEAM_MIN_WORK);
       return;
     }
     let a: Float64Array, bb: Float64Array | Int32Array | undefined;
@@ -658,7 +659,10 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
       else buildFull(small, mid, node.end);
       const big = node.hist;
       node.hist = null;
-      if (leftSmaller ? needR : needL) for (let t = 0; t < histSize; t++) big[t]! -= small[t]!;
+      if (leftSmaller ? needR : needL) {
+        if (useTeam) team.subtract(big, small, histSize);
+        else for (let t = 0; t < histSize; t++) big[t]! -= small[t]!;
+      }
       else release(big);
       if (leftSmaller) {
         lh = small;
@@ -690,13 +694,14 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
 
   // root totals
   const rootTotals = new Float64Array(C);
-  for (let r = 0; r < rows.length; r++) {
-    const i = rows[r]!;
-    if (isClass) rootTotals[y![i]!]! += w![i]!;
-    else {
-      rootTotals[0]! += g![i]!;
-      if (!unitHess) rootTotals[1]! += h![i]!;
-    }
+  if (isClass) for (let r = 0; r < rows.length; r++) rootTotals[y![rows[r]!]!]! += w![rows[r]!]!;
+  else {
+    // the same sums on locals (an array element would carry each addition through memory)
+    let sg = 0, sh = 0;
+    for (let r = 0; r < rows.length; r++) sg += g![rows[r]!]!;
+    if (!unitHess) for (let r = 0; r < rows.length; r++) sh += h![rows[r]!]!;
+    rootTotals[0] = sg;
+    if (!unitHess) rootTotals[1] = sh;
   }
   if (counted) rootTotals[k] = rows.length;
   let rootHist: Float64Array | null = null;
@@ -759,7 +764,10 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     leaves++;
   }
   for (const node of frontier) release(node.hist);
-  if (useTeam) sample.set(rows);
+  if (useTeam) {
+    sample.set(rows);
+    for (const b of pool) team.releaseHist(b);
+  }
 
   return {
     feature: Int32Array.from(outFeature),

@@ -92,4 +92,18 @@
         (br $each)))
     (i32.store (local.get $out) (local.get $missing))
     (local.get $i))
+
+  ;; big[0..n) -= small[0..n) (float64), two at a time.
+  (func (export "subtract") (param $big i32) (param $small i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $big) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $big) (local.get $end)))
+        (v128.store align=8 (local.get $big) (f64x2.sub (v128.load align=8 (local.get $big)) (v128.load align=8 (local.get $small))))
+        (local.set $big (i32.add (local.get $big) (i32.const 16)))
+        (local.set $small (i32.add (local.get $small) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then (f64.store (local.get $big) (f64.sub (f64.load (local.get $big)) (f64.load (local.get $small)))))))
 )

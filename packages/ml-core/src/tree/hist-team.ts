@@ -21,7 +21,9 @@ const UNIT = 5;
 const ROWS = 6;
 /** Twin slots handed out: the caller has slot 0, each helper takes the next one. */
 const SLOTS = 7;
-const CTRL_WORDS = 8;
+/** Byte address of the current build's histograms. */
+const HIST = 8;
+const CTRL_WORDS = 9;
 const FEATURE_BITS = 12;
 const FEATURE_MASK = (1 << FEATURE_BITS) - 1;
 
@@ -31,6 +33,10 @@ export const TEAM_MAX_FEATURES = FEATURE_MASK;
 const MAX_THREADS = 16;
 /** Bytes of one feature's histogram at most: 256 bins of 3 float64. */
 const MAX_FEATURE_BYTES = 256 * 24;
+/** Histograms a team holds in its memory for the grower (more are plain arrays, built via `out`). */
+const HIST_SLOTS = 64;
+/** Most bytes of those histograms. */
+const HIST_SLOT_BYTES = 256 << 20;
 
 /** The WebAssembly API of Node and browsers (its types come with lib.dom, which this package does not load). */
 interface WasmApi {
@@ -45,6 +51,7 @@ interface Kernels {
   addInOrder(hist: number, codes: number, ab: number, m: number, nb: number, stride: number, twin: number): void;
   addRowMajor(hist: number, off: number, rowCodes: number, F: number, f0: number, f1: number, rows: number, m: number, ab: number, stride: number): void;
   partition(rows: number, start: number, end: number, codes: number, bin: number, missingLeft: number, out: number): number;
+  subtract(big: number, small: number, n: number): void;
 }
 
 /** Byte addresses of the parts of a team's memory. */
@@ -60,8 +67,12 @@ interface Layout {
   /** Per feature, the byte offset of its histogram with 2 and 3 channels per bin (int32). */
   readonly off2: number;
   readonly off3: number;
-  /** The histograms of a build, laid out as the caller's. */
+  /** The histograms of a build into an array outside the memory, laid out as the caller's. */
   readonly out: number;
+  /** `slots` histograms (each `slotBytes`) handed out to the grower. */
+  readonly slots: number;
+  readonly slotCount: number;
+  readonly slotBytes: number;
   /** MAX_THREADS zeroed histograms of one feature, one per thread. */
   readonly twins: number;
   /** One int32 the partition writes its missing count to. */
@@ -124,9 +135,12 @@ function layoutFor(n: number, F: number, histDoubles: number): Layout {
   const off2 = take(4 * (F + 1));
   const off3 = take(4 * (F + 1));
   const out = take(8 * histDoubles);
+  const slotBytes = Math.ceil((8 * histDoubles) / 16) * 16;
+  const slotCount = Math.max(0, Math.min(HIST_SLOTS, Math.floor(HIST_SLOT_BYTES / slotBytes)));
+  const slots = take(slotCount * slotBytes);
   const twins = take(MAX_THREADS * MAX_FEATURE_BYTES);
   const scalar = take(4);
-  return { codes, rowCodes, rows, ab, off2, off3, out, twins, scalar, bytes: at };
+  return { codes, rowCodes, rows, ab, off2, off3, out, slots, slotCount, slotBytes, twins, scalar, bytes: at };
 }
 
 /** Features per unit of work when the rows are scattered (read row-major, a group of features per pass). */
@@ -152,16 +166,19 @@ function claim(ctrl: Int32Array, base: number, F: number): number {
   }
 }
 
-/** Zeroes unit u's histograms in `out` and builds them there with the kernels, using twin slot `slot`. */
-function buildUnit(k: Kernels, s: HistTeamShared, out: Float64Array, off: Int32Array, u: number, slot: number): void {
+/**
+ * Zeroes unit u's histograms at the build's address and builds them there with the kernels, using
+ * twin slot `slot`; `mem` views the whole memory.
+ */
+function buildUnit(k: Kernels, s: HistTeamShared, mem: Float64Array, off: Int32Array, u: number, slot: number): void {
   const { layout: L, ctrl, n, nBins } = s;
   const F = nBins.length;
-  const m = ctrl[M]!, ident = ctrl[IDENT] === 1, unit = ctrl[UNIT] === 1;
+  const m = ctrl[M]!, ident = ctrl[IDENT] === 1, unit = ctrl[UNIT] === 1, hist = ctrl[HIST]!;
   const stride = unit ? 16 : 24;
   const [f0, f1] = unitFeatures(u, F, ident);
-  out.fill(0, off[f0]!, off[f1]!);
-  if (ident) k.addInOrder(L.out + 8 * off[u]!, L.codes + u * n, L.ab, m, nBins[u]!, stride, L.twins + slot * MAX_FEATURE_BYTES);
-  else k.addRowMajor(L.out, unit ? L.off2 : L.off3, L.rowCodes, F, f0, f1, ctrl[ROWS]!, m, L.ab, stride);
+  mem.fill(0, (hist >>> 3) + off[f0]!, (hist >>> 3) + off[f1]!);
+  if (ident) k.addInOrder(hist + 8 * off[u]!, L.codes + u * n, L.ab, m, nBins[u]!, stride, L.twins + slot * MAX_FEATURE_BYTES);
+  else k.addRowMajor(hist, unit ? L.off2 : L.off3, L.rowCodes, F, f0, f1, ctrl[ROWS]!, m, L.ab, stride);
 }
 
 /**
@@ -171,10 +188,12 @@ function buildUnit(k: Kernels, s: HistTeamShared, out: Float64Array, off: Int32A
  * rows) one at a time from a shared ticket. Each feature is built whole by one thread with the same
  * kernel, so the histograms are bit-identical to a single-threaded build whoever builds what, and
  * to the JS loops of grow.ts (same additions in the same order); with no helper running the caller
- * simply builds every unit. Also partitions `rows` (the split of a node) in WebAssembly.
+ * simply builds every unit. Histograms from `newHist` live in the memory and are built in place;
+ * others are built in the memory and copied. Also partitions `rows` (the split of a node) and
+ * subtracts histograms in WebAssembly.
  *
  * Throws where WebAssembly SIMD with shared memory is not available or the data does not fit in
- * one memory (4 GiB); startHistTeam then leaves the grower to its JS loops.
+ * one memory (2 GiB); startHistTeam then leaves the grower to its JS loops.
  */
 export class HistTeam {
   readonly shared: HistTeamShared;
@@ -187,6 +206,9 @@ export class HistTeam {
   private seq = 0;
   private readonly kernels: Kernels;
   private readonly out: Float64Array;
+  private readonly mem: Float64Array;
+  /** Histograms in the memory not handed out. */
+  private readonly free: Float64Array[] = [];
   private readonly off2: Int32Array;
   private readonly off3: Int32Array;
   private readonly scalar: Int32Array;
@@ -200,7 +222,8 @@ export class HistTeam {
     this.off3 = offsets(nBins, 3);
     const L = layoutFor(n, F, this.off3[F]!);
     const pages = Math.ceil(L.bytes / 65536);
-    if (pages > 65536) throw new RangeError(`${n} rows x ${F} features do not fit in one WebAssembly memory`);
+    // below 2 GiB, so that every address is a positive int32
+    if (pages > 32768) throw new RangeError(`${n} rows x ${F} features do not fit in one WebAssembly memory`);
     const memory = new (wasmApi()!.Memory)({ initial: pages, maximum: pages, shared: true });
     const buf = memory.buffer;
     new Uint8Array(buf, L.codes, n * F).set(codes);
@@ -212,6 +235,8 @@ export class HistTeam {
     this.rows = new Int32Array(buf, L.rows, n);
     this.ab = new Float64Array(buf, L.ab, 2 * n);
     this.out = new Float64Array(buf, L.out, this.off3[F]!);
+    this.mem = new Float64Array(buf);
+    for (let i = L.slotCount - 1; i >= 0; i--) this.free.push(new Float64Array(buf, L.slots + i * L.slotBytes, this.off3[F]!));
     this.scalar = new Int32Array(buf, L.scalar, 1);
     const ctrl = this.shared.ctrl;
     // nothing to claim until the first build: a zero ticket would read as unit 0 of a build 0, and a
@@ -222,28 +247,61 @@ export class HistTeam {
   }
 
   /**
-   * Builds all features' histograms of the rows `rows[start..start+m)` (or rows 0..m-1 in order
-   * when `identity`) from their pairs in `ab`, into `hist` (laid out 2 or 3 channels per bin as `unitHess`).
+   * A histogram of `size` float64 in the memory (contents undefined), or undefined when all are
+   * handed out. Give it back with `releaseHist`.
    */
-  build(hist: Float64Array, start: number, m: number, identity: boolean, unitHess: boolean): void {
+  newHist(size: number): Float64Array | undefined {
+    const h = this.free.pop();
+    return h && h.length >= size ? h.subarray(0, size) : undefined;
+  }
+
+  /** Returns a histogram from `newHist` (other arrays are ignored). */
+  releaseHist(h: Float64Array): void {
+    if (this.address(h) >= 0) this.free.push(new Float64Array(h.buffer, h.byteOffset, this.out.length));
+  }
+
+  /** The byte address of a histogram from `newHist`, or -1 for any other array. */
+  private address(h: Float64Array): number {
+    return h.buffer === this.mem.buffer ? h.byteOffset : -1;
+  }
+
+  /**
+   * Builds all features' histograms of the rows `rows[start..start+m)` (or rows 0..m-1 in order
+   * when `identity`) from their pairs in `ab`, into `hist` (laid out 2 or 3 channels per bin as
+   * `unitHess`; every value written). The helpers are woken only when `wake`.
+   */
+  build(hist: Float64Array, start: number, m: number, identity: boolean, unitHess: boolean, wake = true): void {
     const s = this.shared, ctrl = s.ctrl, F = s.nBins.length;
     const off = unitHess ? this.off2 : this.off3;
+    const at = this.address(hist);
     ctrl[M] = m;
     ctrl[IDENT] = identity ? 1 : 0;
     ctrl[UNIT] = unitHess ? 1 : 0;
     ctrl[ROWS] = s.layout.rows + 4 * start;
-    Atomics.store(ctrl, DONE, 0);
-    this.seq = (this.seq + 1) & 0x7ffff;
-    const base = this.seq << FEATURE_BITS;
+    ctrl[HIST] = at >= 0 ? at : s.layout.out;
     const U = unitCount(F, identity);
-    Atomics.store(ctrl, TICKET, base + F - U);
-    Atomics.notify(ctrl, TICKET);
-    for (let u = claim(ctrl, base, F); u >= 0; u = claim(ctrl, base, F)) {
-      buildUnit(this.kernels, s, this.out, off, u - (F - U), 0);
-      Atomics.add(ctrl, DONE, 1);
+    if (wake) {
+      Atomics.store(ctrl, DONE, 0);
+      this.seq = (this.seq + 1) & 0x7ffff;
+      const base = this.seq << FEATURE_BITS;
+      Atomics.store(ctrl, TICKET, base + F - U);
+      Atomics.notify(ctrl, TICKET);
+      for (let u = claim(ctrl, base, F); u >= 0; u = claim(ctrl, base, F)) {
+        buildUnit(this.kernels, s, this.mem, off, u - (F - U), 0);
+        Atomics.add(ctrl, DONE, 1);
+      }
+      for (let d = Atomics.load(ctrl, DONE); d < U; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
+    } else {
+      for (let u = 0; u < U; u++) buildUnit(this.kernels, s, this.mem, off, u, 0);
     }
-    for (let d = Atomics.load(ctrl, DONE); d < U; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
-    hist.set(this.out.subarray(0, off[F]!));
+    if (at < 0) hist.set(this.out.subarray(0, off[F]!));
+  }
+
+  /** big[0..n) -= small[0..n), in WebAssembly when both come from `newHist`. */
+  subtract(big: Float64Array, small: Float64Array, n: number): void {
+    const a = this.address(big), b = this.address(small);
+    if (a >= 0 && b >= 0) this.kernels.subtract(a, b, n);
+    else for (let t = 0; t < n; t++) big[t]! -= small[t]!;
   }
 
   /**
@@ -271,7 +329,7 @@ export function helpHistTeam(s: HistTeamShared): void {
   const slot = Atomics.add(ctrl, SLOTS, 1);
   if (slot >= MAX_THREADS) return;
   const kernels = instantiate(s);
-  const out = new Float64Array(s.memory.buffer, s.layout.out, offsets(s.nBins, 3)[F]!);
+  const mem = new Float64Array(s.memory.buffer);
   const off2 = offsets(s.nBins, 2), off3 = offsets(s.nBins, 3);
   for (;;) {
     if (Atomics.load(ctrl, STOP)) return;
@@ -285,7 +343,7 @@ export function helpHistTeam(s: HistTeamShared): void {
     if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) !== v) continue;
     // the build cannot move on before this unit is done, so its parameters hold
     const ident = ctrl[IDENT] === 1;
-    buildUnit(kernels, s, out, ctrl[UNIT] === 1 ? off2 : off3, u - (F - unitCount(F, ident)), slot);
+    buildUnit(kernels, s, mem, ctrl[UNIT] === 1 ? off2 : off3, u - (F - unitCount(F, ident)), slot);
     Atomics.add(ctrl, DONE, 1);
     Atomics.notify(ctrl, DONE);
   }
