@@ -1,7 +1,8 @@
 import { Rng } from "../core/rng";
 import type { BinnedData } from "../tree/binner";
 import type { TreeArrays } from "../tree/flat-tree";
-import { growTree, intBelow, intLimit, treeArrays, type GrowOptions } from "../tree/grow";
+import { classArenaFor } from "../tree/class-arena";
+import { classWidth, growTree, intBelow, intLimit, treeArrays, type GrowOptions } from "../tree/grow";
 
 /** Everything needed to grow any tree of a random forest; workers get it once. */
 export interface ForestJob {
@@ -58,7 +59,9 @@ export function fitForestTree(job: ForestJob, seed: number): TreeArrays {
     }
     if (cw) for (let i = 0; i < n; i++) weight[i] = weight[i]! * cw[y[i]!]!;
     const criterion = job.criterion === "entropy" ? "entropy" : "gini";
-    return treeArrays(growTree(data, { kind: "class", y, nClasses, weight, criterion }, sample, job.grow, rng));
+    // features drawn per node: their histograms and the partitions in WebAssembly (same trees)
+    const arena = job.grow.maxFeatures < data.cols ? classArenaFor(data, classWidth(nClasses, job.grow, data.cols)) : undefined;
+    return treeArrays(growTree(data, { kind: "class", y, nClasses, weight, criterion }, sample, job.grow, rng, undefined, arena));
   }
   const g = new Float64Array(n);
   for (let i = 0; i < n; i++) g[i] = count[i]! * y[i]!;

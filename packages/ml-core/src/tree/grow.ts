@@ -1,6 +1,7 @@
 import type { Rng } from "../core/rng";
 import { binThreshold, rowMajorCodes, type BinnedData } from "./binner";
 import type { TreeArrays } from "./flat-tree";
+import type { ClassArena } from "./class-arena";
 import type { HistTeam } from "./hist-team";
 
 /** Classification target: class index and weight per row (weight 0 = row not in the sample). */
@@ -110,6 +111,16 @@ interface Node {
   consts: readonly number[];
 }
 
+/**
+ * Float64 per bin of a ClassArena for a class tree of `nClasses` grown with `opts` on F features:
+ * the classes, plus the row count unless min_samples_leaf is 1 with features drawn per node,
+ * rounded up to an even number.
+ */
+export function classWidth(nClasses: number, opts: GrowOptions, F: number): number {
+  const counted = !(opts.minSamplesLeaf <= 1 && opts.maxFeatures < F);
+  return (nClasses + (counted ? 1 : 0) + 1) & ~1;
+}
+
 /** 2^32 - (2^32 mod n): `Rng.int(n)` redraws 32-bit values at or above this (no modulo bias). */
 export function intLimit(n: number): number {
   return 0x100000000 - (0x100000000 % n);
@@ -140,8 +151,10 @@ export function intBelow(rng: Rng, n: number, limit: number): number {
  * @param opts stopping rules.
  * @param rng draws features per node when `maxFeatures < cols`.
  * @param team helper threads for all-feature gradient histograms of at least `TEAM_MIN_WORK` rows x features (same result without).
+ * @param arena WebAssembly for the drawn features' histograms and the partition of class trees
+ * with features drawn per node, of width `classWidth(...)` (same result without).
  */
-export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sample: Int32Array, opts: GrowOptions, rng: Rng | undefined, team?: HistTeam): GrownTree {
+export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sample: Int32Array, opts: GrowOptions, rng: Rng | undefined, team?: HistTeam, arena?: ClassArena): GrownTree {
   const { codes, rows: n, cols: F, nBins } = data;
   const isClass = target.kind === "class";
   const unitHess = !isClass && target.h === undefined;
@@ -150,14 +163,24 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   // with one row per leaf allowed and features drawn per node, a class histogram needs no row count:
   // the drawn features' bins are scanned over the range seen, whose ends hold rows
   const counted = !(isClass && opts.minSamplesLeaf <= 1 && opts.maxFeatures < F);
-  const C = counted ? k + 1 : k;
+  const useArena = arena !== undefined && isClass && opts.maxFeatures < F && rng !== undefined && arena.width === classWidth(k, opts, F);
+  // with an arena, channels padded to its even width (the padding stays 0)
+  const C = useArena ? arena.width : counted ? k + 1 : k;
   const score = CRITERIA[isClass ? target.criterion : "grad"];
   const l2 = isClass ? 0 : target.l2;
   const allFeatures = opts.maxFeatures >= F;
   const sampledMode = !allFeatures && rng !== undefined;
   // with a team the rows live in its memory, where its kernels partition them (copied back at the end)
   const useTeam = team !== undefined && !isClass;
-  const rows = useTeam ? team.rows.subarray(0, sample.length) : sample;
+  const rows = useTeam ? team.rows.subarray(0, sample.length) : useArena ? arena.rows.subarray(0, sample.length) : sample;
+  if (useArena) {
+    rows.set(sample);
+    // every row's statistics vector: its weight at its class, then its count
+    const vec = arena.vec, yy = target.y, ww = target.weight;
+    vec.fill(0, 0, n * C);
+    for (let i = 0; i < n; i++) vec[i * C + yy[i]!] = ww[i]!;
+    if (counted) for (let i = 0; i < n; i++) vec[i * C + k] = 1;
+  }
   if (useTeam) {
     rows.set(sample);
     // every row's (g, h) pair, or (g, 1), for the team's kernels
@@ -202,7 +225,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     if (b) pool.push(b);
   };
 
-  const scratch = new Float64Array(BINS * C);
+  const scratch = useArena ? arena.scratch : new Float64Array(BINS * C);
   const twin = new Float64Array(BINS * C);
   const sL = new Float64Array(C);
   const sR = new Float64Array(C);
@@ -251,7 +274,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   let seenLo = 0, seenHi = 0;
   const buildFeature = (hist: Float64Array, base: number, f: number, start: number, end: number): void => {
     const cb = f * n, m = end - start, nb = nBins[f]!;
-    const seen = isClass ? addClassRows(hist, base, codes, cb, rows, start, m, ordA, ordB as Int32Array, nb, C, k, twin) : addGradRows(hist, base, codes, cb, rows, start, m, ordA, unitHess ? undefined : (ordB as Float64Array), nb);
+    const seen = useArena ? arena.addRows(f, start, m) : isClass ? addClassRows(hist, base, codes, cb, rows, start, m, ordA, ordB as Int32Array, nb, C, k, counted, twin) : addGradRows(hist, base, codes, cb, rows, start, m, ordA, unitHess ? undefined : (ordB as Float64Array), nb);
     seenLo = seen >> 9;
     seenHi = (seen & 511) - 1;
   };
@@ -278,12 +301,12 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     if (!identity) {
       // scattered rows: all features of a row at once, from the row-major codes
       rowCodes ??= rowMajorCodes(data);
-      if (isClass) addClassRowMajor(hist, histOff, rowCodes, F, rows, start, m, a, bb as Int32Array, C, k);
+      if (isClass) addClassRowMajor(hist, histOff, rowCodes, F, rows, start, m, a, bb as Int32Array, C, k, counted);
       else addGradRowMajor(hist, histOff, rowCodes, F, 0, F, rows, start, m, a, bb as Float64Array | undefined);
       return;
     }
     for (let f = 0; f < F; f++) {
-      if (isClass) addClassRows(hist, histOff[f]!, codes, f * n, null, start, m, a, bb as Int32Array, nBins[f]!, C, k, twin);
+      if (isClass) addClassRows(hist, histOff[f]!, codes, f * n, null, start, m, a, bb as Int32Array, nBins[f]!, C, k, counted, twin);
       else addGradAll(hist, histOff[f]!, codes, f * n, start, m, a, bb as Float64Array | undefined, nBins[f]!);
     }
   };
@@ -417,14 +440,14 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const scanClassUncounted = (node: Node, hist: Float64Array, base: number, f: number, lo: number, hi: number): void => {
     if (hi < 0) return;
     const T = node.stats;
-    const mo = base + nBins[f]! * k;
+    const mo = base + nBins[f]! * C;
     let mW = 0;
     for (let c = 0; c < k; c++) mW += hist[mo + c]!;
     const last = mW > 0 ? hi : hi - 1;
     for (let c = 0; c < k; c++) sL[c] = 0;
     let best = node.improvement;
     for (let b = lo; b <= last; b++) {
-      const o = base + b * k;
+      const o = base + b * C;
       let bw = 0;
       for (let c = 0; c < k; c++) bw += hist[o + c]!;
       if (bw === 0) continue;
@@ -527,7 +550,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
    * the same draws and the same tree, with less work deep in the tree (as scikit-learn's splitter does).
    */
   const drawAndScan = (node: Node, rng: Rng): void => {
-    gather(node.start, node.end);
+    if (!useArena) gather(node.start, node.end);
     const known = node.consts;
     for (let i = 0; i < known.length; i++) isConst[known[i]!] = 1;
     let found: number[] | null = null;
@@ -614,9 +637,10 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     // none was seen); rows going left then advance that boundary
     let i = node.start;
     let missing = 0;
-    if (useTeam) {
-      i = team.partition(node.start, node.end, f, bin, missLeft);
-      missing = team.missing;
+    if (useTeam || useArena) {
+      const kernels = useTeam ? team : arena!;
+      i = kernels.partition(node.start, node.end, f, bin, missLeft);
+      missing = kernels.missing;
     } else {
       const lm = missLeft ? 1 : 0;
       for (let r = node.start; r < node.end; r++) {
@@ -768,6 +792,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     sample.set(rows);
     for (const b of pool) team.releaseHist(b);
   }
+  if (useArena) sample.set(rows);
 
   return {
     feature: Int32Array.from(outFeature),
@@ -788,14 +813,13 @@ const TWIN_ROWS = 256;
 
 /**
  * Adds rows start..start+m (class in ordB, weight in ordA, gathered in row order; `rows` null:
- * rows start.. in order) of one feature into a class histogram at `base`: C channels per bin, the classes, then (when C > k) the row
+ * rows start.. in order) of one feature into a class histogram at `base`: C channels per bin, the classes, then (when `counted`) the row
  * count. From `TWIN_ROWS` rows on, odd rows go to `twin` (left zeroed), added in at the end: runs
  * of rows in one bin then wait on half as many stores.
  * Returns the range of non-missing bins seen as `lo << 9 | (hi + 1)`.
  */
-function addClassRows(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, C: number, k: number, twin: Float64Array): number {
+function addClassRows(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, C: number, k: number, counted: boolean, twin: Float64Array): number {
   const c0 = cb + start;
-  const counted = C > k;
   let lo = 255, hi = -1;
   let r = 0;
   if (m >= TWIN_ROWS) {
@@ -898,9 +922,8 @@ export function addGradRowMajor(hist: Float64Array, off: Int32Array, rowCodes: U
   }
 }
 
-/** addGradRowMajor for class histograms (weight to the row's class, then the row count when C > k). */
-function addClassRowMajor(hist: Float64Array, off: Int32Array, rowCodes: Uint8Array, F: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Int32Array, C: number, k: number): void {
-  const counted = C > k;
+/** addGradRowMajor for class histograms (weight to the row's class, then the row count when `counted`). */
+function addClassRowMajor(hist: Float64Array, off: Int32Array, rowCodes: Uint8Array, F: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Int32Array, C: number, k: number, counted: boolean): void {
   for (let r = 0; r < m; r++) {
     const rb = rows[start + r]! * F;
     const a = ordA[r]!, c = ordB[r]!;

@@ -106,4 +106,82 @@
         (br $pairs)))
     (if (i32.and (local.get $n) (i32.const 1))
       (then (f64.store (local.get $big) (f64.sub (f64.load (local.get $big)) (f64.load (local.get $small)))))))
+
+  ;; Adds rows rows[0..m-1] (i32 row numbers) of one feature (codes: that feature's column) into
+  ;; hist: bin min(code, nb) += the row's stats vec[row] (`width` bytes, a multiple of 16: class
+  ;; weights, then the count when counted, zero-padded). From 256 rows on, odd rows go to `twin`
+  ;; (zeroed, left zeroed), added in at the end, as addClassRows does. Returns the range of
+  ;; non-missing bins seen as lo << 9 | (hi + 1) (hi = -1 when none).
+  (func (export "addRows") (param $hist i32) (param $codes i32) (param $rows i32) (param $m i32) (param $vec i32) (param $width i32) (param $nb i32) (param $twin i32) (result i32)
+    (local $r i32) (local $half i32) (local $c i32) (local $o i32) (local $v i32) (local $j i32) (local $lo i32) (local $hi i32) (local $end i32)
+    (local.set $lo (i32.const 255))
+    (local.set $hi (i32.const -1))
+    (if (i32.ge_u (local.get $m) (i32.const 256))
+      (then
+        (local.set $half (i32.and (local.get $m) (i32.const -2)))
+        (block $done
+          (loop $pairs
+            (br_if $done (i32.ge_u (local.get $r) (local.get $half)))
+            ;; even row into hist
+            (local.set $c (i32.load8_u (i32.add (local.get $codes) (i32.load (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))))))
+            (if (i32.ne (local.get $c) (i32.const 255))
+              (then
+                (local.set $lo (select (local.get $c) (local.get $lo) (i32.lt_u (local.get $c) (local.get $lo))))
+                (local.set $hi (select (local.get $c) (local.get $hi) (i32.gt_s (local.get $c) (local.get $hi))))))
+            (local.set $o (i32.add (local.get $hist) (i32.mul (select (local.get $nb) (local.get $c) (i32.gt_u (local.get $c) (local.get $nb))) (local.get $width))))
+            (local.set $v (i32.add (local.get $vec) (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))) (local.get $width))))
+            (local.set $j (i32.const 0))
+            (loop $lanes
+              (v128.store align=8 (i32.add (local.get $o) (local.get $j))
+                (f64x2.add (v128.load align=8 (i32.add (local.get $o) (local.get $j))) (v128.load align=8 (i32.add (local.get $v) (local.get $j)))))
+              (local.set $j (i32.add (local.get $j) (i32.const 16)))
+              (br_if $lanes (i32.lt_u (local.get $j) (local.get $width))))
+            ;; odd row into twin
+            (local.set $c (i32.load8_u (i32.add (local.get $codes) (i32.load offset=4 (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))))))
+            (if (i32.ne (local.get $c) (i32.const 255))
+              (then
+                (local.set $lo (select (local.get $c) (local.get $lo) (i32.lt_u (local.get $c) (local.get $lo))))
+                (local.set $hi (select (local.get $c) (local.get $hi) (i32.gt_s (local.get $c) (local.get $hi))))))
+            (local.set $o (i32.add (local.get $twin) (i32.mul (select (local.get $nb) (local.get $c) (i32.gt_u (local.get $c) (local.get $nb))) (local.get $width))))
+            (local.set $v (i32.add (local.get $vec) (i32.mul (i32.load offset=4 (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))) (local.get $width))))
+            (local.set $j (i32.const 0))
+            (loop $lanes
+              (v128.store align=8 (i32.add (local.get $o) (local.get $j))
+                (f64x2.add (v128.load align=8 (i32.add (local.get $o) (local.get $j))) (v128.load align=8 (i32.add (local.get $v) (local.get $j)))))
+              (local.set $j (i32.add (local.get $j) (i32.const 16)))
+              (br_if $lanes (i32.lt_u (local.get $j) (local.get $width))))
+            (local.set $r (i32.add (local.get $r) (i32.const 2)))
+            (br $pairs)))
+        ;; hist += twin over the nb + 1 bins, twin zeroed
+        (local.set $o (local.get $hist))
+        (local.set $v (local.get $twin))
+        (local.set $end (i32.add (local.get $twin) (i32.mul (i32.add (local.get $nb) (i32.const 1)) (local.get $width))))
+        (block $merged
+          (loop $merge
+            (br_if $merged (i32.ge_u (local.get $v) (local.get $end)))
+            (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.load (local.get $v))))
+            (f64.store (local.get $v) (f64.const 0))
+            (local.set $o (i32.add (local.get $o) (i32.const 8)))
+            (local.set $v (i32.add (local.get $v) (i32.const 8)))
+            (br $merge)))))
+    ;; the rest (all rows below 256), into hist
+    (block $done
+      (loop $rest
+        (br_if $done (i32.ge_u (local.get $r) (local.get $m)))
+        (local.set $c (i32.load8_u (i32.add (local.get $codes) (i32.load (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))))))
+        (if (i32.ne (local.get $c) (i32.const 255))
+          (then
+            (local.set $lo (select (local.get $c) (local.get $lo) (i32.lt_u (local.get $c) (local.get $lo))))
+            (local.set $hi (select (local.get $c) (local.get $hi) (i32.gt_s (local.get $c) (local.get $hi))))))
+        (local.set $o (i32.add (local.get $hist) (i32.mul (select (local.get $nb) (local.get $c) (i32.gt_u (local.get $c) (local.get $nb))) (local.get $width))))
+        (local.set $v (i32.add (local.get $vec) (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))) (local.get $width))))
+        (local.set $j (i32.const 0))
+        (loop $lanes
+          (v128.store align=8 (i32.add (local.get $o) (local.get $j))
+            (f64x2.add (v128.load align=8 (i32.add (local.get $o) (local.get $j))) (v128.load align=8 (i32.add (local.get $v) (local.get $j)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br_if $lanes (i32.lt_u (local.get $j) (local.get $width))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rest)))
+    (i32.or (i32.shl (local.get $lo) (i32.const 9)) (i32.add (local.get $hi) (i32.const 1))))
 )

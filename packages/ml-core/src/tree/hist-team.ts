@@ -1,5 +1,5 @@
 import { writeRowMajorCodes, type BinnedData } from "./binner";
-import { HIST_KERNELS_WASM } from "./hist-kernels.wasm";
+import { allocator, instantiate, kernelMemory, type KernelMemory, type Kernels } from "./kernels";
 
 // ctrl words
 /**
@@ -38,22 +38,6 @@ const HIST_SLOTS = 64;
 /** Most bytes of those histograms. */
 const HIST_SLOT_BYTES = 256 << 20;
 
-/** The WebAssembly API of Node and browsers (its types come with lib.dom, which this package does not load). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => { readonly buffer: SharedArrayBuffer };
-}
-
-/** The exports of hist-kernels.wat; every pointer is a byte address in the team's memory. */
-interface Kernels {
-  addInOrder(hist: number, codes: number, ab: number, m: number, nb: number, stride: number, twin: number): void;
-  addRowMajor(hist: number, off: number, rowCodes: number, F: number, f0: number, f1: number, rows: number, m: number, ab: number, stride: number): void;
-  partition(rows: number, start: number, end: number, codes: number, bin: number, missingLeft: number, out: number): number;
-  subtract(big: number, small: number, n: number): void;
-}
-
 /** Byte addresses of the parts of a team's memory. */
 interface Layout {
   /** Column-major bin codes (feature f at codes + f n). */
@@ -84,34 +68,10 @@ interface Layout {
 export interface HistTeamShared {
   readonly ctrl: Int32Array;
   readonly module: object;
-  readonly memory: { readonly buffer: SharedArrayBuffer };
+  readonly memory: KernelMemory;
   readonly layout: Layout;
   readonly n: number;
   readonly nBins: Int32Array;
-}
-
-function wasmApi(): WasmApi | undefined {
-  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-}
-
-let compiled: object | null | undefined;
-
-/** The compiled kernels, once per process; null where WebAssembly SIMD and threads are not available. */
-function kernelModule(): object | null {
-  if (compiled !== undefined) return compiled;
-  const api = wasmApi();
-  const bytes = Uint8Array.from(Buffer.from(HIST_KERNELS_WASM, "base64"));
-  try {
-    compiled = api && api.validate(bytes) ? new api.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
-
-function instantiate(s: HistTeamShared): Kernels {
-  const api = wasmApi()!;
-  return new api.Instance(s.module, { env: { memory: s.memory } }).exports as unknown as Kernels;
 }
 
 /** Offsets (in float64) of each feature's histogram with C channels per bin, missing slot last. */
@@ -122,12 +82,7 @@ function offsets(nBins: Int32Array, C: number): Int32Array {
 }
 
 function layoutFor(n: number, F: number, histDoubles: number): Layout {
-  let at = 0;
-  const take = (bytes: number): number => {
-    const p = at;
-    at += Math.ceil(bytes / 16) * 16;
-    return p;
-  };
+  const { take, end } = allocator();
   const codes = take(n * F);
   const rowCodes = take(n * F);
   const rows = take(4 * n);
@@ -140,7 +95,7 @@ function layoutFor(n: number, F: number, histDoubles: number): Layout {
   const slots = take(slotCount * slotBytes);
   const twins = take(MAX_THREADS * MAX_FEATURE_BYTES);
   const scalar = take(4);
-  return { codes, rowCodes, rows, ab, off2, off3, out, slots, slotCount, slotBytes, twins, scalar, bytes: at };
+  return { codes, rowCodes, rows, ab, off2, off3, out, slots, slotCount, slotBytes, twins, scalar, bytes: end() };
 }
 
 /** Features per unit of work when the rows are scattered (read row-major, a group of features per pass). */
@@ -216,22 +171,17 @@ export class HistTeam {
   constructor(data: BinnedData) {
     const { rows: n, cols: F, nBins, codes } = data;
     if (F > TEAM_MAX_FEATURES) throw new RangeError(`a histogram team handles at most ${TEAM_MAX_FEATURES} features, but got ${F}.`);
-    const module = kernelModule();
-    if (!module) throw new Error("WebAssembly SIMD with shared memory is not available");
     this.off2 = offsets(nBins, 2);
     this.off3 = offsets(nBins, 3);
     const L = layoutFor(n, F, this.off3[F]!);
-    const pages = Math.ceil(L.bytes / 65536);
-    // below 2 GiB, so that every address is a positive int32
-    if (pages > 32768) throw new RangeError(`${n} rows x ${F} features do not fit in one WebAssembly memory`);
-    const memory = new (wasmApi()!.Memory)({ initial: pages, maximum: pages, shared: true });
+    const { module, memory } = kernelMemory(L.bytes);
     const buf = memory.buffer;
     new Uint8Array(buf, L.codes, n * F).set(codes);
     writeRowMajorCodes(data, new Uint8Array(buf, L.rowCodes, n * F));
     new Int32Array(buf, L.off2, F + 1).set(this.off2.map((o) => 8 * o));
     new Int32Array(buf, L.off3, F + 1).set(this.off3.map((o) => 8 * o));
     this.shared = { ctrl: new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4)), module, memory, layout: L, n, nBins };
-    this.kernels = instantiate(this.shared);
+    this.kernels = instantiate(module, memory);
     this.rows = new Int32Array(buf, L.rows, n);
     this.ab = new Float64Array(buf, L.ab, 2 * n);
     this.out = new Float64Array(buf, L.out, this.off3[F]!);
@@ -328,7 +278,7 @@ export function helpHistTeam(s: HistTeamShared): void {
   const ctrl = s.ctrl, F = s.nBins.length;
   const slot = Atomics.add(ctrl, SLOTS, 1);
   if (slot >= MAX_THREADS) return;
-  const kernels = instantiate(s);
+  const kernels = instantiate(s.module, s.memory);
   const mem = new Float64Array(s.memory.buffer);
   const off2 = offsets(s.nBins, 2), off3 = offsets(s.nBins, 3);
   for (;;) {
