@@ -544,16 +544,19 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   };
 
   /**
-   * Draws features for a node until `max_features` were scanned and a split was found (or all were),
-   * building each one's histogram from the node's rows. A feature constant on the node's rows (one
-   * bin, or all missing) has no split; it is remembered for the children, which skip its histogram:
-   * the same draws and the same tree, with less work deep in the tree (as scikit-learn's splitter does).
+   * Draws features for a node until `max_features` were drawn and at least one of them was not
+   * constant on the node's rows (or all were drawn), building each one's histogram from the node's
+   * rows: scikit-learn's rule, so a node whose drawn features give no valid split (say under
+   * min_samples_leaf) stays a leaf rather than drawing more. A constant feature (one bin, or all
+   * missing) has no split; it is remembered for the children, which skip its histogram: the same
+   * draws and the same tree, with less work deep in the tree (as scikit-learn's splitter does).
    */
   const drawAndScan = (node: Node, rng: Rng): void => {
     if (!useArena) gather(node.start, node.end);
     const known = node.consts;
     for (let i = 0; i < known.length; i++) isConst[known[i]!] = 1;
     let found: number[] | null = null;
+    let scanned = false;
     for (let j = 0; j < F; j++) {
       swapPerm(j, j + intBelow(rng, F - j, limits[F - j]!));
       const f = perm[j]!;
@@ -561,10 +564,13 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
         buildFeature(scratch, 0, f, node.start, node.end);
         const lo = seenLo, hi = seenHi;
         if (hi < 0 || (lo === hi && missingEmpty(f))) (found ??= []).push(f);
-        else scan(node, scratch, 0, f, lo, hi);
+        else {
+          scan(node, scratch, 0, f, lo, hi);
+          scanned = true;
+        }
         clearScratch(f, lo, hi);
       }
-      if (j + 1 >= opts.maxFeatures && node.feature >= 0) break;
+      if (j + 1 >= opts.maxFeatures && scanned) break;
     }
     for (let i = 0; i < known.length; i++) isConst[known[i]!] = 0;
     if (found) {
@@ -582,6 +588,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
 
   /** Like drawAndScan, reading the drawn features from the node's all-feature histogram (bins seen found by a pass over it). */
   const drawAndScanHist = (node: Node, hist: Float64Array, rng: Rng): void => {
+    let scanned = false;
     for (let j = 0; j < F; j++) {
       swapPerm(j, j + intBelow(rng, F - j, limits[F - j]!));
       const f = perm[j]!;
@@ -595,8 +602,13 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
           hi = b;
         }
       }
-      if (hi >= 0) scan(node, hist, base, f, lo, hi);
-      if (j + 1 >= opts.maxFeatures && node.feature >= 0) break;
+      let missing = 0;
+      for (let c = 0, o = base + nb * C; c < C; c++) missing += hist[o + c]!;
+      if (hi >= 0 && (lo < hi || missing > 0)) {
+        scan(node, hist, base, f, lo, hi);
+        scanned = true;
+      }
+      if (j + 1 >= opts.maxFeatures && scanned) break;
     }
   };
 

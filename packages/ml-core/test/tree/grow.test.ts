@@ -69,6 +69,28 @@ describe("growTree", () => {
     }
   });
 
+  it("with features drawn per node, stops drawing once max_features were drawn and one was not constant, even without a valid split (scikit-learn's rule)", () => {
+    // feature 0 separates one row only (no valid split under min_samples_leaf 5), feature 1 separates the classes
+    const n = 40;
+    const data = new Float64Array(n * 2);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      data[2 * i] = i === 0 ? 1 : 0;
+      data[2 * i + 1] = i < n / 2 ? 0 : 1;
+      y[i] = i < n / 2 ? 0 : 1;
+    }
+    const binned = binData({ data, rows: n, cols: 2 });
+    const grow = { ...opts, maxFeatures: 1, minSamplesLeaf: 5 };
+    const nodes = Array.from({ length: 20 }, (_, seed) => {
+      const sample = Int32Array.from({ length: n }, (_, i) => i);
+      return growTree(binned, { kind: "class", y, nClasses: 2, weight: new Float64Array(n).fill(1), criterion: "gini" }, sample, grow, new Rng(seed)).feature.length;
+    });
+    // root drew feature 0: a leaf; drew feature 1: a split into two pure leaves
+    expect(nodes.filter((c) => c === 1).length).toBeGreaterThan(0);
+    expect(nodes.filter((c) => c === 3).length).toBeGreaterThan(0);
+    expect(nodes.every((c) => c === 1 || c === 3)).toBe(true);
+  });
+
   it("leaves partition the sample rows into contiguous ranges", () => {
     const { X, y } = xorData(1000);
     const sample = Int32Array.from({ length: 1000 }, (_, i) => i);
