@@ -4,6 +4,7 @@ import type { TreeArrays } from "../tree/flat-tree";
 import { helpHistTeam } from "../tree/hist-team";
 import type { BinTask, ForestTask, ForestTaskResult, HistTask } from "./parallel";
 import { binClaimed } from "../tree/binner";
+import { dropClassArena } from "../tree/class-arena";
 
 /**
  * Pool thread entry: for each forest task posted, claims trees from the task's shared counter until none
@@ -23,6 +24,7 @@ parentPort!.on("message", (task: ForestTask | HistTask | BinTask) => {
     const { job, seeds, next } = task;
     const trees: [number, TreeArrays][] = [];
     for (let t = Atomics.add(next, 0, 1); t < seeds.length; t = Atomics.add(next, 0, 1)) trees.push([t, fitForestTree(job, seeds[t]!)]);
+    dropClassArena();
     parentPort!.postMessage({ id, trees } satisfies ForestTaskResult);
   } catch (e) {
     parentPort!.postMessage({ id, trees: [], error: e instanceof Error ? e.message : String(e) } satisfies ForestTaskResult);

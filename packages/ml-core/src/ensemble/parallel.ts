@@ -6,6 +6,7 @@ import { binData, finishBinning, shareBinning, type BinnedData, type SharedBinni
 import type { Matrix } from "../core/matrix";
 import type { Rng } from "../core/rng";
 import type { TreeArrays } from "../tree/flat-tree";
+import { dropClassArena } from "../tree/class-arena";
 import { HistTeam, TEAM_MAX_FEATURES, type HistTeamShared } from "../tree/hist-team";
 
 const IS_TS = __filename.endsWith(".ts");
@@ -151,11 +152,13 @@ export function startHistTeam(data: BinnedData, helpers = Math.min(availablePara
 export async function growForest(job: ForestJob, seeds: readonly number[], nJobs: number, onTree?: () => void, inlineWork = INLINE_WORK, useMain = true): Promise<TreeArrays[]> {
   const jobs = Math.min(nJobs, seeds.length);
   if (jobs <= 1 || job.data.rows * seeds.length < inlineWork) {
-    return seeds.map((s) => {
+    const trees = seeds.map((s) => {
       const t = fitForestTree(job, s);
       onTree?.();
       return t;
     });
+    dropClassArena();
+    return trees;
   }
   const next = new Int32Array(new SharedArrayBuffer(4));
   const task: ForestTask = { kind: "forest", id: nextTaskId++, job: shareJob(job), seeds, next };
@@ -167,6 +170,7 @@ export async function growForest(job: ForestJob, seeds: readonly number[], nJobs
       trees[t] = fitForestTree(job, seeds[t]!);
       onTree?.();
     }
+    dropClassArena();
   }
   // every tree is claimed once the main thread is done; threads that got none answer at once
   for (const r of results) {

@@ -77,8 +77,8 @@ let last: ClassArena | undefined;
 
 /**
  * This thread's ClassArena for `data` with `width`, kept for the next tree of the same data (one
- * per thread: a new dataset replaces it); undefined where one cannot be made (the grower then uses
- * its JS loops, to the same trees).
+ * per thread: a new dataset replaces it, `dropClassArena` frees it); undefined where one cannot be
+ * made (the grower then uses its JS loops, to the same trees).
  */
 export function classArenaFor(data: BinnedData, width: number): ClassArena | undefined {
   if (last && last.data.codes === data.codes && last.width === width) return last;
@@ -88,4 +88,9 @@ export function classArenaFor(data: BinnedData, width: number): ClassArena | und
     last = undefined;
   }
   return last;
+}
+
+/** Lets this thread's ClassArena go (once its forest is grown), so its memory is not held until the next fit. */
+export function dropClassArena(): void {
+  last = undefined;
 }
