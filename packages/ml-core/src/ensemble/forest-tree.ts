@@ -1,7 +1,8 @@
 import { Rng } from "../core/rng";
 import type { BinnedData } from "../tree/binner";
 import type { TreeArrays } from "../tree/flat-tree";
-import { classArenaFor } from "../tree/class-arena";
+import { classArenaFor, dropClassArena } from "../tree/class-arena";
+import { HistTeam } from "../tree/hist-team";
 import { classWidth, growTree, intBelow, intLimit, treeArrays, type GrowOptions } from "../tree/grow";
 
 /** Everything needed to grow any tree of a random forest; workers get it once. */
@@ -65,7 +66,28 @@ export function fitForestTree(job: ForestJob, seed: number): TreeArrays {
   }
   const g = new Float64Array(n);
   for (let i = 0; i < n; i++) g[i] = count[i]! * y[i]!;
-  return treeArrays(growTree(data, { kind: "grad", g, h: count, l2: 0 }, sample, job.grow, rng));
+  // every feature at every node: all-feature histograms and partitions in WebAssembly (same trees)
+  const team = job.grow.maxFeatures >= data.cols ? soloTeamFor(data) : undefined;
+  return treeArrays(growTree(data, { kind: "grad", g, h: count, l2: 0 }, sample, job.grow, rng, team));
+}
+
+let soloTeam: HistTeam | undefined;
+
+/** This thread's helperless HistTeam for `data`, kept for its next tree; undefined where none can be made. */
+function soloTeamFor(data: BinnedData): HistTeam | undefined {
+  if (soloTeam?.data.codes === data.codes) return soloTeam;
+  try {
+    soloTeam = new HistTeam(data);
+  } catch {
+    soloTeam = undefined;
+  }
+  return soloTeam;
+}
+
+/** Lets this thread's WebAssembly memories for forest trees go, once its share of a forest is grown. */
+export function releaseTreeKernels(): void {
+  dropClassArena();
+  soloTeam = undefined;
 }
 
 /** Per-class weights n / (k * count_c) of scikit-learn's class_weight="balanced". */

@@ -1,10 +1,9 @@
 import { parentPort } from "node:worker_threads";
-import { fitForestTree } from "./forest-tree";
+import { fitForestTree, releaseTreeKernels } from "./forest-tree";
 import type { TreeArrays } from "../tree/flat-tree";
 import { helpHistTeam } from "../tree/hist-team";
 import type { BinTask, ForestTask, ForestTaskResult, HistTask } from "./parallel";
 import { binClaimed } from "../tree/binner";
-import { dropClassArena } from "../tree/class-arena";
 
 /**
  * Pool thread entry: for each forest task posted, claims trees from the task's shared counter until none
@@ -24,7 +23,7 @@ parentPort!.on("message", (task: ForestTask | HistTask | BinTask) => {
     const { job, seeds, next } = task;
     const trees: [number, TreeArrays][] = [];
     for (let t = Atomics.add(next, 0, 1); t < seeds.length; t = Atomics.add(next, 0, 1)) trees.push([t, fitForestTree(job, seeds[t]!)]);
-    dropClassArena();
+    releaseTreeKernels();
     parentPort!.postMessage({ id, trees } satisfies ForestTaskResult);
   } catch (e) {
     parentPort!.postMessage({ id, trees: [], error: e instanceof Error ? e.message : String(e) } satisfies ForestTaskResult);

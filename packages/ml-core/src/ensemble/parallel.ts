@@ -1,12 +1,11 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { fitForestTree, type ForestJob } from "./forest-tree";
+import { fitForestTree, releaseTreeKernels, type ForestJob } from "./forest-tree";
 import { binData, finishBinning, shareBinning, type BinnedData, type SharedBinning } from "../tree/binner";
 import type { Matrix } from "../core/matrix";
 import type { Rng } from "../core/rng";
 import type { TreeArrays } from "../tree/flat-tree";
-import { dropClassArena } from "../tree/class-arena";
 import { HistTeam, TEAM_MAX_FEATURES, type HistTeamShared } from "../tree/hist-team";
 
 const IS_TS = __filename.endsWith(".ts");
@@ -157,7 +156,7 @@ export async function growForest(job: ForestJob, seeds: readonly number[], nJobs
       onTree?.();
       return t;
     });
-    dropClassArena();
+    releaseTreeKernels();
     return trees;
   }
   const next = new Int32Array(new SharedArrayBuffer(4));
@@ -170,7 +169,7 @@ export async function growForest(job: ForestJob, seeds: readonly number[], nJobs
       trees[t] = fitForestTree(job, seeds[t]!);
       onTree?.();
     }
-    dropClassArena();
+    releaseTreeKernels();
   }
   // every tree is claimed once the main thread is done; threads that got none answer at once
   for (const r of results) {

@@ -168,7 +168,7 @@ export class HistTeam {
   private readonly off3: Int32Array;
   private readonly scalar: Int32Array;
 
-  constructor(data: BinnedData) {
+  constructor(readonly data: BinnedData) {
     const { rows: n, cols: F, nBins, codes } = data;
     if (F > TEAM_MAX_FEATURES) throw new RangeError(`a histogram team handles at most ${TEAM_MAX_FEATURES} features, but got ${F}.`);
     this.off2 = offsets(nBins, 2);
