@@ -60,9 +60,12 @@ export function fitForestTree(job: ForestJob, seed: number): TreeArrays {
     }
     if (cw) for (let i = 0; i < n; i++) weight[i] = weight[i]! * cw[y[i]!]!;
     const criterion = job.criterion === "entropy" ? "entropy" : "gini";
-    // features drawn per node: their histograms and the partitions in WebAssembly (same trees)
-    const arena = job.grow.maxFeatures < data.cols ? classArenaFor(data, classWidth(nClasses, job.grow, data.cols)) : undefined;
-    return treeArrays(growTree(data, { kind: "class", y, nClasses, weight, criterion }, sample, job.grow, rng, undefined, arena));
+    // histograms and partitions in WebAssembly (same trees): features drawn per node through a
+    // ClassArena, every feature of two classes through a helperless HistTeam
+    const drawn = job.grow.maxFeatures < data.cols;
+    const arena = drawn ? classArenaFor(data, classWidth(nClasses, job.grow, data.cols)) : undefined;
+    const team = !drawn && nClasses === 2 ? soloTeamFor(data) : undefined;
+    return treeArrays(growTree(data, { kind: "class", y, nClasses, weight, criterion }, sample, job.grow, rng, team, arena));
   }
   const g = new Float64Array(n);
   for (let i = 0; i < n; i++) g[i] = count[i]! * y[i]!;

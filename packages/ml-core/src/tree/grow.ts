@@ -171,7 +171,9 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const allFeatures = opts.maxFeatures >= F;
   const sampledMode = !allFeatures && rng !== undefined;
   // with a team the rows live in its memory, where its kernels partition them (copied back at the end)
-  const useTeam = team !== undefined && !isClass;
+  // gradients, or two classes over every feature: (w if class 0, w if class 1) pairs plus a count
+  // are a (g, h) histogram to the team's kernels
+  const useTeam = team !== undefined && (!isClass || (k === 2 && counted && opts.maxFeatures >= F));
   const rows = useTeam ? team.rows.subarray(0, sample.length) : useArena ? arena.rows.subarray(0, sample.length) : sample;
   if (useArena) {
     rows.set(sample);
@@ -183,11 +185,20 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   }
   if (useTeam) {
     rows.set(sample);
-    // every row's (g, h) pair, or (g, 1), for the team's kernels
-    const ab = team.ab, gg = target.g, hh = target.h;
-    for (let i = 0; i < n; i++) {
-      ab[2 * i] = gg[i]!;
-      ab[2 * i + 1] = hh === undefined ? 1 : hh[i]!;
+    // every row's (g, h) pair, or (g, 1), or its class weights, for the team's kernels
+    const ab = team.ab;
+    if (isClass) {
+      const yy = target.y, ww = target.weight;
+      for (let i = 0; i < n; i++) {
+        ab[2 * i] = yy[i] === 0 ? ww[i]! : 0;
+        ab[2 * i + 1] = yy[i] === 1 ? ww[i]! : 0;
+      }
+    } else {
+      const gg = target.g, hh = target.h;
+      for (let i = 0; i < n; i++) {
+        ab[2 * i] = gg[i]!;
+        ab[2 * i + 1] = hh === undefined ? 1 : hh[i]!;
+      }
     }
   }
   // histogram layout: feature f at histOff[f], bins 0..nBins[f]-1 then its missing bin at nBins[f]
@@ -830,11 +841,14 @@ const TWIN_ROWS = 256;
  * of rows in one bin then wait on half as many stores.
  * Returns the range of non-missing bins seen as `lo << 9 | (hi + 1)`.
  */
-function addClassRows(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, C: number, k: number, counted: boolean, twin: Float64Array): number {
+export function addClassRows(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array | null, start: number, m: number, ordA: Float64Array, ordB: Int32Array, nb: number, C: number, k: number, counted: boolean, twin: Float64Array): number {
   const c0 = cb + start;
   let lo = 255, hi = -1;
   let r = 0;
-  if (m >= TWIN_ROWS) {
+  // rows in order (a root) as a HistTeam's kernel adds them: two histograms from the first row on,
+  // the last row of an odd count before the merge; scattered rows from TWIN_ROWS on, merge first
+  const inOrder = rows === null;
+  if (inOrder || m >= TWIN_ROWS) {
     const half = m & ~1;
     for (; r < half; r += 2) {
       const b = rows === null ? codes[c0 + r]! : codes[cb + rows[start + r]!]!;
@@ -854,6 +868,17 @@ function addClassRows(hist: Float64Array, base: number, codes: Uint8Array, cb: n
         if (b2 < lo) lo = b2;
         if (b2 > hi) hi = b2;
       }
+    }
+    if (inOrder && r < m) {
+      const b = codes[c0 + r]!;
+      const o = base + (b > nb ? nb : b) * C;
+      hist[o + ordB[r]!]! += ordA[r]!;
+      if (counted) hist[o + k]! += 1;
+      if (b !== MISSING_BIN) {
+        if (b < lo) lo = b;
+        if (b > hi) hi = b;
+      }
+      r++;
     }
     for (let j = 0, e = (nb + 1) * C; j < e; j++) {
       hist[base + j]! += twin[j]!;

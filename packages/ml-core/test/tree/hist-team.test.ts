@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { Rng } from "../../src/core/rng";
 import { binData } from "../../src/tree/binner";
-import { growTree } from "../../src/tree/grow";
+import { addClassRows, growTree } from "../../src/tree/grow";
 import { HistTeam } from "../../src/tree/hist-team";
 import { HIST_KERNELS_WASM } from "../../src/tree/hist-kernels.wasm";
 import { growForest, shutdownTreeWorkers, startHistTeam } from "../../src/ensemble/parallel";
@@ -67,6 +67,57 @@ describe("HistTeam", () => {
       team.stop();
       alone.stop();
     }
+  });
+});
+
+describe("HistTeam for two-class trees over every feature", () => {
+  it("grows the same trees as the JS loops, from all rows in order (odd count) and from a weighted sample, with and without class weights", () => {
+    const n = 3001;
+    const { binned } = data(n, 12);
+    const rng = new Rng(3);
+    const y = Float64Array.from({ length: n }, (_, i) => ((binned.codes[i]! + binned.codes[5 * n + i]!) % 7 < 3 ? 1 : 0) ^ (rng.next() < 0.1 ? 1 : 0));
+    const team = new HistTeam(binned);
+    const grow = { ...opts, maxFeatures: 12, maxLeafNodes: 0, maxDepth: 8, minSamplesLeaf: 2 };
+    const ones = new Float64Array(n).fill(1);
+    const counts = new Float64Array(n);
+    for (let i = 0; i < n; i++) counts[rng.int(n)]! += 1;
+    // class weights that make the sums inexact, so that the order of the additions shows
+    const classWeight = (w: Float64Array) => w.map((v, i) => v * (y[i] === 1 ? 1.37 : 0.61));
+    for (const weight of [ones, counts, classWeight(ones), classWeight(counts)]) {
+      const sample = Int32Array.from({ length: n }, (_, i) => i).filter((i) => weight[i]! > 0);
+      const tree = (t: HistTeam | undefined) => growTree(binned, { kind: "class", y, nClasses: 2, weight, criterion: "gini" }, Int32Array.from(sample), grow, undefined, t);
+      const js = tree(undefined);
+      const wasm = tree(team);
+      expect(js.feature.length).toBeGreaterThan(40);
+      expect(Array.from(wasm.feature)).toEqual(Array.from(js.feature));
+      expect(Array.from(wasm.threshold)).toEqual(Array.from(js.threshold));
+      expect(Array.from(wasm.value)).toEqual(Array.from(js.value));
+      expect(Array.from(wasm.importance)).toEqual(Array.from(js.importance));
+    }
+  });
+});
+
+describe("HistTeam kernels against the JS loops", () => {
+  it("build a two-class histogram of rows in order (odd count, inexact weights) to the bit", () => {
+    // few bins, so that each holds hundreds of rows and the order of the additions shows in the last bits
+    const n = 2001, F = 40;
+    const rng = new Rng(12);
+    const binned = binData({ data: Float64Array.from({ length: n * F }, () => (rng.next() < 0.02 ? NaN : Math.floor(rng.next() * 5))), rows: n, cols: F });
+    const y = Int32Array.from({ length: n }, () => (rng.next() < 0.4 ? 1 : 0));
+    const w = Float64Array.from({ length: n }, () => 0.1 + rng.next());
+    const team = new HistTeam(binned);
+    for (let i = 0; i < n; i++) {
+      team.ab[2 * i] = y[i] === 0 ? w[i]! : 0;
+      team.ab[2 * i + 1] = y[i] === 1 ? w[i]! : 0;
+    }
+    const off = new Int32Array(F + 1);
+    for (let f = 0; f < F; f++) off[f + 1] = off[f]! + (binned.nBins[f]! + 1) * 3;
+    const wasm = new Float64Array(off[F]!);
+    team.build(wasm, 0, n, true, false, false);
+    const js = new Float64Array(off[F]!);
+    const twin = new Float64Array(256 * 3);
+    for (let f = 0; f < F; f++) addClassRows(js, off[f]!, binned.codes, f * n, null, 0, n, w, y, binned.nBins[f]!, 3, 2, true, twin);
+    expect(Array.from(wasm)).toEqual(Array.from(js));
   });
 });
 
