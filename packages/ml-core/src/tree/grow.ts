@@ -848,7 +848,8 @@ export function addClassRows(hist: Float64Array, base: number, codes: Uint8Array
   // rows in order (a root) as a HistTeam's kernel adds them: two histograms from the first row on,
   // the last row of an odd count before the merge; scattered rows from TWIN_ROWS on, merge first
   const inOrder = rows === null;
-  if (inOrder || m >= TWIN_ROWS) {
+  const twinned = inOrder || m >= TWIN_ROWS;
+  if (twinned) {
     const half = m & ~1;
     for (; r < half; r += 2) {
       const b = rows === null ? codes[c0 + r]! : codes[cb + rows[start + r]!]!;
@@ -869,21 +870,7 @@ export function addClassRows(hist: Float64Array, base: number, codes: Uint8Array
         if (b2 > hi) hi = b2;
       }
     }
-    if (inOrder && r < m) {
-      const b = codes[c0 + r]!;
-      const o = base + (b > nb ? nb : b) * C;
-      hist[o + ordB[r]!]! += ordA[r]!;
-      if (counted) hist[o + k]! += 1;
-      if (b !== MISSING_BIN) {
-        if (b < lo) lo = b;
-        if (b > hi) hi = b;
-      }
-      r++;
-    }
-    for (let j = 0, e = (nb + 1) * C; j < e; j++) {
-      hist[base + j]! += twin[j]!;
-      twin[j] = 0;
-    }
+    if (!inOrder) mergeTwin(hist, base, twin, (nb + 1) * C);
   }
   for (; r < m; r++) {
     const b = rows === null ? codes[c0 + r]! : codes[cb + rows[start + r]!]!;
@@ -895,7 +882,16 @@ export function addClassRows(hist: Float64Array, base: number, codes: Uint8Array
       if (b > hi) hi = b;
     }
   }
+  if (inOrder) mergeTwin(hist, base, twin, (nb + 1) * C);
   return (lo << 9) | (hi + 1);
+}
+
+/** hist[base..base+len) += twin[0..len), twin left zeroed. */
+function mergeTwin(hist: Float64Array, base: number, twin: Float64Array, len: number): void {
+  for (let j = 0; j < len; j++) {
+    hist[base + j]! += twin[j]!;
+    twin[j] = 0;
+  }
 }
 
 /** Same as addClassRows for gradients (ordA) and hessians (ordB, or 1 per row when undefined). */
