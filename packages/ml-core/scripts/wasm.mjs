@@ -13,7 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export async function compileKernels() {
   const wabt = await initWabt();
   const wat = readFileSync(join(root, "src/tree/hist-kernels.wat"), "utf8");
-  const features = { simd: true, threads: true };
+  const features = { simd: true, threads: true, bulk_memory: true };
   const module = wabt.parseWat("hist-kernels.wat", wat, features);
   try {
     module.validate(features);

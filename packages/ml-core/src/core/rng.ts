@@ -92,6 +92,22 @@ export class Rng {
     return this.shuffle(identity(n));
   }
 
+  /** Copies the generator's state (four 32-bit words) to `out[at..at+4)`, for a copy of it in WebAssembly. */
+  saveState(out: Int32Array, at = 0): void {
+    out[at] = this.s0;
+    out[at + 1] = this.s1;
+    out[at + 2] = this.s2;
+    out[at + 3] = this.s3;
+  }
+
+  /** Takes the state back from `src[at..at+4)`, once that copy has drawn from it. */
+  loadState(src: Int32Array, at = 0): void {
+    this.s0 = src[at]!;
+    this.s1 = src[at + 1]!;
+    this.s2 = src[at + 2]!;
+    this.s3 = src[at + 3]!;
+  }
+
   /** A 31-bit seed for a child generator (one per tree, per fold, ...). */
   seed(): number {
     return this.nextUint32() >>> 1;

@@ -1,3 +1,4 @@
+import type { Rng } from "../core/rng";
 import type { BinnedData } from "./binner";
 import { allocator, instantiate, kernelMemory, type Kernels } from "./kernels";
 
@@ -19,8 +20,20 @@ export class ClassArena {
   readonly vec: Float64Array;
   /** One feature's histogram (256 bins of `width`), where `addRows` builds. */
   readonly scratch: Float64Array;
+  /** The grower's feature order (length F), kept across a tree's nodes. */
+  readonly perm: Int32Array;
+  /** 1 for the features known constant at the node being split (all 0 between nodes). */
+  readonly isConst: Uint8Array;
   /** Missing rows seen by the last `partition`. */
   missing = 0;
+  /** The last `drawScanGini`: best score, its feature (-1 when none), bin and missing direction, and the features found constant. */
+  best = -Infinity;
+  feature = -1;
+  bin = 0;
+  missingLeft = false;
+  readonly found: Int32Array;
+  /** The best split's left statistics (width float64) after `drawScanGini`. */
+  readonly left: Float64Array;
   private readonly kernels: Kernels;
   private readonly codes: number;
   private readonly rowsAt: number;
@@ -29,6 +42,10 @@ export class ClassArena {
   private readonly twinAt: number;
   private readonly scalarAt: number;
   private readonly scalar: Int32Array;
+  private readonly args: Int32Array;
+  private readonly nodeBlock: Float64Array;
+  private readonly known: Int32Array;
+  private readonly rngState: Int32Array;
 
   /**
    * @param data the binned features (codes copied in).
@@ -43,6 +60,8 @@ export class ClassArena {
     this.scratchAt = take(8 * width * 256);
     this.twinAt = take(8 * width * 256);
     this.scalarAt = take(4);
+    const argsAt = take(4 * 23), nodeAt = take(8 * (1 + 2 * width)), sLAt = take(8 * width);
+    const permAt = take(4 * F), isConstAt = take(F), knownAt = take(4 * F), foundAt = take(4 * F), rngAt = take(16), nBinsAt = take(4 * F);
     const { module, memory } = kernelMemory(end());
     const buf = memory.buffer;
     new Uint8Array(buf, this.codes, n * F).set(data.codes);
@@ -51,6 +70,50 @@ export class ClassArena {
     this.vec = new Float64Array(buf, this.vecAt, width * n);
     this.scratch = new Float64Array(buf, this.scratchAt, width * 256);
     this.scalar = new Int32Array(buf, this.scalarAt, 1);
+    this.perm = new Int32Array(buf, permAt, F);
+    this.isConst = new Uint8Array(buf, isConstAt, F);
+    this.known = new Int32Array(buf, knownAt, F);
+    this.found = new Int32Array(buf, foundAt, F);
+    this.rngState = new Int32Array(buf, rngAt, 4);
+    this.nodeBlock = new Float64Array(buf, nodeAt, 1 + 2 * width);
+    this.left = this.nodeBlock.subarray(1 + width, 1 + 2 * width);
+    new Int32Array(buf, nBinsAt, F).set(data.nBins);
+    this.args = new Int32Array(buf, argsAt, 23);
+    this.args.set([this.codes, n, F, 0, 0, this.vecAt, width, 0, nBinsAt, this.scratchAt, this.twinAt, permAt, isConstAt, knownAt, 0, rngAt, 0, nodeAt, sLAt, -1, 0, 0, foundAt]);
+    this.argsAt = argsAt;
+  }
+
+  private readonly argsAt: number;
+
+  /**
+   * One node of a tree with features drawn per node, k classes under gini without a row count:
+   * draws features (from `rng`, through `perm`) until `maxFeatures` were drawn and one was not
+   * constant, building and scanning each one's histogram, as grow.ts's drawAndScan does with
+   * addRows and scanClassUncounted. `totals` are the node's statistics (width), `known` the
+   * features known constant. Sets `best`, `feature`, `bin`, `missingLeft`, `left`; returns how
+   * many features were found constant (the first entries of `found`).
+   */
+  drawScanGini(start: number, end: number, k: number, totals: Float64Array, known: readonly number[], rng: Rng, maxFeatures: number): number {
+    const a = this.args, nb = this.nodeBlock, width = this.width;
+    a[3] = this.rowsAt + 4 * start;
+    a[4] = end - start;
+    a[7] = k;
+    for (let i = 0; i < known.length; i++) this.known[i] = known[i]!;
+    a[14] = known.length;
+    a[16] = maxFeatures;
+    nb[0] = -Infinity;
+    for (let c = 0; c < width; c++) {
+      nb[1 + c] = totals[c]!;
+      nb[1 + width + c] = 0;
+    }
+    rng.saveState(this.rngState);
+    const nFound = this.kernels.drawScanGini(this.argsAt);
+    rng.loadState(this.rngState);
+    this.best = nb[0]!;
+    this.feature = a[19]!;
+    this.bin = a[20]!;
+    this.missingLeft = a[21] === 1;
+    return nFound;
   }
 
   /**

@@ -240,8 +240,9 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const twin = new Float64Array(BINS * C);
   const sL = new Float64Array(C);
   const sR = new Float64Array(C);
-  const perm = new Int32Array(F);
-  const isConst = new Uint8Array(F);
+  // with an arena, in its memory, where its drawScanGini draws and marks features too
+  const perm = useArena ? arena.perm : new Int32Array(F);
+  const isConst = useArena ? arena.isConst : new Uint8Array(F);
   for (let f = 0; f < F; f++) perm[f] = f;
   const limits = new Float64Array(F + 1);
   for (let j = 1; j <= F; j++) limits[j] = intLimit(j);
@@ -520,6 +521,8 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     }
   };
   const scan = !counted ? scanClassUncounted : isClass ? scanFeature : scanGrad;
+  // the whole of drawAndScan in WebAssembly: gini without a row count (the forests' default)
+  const drawScanGini = useArena && !counted && gini;
 
   /**
    * A node over rows start..end whose statistics are `from[off..off+C)`, or with `off` -1 the right
@@ -563,6 +566,22 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
    * draws and the same tree, with less work deep in the tree (as scikit-learn's splitter does).
    */
   const drawAndScan = (node: Node, rng: Rng): void => {
+    if (drawScanGini) {
+      const nFound = arena!.drawScanGini(node.start, node.end, k, node.stats, node.consts, rng, opts.maxFeatures);
+      if (arena!.feature >= 0) {
+        node.improvement = arena!.best;
+        node.feature = arena!.feature;
+        node.bin = arena!.bin;
+        node.missingLeft = arena!.missingLeft;
+        node.stats.set(arena!.left, C);
+      }
+      if (nFound > 0) {
+        const all = node.consts.slice();
+        for (let i = 0; i < nFound; i++) all.push(arena!.found[i]!);
+        node.consts = all;
+      }
+      return;
+    }
     if (!useArena) gather(node.start, node.end);
     const known = node.consts;
     for (let i = 0; i < known.length; i++) isConst[known[i]!] = 1;

@@ -20,6 +20,7 @@ export interface Kernels {
   addRows(hist: number, codes: number, rows: number, m: number, vec: number, width: number, nb: number, twin: number): number;
   partition(rows: number, start: number, end: number, codes: number, bin: number, missingLeft: number, out: number): number;
   subtract(big: number, small: number, n: number): void;
+  drawScanGini(args: number): number;
 }
 
 /** Most bytes of a kernel memory: below 2 GiB, so that every address is a positive int32. */

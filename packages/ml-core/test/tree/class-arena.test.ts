@@ -21,9 +21,9 @@ function dataset(n: number, k: number) {
 }
 
 describe("ClassArena", () => {
-  it("grows the same class trees with features drawn per node as the JS loops (2 and 3 classes, counted or not, bootstrap weights)", () => {
-    for (const k of [2, 3]) {
-      for (const minSamplesLeaf of [1, 3]) {
+  it("grows the same class trees with features drawn per node as the JS loops (2 and 3 classes, counted or not, gini or entropy, bootstrap weights)", () => {
+    for (const [k, minSamplesLeaf, criterion] of [[2, 1, "gini"], [3, 1, "gini"], [2, 3, "gini"], [3, 3, "gini"], [2, 1, "entropy"]] as const) {
+      {
         const n = 1500; // large nodes (two histograms from 256 rows) and small ones
         const { X, y } = dataset(n, k);
         const data = binData(X);
@@ -33,7 +33,7 @@ describe("ClassArena", () => {
         for (let i = 0; i < n; i++) weight[draw.int(n)]! += 1;
         const sample = Int32Array.from({ length: n }, (_, i) => i).filter((i) => weight[i]! > 0);
         const arena = new ClassArena(data, classWidth(k, opts, data.cols));
-        const grow = (a: ClassArena | undefined) => growTree(data, { kind: "class", y, nClasses: k, weight, criterion: "gini" }, Int32Array.from(sample), opts, new Rng(8), undefined, a);
+        const grow = (a: ClassArena | undefined) => growTree(data, { kind: "class", y, nClasses: k, weight, criterion }, Int32Array.from(sample), opts, new Rng(8), undefined, a);
         const js = grow(undefined);
         const wasm = grow(arena);
         expect(js.feature.length).toBeGreaterThan(50);
