@@ -253,14 +253,15 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   };
 
   // the node's stats in row order, gathered once per node so the per-feature loops read them
-  // sequentially (with a team only for builds too small for it: allocated when first needed)
-  let ordA = new Float64Array(useTeam ? 0 : rows.length);
-  let ordB: Float64Array | Int32Array = isClass ? new Int32Array(rows.length) : new Float64Array(useTeam ? 0 : rows.length);
+  // sequentially (with a team or an arena only for the builds they leave to JS: allocated when first needed)
+  const gathered = useTeam || useArena ? 0 : rows.length;
+  let ordA = new Float64Array(gathered);
+  let ordB: Float64Array | Int32Array = isClass ? new Int32Array(gathered) : new Float64Array(gathered);
   const gather = (start: number, end: number): void => {
     const m = end - start;
     if (ordA.length < m) {
       ordA = new Float64Array(rows.length);
-      ordB = new Float64Array(rows.length);
+      ordB = isClass ? new Int32Array(rows.length) : new Float64Array(rows.length);
     }
     if (isClass) {
       for (let r = 0; r < m; r++) {
