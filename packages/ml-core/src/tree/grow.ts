@@ -212,14 +212,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const h = isClass ? undefined : target.h;
 
   // output, grown as nodes are made
-  const outFeature: number[] = [];
-  const outThreshold: number[] = [];
-  const outLeft: number[] = [];
-  const outRight: number[] = [];
-  const outMissingLeft: number[] = [];
-  const outValue: number[] = [];
-  const outStart: number[] = [];
-  const outEnd: number[] = [];
+  const out = new NodeArrays(isClass ? k : 1);
   const importance = new Float64Array(F);
 
   const pool: Float64Array[] = [];
@@ -530,24 +523,17 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
    * child of `from`'s node: its totals minus its best split's left statistics.
    */
   const makeNode = (start: number, end: number, depth: number, from: Float64Array, off: number, hist: Float64Array | null, consts: readonly number[]): Node => {
-    const id = outFeature.length;
-    outFeature.push(-1);
-    outThreshold.push(0);
-    outLeft.push(-1);
-    outRight.push(-1);
-    outMissingLeft.push(0);
-    outStart.push(start);
-    outEnd.push(end);
+    const id = out.add(start, end);
     const totals = new Float64Array(2 * C);
     if (off >= 0) for (let c = 0; c < C; c++) totals[c] = from[off + c]!;
     else for (let c = 0; c < C; c++) totals[c] = from[c]! - from[C + c]!;
     if (isClass) {
       let s = 0;
       for (let c = 0; c < k; c++) s += totals[c]!;
-      for (let c = 0; c < k; c++) outValue.push(s > 0 ? totals[c]! / s : 0);
+      for (let c = 0; c < k; c++) out.value[id * k + c] = s > 0 ? totals[c]! / s : 0;
     } else {
       const hh = totals[1]! + l2;
-      outValue.push(hh > 0 ? totals[0]! / hh : 0);
+      out.value[id] = hh > 0 ? totals[0]! / hh : 0;
     }
     return { id, start, end, depth, stats: totals, hist, score: score(totals, 0, k, l2), feature: -1, bin: 0, missingLeft: false, improvement: -Infinity, consts };
   };
@@ -704,9 +690,9 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     if (missing === 0 && leftCount > rightCount) missingLeft = true;
 
     const id = node.id;
-    outFeature[id] = f;
-    outThreshold[id] = binThreshold(data, f, bin);
-    outMissingLeft[id] = missingLeft ? 1 : 0;
+    out.feature[id] = f;
+    out.threshold[id] = binThreshold(data, f, bin);
+    out.missingLeft[id] = missingLeft ? 1 : 0;
     importance[f]! += Math.max(0, node.improvement - node.score);
 
     const depth = node.depth + 1;
@@ -752,8 +738,8 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     }
     const left = makeNode(node.start, mid, depth, node.stats, C, lh, node.consts);
     const right = makeNode(mid, node.end, depth, node.stats, -1, rh, node.consts);
-    outLeft[id] = left.id;
-    outRight[id] = right.id;
+    out.left[id] = left.id;
+    out.right[id] = right.id;
     // right first so that a stack takes the left child next
     push(right);
     push(left);
@@ -838,17 +824,64 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   if (useArena) sample.set(rows);
 
   return {
-    feature: Int32Array.from(outFeature),
-    threshold: Float64Array.from(outThreshold),
-    left: Int32Array.from(outLeft),
-    right: Int32Array.from(outRight),
-    missingLeft: Uint8Array.from(outMissingLeft),
-    value: Float64Array.from(outValue),
+    feature: out.feature.slice(0, out.count),
+    threshold: out.threshold.slice(0, out.count),
+    left: out.left.slice(0, out.count),
+    right: out.right.slice(0, out.count),
+    missingLeft: out.missingLeft.slice(0, out.count),
+    value: out.value.slice(0, out.count * out.nOut),
     importance,
     rows: sample,
-    start: Int32Array.from(outStart),
-    end: Int32Array.from(outEnd),
+    start: out.start.slice(0, out.count),
+    end: out.end.slice(0, out.count),
   };
+}
+
+/** A growing tree's per-node arrays (capacity doubled as nodes are added). */
+class NodeArrays {
+  count = 0;
+  feature = new Int32Array(64);
+  threshold = new Float64Array(64);
+  left = new Int32Array(64);
+  right = new Int32Array(64);
+  missingLeft = new Uint8Array(64);
+  value: Float64Array;
+  start = new Int32Array(64);
+  end = new Int32Array(64);
+
+  /** @param nOut values per node. */
+  constructor(readonly nOut: number) {
+    this.value = new Float64Array(64 * nOut);
+  }
+
+  /** A new leaf over rows start..end (no split, value to be set); returns its id. */
+  add(start: number, end: number): number {
+    if (this.count === this.feature.length) this.grow();
+    const id = this.count++;
+    this.feature[id] = -1;
+    this.left[id] = -1;
+    this.right[id] = -1;
+    this.start[id] = start;
+    this.end[id] = end;
+    return id;
+  }
+
+  private grow(): void {
+    const cap = 2 * this.feature.length;
+    const more = <T extends Int32Array | Float64Array | Uint8Array>(a: T, size: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.set(a as never);
+      return b;
+    };
+    this.feature = more(this.feature, cap);
+    this.threshold = more(this.threshold, cap);
+    this.left = more(this.left, cap);
+    this.right = more(this.right, cap);
+    this.missingLeft = more(this.missingLeft, cap);
+    this.value = more(this.value, cap * this.nOut);
+    this.start = more(this.start, cap);
+    this.end = more(this.end, cap);
+  }
 }
 
 /** Fewest rows for which addClassRows alternates rows between two histograms. */
