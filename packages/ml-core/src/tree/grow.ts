@@ -212,7 +212,10 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const h = isClass ? undefined : target.h;
 
   // output, grown as nodes are made
-  const out = new NodeArrays(isClass ? k : 1);
+  // room for every node the tree can have (a leaf holds min_samples_leaf rows at least; at most
+  // max_leaf_nodes leaves; a full tree of max_depth), grown should a guess fall short
+  const leavesAtMost = Math.min(Math.floor(sample.length / Math.max(1, opts.minSamplesLeaf)), opts.maxLeafNodes > 0 ? opts.maxLeafNodes : Infinity, 2 ** Math.min(opts.maxDepth, 20));
+  const out = new NodeArrays(isClass ? k : 1, Math.max(1, 2 * leavesAtMost - 1));
   const importance = new Float64Array(F);
 
   const pool: Float64Array[] = [];
@@ -840,18 +843,28 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
 /** A growing tree's per-node arrays (capacity doubled as nodes are added). */
 class NodeArrays {
   count = 0;
-  feature = new Int32Array(64);
-  threshold = new Float64Array(64);
-  left = new Int32Array(64);
-  right = new Int32Array(64);
-  missingLeft = new Uint8Array(64);
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  missingLeft: Uint8Array;
   value: Float64Array;
-  start = new Int32Array(64);
-  end = new Int32Array(64);
+  start: Int32Array;
+  end: Int32Array;
 
-  /** @param nOut values per node. */
-  constructor(readonly nOut: number) {
-    this.value = new Float64Array(64 * nOut);
+  /**
+   * @param nOut values per node.
+   * @param capacity nodes before the first doubling.
+   */
+  constructor(readonly nOut: number, capacity: number) {
+    this.feature = new Int32Array(capacity);
+    this.threshold = new Float64Array(capacity);
+    this.left = new Int32Array(capacity);
+    this.right = new Int32Array(capacity);
+    this.missingLeft = new Uint8Array(capacity);
+    this.value = new Float64Array(capacity * nOut);
+    this.start = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
   }
 
   /** A new leaf over rows start..end (no split, value to be set); returns its id. */
