@@ -6,9 +6,10 @@ import { allocator, instantiate, kernelMemory, type Kernels } from "./kernels";
  * One thread's WebAssembly memory for growing class trees with features drawn per node (random
  * forests): the binned codes (copied once), the grower's row order, and per row its statistics
  * vector (class weights, then the row count when counted, zero-padded to an even width), so that
- * a drawn feature's histogram of a node's rows is one kernel call, reading no gathered copy. Also
- * partitions the rows. The same additions in the same order as the JS loops of grow.ts, hence the
- * same trees.
+ * a drawn feature's histogram of a node's rows is one kernel call, reading no gathered copy; for
+ * gini without a row count a whole node's draws, builds and scans are one call (`drawScanGini`).
+ * Also partitions the rows. The same arithmetic in the same order as the JS loops of grow.ts,
+ * hence the same trees.
  *
  * The constructor throws where WebAssembly SIMD with shared memory is not available or the data is
  * too large; see `classArenaFor`.
@@ -46,6 +47,7 @@ export class ClassArena {
   private readonly nodeBlock: Float64Array;
   private readonly known: Int32Array;
   private readonly rngState: Int32Array;
+  private readonly argsAt: number;
 
   /**
    * @param data the binned features (codes copied in).
@@ -82,8 +84,6 @@ export class ClassArena {
     this.args.set([this.codes, n, F, 0, 0, this.vecAt, width, 0, nBinsAt, this.scratchAt, this.twinAt, permAt, isConstAt, knownAt, 0, rngAt, 0, nodeAt, sLAt, -1, 0, 0, foundAt]);
     this.argsAt = argsAt;
   }
-
-  private readonly argsAt: number;
 
   /**
    * One node of a tree with features drawn per node, k classes under gini without a row count:
