@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Rng } from "../../src/core/rng";
 import { binData } from "../../src/tree/binner";
 import { addClassRows, growTree } from "../../src/tree/grow";
+import { expectSameTree } from "./same-tree";
 import { HistTeam } from "../../src/tree/hist-team";
 import { HIST_KERNELS_WASM } from "../../src/tree/hist-kernels.wasm";
 import { growForest, shutdownTreeWorkers, startHistTeam } from "../../src/ensemble/parallel";
@@ -55,10 +56,7 @@ describe("HistTeam", () => {
         const solo = grow(undefined, withHess);
         for (const t of [team, alone]) {
           for (let rep = 0; rep < 3; rep++) {
-            const tree = grow(t, withHess);
-            expect(Array.from(tree.feature)).toEqual(Array.from(solo.feature));
-            expect(Array.from(tree.threshold)).toEqual(Array.from(solo.threshold));
-            expect(Array.from(tree.value)).toEqual(Array.from(solo.value));
+            expectSameTree(grow(t, withHess), solo);
           }
         }
         expect(solo.feature.filter((f) => f >= 0).length).toBe(30);
@@ -89,10 +87,7 @@ describe("HistTeam for two-class trees over every feature", () => {
       const js = tree(undefined);
       const wasm = tree(team);
       expect(js.feature.length).toBeGreaterThan(40);
-      expect(Array.from(wasm.feature)).toEqual(Array.from(js.feature));
-      expect(Array.from(wasm.threshold)).toEqual(Array.from(js.threshold));
-      expect(Array.from(wasm.value)).toEqual(Array.from(js.value));
-      expect(Array.from(wasm.importance)).toEqual(Array.from(js.importance));
+      expectSameTree(wasm, js);
     }
   });
 });
