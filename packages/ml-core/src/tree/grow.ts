@@ -996,7 +996,7 @@ function addGradRows(hist: Float64Array, base: number, codes: Uint8Array, cb: nu
  * codes from the row-major `rowCodes` (missing already mapped to the feature's missing slot).
  * Per feature the rows are added in order, as addGradAll does for them.
  */
-export function addGradRowMajor(hist: Float64Array, off: Int32Array, rowCodes: Uint8Array, F: number, f0: number, f1: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined): void {
+function addGradRowMajor(hist: Float64Array, off: Int32Array, rowCodes: Uint8Array, F: number, f0: number, f1: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined): void {
   if (ordB === undefined) {
     for (let r = 0; r < m; r++) {
       const rb = rows[start + r]! * F;
@@ -1038,7 +1038,7 @@ function addClassRowMajor(hist: Float64Array, off: Int32Array, rowCodes: Uint8Ar
 const TWIN = new Float64Array(BINS * 3);
 
 /** Like addGradRows for rows start.. in order (the root), without tracking the bins seen. */
-export function addGradAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, nb: number): void {
+function addGradAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, nb: number): void {
   const c0 = cb + start;
   if (ordB === undefined) {
     const half = (m >> 1) << 1;
