@@ -43,6 +43,8 @@ if (command === "test") {
     env.DATA_DIR = path.join(root, "data");
     mkdirSync(env.DATA_DIR, { recursive: true });
   }
+  // A person at a terminal reads pretty logs; a pipe, a file or production gets JSON (LOG_FORMAT overrides).
+  if (!env.LOG_FORMAT && process.stdout.isTTY && env.NODE_ENV !== "production") env.LOG_FORMAT = "pretty";
   console.log(`Starting the API on port ${env.PORT ?? 8002} and one worker; datasets are read from ${env.DATA_DIR}.`);
   const children = ["apps/api/dist/main.js", "apps/worker/dist/main.js"].map((file) => spawn(process.execPath, [file], { cwd: root, stdio: "inherit", env }));
   let stopping = false;

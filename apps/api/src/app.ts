@@ -22,7 +22,7 @@ export function createApp(deps: Deps): Express {
 
   const board = new ExpressAdapter();
   board.setBasePath("/admin/queues");
-  createBullBoard({ queues: Object.values(deps.queues.queues).map((q) => new BullMQAdapter(q)), serverAdapter: board });
+  createBullBoard({ queues: deps.queues.all().map((q) => new BullMQAdapter(q)), serverAdapter: board });
   app.use("/admin/queues", board.getRouter());
 
   app.use(healthRoutes(deps));

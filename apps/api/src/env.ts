@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { baseEnvSchema, parseEnv } from "@mlw/jobs";
+import { baseEnvSchema, parseEnv } from "@mlw/runtime";
 
 /** The API's configuration, parsed once from the environment. */
 export const envSchema = baseEnvSchema.extend({

@@ -1,6 +1,6 @@
+import type { Response } from "express";
 import type { Job } from "bullmq";
-import { queueOfJobId } from "@mlw/jobs";
-import type { Queues } from "./queues";
+import type { JobFailure, JobKind, JobQueues, ResultOf } from "@mlw/jobs";
 
 /** The public view of a job (`GET /jobs/{id}`). */
 export interface JobView {
@@ -17,52 +17,49 @@ export interface JobView {
 }
 
 /** Reads a job's state and shape for clients. */
-export async function viewJob(job: Job): Promise<JobView> {
+export async function viewJob(queues: JobQueues, kind: JobKind, job: Job): Promise<JobView> {
   const state = await job.getState();
+  const outcome = state === "failed" ? await queues.outcome(kind, job) : undefined;
   return {
     job_id: job.id!,
-    type: queueOfJobId(job.id!) ?? job.name,
+    type: kind.name,
     state: state === "waiting-children" || state === "prioritized" ? "waiting" : state,
     progress: job.progress,
     result: job.returnvalue ?? null,
-    error: state === "failed" ? parseFailure(job.failedReason ?? "") : null,
+    error: outcome?.state === "failed" ? outcome.error : null,
     attempts: job.attemptsMade,
     created_at: new Date(job.timestamp).toISOString(),
     finished_at: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
   };
 }
 
-/** A failed job's recorded reason, `CODE (status): message`, split back into its parts. */
-export interface JobFailure {
-  code: string;
-  message: string;
-  status: number;
-}
-
-export function parseFailure(reason: string): JobFailure {
-  const m = /^([A-Z][A-Z0-9_]*) \((\d{3})\): ([\s\S]*)$/.exec(reason);
-  if (m) return { code: m[1]!, status: Number(m[2]), message: m[3]! };
-  if (/stalled more than allowable limit/.test(reason)) return { code: "JOB_STALLED", status: 500, message: reason };
-  return { code: "JOB_FAILED", status: 500, message: reason || "The job failed without a recorded reason." };
+/** How a route answers for a job it enqueued, in each outcome. */
+export interface JobReply<R> {
+  /** The 200 body once the job completed. */
+  completed(result: R): unknown;
+  /** The body sent with the failure's status (or throw an HttpError for the error envelope). */
+  failed(error: JobFailure): unknown;
+  /** The 202 body when the request did not wait; default: the job's view. */
+  accepted?: unknown;
+  /** Fields added to a 202 view. */
+  extra?: Record<string, unknown>;
 }
 
 /**
- * Waits up to `seconds` for a job to finish (completed, or failed with no retry left). Answers
- * the finished job's view, or undefined when the wait ran out first (the job goes on).
+ * The one answer of a route that enqueued (or found) a job: without `wait`, 202 at once; with
+ * `wait` seconds, 200 with the result, the failure with its status, or 202 with the job's view
+ * (and `status_url`) if it is still running when the wait runs out.
  */
-export async function waitForJob(queues: Queues, job: Job, seconds: number): Promise<JobView | undefined> {
-  const name = queueOfJobId(job.id!)!;
-  const events = await queues.queueEvents(name);
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const remaining = deadline - Date.now();
-    if (remaining > 0) await job.waitUntilFinished(events, remaining).catch(() => undefined);
-    const latest = await queues.job(job.id!);
-    if (!latest) return undefined;
-    const view = await viewJob(latest);
-    if (view.state === "completed" || view.state === "failed") return view;
-    if (Date.now() >= deadline) return undefined;
-    // A failed attempt that will be retried: keep waiting for the retry.
-    await new Promise((r) => setTimeout(r, 100));
+export async function replyWithJob<K extends JobKind>(res: Response, queues: JobQueues, kind: K, job: Job, wait: number | undefined, reply: JobReply<ResultOf<K>>): Promise<void> {
+  const outcome = wait === undefined ? { state: "pending" as const } : await queues.wait(kind, job, wait);
+  if (outcome.state === "completed") {
+    res.status(200).json(reply.completed(outcome.result));
+  } else if (outcome.state === "failed") {
+    const body = reply.failed(outcome.error);
+    res.status(outcome.error.status).json(body);
+  } else if (wait === undefined && reply.accepted !== undefined) {
+    res.status(202).json(reply.accepted);
+  } else {
+    res.status(202).json({ ...reply.extra, ...(await viewJob(queues, kind, job)), status_url: `/jobs/${job.id}` });
   }
 }

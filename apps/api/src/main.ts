@@ -1,10 +1,10 @@
 import { connect, fsArtifactStore, migrateDatabase, postgresArtifactStore } from "@mlw/db";
-import { checkServices, ConfigError, createLogger, createRedis, redactedConfig, ServiceUnavailableError } from "@mlw/jobs";
+import { JobQueues } from "@mlw/jobs";
+import { checkServices, ConfigError, createLogger, createRedis, redactedConfig, ServiceUnavailableError } from "@mlw/runtime";
 import { backendName, initBackend } from "@mlw/ml-core/backend";
 import { createApp } from "./app";
 import type { Deps } from "./deps";
 import { loadEnv } from "./env";
-import { Queues } from "./queues";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require("../package.json") as { version: string };
@@ -12,7 +12,7 @@ const { version } = require("../package.json") as { version: string };
 /** Starts the HTTP API: checks Redis and Postgres, applies migrations, listens on HOST:PORT. */
 async function main(): Promise<void> {
   const env = loadEnv();
-  const log = createLogger("mlw-api", env.LOG_LEVEL);
+  const log = createLogger("mlw-api", env.LOG_LEVEL, env.LOG_FORMAT);
   log.info({ config: redactedConfig(env) }, "api starting");
   await checkServices(env.REDIS_URL, env.DATABASE_URL);
   const database = connect(env.DATABASE_URL, { schema: env.DB_SCHEMA });
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   await initBackend(env.TFJS_BACKEND);
   log.info({ backend: backendName() }, "tensorflow backend ready");
   const redis = createRedis(env.REDIS_URL, "producer");
-  const queues = new Queues(redis, env.REDIS_URL, env.QUEUE_PREFIX);
+  const queues = new JobQueues(redis, env.REDIS_URL, env.QUEUE_PREFIX);
   const artifacts = env.ARTIFACT_STORE === "fs" ? fsArtifactStore(env.MODELS_DIR) : postgresArtifactStore(database.db);
   const deps: Deps = { env, log, redis, queues, database, artifacts, version };
   const server = createApp(deps).listen(env.PORT, env.HOST, () => {

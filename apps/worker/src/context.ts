@@ -1,5 +1,5 @@
 import { connect, fsArtifactStore, postgresArtifactStore, type ArtifactStore, type Database } from "@mlw/db";
-import { createLogger, type Logger } from "@mlw/jobs";
+import { createLogger, type Logger } from "@mlw/runtime";
 import { initBackend } from "@mlw/ml-core/backend";
 import { env } from "./env";
 
@@ -16,7 +16,7 @@ let context: Context | undefined;
 export async function getContext(): Promise<Context> {
   if (context) return context;
   const e = env();
-  const log = createLogger("mlw-worker", e.LOG_LEVEL);
+  const log = createLogger("mlw-worker", e.LOG_LEVEL, e.LOG_FORMAT);
   const database = connect(e.DATABASE_URL, { schema: e.DB_SCHEMA, max: 4 });
   const artifacts = e.ARTIFACT_STORE === "fs" ? fsArtifactStore(e.MODELS_DIR) : postgresArtifactStore(database.db);
   await initBackend(e.TFJS_BACKEND);

@@ -1,6 +1,6 @@
 import os from "node:os";
 import { z } from "zod";
-import { baseEnvSchema, parseEnv } from "@mlw/jobs";
+import { baseEnvSchema, parseEnv } from "@mlw/runtime";
 
 /** The worker's configuration, parsed once from the environment. */
 export const envSchema = baseEnvSchema.extend({

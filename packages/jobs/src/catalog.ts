@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
-import type { JobsOptions } from "bullmq";
 import { z } from "zod";
 import { searchSpaceSchema } from "@mlw/ml-core";
+import { defineJob, kindOfJobId, modelKey, trialKey, uuidKey, type JobKind } from "./define-job";
 
 const datasetFields = {
   dataset_path: z.string().min(1, "dataset_path must not be empty"),
@@ -37,69 +36,97 @@ export type OptimizeRequest = z.infer<typeof optimizeRequest>;
 export const optimizePayload = optimizeRequest.extend({ study_id: z.string() });
 export type OptimizePayload = z.infer<typeof optimizePayload>;
 
-/** One trial of a study, run by any worker. */
-export const trialPayload = z.object({ study_id: z.string(), number: z.number().int().min(0) });
-export type TrialPayload = z.infer<typeof trialPayload>;
+const metrics = z.record(z.string(), z.number());
 
-/** `GET /model/{id}/evaluate` job payload. */
-export const evaluatePayload = z.object({ model_id: z.string() });
-export type EvaluatePayload = z.infer<typeof evaluatePayload>;
+/** What a completed `train` job answers. */
+export const trainResult = z.object({
+  model_id: z.string(),
+  algorithm: z.string(),
+  task: z.enum(["classification", "regression"]),
+  metrics,
+  train_duration_ms: z.number(),
+});
+export type TrainResult = z.infer<typeof trainResult>;
 
-/** The result a completed `train` job stores. */
-export interface TrainResult {
-  model_id: string;
-  algorithm: string;
-  task: "classification" | "regression";
-  metrics: Record<string, number>;
-  train_duration_ms: number;
-}
+/** What a completed `optimize` job answers: the original design's shape, plus the model. */
+export const optimizeResult = z.object({
+  success: z.literal(true),
+  study_id: z.string(),
+  best_params: z.record(z.string(), z.unknown()),
+  best_score: z.number(),
+  n_trials: z.number().int(),
+  model_id: z.string().optional(),
+});
+export type OptimizeResult = z.infer<typeof optimizeResult>;
+
+/** What a trial job answers; the trial's row in Postgres holds the rest. */
+export const trialResult = z.object({ state: z.enum(["complete", "pruned", "failed", "skipped"]), value: z.number().optional() });
+export type TrialResult = z.infer<typeof trialResult>;
+
+/** A model's evaluation (`GET /model/{id}/evaluate`): metrics, confusion matrix, report, importances. */
+export const evaluateResult = z.object({ model_id: z.string(), task: z.enum(["classification", "regression"]), n_test: z.number().int(), metrics }).loose();
+export type EvaluateResult = z.infer<typeof evaluateResult>;
 
 const keep = { age: 7 * 24 * 3600, count: 50_000 };
+const retried = { attempts: 3, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: keep, removeOnFail: keep };
+
+/** Trains one model: split, fit, score, save (`POST /train`, and a study's final model). */
+export const trainJob = defineJob({
+  name: "train",
+  description: "Trains one model on a dataset and saves it.",
+  payload: trainPayload,
+  result: trainResult,
+  options: retried,
+  key: uuidKey,
+  worker: { sandboxed: true, concurrency: "WORKER_CONCURRENCY" },
+});
 
 /**
- * The job catalog: name -> payload schema and default options. The API enqueues with it, the
- * worker validates with it. Every job kind has a queue of its own, named after it.
+ * Coordinates one study (`POST /optimize`): samples trials and keeps them in flight on the
+ * `trial` queue. It only samples and waits, so many run in a worker's event loop.
  */
-export const JOBS = {
-  train: { schema: trainPayload, options: { attempts: 3, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: keep, removeOnFail: keep } },
-  optimize: { schema: optimizePayload, options: { attempts: 3, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: keep, removeOnFail: keep } },
-  trial: { schema: trialPayload, options: { attempts: 3, backoff: { type: "fixed", delay: 500 }, removeOnComplete: { age: 24 * 3600, count: 100_000 }, removeOnFail: keep } },
-  evaluate: { schema: evaluatePayload, options: { attempts: 2, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: keep, removeOnFail: keep } },
-} as const satisfies Record<string, { schema: z.ZodType; options: JobsOptions }>;
+export const optimizeJob = defineJob({
+  name: "optimize",
+  description: "Runs a hyperparameter study: samples trials, waits for them, trains the best model.",
+  payload: optimizePayload,
+  result: optimizeResult,
+  options: retried,
+  key: uuidKey,
+  worker: { sandboxed: false, concurrency: 8 },
+});
 
+/** One cross-validated trial of a study, run by any worker. */
+export const trialJob = defineJob({
+  name: "trial",
+  description: "Cross-validates one parameter set of a study.",
+  payload: z.object({ study_id: z.string(), number: z.number().int().min(0) }),
+  result: trialResult,
+  options: { attempts: 3, backoff: { type: "fixed", delay: 500 }, removeOnComplete: { age: 24 * 3600, count: 100_000 }, removeOnFail: keep },
+  key: trialKey,
+  worker: { sandboxed: true, concurrency: "TRIAL_CONCURRENCY" },
+});
+export type TrialPayload = z.infer<typeof trialJob.payload>;
+
+/** Evaluates a model on its held-out rows (`GET /model/{id}/evaluate`): one job per model. */
+export const evaluateJob = defineJob({
+  name: "evaluate",
+  description: "Evaluates a model on its held-out rows and caches the result.",
+  payload: z.object({ model_id: z.string() }),
+  result: evaluateResult,
+  options: { attempts: 2, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: keep, removeOnFail: keep },
+  key: modelKey,
+  worker: { sandboxed: true, concurrency: "WORKER_CONCURRENCY" },
+});
+export type EvaluatePayload = z.infer<typeof evaluateJob.payload>;
+
+/** Every job kind, by name. */
+export const JOBS = { train: trainJob, optimize: optimizeJob, trial: trialJob, evaluate: evaluateJob } as const;
 export type JobName = keyof typeof JOBS;
-export const JOB_NAMES = Object.keys(JOBS) as JobName[];
 
-/** A new job id that names its queue: `train-…`, so `GET /jobs/{id}` knows where to look. */
-export function newJobId(name: JobName): string {
-  return `${name}-${randomUUID()}`;
-}
+/** Every job kind the service runs: the worker consumes each, the API can enqueue, view and wait on each. */
+export const JOB_KINDS: readonly JobKind[] = Object.values(JOBS);
 
-/**
- * The job id of trial `number` of a study. Deterministic, so a coordinator that resumes after a
- * crash and enqueues it again adds nothing (BullMQ keeps one job per id).
- */
-export function trialJobId(studyId: string, number: number): string {
-  return `trial-${studyId}-${number}`;
-}
-
-/** The job id of a model's evaluation: one at a time per model. */
-export function evaluateJobId(modelId: string): string {
-  return `evaluate-${modelId}`;
-}
-
-/** Whether `id` has the form of a model id (checked before any row or file is touched). */
-export function isModelId(id: string): boolean {
-  return /^model-[0-9a-f]{16}$/.test(id);
-}
-
-/** The queue a job id belongs to, or undefined for an id we never issue. */
+/** The name of the kind that issued job id `id`, or undefined for an id we never issue. */
 export function queueOfJobId(id: string): JobName | undefined {
-  const m = /^(train|optimize|evaluate)-[0-9a-f-]{36}$/.exec(id) ?? /^(trial)-study-[0-9a-f]{16}-\d+$/.exec(id) ?? /^(evaluate)-model-[0-9a-f]{16}$/.exec(id);
-  return m ? (m[1] as JobName) : undefined;
-}
-
-/** A new public id with a readable prefix: `model-…`, `study-…`. */
-export function newId(prefix: "model" | "study"): string {
-  return `${prefix}-${randomUUID().replace(/-/g, "").slice(0, 16)}`;
+  return kindOfJobId(JOB_KINDS, id)?.name as JobName | undefined;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getAlgorithm, type AlgorithmSpec } from "@mlw/ml-core";
-import { readCsvHeader, resolveDatasetPath } from "@mlw/jobs";
+import { readCsvHeader, resolveDatasetPath } from "@mlw/runtime";
 import { HttpError, parseOr400 } from "../errors";
 import type { Deps } from "../deps";
 

@@ -7,9 +7,9 @@ import { viewJob } from "../jobs-view";
 export function jobRoutes(deps: Deps): Router {
   const router = Router();
   router.get("/jobs/:id", async (req, res) => {
-    const job = await deps.queues.job(req.params.id);
-    if (!job) throw new HttpError(404, "JOB_NOT_FOUND", `No job with id "${req.params.id}".`);
-    res.json(await viewJob(job));
+    const found = await deps.queues.find(req.params.id);
+    if (!found) throw new HttpError(404, "JOB_NOT_FOUND", `No job with id "${req.params.id}".`);
+    res.json(await viewJob(deps.queues, found.kind, found.job));
   });
   return router;
 }

@@ -1,11 +1,12 @@
 import { Router } from "express";
 import { z } from "zod";
 import { deleteModel, getModel, listModels, type ModelRow } from "@mlw/db";
-import { evaluateJobId, isModelId } from "@mlw/jobs";
+import { evaluateJob, isModelId } from "@mlw/jobs";
+import { metricDirection } from "@mlw/ml-core/metrics";
 
 import type { Deps } from "../deps";
 import { HttpError, parseOr400 } from "../errors";
-import { viewJob, waitForJob } from "../jobs-view";
+import { replyWithJob } from "../jobs-view";
 import { ModelCache } from "../model-cache";
 import { waitSeconds } from "./common";
 
@@ -94,7 +95,7 @@ export function modelRoutes(deps: Deps): Router {
       throw new HttpError(422, "MODELS_NOT_COMPARABLE", `Models ${first.id} and ${odd.id} were not trained on the same dataset and target (${first.datasetPath}:${first.target} vs ${odd.datasetPath}:${odd.target}).`);
     }
     const metricNames = Object.keys(first.metrics);
-    const higherIsBetter = (m: string): boolean => !["mse", "rmse", "mae", "log_loss"].includes(m);
+    const higherIsBetter = (m: string): boolean => metricDirection(m) === "maximize";
     const best = Object.fromEntries(
       metricNames.map((m) => {
         const sorted = [...rows].sort((a, b) => (higherIsBetter(m) ? b.metrics[m]! - a.metrics[m]! : a.metrics[m]! - b.metrics[m]!));
@@ -129,23 +130,19 @@ export function modelRoutes(deps: Deps): Router {
       res.json(row.evaluation);
       return;
     }
-    const jobId = evaluateJobId(row.id);
-    let job = await deps.queues.job(jobId);
+    const jobId = evaluateJob.jobId(row.id);
+    let job = (await deps.queues.find(jobId))?.job;
     if (job && (await job.getState()) === "failed") {
       await job.remove();
       job = undefined;
     }
-    job ??= await deps.queues.add("evaluate", { model_id: row.id }, jobId);
-    const done = wait !== undefined ? await waitForJob(deps.queues, job, wait) : undefined;
-    if (done?.state === "completed") {
-      res.json(done.result);
-      return;
-    }
-    if (done?.state === "failed") {
-      const failure = done.error!;
-      throw new HttpError(failure.status, failure.code, failure.message);
-    }
-    res.status(202).json({ ...(await viewJob(job)), status_url: `/jobs/${job.id}` });
+    job ??= await deps.queues.add(evaluateJob, { model_id: row.id }, jobId);
+    await replyWithJob(res, deps.queues, evaluateJob, job, wait, {
+      completed: (result) => result,
+      failed: (error) => {
+        throw new HttpError(error.status, error.code, error.message, error.details);
+      },
+    });
   });
 
   router.post("/model/:id/predict", async (req, res) => {

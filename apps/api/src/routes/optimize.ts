@@ -1,10 +1,11 @@
 import { Router } from "express";
 import { getStudy, insertStudy, listTrials } from "@mlw/db";
-import { defaultMetric, getScorer, newId, newJobId, optimizeRequest } from "@mlw/jobs";
+import { newId, optimizeJob, optimizeRequest, trialJob } from "@mlw/jobs";
 import type { SearchSpace } from "@mlw/ml-core";
+import { defaultMetric, getScorer } from "@mlw/ml-core/metrics";
 import type { Deps } from "../deps";
 import { HttpError, parseOr400 } from "../errors";
-import { viewJob, waitForJob } from "../jobs-view";
+import { replyWithJob } from "../jobs-view";
 import { checkTrainingRequest, waitSeconds } from "./common";
 
 /** `POST /optimize` (TPE search spread over every worker) and `GET /studies/{id}`. */
@@ -27,9 +28,9 @@ export function optimizeRoutes(deps: Deps): Router {
       throw new HttpError(400, "INVALID_SEARCH_SPACE", `search_space names ${unknown.map((k) => `\`${k}\``).join(", ")}, which ${spec.name} does not have; its hyperparameters are: ${[...known].join(", ")}.`);
     }
     if (Object.keys(space).length === 0) throw new HttpError(400, "INVALID_SEARCH_SPACE", "search_space is empty.");
-    const nParallel = body.n_parallel ?? Math.max(1, (await deps.queues.queues.trial.getWorkers()).length);
+    const nParallel = body.n_parallel ?? Math.max(1, (await deps.queues.queue(trialJob).getWorkers()).length);
     const studyId = newId("study");
-    const jobId = newJobId("optimize");
+    const jobId = optimizeJob.jobId();
     await insertStudy(deps.database.db, {
       id: studyId,
       algorithm: spec.name,
@@ -48,23 +49,14 @@ export function optimizeRoutes(deps: Deps): Router {
       trainBest: body.train_best,
       jobId,
     });
-    const job = await deps.queues.add("optimize", { ...body, metric, study_id: studyId }, jobId);
+    const job = await deps.queues.add(optimizeJob, { ...body, metric, study_id: studyId }, jobId);
     req.log.info({ jobId: job.id, studyId, algorithm: spec.name, nTrials: body.n_trials, nParallel }, "optimize enqueued");
-    if (wait !== undefined) {
-      const done = await waitForJob(deps.queues, job, wait);
-      if (done?.state === "completed") {
-        res.status(200).json(done.result);
-        return;
-      }
-      if (done?.state === "failed") {
-        const failure = done.error!;
-        res.status(failure.status).json({ success: false, message: failure.message, code: failure.code, study_id: studyId, job_id: job.id });
-        return;
-      }
-      res.status(202).json({ study_id: studyId, ...(await viewJob(job)), status_url: `/jobs/${job.id}` });
-      return;
-    }
-    res.status(202).json({ study_id: studyId, job_id: job.id, status_url: `/jobs/${job.id}` });
+    await replyWithJob(res, deps.queues, optimizeJob, job, wait, {
+      completed: (result) => result,
+      failed: (error) => ({ success: false, message: error.message, code: error.code, study_id: studyId, job_id: job.id }),
+      accepted: { study_id: studyId, job_id: job.id, status_url: `/jobs/${job.id}` },
+      extra: { study_id: studyId },
+    });
   });
 
   router.get("/studies/:id", async (req, res) => {

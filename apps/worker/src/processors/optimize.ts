@@ -1,19 +1,10 @@
-import { Job, Queue, UnrecoverableError } from "bullmq";
+import { Job, UnrecoverableError, type Processor } from "bullmq";
 import { createTrial, finishTrial, getStudy, listTrials, updateStudy, type TrialRow } from "@mlw/db";
-import { JOBS, trialJobId, type OptimizePayload, type TrainResult } from "@mlw/jobs";
-import { Rng, type SearchSpace } from "@mlw/ml-core";
+import { optimizeJob, readFailure, trainJob, trialJob, type JobQueues, type OptimizePayload, type OptimizeResult, type TrainResult } from "@mlw/jobs";
+import { MlError, Rng, type SearchSpace } from "@mlw/ml-core";
 import { ask, type TrialRecord } from "@mlw/ml-core/tpe";
 import { getContext } from "../context";
-
-/** What a finished `optimize` job answers (the original design's shape, plus the model). */
-export interface OptimizeResult {
-  success: true;
-  study_id: string;
-  best_params: Record<string, unknown>;
-  best_score: number;
-  n_trials: number;
-  model_id?: string;
-}
+import type { ProcessorDeps } from "../workers";
 
 // How often the coordinator looks for finished trials: a free slot is refilled within this time.
 const POLL_MS = 50;
@@ -25,64 +16,66 @@ const POLL_MS = 50;
  * ones count as the constant liar). All state is in Postgres, so if this worker dies another
  * one resumes the job where it stopped. With `train_best` it trains the final model.
  */
-export function optimizeProcessor(queues: { trial: Queue; train: Queue }) {
-  return async function optimize(job: Job): Promise<OptimizeResult> {
-    const ctx = await getContext();
-    const { db } = ctx.database;
-    const payload: OptimizePayload = JOBS.optimize.schema.parse(job.data);
-    const log = ctx.log.child({ jobId: job.id, studyId: payload.study_id });
-    const study = await getStudy(db, payload.study_id);
-    if (!study) throw new UnrecoverableError(`STUDY_NOT_FOUND (404): study ${payload.study_id} does not exist.`);
-    const space = study.searchSpace as SearchSpace;
-    const deadline = study.timeoutSeconds ? study.createdAt.getTime() + study.timeoutSeconds * 1000 : Infinity;
-    log.info({ algorithm: study.algorithm, nTrials: study.nTrials, nParallel: study.nParallel }, "optimize started");
+export default function optimizeProcessor({ queues }: ProcessorDeps): Processor {
+  return (job: Job) => coordinate(job, queues);
+}
 
-    let trials: TrialRow[] = [];
-    for (;;) {
-      trials = await listTrials(db, study.id);
-      const running = trials.filter((t) => t.state === "running");
-      await reconcile(running, queues.trial, db, study.id);
-      const done = trials.filter((t) => t.state !== "running").length;
-      const timedOut = Date.now() >= deadline;
-      if (done >= study.nTrials || ((timedOut || trials.length >= study.nTrials) && running.length === 0)) break;
-      if (!timedOut && trials.length < study.nTrials && running.length < study.nParallel) {
-        const created = await createTrial(db, study.id, (existing) => {
-          const history: TrialRecord[] = existing.map((t) => ({
-            number: t.number,
-            params: t.params as TrialRecord["params"],
-            state: t.state,
-            value: t.value,
-            intermediate: t.foldScores as number[],
-          }));
-          const rng = new Rng((study.randomState ^ Math.imul(existing.length + 1, 0x9e3779b1)) >>> 0);
-          return ask(space, history, rng, { direction: study.direction });
-        });
-        await queues.trial.add("trial", { study_id: study.id, number: created.number }, { ...JOBS.trial.options, jobId: trialJobId(study.id, created.number) });
-        continue;
-      }
-      const best = bestTrial(trials, study.direction);
-      await job.updateProgress({ trials_done: done, n_trials: study.nTrials, running: running.length, best_score: best?.value ?? null });
-      await new Promise((r) => setTimeout(r, POLL_MS));
+async function coordinate(job: Job, queues: JobQueues): Promise<OptimizeResult> {
+  const ctx = await getContext();
+  const { db } = ctx.database;
+  const payload: OptimizePayload = optimizeJob.payload.parse(job.data);
+  const log = ctx.log.child({ jobId: job.id, studyId: payload.study_id });
+  const study = await getStudy(db, payload.study_id);
+  if (!study) throw new MlError("STUDY_NOT_FOUND", `Study ${payload.study_id} does not exist.`, 404);
+  const space = study.searchSpace as SearchSpace;
+  const deadline = study.timeoutSeconds ? study.createdAt.getTime() + study.timeoutSeconds * 1000 : Infinity;
+  log.info({ algorithm: study.algorithm, nTrials: study.nTrials, nParallel: study.nParallel }, "optimize started");
+
+  let trials: TrialRow[] = [];
+  for (;;) {
+    trials = await listTrials(db, study.id);
+    const running = trials.filter((t) => t.state === "running");
+    await reconcile(running, queues, db, study.id);
+    const done = trials.filter((t) => t.state !== "running").length;
+    const timedOut = Date.now() >= deadline;
+    if (done >= study.nTrials || ((timedOut || trials.length >= study.nTrials) && running.length === 0)) break;
+    if (!timedOut && trials.length < study.nTrials && running.length < study.nParallel) {
+      const created = await createTrial(db, study.id, (existing) => {
+        const history: TrialRecord[] = existing.map((t) => ({
+          number: t.number,
+          params: t.params as TrialRecord["params"],
+          state: t.state,
+          value: t.value,
+          intermediate: t.foldScores as number[],
+        }));
+        const rng = new Rng((study.randomState ^ Math.imul(existing.length + 1, 0x9e3779b1)) >>> 0);
+        return ask(space, history, rng, { direction: study.direction });
+      });
+      await queues.add(trialJob, { study_id: study.id, number: created.number }, trialJob.jobId(study.id, created.number));
+      continue;
     }
-
     const best = bestTrial(trials, study.direction);
-    const finished = trials.filter((t) => t.state !== "running").length;
-    if (!best) {
-      const reasons = [...new Set(trials.map((t) => t.error).filter(Boolean))].slice(0, 3).join("; ");
-      const message = `No trial of study ${study.id} completed${reasons ? `: ${reasons}` : "."}`;
-      await updateStudy(db, study.id, { state: "failed", error: message, finishedAt: new Date() });
-      throw new UnrecoverableError(`NO_COMPLETED_TRIALS (422): ${message}`);
-    }
-    await updateStudy(db, study.id, { bestTrialNumber: best.number, bestValue: best.value, bestParams: best.params });
-    let modelId: string | undefined;
-    if (study.trainBest) {
-      modelId = (await trainFinalModel(queues.train, payload, best, job)).model_id;
-    }
-    await updateStudy(db, study.id, { state: "complete", modelId: modelId ?? null, finishedAt: new Date() });
-    await job.updateProgress({ trials_done: finished, n_trials: study.nTrials, running: 0, best_score: best.value });
-    log.info({ best: best.value, trials: finished }, "optimize finished");
-    return { success: true, study_id: study.id, best_params: best.params, best_score: best.value!, n_trials: finished, ...(modelId ? { model_id: modelId } : {}) };
-  };
+    await job.updateProgress({ trials_done: done, n_trials: study.nTrials, running: running.length, best_score: best?.value ?? null });
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+
+  const best = bestTrial(trials, study.direction);
+  const finished = trials.filter((t) => t.state !== "running").length;
+  if (!best) {
+    const reasons = [...new Set(trials.map((t) => t.error).filter(Boolean))].slice(0, 3).join("; ");
+    const message = `No trial of study ${study.id} completed${reasons ? `: ${reasons}` : "."}`;
+    await updateStudy(db, study.id, { state: "failed", error: message, finishedAt: new Date() });
+    throw new MlError("NO_COMPLETED_TRIALS", message, 422);
+  }
+  await updateStudy(db, study.id, { bestTrialNumber: best.number, bestValue: best.value, bestParams: best.params });
+  let modelId: string | undefined;
+  if (study.trainBest) {
+    modelId = (await trainFinalModel(queues, payload, best, job)).model_id;
+  }
+  await updateStudy(db, study.id, { state: "complete", modelId: modelId ?? null, finishedAt: new Date() });
+  await job.updateProgress({ trials_done: finished, n_trials: study.nTrials, running: 0, best_score: best.value });
+  log.info({ best: best.value, trials: finished }, "optimize finished");
+  return { success: true, study_id: study.id, best_params: best.params, best_score: best.value!, n_trials: finished, ...(modelId ? { model_id: modelId } : {}) };
 }
 
 /** The best complete trial, or undefined. */
@@ -99,21 +92,22 @@ function bestTrial(trials: TrialRow[], direction: "maximize" | "minimize"): Tria
  * Makes every running trial's job exist: a trial created just before a coordinator crash is
  * enqueued again; a trial whose job failed for good (its worker died too often) is marked failed.
  */
-async function reconcile(running: TrialRow[], queue: Queue, db: Parameters<typeof finishTrial>[0], studyId: string): Promise<void> {
+async function reconcile(running: TrialRow[], queues: JobQueues, db: Parameters<typeof finishTrial>[0], studyId: string): Promise<void> {
   for (const t of running) {
-    const id = trialJobId(studyId, t.number);
-    const j = await Job.fromId(queue, id);
+    const id = trialJob.jobId(studyId, t.number);
+    const j = await Job.fromId(queues.queue(trialJob), id);
     if (!j) {
-      await queue.add("trial", { study_id: studyId, number: t.number }, { ...JOBS.trial.options, jobId: id });
+      await queues.add(trialJob, { study_id: studyId, number: t.number }, id);
     } else if ((await j.getState()) === "failed") {
-      await finishTrial(db, studyId, t.number, { state: "failed", error: j.failedReason || "the trial's job failed" });
+      await finishTrial(db, studyId, t.number, { state: "failed", error: readFailure(j.failedReason).message });
     }
   }
 }
 
-async function trainFinalModel(queue: Queue, payload: OptimizePayload, best: TrialRow, parent: Job): Promise<TrainResult> {
-  const jobId = `train-${parent.id!.slice("optimize-".length)}`;
-  const data = JOBS.train.schema.parse({
+/** Trains the study's final model with the best parameters, as a train job whose id comes from the optimize job's. */
+async function trainFinalModel(queues: JobQueues, payload: OptimizePayload, best: TrialRow, parent: Job): Promise<TrainResult> {
+  const jobId = trainJob.jobId(parent.id!.slice(`${optimizeJob.name}-`.length));
+  const data = {
     dataset_path: payload.dataset_path,
     target_column: payload.target_column,
     algorithm: payload.algorithm,
@@ -121,14 +115,12 @@ async function trainFinalModel(queue: Queue, payload: OptimizePayload, best: Tri
     random_state: payload.random_state,
     hyperparams: best.params,
     origin: { study_id: payload.study_id, trial_number: best.number },
-  });
-  let train = (await Job.fromId(queue, jobId)) ?? (await queue.add("train", data, { ...JOBS.train.options, jobId }));
+  };
+  const train = await queues.add(trainJob, data, jobId);
   for (;;) {
-    const state = await train.getState();
-    if (state === "completed") return (await Job.fromId(queue, jobId))!.returnvalue as TrainResult;
-    if (state === "failed") throw new UnrecoverableError((await Job.fromId(queue, jobId))?.failedReason ?? "training the best model failed");
-    await new Promise((r) => setTimeout(r, POLL_MS));
-    train = (await Job.fromId(queue, jobId)) ?? train;
+    const outcome = await queues.wait(trainJob, train, 60);
+    if (outcome.state === "completed") return outcome.result;
+    if (outcome.state === "failed") throw new UnrecoverableError(JSON.stringify(outcome.error));
   }
 }
 

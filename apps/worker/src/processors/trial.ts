@@ -1,20 +1,13 @@
-import type { SandboxedJob } from "bullmq";
 import { finishTrial, getStudy, listTrials, recordFoldScore, startTrialAttempt } from "@mlw/db";
-import { getScorer, JOBS } from "@mlw/jobs";
+import { failureOf, trialJob, type TrialResult } from "@mlw/jobs";
 import { getAlgorithm, InvalidHyperparameterError, MlError } from "@mlw/ml-core";
+import { getScorer } from "@mlw/ml-core/metrics";
 import { prepareTarget } from "@mlw/ml-core/preprocess";
-import { getContext } from "../context";
 import { env } from "../env";
 import { crossValidate } from "../services/cross-validate";
 import { loadDataset } from "../services/dataset";
-import { jobError } from "../services/errors";
 import { seeded } from "../services/train-model";
-
-/** What a trial job answers. */
-export interface TrialResult {
-  readonly state: "complete" | "pruned" | "failed" | "skipped";
-  readonly value?: number;
-}
+import { sandboxed } from "./sandboxed";
 
 /**
  * Runs one trial of a study (sandboxed): cross-validates its parameters, writing each fold's
@@ -23,68 +16,67 @@ export interface TrialResult {
  * skipped, so a retried job never counts twice. Parameters the estimator refuses (an invalid
  * penalty/solver pair) fail the trial without a score.
  */
-export default async function trial(job: SandboxedJob): Promise<TrialResult> {
-  const ctx = await getContext();
-  const { db } = ctx.database;
-  const { study_id, number } = JOBS.trial.schema.parse(job.data);
-  const log = ctx.log.child({ jobId: job.id, studyId: study_id, trial: number });
-  const started = Date.now();
-  const study = await getStudy(db, study_id);
-  if (!study) return { state: "skipped" };
-  const row = await startTrialAttempt(db, study_id, number, env().WORKER_ID);
-  if (!row) return { state: "skipped" };
-  log.info({ attempt: row.attempts, params: row.params }, "trial started");
-  try {
-    const spec = getAlgorithm(study.algorithm);
-    let params: unknown;
+export default sandboxed(
+  trialJob,
+  async ({ study_id, number }, job, ctx): Promise<TrialResult> => {
+    const { db } = ctx.database;
+    const started = Date.now();
+    const study = await getStudy(db, study_id);
+    if (!study) return { state: "skipped" };
+    const row = await startTrialAttempt(db, study_id, number, env().WORKER_ID);
+    if (!row) return { state: "skipped" };
+    ctx.log.info({ attempt: row.attempts, params: row.params }, "trial attempt");
     try {
-      params = spec.params.parse(seeded(spec, row.params, study.randomState));
+      const spec = getAlgorithm(study.algorithm);
+      let params: unknown;
+      try {
+        params = spec.params.parse(seeded(spec, row.params, study.randomState));
+      } catch (e) {
+        if (!(e instanceof InvalidHyperparameterError)) throw e;
+        await finishTrial(db, study_id, number, { state: "failed", durationMs: Date.now() - started, error: e.message });
+        ctx.log.info({ reason: e.message }, "trial failed: invalid parameters");
+        return { state: "failed" };
+      }
+      const scorer = getScorer(study.metric, spec.task);
+      const { table } = await loadDataset(study.datasetPath);
+      const target = prepareTarget(table, study.target, spec.task);
+      const better = (a: number, b: number): boolean => (study.direction === "maximize" ? a > b : a < b);
+      const { scores, pruned } = await crossValidate(
+        spec,
+        params,
+        table,
+        target,
+        study.target,
+        { folds: study.cvFolds, randomState: study.randomState, scorer },
+        async (scores) => {
+          await recordFoldScore(db, study_id, number, scores);
+          await job.updateProgress({ folds_done: scores.length, cv_folds: study.cvFolds });
+          if (study.pruner !== "median" || scores.length === study.cvFolds) return "continue";
+          const fold = scores.length - 1;
+          const earlier = (await listTrials(db, study_id))
+            .filter((t) => t.number !== number && (t.state === "complete" || t.state === "pruned"))
+            .map((t) => (t.foldScores as number[])[fold])
+            .filter((v): v is number => typeof v === "number");
+          if (earlier.length < 2) return "continue";
+          const m = median(earlier);
+          return better(m, scores[fold]!) ? "prune" : "continue";
+        },
+      );
+      const value = scores.reduce((a, b) => a + b, 0) / scores.length;
+      const state = pruned ? "pruned" : "complete";
+      await finishTrial(db, study_id, number, { state, value: pruned ? null : value, foldScores: scores, durationMs: Date.now() - started });
+      return pruned ? { state } : { state, value };
     } catch (e) {
-      if (!(e instanceof InvalidHyperparameterError)) throw e;
-      await finishTrial(db, study_id, number, { state: "failed", durationMs: Date.now() - started, error: e.message });
-      log.info({ reason: e.message }, "trial failed: invalid parameters");
-      return { state: "failed" };
+      // The trial's row fails now if no attempt is left, or if another attempt would fail the same way.
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (e instanceof MlError || lastAttempt) {
+        await finishTrial(db, study_id, number, { state: "failed", durationMs: Date.now() - started, error: failureOf(e).message });
+      }
+      throw e;
     }
-    const scorer = getScorer(study.metric, spec.task);
-    const { table } = await loadDataset(study.datasetPath);
-    const target = prepareTarget(table, study.target, spec.task);
-    const better = (a: number, b: number): boolean => (study.direction === "maximize" ? a > b : a < b);
-    const { scores, pruned } = await crossValidate(
-      spec,
-      params,
-      table,
-      target,
-      study.target,
-      { folds: study.cvFolds, randomState: study.randomState, scorer },
-      async (scores) => {
-        await recordFoldScore(db, study_id, number, scores);
-        await job.updateProgress({ folds_done: scores.length, cv_folds: study.cvFolds });
-        if (study.pruner !== "median" || scores.length === study.cvFolds) return "continue";
-        const fold = scores.length - 1;
-        const earlier = (await listTrials(db, study_id))
-          .filter((t) => t.number !== number && (t.state === "complete" || t.state === "pruned"))
-          .map((t) => (t.foldScores as number[])[fold])
-          .filter((v): v is number => typeof v === "number");
-        if (earlier.length < 2) return "continue";
-        const m = median(earlier);
-        return better(m, scores[fold]!) ? "prune" : "continue";
-      },
-    );
-    const value = scores.reduce((a, b) => a + b, 0) / scores.length;
-    const state = pruned ? "pruned" : "complete";
-    await finishTrial(db, study_id, number, { state, value: pruned ? null : value, foldScores: scores, durationMs: Date.now() - started });
-    log.info({ state, value, scores, ms: Date.now() - started }, "trial finished");
-    return pruned ? { state } : { state, value };
-  } catch (e) {
-    const err = jobError(e);
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    if (e instanceof MlError || lastAttempt) {
-      await finishTrial(db, study_id, number, { state: "failed", durationMs: Date.now() - started, error: err.message });
-    }
-    log.warn({ err: err.message }, "trial failed");
-    throw err;
-  }
-}
+  },
+  (payload) => ({ studyId: payload.study_id, trial: payload.number }),
+);
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);

@@ -2,7 +2,7 @@ import { take, type AlgorithmSpec } from "@mlw/ml-core";
 import type { Table } from "@mlw/ml-core/data";
 import { kFold, stratifiedKFold } from "@mlw/ml-core/model-selection";
 import { Pipeline, type Target } from "@mlw/ml-core/preprocess";
-import type { Scorer } from "@mlw/jobs";
+import type { Scorer } from "@mlw/ml-core/metrics";
 
 /** What `onFold` answers: go on, or stop (the trial is pruned). */
 export type FoldVerdict = "continue" | "prune";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { resolveDatasetPath } from "@mlw/jobs";
+import { resolveDatasetPath } from "@mlw/runtime";
 import { readCsv, type Table } from "@mlw/ml-core/data";
 import { env } from "../env";
 

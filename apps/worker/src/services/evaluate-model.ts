@@ -4,6 +4,7 @@ import { classificationReport, confusionMatrix, logLoss, rocAuc } from "@mlw/ml-
 import { trainTestSplit } from "@mlw/ml-core/model-selection";
 import { loadModel, type ModelBundle } from "@mlw/ml-core/persist";
 import { prepareTarget } from "@mlw/ml-core/preprocess";
+import type { EvaluateResult } from "@mlw/jobs";
 import type { Context } from "../context";
 import { loadDataset } from "./dataset";
 import { scoreMetrics, type Progress } from "./train-model";
@@ -15,10 +16,10 @@ import { scoreMetrics, type Progress } from "./train-model";
  * and log loss where the model gives probabilities, a residual summary for regression, and
  * feature importance per original column. The result is cached on the model row.
  */
-export async function evaluateModel(ctx: Context, modelId: string, progress: Progress): Promise<Record<string, unknown>> {
+export async function evaluateModel(ctx: Context, modelId: string, progress: Progress): Promise<EvaluateResult> {
   const row = await getModel(ctx.database.db, modelId);
   if (!row) throw new MlError("MODEL_NOT_FOUND", `No model with id "${modelId}".`, 404);
-  if (row.evaluation) return row.evaluation;
+  if (row.evaluation) return row.evaluation as EvaluateResult;
   const bundle = loadModel(await ctx.artifacts.get(row.artifactUri));
   await progress("loading", 10);
   const { table, sha256 } = await loadDataset(row.datasetPath);
@@ -38,7 +39,7 @@ export async function evaluateModel(ctx: Context, modelId: string, progress: Pro
   await progress("scoring", 50);
   const nClasses = bundle.labels?.length ?? 0;
   const metrics = scoreMetrics(bundle.task, y, pred, nClasses);
-  const evaluation: Record<string, unknown> = { model_id: modelId, task: bundle.task, n_test: y.length, metrics };
+  const evaluation: EvaluateResult = { model_id: modelId, task: bundle.task, n_test: y.length, metrics };
   if (bundle.task === "classification") {
     const labels = [...bundle.labels!];
     evaluation.labels = labels;

@@ -4,3 +4,4 @@ export * from "./classification-report";
 export * from "./roc-auc";
 export * from "./log-loss";
 export * from "./regression-metrics";
+export * from "./scorers";

@@ -14,6 +14,8 @@ export const baseEnvSchema = z.object({
     .default("info")
     .transform((v) => v.toLowerCase())
     .pipe(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
+  /** `json` (one object per line) or `pretty` (for a person; `npm start` picks it in a terminal). */
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default("postgres://postgres@127.0.0.1:5432/postgres"),
   /** Postgres schema holding the tables (tests use one of their own). */

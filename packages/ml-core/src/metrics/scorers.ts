@@ -1,6 +1,10 @@
-import type { Estimator, Matrix, Task } from "@mlw/ml-core";
-import { MlError } from "@mlw/ml-core";
-import { classificationMetrics, logLoss, regressionMetrics, rocAuc } from "@mlw/ml-core/metrics";
+import type { Estimator, Task } from "../core/estimator";
+import { MlError } from "../core/errors";
+import type { Matrix } from "../core/matrix";
+import { classificationMetrics } from "./classification-metrics";
+import { logLoss } from "./log-loss";
+import { regressionMetrics } from "./regression-metrics";
+import { rocAuc } from "./roc-auc";
 
 /** A metric a study can optimise. */
 export interface Scorer {
@@ -54,4 +58,14 @@ export function getScorer(name: string, task: Task): Scorer {
     throw new MlError("INVALID_METRIC", `Metric "${name}" is not available for ${task}; valid ones are: ${valid.join(", ")}.`, 400, { valid });
   }
   return scorer;
+}
+
+/**
+ * Whether a higher value of metric `name` is better (accuracy, r2) or a lower one (rmse,
+ * log_loss). Every metric the service reports has a scorer, so this is its one declaration.
+ */
+export function metricDirection(name: string): "maximize" | "minimize" {
+  const scorer = SCORERS[name];
+  if (!scorer) throw new MlError("INVALID_METRIC", `Unknown metric "${name}"; known ones are: ${Object.keys(SCORERS).join(", ")}.`, 400);
+  return scorer.direction;
 }

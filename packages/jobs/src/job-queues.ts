@@ -1,0 +1,107 @@
+import { Job, Queue, QueueEvents } from "bullmq";
+import type { Redis } from "ioredis";
+import { JOB_KINDS } from "./catalog";
+import { kindOfJobId, type JobKind, type PayloadInput, type ResultOf } from "./define-job";
+import { readFailure, type JobFailure } from "./failure";
+
+/** How a job stands after a wait: done (with its result or its failure), or still pending. */
+export type JobOutcome<R = unknown> = { readonly state: "completed"; readonly result: R } | { readonly state: "failed"; readonly error: JobFailure } | { readonly state: "pending" };
+
+/**
+ * The producer side of every job kind: one BullMQ Queue per kind, built from the declarations,
+ * and one QueueEvents per kind (created on first wait). The API enqueues, finds and waits on
+ * jobs through it; a study's coordinator enqueues its trials through it.
+ */
+export class JobQueues {
+  private readonly queues = new Map<string, Queue>();
+  private readonly events = new Map<string, Promise<QueueEvents>>();
+
+  /**
+   * @param connection the Redis connection the queues share.
+   * @param redisUrl where each QueueEvents opens its own (blocking) connection.
+   * @param prefix BullMQ key prefix.
+   * @param kinds the job kinds (default: every kind of the catalog).
+   */
+  constructor(
+    connection: Redis,
+    private readonly redisUrl: string,
+    readonly prefix: string,
+    readonly kinds: readonly JobKind[] = JOB_KINDS,
+  ) {
+    for (const kind of kinds) this.queues.set(kind.name, new Queue(kind.name, { connection, prefix }));
+  }
+
+  /** The BullMQ queue of `kind`. */
+  queue(kind: JobKind): Queue {
+    const queue = this.queues.get(kind.name);
+    if (!queue) throw new Error(`Job kind "${kind.name}" is not one of these queues (${[...this.queues.keys()].join(", ")}).`);
+    return queue;
+  }
+
+  /** Every queue, in declaration order (Bull Board shows them). */
+  all(): Queue[] {
+    return [...this.queues.values()];
+  }
+
+  /**
+   * Enqueues a job of `kind`: the payload is validated by the kind's schema (a ZodError when it
+   * does not fit) and the kind's default options apply. With an `id` that already exists,
+   * BullMQ keeps the existing job and answers it.
+   */
+  async add<K extends JobKind>(kind: K, payload: PayloadInput<K>, id: string = kind.jobId()): Promise<Job> {
+    if (!kind.owns(id)) throw new Error(`"${id}" is not an id of a ${kind.name} job.`);
+    return this.queue(kind).add(kind.name, kind.payload.parse(payload), { ...kind.options, jobId: id });
+  }
+
+  /** The job with this id, looked up in the queue its id names; undefined when unknown. */
+  async find(id: string): Promise<{ kind: JobKind; job: Job } | undefined> {
+    const kind = kindOfJobId(this.kinds, id);
+    const job = kind ? await Job.fromId(this.queue(kind), id) : undefined;
+    return kind && job ? { kind, job } : undefined;
+  }
+
+  /** How a job stands now. */
+  async outcome<K extends JobKind>(kind: K, job: Job): Promise<JobOutcome<ResultOf<K>>> {
+    const state = await job.getState();
+    if (state === "completed") return { state, result: job.returnvalue as ResultOf<K> };
+    if (state === "failed") return { state, error: readFailure(job.failedReason) };
+    return { state: "pending" };
+  }
+
+  /**
+   * Waits up to `seconds` for a job to finish: completed, or failed with no attempt left (an
+   * attempt that will be retried does not end the wait). Answers the outcome; `pending` when the
+   * wait ran out first (the job goes on).
+   */
+  async wait<K extends JobKind>(kind: K, job: Job, seconds: number): Promise<JobOutcome<ResultOf<K>>> {
+    const events = await this.queueEvents(kind);
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining > 0) await job.waitUntilFinished(events, remaining).catch(() => undefined);
+      const latest = await Job.fromId(this.queue(kind), job.id!);
+      if (!latest) return { state: "pending" };
+      const outcome = await this.outcome(kind, latest);
+      if (outcome.state !== "pending" || Date.now() >= deadline) return outcome;
+      // A failed attempt that will be retried: keep waiting for the retry.
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** The QueueEvents of a kind, created on first use (each holds a blocking Redis connection). */
+  queueEvents(kind: JobKind): Promise<QueueEvents> {
+    let events = this.events.get(kind.name);
+    if (!events) {
+      const qe = new QueueEvents(kind.name, { connection: { url: this.redisUrl, maxRetriesPerRequest: null }, prefix: this.prefix });
+      qe.on("error", () => undefined);
+      events = qe.waitUntilReady().then(() => qe);
+      this.events.set(kind.name, events);
+    }
+    return events;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.events.values()].map((e) => e.then((qe) => qe.close())));
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+  }
+}
