@@ -2,6 +2,8 @@ import type { EstimatorState, FitOptions } from "../core/estimator";
 import { defineParams, float, int, oneOf } from "../core/hyperparams";
 import type { Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
+import { countClasses } from "../core/classes";
+import { randomStateParam, resolveSeed } from "../core/seed";
 import type { BinnedData } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
@@ -9,7 +11,7 @@ import type { HistTeam } from "../tree/hist-team";
 import { BoostedModel } from "./boosted";
 import { binDataParallel, startHistTeam } from "./parallel";
 import { classPriorRaw, REGRESSION_LOSSES, sigmoid, softmaxRows, type LossState } from "./losses";
-import { countClasses, maxDepthParam, maxFeaturesParam, randomStateParam, resolveMaxFeatures, resolveSeed } from "./params";
+import { maxDepthParam, maxFeaturesParam, resolveMaxFeatures } from "./params";
 
 const common = {
   n_estimators: int({ default: 100, min: 1, max: 10000, description: "Boosting rounds." }),

@@ -3,6 +3,8 @@ import { custom, defineParams, float, int, oneOf } from "../core/hyperparams";
 import { takeRows, take, type Matrix } from "../core/matrix";
 import { DataError } from "../core/errors";
 import { Rng } from "../core/rng";
+import { countClasses } from "../core/classes";
+import { randomStateParam, resolveSeed } from "../core/seed";
 import { NumpyRandomState } from "../model-selection/numpy-random-state";
 import { trainTestSplit } from "../model-selection/train-test-split";
 import { z } from "zod";
@@ -11,7 +13,7 @@ import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/
 import { BoostedModel } from "./boosted";
 import { binDataParallel, startHistTeam } from "./parallel";
 import { classPriorRaw, logLoss, sigmoid, softmaxRows } from "./losses";
-import { countClasses, maxDepthParam, randomStateParam, resolveSeed } from "./params";
+import { maxDepthParam } from "./params";
 
 const common = {
   learning_rate: float({ default: 0.1, min: 0, exclusiveMin: true, description: "Shrinks each tree's contribution." }),

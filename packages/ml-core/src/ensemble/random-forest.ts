@@ -3,10 +3,13 @@ import { NotFittedError } from "../core/errors";
 import { bool, defineParams, int, oneOf } from "../core/hyperparams";
 import type { Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
+import { countClasses } from "../core/classes";
+import { classWeights } from "../core/class-weights";
+import { randomStateParam, resolveSeed } from "../core/seed";
 import { TreeEnsemble } from "../tree/flat-tree";
-import { balancedClassWeight, type ForestJob } from "./forest-tree";
+import type { ForestJob } from "./forest-tree";
 import { binDataParallel, growForest } from "./parallel";
-import { countClasses, maxDepthParam, maxFeaturesParam, nJobsParam, randomStateParam, resolveJobs, resolveMaxFeatures, resolveSeed } from "./params";
+import { maxDepthParam, maxFeaturesParam, nJobsParam, resolveJobs, resolveMaxFeatures } from "./params";
 
 const common = {
   n_estimators: int({ default: 100, min: 1, max: 5000, description: "Number of trees." }),
@@ -59,7 +62,7 @@ abstract class BaseForest<P extends ForestParams> implements Estimator {
     const seeds = Array.from({ length: p.n_estimators }, () => master.seed());
     const nJobs = resolveJobs(p.n_jobs);
     const data = binDataParallel(X, 255, master.fork(), nJobs > 1, nJobs - 1);
-    const classWeight = "class_weight" in p && p.class_weight === "balanced" ? balancedClassWeight(y, nClasses) : null;
+    const classWeight = "class_weight" in p && p.class_weight === "balanced" ? classWeights(y, nClasses, "balanced") : null;
     const job: ForestJob = {
       data,
       y,
