@@ -2,6 +2,7 @@ import type { EstimatorState, FitOptions } from "../core/estimator";
 import { defineParams, float, int, oneOf } from "../core/hyperparams";
 import type { Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
+import { checkXy } from "../core/check-input";
 import { countClasses } from "../core/classes";
 import { randomStateParam, resolveSeed } from "../core/seed";
 import type { BinnedData } from "../tree/binner";
@@ -132,6 +133,7 @@ export class GradientBoostingClassifier extends BoostedModel<GradientBoostingCla
 
   async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
     const p = this.parse();
+    checkXy(X, y);
     const k = countClasses(y, options?.nClasses);
     const n = X.rows;
     const cols = k === 2 ? 1 : k;
@@ -206,6 +208,7 @@ export class GradientBoostingRegressor extends BoostedModel<GradientBoostingRegr
 
   async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
     const p = this.parse();
+    checkXy(X, y);
     const loss = REGRESSION_LOSSES[p.loss];
     const st: LossState = { alpha: p.alpha, gamma: 0 };
     const n = X.rows;

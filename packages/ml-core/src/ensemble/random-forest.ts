@@ -3,6 +3,7 @@ import { NotFittedError } from "../core/errors";
 import { bool, defineParams, int, oneOf } from "../core/hyperparams";
 import type { Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
+import { checkCols, checkXy } from "../core/check-input";
 import { countClasses } from "../core/classes";
 import { classWeights } from "../core/class-weights";
 import { randomStateParam, resolveSeed } from "../core/seed";
@@ -56,6 +57,7 @@ abstract class BaseForest<P extends ForestParams> implements Estimator {
 
   async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
     const p = this.parse();
+    checkXy(X, y);
     const nClasses = this.nClassesOf(y, options);
     const seed = resolveSeed(p.random_state);
     const master = new Rng(seed);
@@ -91,6 +93,7 @@ abstract class BaseForest<P extends ForestParams> implements Estimator {
   protected average(X: Matrix): Float64Array {
     const e = this.trees_;
     if (!e) throw new NotFittedError(this.algorithm);
+    checkCols(X, this.nFeatures_);
     const out = new Float64Array(X.rows * e.nOut);
     for (let t = 0; t < e.nTrees; t++) e.addTree(t, X, out, e.nOut, 0, 1);
     const s = 1 / e.nTrees;
