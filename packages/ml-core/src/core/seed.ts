@@ -7,7 +7,7 @@ import { custom, type ParamDef } from "./hyperparams";
  * @param description what the seed drives in this estimator; default: every random choice, a fresh seed per fit when null.
  */
 export function randomStateParam(description = "Seed of every random choice; null draws a fresh one for each fit."): ParamDef<number | null> {
-  return custom(z.number().int().min(0).nullable() as z.ZodType<number | null>, { type: "int | null", default: null, description });
+  return custom(z.number().int().min(0).nullable() as z.ZodType<number | null>, { type: "int | null", min: 0, default: null, description });
 }
 
 /** The seed of a fit: `random_state` itself, or a fresh one when it is null. */
