@@ -42,16 +42,3 @@ export function accuracy(a: Float64Array, b: Float64Array): number {
   for (let i = 0; i < a.length; i++) if (a[i] === b[i]) s++;
   return s / a.length;
 }
-
-/** Coefficient of determination of predictions `p` for targets `y`. */
-export function r2(y: Float64Array, p: Float64Array): number {
-  let m = 0;
-  for (const v of y) m += v;
-  m /= y.length;
-  let ss = 0, st = 0;
-  for (let i = 0; i < y.length; i++) {
-    ss += (y[i]! - p[i]!) ** 2;
-    st += (y[i]! - m) ** 2;
-  }
-  return 1 - ss / st;
-}
