@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Rng } from "../src/core/rng";
 import { readCsv } from "../src/data";
+import { datasetPath } from "../test/datasets";
 
 interface LoadResult {
   seconds: number;
@@ -22,7 +23,7 @@ interface LoadResult {
 }
 
 const PYTHON = "/usr/bin/python3";
-const SHUTTLE = "/work/shared/datasets/shuttle.csv";
+const SHUTTLE = datasetPath("shuttle.csv");
 
 /** Child mode: load one file and report. */
 async function loadOnce(path: string): Promise<void> {

@@ -17,6 +17,7 @@ import { stratifiedKFold } from "../src/model-selection";
 import { readCsv } from "../src/data";
 import { RandomForestClassifier } from "../src/ensemble";
 import { Pipeline, prepareTarget } from "../src/preprocess";
+import { datasetPath } from "../test/datasets";
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -25,7 +26,7 @@ const opt = (name: string, def: string) => {
 };
 const N = Number(opt("configs", "24"));
 const SEED = Number(opt("seed", "42"));
-const PATH = join(process.env.BENCH_DATA_DIR ?? join(__dirname, "..", "..", "..", "..", "shared", "datasets"), "churn.csv");
+const PATH = datasetPath("churn.csv");
 
 /** Uniform draws from {n_estimators 50-500, max_depth 3-20, min_samples_split 2-20, min_samples_leaf 1-10, max_features sqrt/log2/None}. */
 function configs(n: number): Record<string, number | string | null>[] {

@@ -20,8 +20,8 @@ import { readCsv } from "../src/data";
 import { Pipeline, prepareTarget } from "../src/preprocess";
 import { trainTestSplit } from "../src/model-selection";
 import { getAlgorithm } from "../src/registry";
+import { datasetPath } from "../test/datasets";
 
-const DATASETS = process.env.MLW_DATASETS ?? "/work/shared/datasets";
 const CLASSIFIERS = ["LogisticRegression", "SVC"];
 const REGRESSORS = ["LinearRegression", "Ridge", "Lasso", "ElasticNet"];
 const PLAN: { file: string; target: string; task: Task; models: string[] }[] = [
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     for (const plan of PLAN) {
       const models = plan.models.filter((m) => !ONLY || ONLY.has(`${path.basename(plan.file, ".csv")}/${m}`));
       if (models.length === 0) continue;
-      const table = await readCsv(path.join(DATASETS, plan.file));
+      const table = await readCsv(datasetPath(plan.file));
       const target = prepareTarget(table, plan.target, plan.task);
       const split = trainTestSplit(target.rows.length, { testSize: 0.2, randomState: 42, ...(plan.task === "classification" ? { stratify: target.y } : {}) });
       const rowsOf = (idx: Int32Array) => Int32Array.from(idx, (i) => target.rows[i]!);

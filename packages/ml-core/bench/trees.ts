@@ -22,6 +22,7 @@ import { Rng } from "../src/core/rng";
 import { readCsv } from "../src/data";
 import type * as Ensemble from "../src/ensemble";
 import { Pipeline, prepareTarget } from "../src/preprocess";
+import { datasetPath } from "../test/datasets";
 import { defaultSettings, makeClassification, writeCsv } from "./gen-classification";
 
 const args = process.argv.slice(2);
@@ -106,8 +107,8 @@ async function main(): Promise<void> {
   const rowsOut: string[][] = [];
   try {
     const sets: { name: string; path: string; target: string; big: boolean }[] = [];
-    if (ONLY.includes("shuttle")) sets.push({ name: "shuttle", path: "/work/shared/datasets/shuttle.csv", target: "Class", big: false });
-    if (ONLY.includes("churn")) sets.push({ name: "churn", path: "/work/shared/datasets/churn.csv", target: "Churn", big: false });
+    if (ONLY.includes("shuttle")) sets.push({ name: "shuttle", path: datasetPath("shuttle.csv"), target: "Class", big: false });
+    if (ONLY.includes("churn")) sets.push({ name: "churn", path: datasetPath("churn.csv"), target: "Churn", big: false });
     if (ONLY.includes("generated")) {
       const path = join(dir, "generated.csv");
       const { X, y } = makeClassification(defaultSettings(ROWS, 30));

@@ -14,8 +14,9 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.metrics import accuracy_score, r2_score
 
 warnings.filterwarnings("ignore")
-DATASETS = os.environ.get("MLW_DATASETS", "/work/shared/datasets")
 HERE = os.path.dirname(os.path.abspath(__file__))
+# MLW_DATASETS, else ../shared/datasets beside the repository root (as test/datasets.ts)
+DATASETS = os.environ.get("MLW_DATASETS", os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "shared", "datasets")))
 
 
 def load(name, task):

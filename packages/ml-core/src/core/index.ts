@@ -4,3 +4,7 @@ export * from "./errors";
 export * from "./hyperparams";
 export * from "./search-space";
 export * from "./estimator";
+export * from "./classes";
+export * from "./class-weights";
+export * from "./check-input";
+export * from "./seed";

@@ -1,5 +1,6 @@
 import type { Estimator, EstimatorState, FitOptions } from "../core/estimator";
 import { NotFittedError } from "../core/errors";
+import { checkCols } from "../core/check-input";
 import type { Matrix } from "../core/matrix";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { rawToProba } from "./losses";
@@ -41,6 +42,7 @@ export abstract class BoostedModel<P> implements Estimator {
     const e = this.trees_;
     const init = this.init_;
     if (!e || !init) throw new NotFittedError(this.algorithm);
+    checkCols(X, this.nFeatures_);
     const cols = init.length;
     const out = new Float64Array(X.rows * cols);
     for (let i = 0; i < X.rows; i++) out.set(init, i * cols);

@@ -1,4 +1,5 @@
 import { Rng } from "../core/rng";
+import { balancedWeights } from "../core/class-weights";
 import type { BinnedData } from "../tree/binner";
 import type { TreeArrays } from "../tree/flat-tree";
 import { classArenaFor, dropClassArena } from "../tree/class-arena";
@@ -47,16 +48,10 @@ export function fitForestTree(job: ForestJob, seed: number): TreeArrays {
     const weight = count;
     let cw = job.classWeight;
     if (job.balancedSubsample) {
+      // "balanced" on this tree's bootstrap draw: the draw counts are the class counts
       const per = new Float64Array(nClasses);
-      let total = 0;
-      for (let i = 0; i < n; i++) {
-        per[y[i]!]! += count[i]!;
-        total += count[i]!;
-      }
-      let present = 0;
-      for (let c = 0; c < nClasses; c++) if (per[c]! > 0) present++;
-      cw = new Float64Array(nClasses);
-      for (let c = 0; c < nClasses; c++) cw[c] = per[c]! > 0 ? total / (present * per[c]!) : 0;
+      for (let i = 0; i < n; i++) per[y[i]!]! += count[i]!;
+      cw = balancedWeights(per);
     }
     if (cw) for (let i = 0; i < n; i++) weight[i] = weight[i]! * cw[y[i]!]!;
     const criterion = job.criterion === "entropy" ? "entropy" : "gini";
@@ -91,15 +86,4 @@ function soloTeamFor(data: BinnedData): HistTeam | undefined {
 export function releaseTreeKernels(): void {
   dropClassArena();
   soloTeam = undefined;
-}
-
-/** Per-class weights n / (k * count_c) of scikit-learn's class_weight="balanced". */
-export function balancedClassWeight(y: Float64Array, nClasses: number): Float64Array {
-  const per = new Float64Array(nClasses);
-  for (let i = 0; i < y.length; i++) per[y[i]!]! += 1;
-  let present = 0;
-  for (let c = 0; c < nClasses; c++) if (per[c]! > 0) present++;
-  const w = new Float64Array(nClasses);
-  for (let c = 0; c < nClasses; c++) w[c] = per[c]! > 0 ? y.length / (present * per[c]!) : 0;
-  return w;
 }

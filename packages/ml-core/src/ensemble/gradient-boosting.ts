@@ -2,6 +2,9 @@ import type { EstimatorState, FitOptions } from "../core/estimator";
 import { defineParams, float, int, oneOf } from "../core/hyperparams";
 import type { Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
+import { checkXy } from "../core/check-input";
+import { countClasses } from "../core/classes";
+import { randomStateParam, resolveSeed } from "../core/seed";
 import type { BinnedData } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
@@ -9,7 +12,7 @@ import type { HistTeam } from "../tree/hist-team";
 import { BoostedModel } from "./boosted";
 import { binDataParallel, startHistTeam } from "./parallel";
 import { classPriorRaw, REGRESSION_LOSSES, sigmoid, softmaxRows, type LossState } from "./losses";
-import { countClasses, maxDepthParam, maxFeaturesParam, randomStateParam, resolveMaxFeatures, resolveSeed } from "./params";
+import { maxDepthParam, maxFeaturesParam, resolveMaxFeatures } from "./params";
 
 const common = {
   n_estimators: int({ default: 100, min: 1, max: 10000, description: "Boosting rounds." }),
@@ -130,6 +133,7 @@ export class GradientBoostingClassifier extends BoostedModel<GradientBoostingCla
 
   async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
     const p = this.parse();
+    checkXy(X, y);
     const k = countClasses(y, options?.nClasses);
     const n = X.rows;
     const cols = k === 2 ? 1 : k;
@@ -204,6 +208,7 @@ export class GradientBoostingRegressor extends BoostedModel<GradientBoostingRegr
 
   async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
     const p = this.parse();
+    checkXy(X, y);
     const loss = REGRESSION_LOSSES[p.loss];
     const st: LossState = { alpha: p.alpha, gamma: 0 };
     const n = X.rows;

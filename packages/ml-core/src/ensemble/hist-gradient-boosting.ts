@@ -3,6 +3,9 @@ import { custom, defineParams, float, int, oneOf } from "../core/hyperparams";
 import { takeRows, take, type Matrix } from "../core/matrix";
 import { DataError } from "../core/errors";
 import { Rng } from "../core/rng";
+import { checkXy } from "../core/check-input";
+import { countClasses } from "../core/classes";
+import { randomStateParam, resolveSeed } from "../core/seed";
 import { NumpyRandomState } from "../model-selection/numpy-random-state";
 import { trainTestSplit } from "../model-selection/train-test-split";
 import { z } from "zod";
@@ -11,7 +14,7 @@ import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/
 import { BoostedModel } from "./boosted";
 import { binDataParallel, startHistTeam } from "./parallel";
 import { classPriorRaw, logLoss, sigmoid, softmaxRows } from "./losses";
-import { countClasses, maxDepthParam, randomStateParam, resolveSeed } from "./params";
+import { maxDepthParam } from "./params";
 
 const common = {
   learning_rate: float({ default: 0.1, min: 0, exclusiveMin: true, description: "Shrinks each tree's contribution." }),
@@ -120,6 +123,7 @@ function squaredError(n: number): Objective {
 
 /** The boosting loop shared by both estimators; returns trees, init and rounds run. */
 function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, stratify: boolean, options: FitOptions | undefined): { trees: TreeArrays[]; init: Float64Array; nIter: number } {
+  checkXy(X, y);
   const seed = resolveSeed(p.random_state);
   const rng = new Rng(seed);
   const early = p.early_stopping === "auto" ? X.rows > 10_000 : p.early_stopping;

@@ -1,4 +1,3 @@
-import { randomInt } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { custom } from "../core/hyperparams";
@@ -39,20 +38,6 @@ export function resolveMaxFeatures(mf: MaxFeatures, nFeatures: number): number {
   return Math.min(nFeatures, Math.max(1, m));
 }
 
-/** `random_state`: null draws a fresh seed; an integer makes fits reproducible. */
-export function randomStateParam() {
-  return custom(z.number().int().min(0).nullable() as z.ZodType<number | null>, {
-    type: "int | null",
-    default: null,
-    description: "Seed of every random choice; null draws a fresh one for each fit.",
-  });
-}
-
-/** A seed from `random_state`, fresh when it is null. */
-export function resolveSeed(randomState: number | null): number {
-  return randomState ?? randomInt(0x7fffffff);
-}
-
 /** `n_jobs`: null or -1 = the cores available. */
 export function nJobsParam() {
   return custom(z.number().int().refine((v) => v === -1 || v >= 1, { message: "n_jobs must be -1 or at least 1" }).nullable() as z.ZodType<number | null>, {
@@ -75,12 +60,4 @@ export function maxDepthParam(defaultValue: number | null) {
     default: defaultValue,
     description: "Deepest a tree may grow; null grows until leaves are pure or too small to split.",
   });
-}
-
-/** The number of classes: `nClasses` from fit options or max(y) + 1. */
-export function countClasses(y: Float64Array, nClasses?: number): number {
-  if (nClasses !== undefined) return nClasses;
-  let m = 0;
-  for (let i = 0; i < y.length; i++) if (y[i]! > m) m = y[i]!;
-  return m + 1;
 }

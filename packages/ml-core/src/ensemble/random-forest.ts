@@ -3,10 +3,14 @@ import { NotFittedError } from "../core/errors";
 import { bool, defineParams, int, oneOf } from "../core/hyperparams";
 import type { Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
+import { checkCols, checkXy } from "../core/check-input";
+import { countClasses } from "../core/classes";
+import { classWeights } from "../core/class-weights";
+import { randomStateParam, resolveSeed } from "../core/seed";
 import { TreeEnsemble } from "../tree/flat-tree";
-import { balancedClassWeight, type ForestJob } from "./forest-tree";
+import type { ForestJob } from "./forest-tree";
 import { binDataParallel, growForest } from "./parallel";
-import { countClasses, maxDepthParam, maxFeaturesParam, nJobsParam, randomStateParam, resolveJobs, resolveMaxFeatures, resolveSeed } from "./params";
+import { maxDepthParam, maxFeaturesParam, nJobsParam, resolveJobs, resolveMaxFeatures } from "./params";
 
 const common = {
   n_estimators: int({ default: 100, min: 1, max: 5000, description: "Number of trees." }),
@@ -53,13 +57,14 @@ abstract class BaseForest<P extends ForestParams> implements Estimator {
 
   async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
     const p = this.parse();
+    checkXy(X, y);
     const nClasses = this.nClassesOf(y, options);
     const seed = resolveSeed(p.random_state);
     const master = new Rng(seed);
     const seeds = Array.from({ length: p.n_estimators }, () => master.seed());
     const nJobs = resolveJobs(p.n_jobs);
     const data = binDataParallel(X, 255, master.fork(), nJobs > 1, nJobs - 1);
-    const classWeight = "class_weight" in p && p.class_weight === "balanced" ? balancedClassWeight(y, nClasses) : null;
+    const classWeight = "class_weight" in p && p.class_weight === "balanced" ? classWeights(y, nClasses, "balanced") : null;
     const job: ForestJob = {
       data,
       y,
@@ -88,6 +93,7 @@ abstract class BaseForest<P extends ForestParams> implements Estimator {
   protected average(X: Matrix): Float64Array {
     const e = this.trees_;
     if (!e) throw new NotFittedError(this.algorithm);
+    checkCols(X, this.nFeatures_);
     const out = new Float64Array(X.rows * e.nOut);
     for (let t = 0; t < e.nTrees; t++) e.addTree(t, X, out, e.nOut, 0, 1);
     const s = 1 / e.nTrees;

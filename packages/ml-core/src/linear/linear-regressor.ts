@@ -1,7 +1,7 @@
 import type { Estimator, EstimatorState, FitOptions } from "../core/estimator";
 import type { Matrix } from "../core/matrix";
 import { NotFittedError } from "../core/errors";
-import { checkCols, checkXy } from "./check-input";
+import { checkCols, checkXy } from "../core/check-input";
 import { absImportances } from "./logistic-regression";
 
 /** Training data after centring (when fitting an intercept), in the two layouts solvers want. */

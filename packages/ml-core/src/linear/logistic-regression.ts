@@ -3,8 +3,10 @@ import type { Estimator, EstimatorState, FitOptions } from "../core/estimator";
 import type { Matrix } from "../core/matrix";
 import { DataError, NotFittedError } from "../core/errors";
 import { bool, custom, defineParams, float, int, oneOf } from "../core/hyperparams";
-import { checkCols, checkXy } from "./check-input";
-import { classCounts, classWeights, countClasses } from "./class-weights";
+import { checkCols, checkXy } from "../core/check-input";
+import { classCounts, countClasses } from "../core/classes";
+import { classWeights } from "../core/class-weights";
+import { randomStateParam } from "../core/seed";
 import { fista } from "./fista";
 import { lbfgs } from "./lbfgs";
 import { logisticLoss } from "./logistic-loss";
@@ -37,7 +39,7 @@ export const logisticRegressionParams = defineParams(
     class_weight: oneOf([null, "balanced"] as const, { default: null, description: "balanced weighs classes inversely to their frequency." }),
     solver: oneOf(["lbfgs", "liblinear", "newton-cg", "sag", "saga"] as const, { default: "lbfgs", description: `Optimiser family, as in scikit-learn; valid penalties per solver: ${validPairs}.` }),
     fit_intercept: bool({ default: true, description: "Whether to learn an intercept." }),
-    random_state: custom(z.number().int().nullable(), { type: "int | null", default: null, description: "Seed; accepted for compatibility (the solvers here are deterministic)." }),
+    random_state: randomStateParam("Seed; accepted for compatibility (the solvers here are deterministic)."),
   },
   (p) => {
     if (!SOLVERS[p.solver].penalties.includes(p.penalty)) {

@@ -1,4 +1,4 @@
-import type { Label } from "../preprocess/target";
+import type { Label } from "../core/classes";
 import { confusionMatrix, perClassScores } from "./confusion-matrix";
 
 /**

@@ -6,8 +6,9 @@ import { DataError, NotFittedError } from "../core/errors";
 import { bool, custom, defineParams, float, int, oneOf } from "../core/hyperparams";
 import { Rng } from "../core/rng";
 import { initBackend } from "../backend";
-import { checkCols, checkXy } from "../linear/check-input";
-import { classCounts, countClasses } from "../linear/class-weights";
+import { checkCols, checkXy } from "../core/check-input";
+import { classCounts, countClasses } from "../core/classes";
+import { randomStateParam } from "../core/seed";
 import { ACTIVATIONS } from "./activations";
 
 /** The hyperparameters of MLPClassifier and MLPRegressor (scikit-learn's names and defaults). */
@@ -27,7 +28,7 @@ export const mlpParams = defineParams({
   beta_1: float({ default: 0.9, min: 0, max: 0.999999, description: "Adam's first-moment decay." }),
   beta_2: float({ default: 0.999, min: 0, max: 0.999999, description: "Adam's second-moment decay." }),
   epsilon: float({ default: 1e-8, min: 0, exclusiveMin: true, description: "Adam's numerical stabiliser." }),
-  random_state: custom(z.number().int().nullable(), { type: "int | null", default: null, description: "Seed of the weight initialisation and shuffling (null means seed 0)." }),
+  random_state: randomStateParam("Seed of the weight initialisation and shuffling (null means seed 0)."),
 });
 
 /** The validated hyperparameters of the MLPs. */

@@ -1,6 +1,7 @@
 import type { Estimator, StateValue, Task, EstimatorState } from "../core/estimator";
 import { MlError } from "../core/errors";
-import { Pipeline, type Label } from "../preprocess";
+import type { Label } from "../core/classes";
+import { Pipeline } from "../preprocess";
 import { getAlgorithm } from "../registry";
 import { decode, encode } from "./codec";
 

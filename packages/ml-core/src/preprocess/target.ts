@@ -1,9 +1,9 @@
 import { DataError } from "../core/errors";
 import type { Task } from "../core/estimator";
+import type { Label } from "../core/classes";
 import type { Table } from "../data/table";
 
-/** A class label as it appears in the data. */
-export type Label = string | number;
+export type { Label } from "../core/classes";
 
 /**
  * The learning target of a table: `rows` are the table rows whose target is present, `y` is

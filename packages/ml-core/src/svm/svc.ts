@@ -2,11 +2,12 @@ import { z } from "zod";
 import type { Estimator, EstimatorState, FitOptions } from "../core/estimator";
 import { takeRows, type Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
-import { resolveSeed } from "../ensemble/params";
 import { DataError, MlError, NotFittedError } from "../core/errors";
 import { bool, custom, defineParams, float, int, oneOf } from "../core/hyperparams";
-import { checkCols, checkXy } from "../linear/check-input";
-import { classCounts, classWeights, countClasses } from "../linear/class-weights";
+import { checkCols, checkXy } from "../core/check-input";
+import { classCounts, countClasses } from "../core/classes";
+import { classWeights } from "../core/class-weights";
+import { randomStateParam, resolveSeed } from "../core/seed";
 import { KERNELS, type KernelParams } from "./kernels";
 import { binarySvcProbability } from "./platt";
 import { svmTrain, type TrainOptions } from "./train";
@@ -29,7 +30,7 @@ export const svcParams = defineParams({
   shrinking: bool({ default: true, description: "Whether to use the shrinking heuristic." }),
   cache_size: float({ default: 200, min: 1, description: "Kernel cache size in MB." }),
   max_iter: int({ default: -1, min: -1, description: "Limit on SMO iterations per class pair; -1 is libsvm's max(10^7, 100 n)." }),
-  random_state: custom(z.number().int().nullable(), { type: "int | null", default: null, description: "Seed of the cross-validation folds of Platt scaling (probability true); null draws a fresh one for each fit." }),
+  random_state: randomStateParam("Seed of the cross-validation folds of Platt scaling (probability true); null draws a fresh one for each fit."),
 });
 
 /** SVC's validated hyperparameters. */

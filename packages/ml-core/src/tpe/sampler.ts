@@ -1,3 +1,4 @@
+import { MlError } from "../core/errors";
 import type { Rng } from "../core/rng";
 import type { Distribution, SearchSpace } from "../core/search-space";
 import { choiceIndex, fromInternal, isSingle, sampleUniform, singleValue, toInternal } from "./distributions";
@@ -22,12 +23,10 @@ export interface TrialRecord {
 }
 
 /** A search space was malformed in a way the JSON schema cannot see (a condition on an unknown or later parameter). */
-export class InvalidSearchSpaceError extends Error {
-  readonly code = "INVALID_SEARCH_SPACE" as const;
-  readonly status = 400;
-  constructor(message: string) {
-    super(message);
-    this.name = "InvalidSearchSpaceError";
+export class InvalidSearchSpaceError extends MlError {
+  declare readonly code: "INVALID_SEARCH_SPACE";
+  constructor(message: string, details?: unknown) {
+    super("INVALID_SEARCH_SPACE", message, 400, details);
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DataError } from "../../src/core/errors";
 import { parseCsv, readCsv, type CategoricalColumn, type NumericColumn } from "../../src/data";
 
-const DATASETS = "/work/shared/datasets";
+import { datasetPath } from "../datasets";
 
 async function code(promise: Promise<unknown>): Promise<DataError> {
   try {
@@ -150,7 +150,7 @@ describe("parseCsv: errors", () => {
 
 describe("readCsv", () => {
   it("loads churn.csv with correct types and 11 missing total_charges", async () => {
-    const t = await readCsv(join(DATASETS, "churn.csv"));
+    const t = await readCsv(datasetPath("churn.csv"));
     expect(t.nRows).toBe(7043);
     expect(t.columns).toHaveLength(20);
     const total = t.column("total_charges") as NumericColumn;
@@ -166,8 +166,8 @@ describe("readCsv", () => {
   });
 
   it("reports a missing file and a file over the size limit", async () => {
-    expect((await code(readCsv(join(DATASETS, "nope.csv")))).code).toBe("FILE_NOT_FOUND");
-    expect((await code(readCsv(join(DATASETS, "iris.csv"), { maxBytes: 100 }))).code).toBe("FILE_TOO_LARGE");
+    expect((await code(readCsv(datasetPath("nope.csv")))).code).toBe("FILE_NOT_FOUND");
+    expect((await code(readCsv(datasetPath("iris.csv"), { maxBytes: 100 }))).code).toBe("FILE_TOO_LARGE");
   });
 
   it("reads a file written with CRLF exactly like the same text in memory", async () => {

@@ -1,14 +1,11 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Matrix } from "../../src/core/matrix";
 import { Rng } from "../../src/core/rng";
-
-/** Where the shared real datasets live. */
-export const DATASETS = "/work/shared/datasets";
+import { datasetPath } from "../datasets";
 
 /** A numeric CSV whose last column is the target: classes become indices of the sorted labels. */
 export function loadNumeric(name: string, task: "classification" | "regression"): { X: Matrix; y: Float64Array; labels: string[] } {
-  const lines = readFileSync(join(DATASETS, name), "utf8").trim().split(/\r?\n/).slice(1);
+  const lines = readFileSync(datasetPath(name), "utf8").trim().split(/\r?\n/).slice(1);
   const rows = lines.map((l) => l.split(",").map((s) => s.replace(/^"|"$/g, "")));
   const cols = rows[0]!.length - 1;
   const data = new Float64Array(rows.length * cols);
@@ -44,17 +41,4 @@ export function accuracy(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) if (a[i] === b[i]) s++;
   return s / a.length;
-}
-
-/** Coefficient of determination of predictions `p` for targets `y`. */
-export function r2(y: Float64Array, p: Float64Array): number {
-  let m = 0;
-  for (const v of y) m += v;
-  m /= y.length;
-  let ss = 0, st = 0;
-  for (let i = 0; i < y.length; i++) {
-    ss += (y[i]! - p[i]!) ** 2;
-    st += (y[i]! - m) ** 2;
-  }
-  return 1 - ss / st;
 }

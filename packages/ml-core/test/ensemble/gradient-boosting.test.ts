@@ -1,17 +1,7 @@
 import { GradientBoostingClassifier, GradientBoostingRegressor } from "../../src/ensemble/gradient-boosting";
-import { accuracy, loadNumeric, r2, split } from "./datasets";
+import { loadNumeric } from "./datasets";
 
 describe("GradientBoostingClassifier", () => {
-  it.each([
-    ["iris.csv", 0.9],
-    ["breast_cancer.csv", 0.93],
-  ])("classifies held-out rows of %s about as well as scikit-learn (>= %s)", async (name, floor) => {
-    const { X, y } = loadNumeric(name, "classification");
-    const s = split(X, y, 0.25, 42);
-    const m = await new GradientBoostingClassifier({ n_estimators: 50, random_state: 0 }).fit(s.Xtr, s.ytr);
-    expect(accuracy(m.predict(s.Xte), s.yte)).toBeGreaterThanOrEqual(floor);
-  });
-
   it("grows one tree per class per round for more than two classes, one for two", async () => {
     const iris = loadNumeric("iris.csv", "classification");
     const m3 = await new GradientBoostingClassifier({ n_estimators: 4, random_state: 0 }).fit(iris.X, iris.y);
@@ -46,13 +36,6 @@ describe("GradientBoostingClassifier", () => {
 });
 
 describe("GradientBoostingRegressor", () => {
-  it.each(["squared_error", "absolute_error", "huber"] as const)("fits diabetes with %s loss (held-out R^2 > 0.25)", async (loss) => {
-    const { X, y } = loadNumeric("diabetes.csv", "regression");
-    const s = split(X, y, 0.25, 42);
-    const m = await new GradientBoostingRegressor({ loss, random_state: 0 }).fit(s.Xtr, s.ytr);
-    expect(r2(s.yte, m.predict(s.Xte))).toBeGreaterThan(0.25);
-  });
-
   it("absolute_error resists an outlier better than squared_error", async () => {
     const n = 200;
     const X = { data: Float64Array.from({ length: n }, (_, i) => i / n), rows: n, cols: 1 };

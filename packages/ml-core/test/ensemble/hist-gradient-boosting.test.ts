@@ -1,20 +1,9 @@
 import { trainTestSplit } from "../../src/model-selection";
-import { HistGradientBoostingClassifier, HistGradientBoostingRegressor, shouldStop, validationSplit } from "../../src/ensemble/hist-gradient-boosting";
+import { HistGradientBoostingClassifier, shouldStop, validationSplit } from "../../src/ensemble/hist-gradient-boosting";
 import { Rng } from "../../src/core/rng";
-import { accuracy, loadNumeric, r2, split } from "./datasets";
+import { accuracy, loadNumeric } from "./datasets";
 
 describe("HistGradientBoostingClassifier", () => {
-  it.each([
-    ["iris.csv", 0.9],
-    ["breast_cancer.csv", 0.93],
-    ["wine.csv", 0.9],
-  ])("classifies held-out rows of %s about as well as scikit-learn (>= %s)", async (name, floor) => {
-    const { X, y } = loadNumeric(name, "classification");
-    const s = split(X, y, 0.25, 42);
-    const m = await new HistGradientBoostingClassifier({ max_iter: 50, random_state: 0 }).fit(s.Xtr, s.ytr);
-    expect(accuracy(m.predict(s.Xte), s.yte)).toBeGreaterThanOrEqual(floor);
-  });
-
   it("learns where missing values go: NaN itself carries the class", async () => {
     const rng = new Rng(3);
     const n = 400;
@@ -76,14 +65,5 @@ describe("validationSplit", () => {
     const { train, validation } = validationSplit(y, 0.1, true, 3);
     expect(validation.length).toBe(10);
     expect(train.length).toBe(90);
-  });
-});
-
-describe("HistGradientBoostingRegressor", () => {
-  it("fits diabetes (held-out R^2 > 0.25)", async () => {
-    const { X, y } = loadNumeric("diabetes.csv", "regression");
-    const s = split(X, y, 0.25, 42);
-    const m = await new HistGradientBoostingRegressor({ random_state: 0, max_iter: 50 }).fit(s.Xtr, s.ytr);
-    expect(r2(s.yte, m.predict(s.Xte))).toBeGreaterThan(0.25);
   });
 });

@@ -1,18 +1,7 @@
 import { RandomForestClassifier, RandomForestRegressor } from "../../src/ensemble/random-forest";
-import { accuracy, loadNumeric, r2, split } from "./datasets";
+import { loadNumeric, split } from "./datasets";
 
 describe("RandomForestClassifier", () => {
-  it.each([
-    ["iris.csv", 0.9],
-    ["breast_cancer.csv", 0.93],
-    ["wine.csv", 0.92],
-  ])("classifies held-out rows of %s about as well as scikit-learn (>= %s)", async (name, floor) => {
-    const { X, y } = loadNumeric(name, "classification");
-    const s = split(X, y, 0.25, 42);
-    const m = await new RandomForestClassifier({ n_estimators: 50, random_state: 0, n_jobs: 1 }).fit(s.Xtr, s.ytr);
-    expect(accuracy(m.predict(s.Xte), s.yte)).toBeGreaterThanOrEqual(floor);
-  });
-
   it("gives the same forest whatever n_jobs is (threads themselves: parallel.test.ts)", async () => {
     const { X, y } = loadNumeric("breast_cancer.csv", "classification");
     const a = await new RandomForestClassifier({ n_estimators: 40, random_state: 11, n_jobs: 1 }).fit(X, y);
@@ -66,12 +55,10 @@ describe("RandomForestClassifier", () => {
 });
 
 describe("RandomForestRegressor", () => {
-  it("explains diabetes progression on held-out rows (R^2 > 0.3)", async () => {
+  it("points its importances at bmi / s5, the known strong features of diabetes (scores: sklearn-trees.test.ts)", async () => {
     const { X, y } = loadNumeric("diabetes.csv", "regression");
     const s = split(X, y, 0.25, 42);
     const m = await new RandomForestRegressor({ n_estimators: 50, random_state: 0, n_jobs: 1 }).fit(s.Xtr, s.ytr);
-    expect(r2(s.yte, m.predict(s.Xte))).toBeGreaterThan(0.3);
-    // importances point at bmi / s5, the known strong features of this dataset
     const imp = m.featureImportances()!;
     const top = Array.from(imp).indexOf(Math.max(...imp));
     expect([2, 8]).toContain(top);

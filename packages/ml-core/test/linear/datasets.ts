@@ -1,9 +1,6 @@
 import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import type { Matrix } from "../../src/core/matrix";
-
-/** Where the shared datasets live. */
-export const DATASETS = process.env.MLW_DATASETS ?? "/work/shared/datasets";
+import { datasetPath } from "../datasets";
 
 /** A numeric dataset split for tests: every 5th row (i % 5 == 0) is test, features standardised on the train part. */
 export interface Split {
@@ -20,7 +17,7 @@ export interface Split {
  * The same split and scaling are done by scripts/make-linear-fixture.py.
  */
 export function loadSplit(file: string, task: "classification" | "regression"): Split {
-  const lines = readFileSync(path.join(DATASETS, file), "utf8").trim().split(/\r?\n/).slice(1);
+  const lines = readFileSync(datasetPath(file), "utf8").trim().split(/\r?\n/).slice(1);
   const rows = lines.map((l) => l.split(","));
   const d = rows[0]!.length - 1;
   const labels = task === "classification" ? [...new Set(rows.map((r) => r[d]!))].sort() : [];

@@ -2,6 +2,7 @@ import { decode, encode } from "../../src/persist/codec";
 import { DataError } from "../../src/core/errors";
 import { parseCsv, readCsv } from "../../src/data";
 import { Pipeline } from "../../src/preprocess";
+import { datasetPath } from "../datasets";
 
 const CSV = "age,city,member,y\n20,Paris,yes,a\n30,Oslo,no,b\n,Paris,yes,a\n50,Rome,,b\n40,Paris,no,a\n";
 
@@ -92,7 +93,7 @@ describe("Pipeline", () => {
   });
 
   it("round-trips through toState and the persist codec to identical transforms", async () => {
-    const t = await readCsv("/work/shared/datasets/churn.csv");
+    const t = await readCsv(datasetPath("churn.csv"));
     const rows = Array.from({ length: 5000 }, (_, i) => i);
     const p = Pipeline.fit(t, rows, { target: "Churn", scale: true });
     const restored = Pipeline.fromState(decode(encode(p.toState())));

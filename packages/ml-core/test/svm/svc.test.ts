@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { SVC, svcParams } from "../../src/svm/svc";
-import { encode } from "../../src/persist";
+import { encode, loadModel, saveModel } from "../../src/persist";
+import { prepareDataset } from "../prepare-dataset";
 import { accuracy, loadSplit } from "../linear/datasets";
 import { sklearnCases } from "../linear/fixture";
 
@@ -50,6 +51,19 @@ describe("SVC", () => {
       if (row.indexOf(Math.max(...row)) === pred[i]) agree++;
     }
     expect(agree / s.Xtest.rows).toBeGreaterThan(0.9);
+  });
+
+  it("keeps its Platt calibration through saveModel / loadModel: identical probabilities", async () => {
+    const d = await prepareDataset("wine.csv", "cultivar", "classification", { scale: true });
+    const m = await new SVC(svcParams.parse({ probability: true, random_state: 0 })).fit(d.Xtrain, d.ytrain, { nClasses: d.nClasses });
+    const bytes = saveModel({ algorithm: "SVC", task: "classification", pipeline: d.pipeline, estimator: m, labels: d.labels, target: d.target, split: { testSize: 0.25, randomState: 42, datasetSha256: "svc" } });
+    const loaded = loadModel(bytes).estimator as SVC;
+    expect(loaded.model_!.probA).toEqual(m.model_!.probA);
+    expect(loaded.model_!.probB).toEqual(m.model_!.probB);
+    expect(m.model_!.probA.length).toBe(3); // one sigmoid per class pair
+    const P = m.predictProba!(d.Xtest);
+    expect(loaded.predictProba!(d.Xtest)).toEqual(P);
+    expect(loaded.predict(d.Xtest)).toEqual(m.predict(d.Xtest));
   });
 
   it("rejects unknown kernels and non-positive gamma", () => {

@@ -1,5 +1,6 @@
 import { Rng } from "../../src/core/rng";
 import type { SearchSpace } from "../../src/core/search-space";
+import { MlError } from "../../src/core/errors";
 import { InvalidSearchSpaceError, ask, orderParams, type ParamValue, type TrialRecord } from "../../src/tpe/sampler";
 import { OPTUNA_COMPATIBLE_SETTINGS, type TpeSettings } from "../../src/tpe/settings";
 
@@ -106,6 +107,12 @@ describe("ask", () => {
     expect(() =>
       ask({ a: { type: "int", low: 0, high: 1, condition: { param: "b", in: [1] } }, b: { type: "int", low: 0, high: 1, condition: { param: "a", in: [1] } } }, [], new Rng(1)),
     ).toThrow(/cycle/);
+  });
+
+  it("refuses a malformed space with an MlError the service answers with 400 INVALID_SEARCH_SPACE", () => {
+    const bad = () => ask({ a: { type: "int", low: 0, high: 1, condition: { param: "b", in: [1] } } }, [], new Rng(1));
+    expect(bad).toThrow(MlError);
+    expect(bad).toThrow(expect.objectContaining({ code: "INVALID_SEARCH_SPACE", status: 400, name: "InvalidSearchSpaceError", message: expect.stringMatching(/`a` is conditioned on `b`/) }));
   });
 
   it("with constant liar, parallel asks spread out instead of piling on the same point", () => {
