@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
+import { trainTestSplit } from "@mlw/ml-core/model-selection";
 import { call, DATA_DIR, useStack } from "./support/stack";
 
 const stack = useStack();
@@ -9,6 +10,24 @@ let churnLr: { model_id: string; metrics: Record<string, number> };
 let diabetes: { model_id: string; metrics: Record<string, number> };
 
 const churn = { dataset_path: "churn.csv", target_column: "Churn" };
+// MLPRegressor has no importances of its own, so evaluate must fall back to permutation importance.
+const diabetesMlp = { algorithm: "MLPRegressor", hyperparams: { hidden_layer_sizes: [16], learning_rate_init: 0.01, max_iter: 300 } };
+
+type Row = Record<string, string>;
+const readCsv = (file: string): Row[] => parse(readFileSync(path.join(DATA_DIR, file)), { columns: true }) as Row[];
+
+/**
+ * The rows a model trained with the defaults (test_size 0.2, random_state 42) held out: the
+ * split is scikit-learn's train_test_split (stratified by class for a classifier) index for index.
+ */
+function heldOut(rows: Row[], target: string, stratify: boolean): Row[] {
+  const classes = [...new Set(rows.map((r) => r[target]!))].sort();
+  const y = rows.map((r) => classes.indexOf(r[target]!));
+  const { test } = trainTestSplit(rows.length, { testSize: 0.2, randomState: 42, stratify: stratify ? y : undefined });
+  return Array.from(test, (i) => rows[i]!);
+}
+
+const without = (row: Row, column: string): Row => Object.fromEntries(Object.entries(row).filter(([k]) => k !== column));
 
 beforeAll(async () => {
   const train = async (body: object) => {
@@ -18,7 +37,7 @@ beforeAll(async () => {
   };
   churnRf = await train({ ...churn, algorithm: "RandomForestClassifier", hyperparams: { n_estimators: 40 } });
   churnLr = await train({ ...churn, algorithm: "LogisticRegression" });
-  diabetes = await train({ dataset_path: "diabetes.csv", target_column: "progression", algorithm: "LinearRegression" });
+  diabetes = await train({ dataset_path: "diabetes.csv", target_column: "progression", ...diabetesMlp });
 }, 240_000);
 
 describe("GET /model/{id}/evaluate", () => {
@@ -51,9 +70,36 @@ describe("GET /model/{id}/evaluate", () => {
     const res = await call(stack.api.url, "GET", `/model/${diabetes.model_id}/evaluate?wait=60`);
     expect(res.status).toBe(200);
     expect(res.body.metrics).toEqual(diabetes.metrics);
-    expect(res.body.residuals).toEqual(expect.objectContaining({ mean: expect.any(Number), median: expect.any(Number), std: expect.any(Number) }));
-    expect(Object.keys(res.body.feature_importance)).toHaveLength(10);
-    expect(["model", "permutation"]).toContain(res.body.feature_importance_method);
+    expect(diabetes.metrics.r2).toBeGreaterThan(0.3); // a model worth explaining
+
+    expect(res.body.feature_importance_method).toBe("permutation");
+    const importance: Record<string, number> = res.body.feature_importance;
+    expect(Object.keys(importance).sort()).toEqual(["age", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6", "sex"]);
+    for (const v of Object.values(importance)) expect(Number.isFinite(v)).toBe(true);
+    // Shuffling bmi or s5 (the strongest predictors of diabetes progression) costs the most r2.
+    const ranked = Object.keys(importance).sort((a, b) => importance[b]! - importance[a]!);
+    expect(ranked.slice(0, 3)).toEqual(expect.arrayContaining(["bmi", "s5"]));
+    expect(importance.bmi).toBeGreaterThan(0.05);
+
+    // The residual summary, computed here from the API's predictions of the held-out rows.
+    const test = heldOut(readCsv("diabetes.csv"), "progression", false);
+    expect(res.body.n_test).toBe(test.length);
+    const pred = await call(stack.api.url, "POST", `/model/${diabetes.model_id}/predict`, { rows: test.map((r) => without(r, "progression")) });
+    expect(pred.status).toBe(200);
+    const residuals = test.map((r, i) => Number(r.progression) - pred.body.predictions[i]);
+    const sorted = [...residuals].sort((a, b) => a - b);
+    const quantile = (p: number) => {
+      const pos = (sorted.length - 1) * p; // numpy's default (linear) interpolation
+      const lo = Math.floor(pos);
+      return sorted[lo]! + (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!) * (pos - lo);
+    };
+    const mean = residuals.reduce((a, b) => a + b, 0) / residuals.length;
+    const std = Math.sqrt(residuals.reduce((a, b) => a + (b - mean) ** 2, 0) / residuals.length);
+    const expected = { mean, std, min: sorted[0]!, p25: quantile(0.25), median: quantile(0.5), p75: quantile(0.75), max: sorted[sorted.length - 1]! };
+    expect(Object.keys(res.body.residuals).sort()).toEqual(Object.keys(expected).sort());
+    for (const [k, v] of Object.entries(expected)) expect([k, res.body.residuals[k]]).toEqual([k, expect.closeTo(v, 9)]);
+    // and they agree with the training metrics: mean squared residual = mse
+    expect(std ** 2 + mean ** 2).toBeCloseTo(diabetes.metrics.mse!, 6);
   });
 });
 
@@ -76,10 +122,20 @@ describe("POST /model/{id}/predict", () => {
   });
 
   it("answers the same predictions as the model evaluated in the worker (loaded model = trained model)", async () => {
-    const rows = raw.map(({ Churn: _c, ...r }) => r);
-    const a = await call(stack.api.url, "POST", `/model/${churnLr.model_id}/predict`, { rows });
-    const b = await call(stack.api.url, "POST", `/model/${churnLr.model_id}/predict`, { rows });
-    expect(a.body).toEqual(b.body);
+    // The held-out rows the train job scored, predicted by the model the API loads from the store.
+    const test = heldOut(readCsv("churn.csv"), "Churn", true);
+    const res = await call(stack.api.url, "POST", `/model/${churnLr.model_id}/predict`, { rows: test.map((r) => without(r, "Churn")) });
+    expect(res.status).toBe(200);
+    const predicted: string[] = res.body.predictions;
+    expect(predicted).toHaveLength(test.length);
+    const count = (f: (truth: string, p: string) => boolean) => test.filter((r, i) => f(r.Churn!, predicted[i]!)).length;
+    const tp = count((t, p) => t === "Yes" && p === "Yes");
+    const fp = count((t, p) => t === "No" && p === "Yes");
+    const fn = count((t, p) => t === "Yes" && p === "No");
+    expect(count((t, p) => t === p) / test.length).toBe(churnLr.metrics.accuracy);
+    expect(tp / (tp + fp)).toBe(churnLr.metrics.precision);
+    expect(tp / (tp + fn)).toBe(churnLr.metrics.recall);
+    expect((2 * tp) / (2 * tp + fp + fn)).toBeCloseTo(churnLr.metrics.f1_score!, 12);
   });
 
   it("refuses a wrong type with a 422 naming the row and column", async () => {

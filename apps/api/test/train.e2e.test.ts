@@ -74,7 +74,6 @@ describe("errors", () => {
     ["a target column not in the file", "POST", "/train", { ...iris, target_column: "colour" }, 422, "TARGET_NOT_FOUND"],
     ["wait over 300 s", "POST", "/train?wait=301", iris, 400, "VALIDATION_ERROR"],
     ["an unknown job", "GET", "/jobs/train-00000000-0000-0000-0000-000000000000", undefined, 404, "JOB_NOT_FOUND"],
-    ["a malformed job id", "GET", "/jobs/../../x", undefined, 404, "NOT_FOUND"],
     ["an unknown route", "GET", "/nope", undefined, 404, "NOT_FOUND"],
     ["a body that is not JSON", "POST", "/train", "{not json", 400, "INVALID_JSON"],
   ];
