@@ -14,7 +14,7 @@ import { Pool } from "pg";
 import { Redis } from "ioredis";
 
 const ROOT = path.resolve(__dirname, "..");
-const DATA_DIR = process.env.BENCH_DATA_DIR ?? path.resolve(ROOT, "../shared/datasets");
+const DATA_DIR = process.env.MLW_DATASETS ?? path.resolve(ROOT, "../shared/datasets");
 const N_TRIALS = Number(process.env.BENCH_TRIALS ?? 30);
 const SEED = Number(process.env.BENCH_SEED ?? 42);
 const id = randomBytes(4).toString("hex");

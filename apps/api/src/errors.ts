@@ -39,6 +39,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   else if (err instanceof MlError) http = new HttpError(err.status, err.code, err.message, err.details);
   else if (err instanceof z.ZodError) http = validationError(err);
   else if (err?.type === "entity.parse.failed") http = new HttpError(400, "INVALID_JSON", "The request body is not valid JSON.");
+  else if (err instanceof URIError) http = new HttpError(400, "INVALID_PATH", "The request path has a malformed percent-encoding.");
   else if (err?.type === "entity.too.large") http = new HttpError(413, "PAYLOAD_TOO_LARGE", "The request body is too large.");
   else {
     req.log?.error({ err }, "request failed");

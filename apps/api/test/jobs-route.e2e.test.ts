@@ -69,3 +69,11 @@ describe("GET /jobs/{id} with ids that are not job ids", () => {
     expect(res.body.error.message).toContain("/jobs/../../x"); // the server saw the raw path
   });
 });
+
+describe("paths whose percent-encoding is malformed", () => {
+  it.each(["/jobs/%E0%A4%A", "/models/%E0%A4%A", "/studies/%ZZ"])("answers %s with 400 INVALID_PATH, not a 500", async (path) => {
+    const res = await rawGet(path);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { code: "INVALID_PATH", message: expect.any(String) } });
+  });
+});

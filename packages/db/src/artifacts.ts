@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { eq } from "drizzle-orm";
 import type { Db } from "./client";
 import { modelArtifacts } from "./schema";
@@ -51,8 +52,13 @@ export function postgresArtifactStore(db: Db): ArtifactStore {
 export function fsArtifactStore(dir: string): ArtifactStore {
   const root = path.resolve(dir);
   const fileOf = (uri: string): string => {
-    const file = new URL(uri).pathname;
-    if (!uri.startsWith("file://") || path.dirname(file) !== root) throw new Error(`artifact ${uri} is outside MODELS_DIR`);
+    let file: string | undefined;
+    try {
+      file = uri.startsWith("file://") ? fileURLToPath(uri) : undefined;
+    } catch {
+      file = undefined;
+    }
+    if (!file || path.dirname(file) !== root) throw new Error(`artifact ${uri} is outside MODELS_DIR`);
     return file;
   };
   return {
@@ -62,9 +68,9 @@ export function fsArtifactStore(dir: string): ArtifactStore {
       const file = path.join(root, `${id}.mlw`);
       await writeFile(`${file}.tmp`, bytes);
       await rename(`${file}.tmp`, file);
-      return `file://${file}`;
+      return pathToFileURL(file).href;
     },
-    get: (uri) => readFile(fileOf(uri)),
-    remove: (uri) => rm(fileOf(uri), { force: true }),
+    get: async (uri) => readFile(fileOf(uri)),
+    remove: async (uri) => rm(fileOf(uri), { force: true }),
   };
 }

@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import { Pool } from "pg";
 
 /** Where the shared datasets are (../shared/datasets from the repository root). */
-export const DATA_DIR = process.env.TEST_DATA_DIR ?? path.resolve(__dirname, "../../../../../shared/datasets");
+export const DATA_DIR = process.env.MLW_DATASETS ?? path.resolve(__dirname, "../../../../../shared/datasets");
 const ROOT = path.resolve(__dirname, "../../../..");
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
