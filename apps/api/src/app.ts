@@ -1,36 +1,73 @@
 import express, { type Express } from "express";
 import { pinoHttp } from "pino-http";
+import swaggerUi from "swagger-ui-express";
+import { z } from "zod";
 import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { ExpressAdapter } from "@bull-board/express";
 import type { Deps } from "./deps";
 import { errorHandler, HttpError } from "./errors";
+import { Authenticator } from "./http/auth";
+import type { AppContext } from "./http/context";
+import { ActiveJobQuota, Idempotency, rateLimiter } from "./http/limits";
+import { mountRoutes } from "./http/mount";
+import { openApiDocument } from "./http/openapi";
+import { defineRoute, type Route } from "./http/route";
 import { algorithmRoutes } from "./routes/algorithms";
 import { healthRoutes } from "./routes/health";
 import { jobRoutes } from "./routes/jobs";
+import { keyRoutes } from "./routes/keys";
 import { modelRoutes } from "./routes/models";
 import { optimizeRoutes } from "./routes/optimize";
 import { trainRoutes } from "./routes/train";
 
-/** The Express application: JSON API, Bull Board at /admin/queues, one error middleware. */
+/** Every route of the API, declared once (the OpenAPI document is made from these). */
+export function apiRoutes(ctx: AppContext): Route[] {
+  const routes = [...healthRoutes(ctx), ...algorithmRoutes(), ...trainRoutes(ctx), ...optimizeRoutes(ctx), ...modelRoutes(ctx), ...jobRoutes(ctx), ...keyRoutes(ctx)];
+  const document = openApiDocument([...routes, openApiRoute(() => document)], ctx.version);
+  return [...routes, openApiRoute(() => document)];
+}
+
+function openApiRoute(document: () => unknown): Route {
+  return defineRoute({
+    method: "get",
+    path: "/openapi.json",
+    tag: "operations",
+    summary: "This API's OpenAPI 3.1 document",
+    access: "public",
+    responses: { 200: { description: "The document.", schema: z.record(z.string(), z.unknown()) } },
+    handler({ res }) {
+      res.json(document());
+    },
+  });
+}
+
+/**
+ * The Express application: every declared route behind its key check, rate limit and
+ * validation; interactive docs at /docs; Bull Board at /admin/queues for admin keys; one error
+ * middleware.
+ */
 export function createApp(deps: Deps): Express {
+  const ctx: AppContext = {
+    ...deps,
+    auth: new Authenticator(deps.database.db, deps.env.MLW_ADMIN_KEY),
+    quota: new ActiveJobQuota(deps.redis, deps.env.QUEUE_PREFIX, deps.env.MAX_ACTIVE_JOBS_PER_KEY),
+    idempotency: new Idempotency(deps.redis, deps.env.QUEUE_PREFIX),
+  };
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
-  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === "/health" } }));
+  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === "/health" }, redact: ["req.headers.authorization", "req.headers.cookie"] }));
   app.use(express.json({ limit: "5mb" }));
 
   const board = new ExpressAdapter();
   board.setBasePath("/admin/queues");
   createBullBoard({ queues: deps.queues.all().map((q) => new BullMQAdapter(q)), serverAdapter: board });
-  app.use("/admin/queues", board.getRouter());
+  app.use("/admin/queues", ctx.auth.requireAdminBasic(), board.getRouter());
 
-  app.use(healthRoutes(deps));
-  app.use(algorithmRoutes());
-  app.use(trainRoutes(deps));
-  app.use(optimizeRoutes(deps));
-  app.use(modelRoutes(deps));
-  app.use(jobRoutes(deps));
+  const routes = apiRoutes(ctx);
+  mountRoutes(app, routes, ctx.auth, rateLimiter(deps.redis, deps.env.QUEUE_PREFIX, deps.env.RATE_LIMIT_PER_MIN));
+  app.use("/docs", swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: "/openapi.json", persistAuthorization: true }, customSiteTitle: "ML worker service API" }));
 
   app.use((req, _res, next) => next(new HttpError(404, "NOT_FOUND", `No route for ${req.method} ${req.path}.`)));
   app.use(errorHandler);

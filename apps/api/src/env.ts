@@ -7,6 +7,12 @@ export const envSchema = baseEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8002),
   /** Loaded models kept in memory for predict. */
   MODEL_CACHE_SIZE: z.coerce.number().int().min(1).default(16),
+  /** An admin key on every start, whatever keys the database holds (deployments, tests). */
+  MLW_ADMIN_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Requests per minute per API key, shared by every replica. */
+  RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(6000),
+  /** Train, optimize and evaluate jobs one key may have waiting or running. */
+  MAX_ACTIVE_JOBS_PER_KEY: z.coerce.number().int().min(1).default(100),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -4,6 +4,7 @@ import { checkServices, ConfigError, createLogger, createRedis, redactedConfig, 
 import { backendName, initBackend } from "@mlw/ml-core/backend";
 import { createApp } from "./app";
 import type { Deps } from "./deps";
+import { bootstrapAdminKey } from "./http/auth";
 import { loadEnv } from "./env";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const redis = createRedis(env.REDIS_URL, "producer");
   const queues = new JobQueues(redis, env.REDIS_URL, env.QUEUE_PREFIX);
   const artifacts = env.ARTIFACT_STORE === "fs" ? fsArtifactStore(env.MODELS_DIR) : postgresArtifactStore(database.db);
+  await bootstrapAdminKey(database.db, env.MLW_ADMIN_KEY !== undefined, log);
   const deps: Deps = { env, log, redis, queues, database, artifacts, version };
   const server = createApp(deps).listen(env.PORT, env.HOST, () => {
     const address = server.address();

@@ -1,5 +1,5 @@
 import http from "node:http";
-import { call, useStack } from "./support/stack";
+import { ADMIN_KEY, call, useStack } from "./support/stack";
 
 // No worker: a job the API enqueued stays waiting, which is all these tests need.
 const stack = useStack({ workers: 0 });
@@ -11,7 +11,7 @@ const stack = useStack({ workers: 0 });
 function rawGet(path: string): Promise<{ status: number; type: string; body: any }> {
   const { hostname, port } = new URL(stack.api.url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: hostname, port, path, method: "GET" }, (res) => {
+    const req = http.request({ host: hostname, port, path, method: "GET", headers: { authorization: `Bearer ${ADMIN_KEY}` } }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (d: string) => (text += d));

@@ -1,5 +1,5 @@
 import { Pool } from "pg";
-import { call, DATABASE_URL, pollJob, useStack } from "./support/stack";
+import { call, DATABASE_URL, pollJob, useStack, ADMIN_KEY } from "./support/stack";
 
 const stack = useStack();
 
@@ -124,7 +124,7 @@ describe("service endpoints", () => {
   });
 
   it("serves Bull Board at /admin/queues with every queue", async () => {
-    const page = await fetch(`${stack.api.url}/admin/queues`);
+    const page = await fetch(`${stack.api.url}/admin/queues`, { headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_KEY}`).toString("base64")}` } });
     expect(page.status).toBe(200);
     const queues = await call(stack.api.url, "GET", "/admin/queues/api/queues");
     expect(queues.body.queues.map((q: any) => q.name).sort()).toEqual(["evaluate", "optimize", "train", "trial"]);

@@ -3,3 +3,4 @@ export * from "./schema";
 export * from "./artifacts";
 export * from "./queries/models";
 export * from "./queries/studies";
+export * from "./queries/keys";

@@ -54,9 +54,12 @@ export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessE
   return Object.freeze(result.data);
 }
 
-/** The config without secrets (passwords in URLs), for the start-up log. */
+/** The config without secrets (keys, tokens, passwords, and passwords in URLs), for the start-up log. */
 export function redactedConfig(env: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, typeof v === "string" && /^[a-z]+:\/\//.test(v) ? v.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@") : v]),
+    Object.entries(env).map(([k, v]) => {
+      if (/KEY|TOKEN|SECRET|PASSWORD/.test(k) && v !== undefined) return [k, "***"];
+      return [k, typeof v === "string" && /^[a-z]+:\/\//.test(v) ? v.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@") : v];
+    }),
   );
 }

@@ -27,5 +27,6 @@ describe("parseEnv", () => {
 
   it("keeps passwords out of the logged config", () => {
     expect(redactedConfig({ DATABASE_URL: "postgres://u:secret@h/db", PORT: 1 })).toEqual({ DATABASE_URL: "postgres://u:***@h/db", PORT: 1 });
+    expect(redactedConfig({ MLW_ADMIN_KEY: "k".repeat(40), METRICS_TOKEN: "t", MAX_ACTIVE_JOBS_PER_KEY: 3 })).toEqual({ MLW_ADMIN_KEY: "***", METRICS_TOKEN: "***", MAX_ACTIVE_JOBS_PER_KEY: 3 });
   });
 });

@@ -1,15 +1,7 @@
-import { z } from "zod";
 import { getAlgorithm, type AlgorithmSpec } from "@mlw/ml-core";
 import { readCsvHeader, resolveDatasetPath } from "@mlw/runtime";
-import { HttpError, parseOr400 } from "../errors";
+import { HttpError } from "../errors";
 import type { Deps } from "../deps";
-
-const waitQuery = z.object({ wait: z.coerce.number().min(0).max(300, "wait must be at most 300 seconds").optional() });
-
-/** The `wait` query parameter, in seconds (at most 300), or undefined. */
-export function waitSeconds(query: unknown): number | undefined {
-  return parseOr400(waitQuery, query, "query").wait;
-}
 
 /**
  * Checks what can be checked before a job is enqueued, so that a mistake is answered at once:

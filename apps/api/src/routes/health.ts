@@ -1,21 +1,29 @@
-import { Router } from "express";
+import { z } from "zod";
 import { backendName } from "@mlw/ml-core/backend";
 import type { Deps } from "../deps";
+import { defineRoute, type Route } from "../http/route";
 
 const TIMEOUT_MS = 2000;
 
-/** `GET /health`: 200 when Redis and Postgres answer, else 503 naming what is down. */
-export function healthRoutes(deps: Deps): Router {
-  const router = Router();
-  router.get("/health", async (_req, res) => {
-    const [redis, postgres] = await Promise.all([
-      probe(() => deps.redis.ping()),
-      probe(() => deps.database.pool.query("SELECT 1")),
-    ]);
-    const ok = redis === "ok" && postgres === "ok";
-    res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "degraded", redis, postgres, version: deps.version, tfjs_backend: backendName() ?? null });
-  });
-  return router;
+const healthSchema = z.object({ status: z.enum(["ok", "degraded"]), redis: z.string(), postgres: z.string(), version: z.string(), tfjs_backend: z.string().nullable() });
+
+/** `GET /health`: 200 when Redis and Postgres answer, else 503 naming what is down. Open without a key. */
+export function healthRoutes(deps: Deps): Route[] {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/health",
+      tag: "operations",
+      summary: "Whether Redis and Postgres answer",
+      access: "public",
+      responses: { 200: { description: "Everything answers.", schema: healthSchema }, 503: { description: "Something is down; the body names it.", schema: healthSchema } },
+      async handler({ res }) {
+        const [redis, postgres] = await Promise.all([probe(() => deps.redis.ping()), probe(() => deps.database.pool.query("SELECT 1"))]);
+        const ok = redis === "ok" && postgres === "ok";
+        res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "degraded", redis, postgres, version: deps.version, tfjs_backend: backendName() ?? null });
+      },
+    }),
+  ];
 }
 
 async function probe(check: () => Promise<unknown>): Promise<string> {

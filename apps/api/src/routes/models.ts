@@ -1,14 +1,14 @@
-import { Router } from "express";
 import { z } from "zod";
 import { deleteModel, getModel, listModels, type ModelRow } from "@mlw/db";
-import { evaluateJob, isModelId } from "@mlw/jobs";
+import { evaluateJob, evaluateResult, isModelId, queueOfJobId } from "@mlw/jobs";
 import { metricDirection } from "@mlw/ml-core/metrics";
 
-import type { Deps } from "../deps";
-import { HttpError, parseOr400 } from "../errors";
+import { HttpError } from "../errors";
+import type { AppContext } from "../http/context";
+import { defineRoute, type Route } from "../http/route";
+import { errorEnvelope, idParams, pendingJobSchema, waitQuery } from "../http/schemas";
 import { replyWithJob } from "../jobs-view";
 import { ModelCache } from "../model-cache";
-import { waitSeconds } from "./common";
 
 const MAX_PREDICT_ROWS = 10_000;
 
@@ -60,110 +60,198 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   return { createdAt, id };
 }
 
+const modelSchema = z
+  .object({
+    model_id: z.string(),
+    algorithm: z.string(),
+    created_at: z.string(),
+    metrics: z.record(z.string(), z.number()),
+    hyperparams: z.record(z.string(), z.unknown()),
+    task: z.enum(["classification", "regression"]),
+    dataset_path: z.string(),
+    dataset_sha256: z.string(),
+    target_column: z.string(),
+    features: z.array(z.string()),
+    labels: z.array(z.union([z.string(), z.number()])).nullable(),
+    test_size: z.number(),
+    random_state: z.number().int(),
+    n_train: z.number().int(),
+    n_test: z.number().int(),
+    artifact_uri: z.string(),
+    artifact_bytes: z.number().int(),
+    train_duration_ms: z.number().int(),
+    study_id: z.string().nullable(),
+    trial_number: z.number().int().nullable(),
+  })
+  .meta({ id: "Model" });
+const compareSchema = z.object({
+  dataset_path: z.string(),
+  target_column: z.string(),
+  task: z.string(),
+  models: z.array(z.object({ model_id: z.string(), algorithm: z.string(), hyperparams: z.record(z.string(), z.unknown()), metrics: z.record(z.string(), z.number()), test_size: z.number(), random_state: z.number() })),
+  best: z.record(z.string(), z.string()).meta({ description: "For each metric, the id of the best model." }),
+});
+const predictionSchema = z
+  .object({
+    predictions: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    probabilities: z.array(z.record(z.string(), z.number())).optional(),
+  })
+  .meta({ id: "Predictions" });
+const notFound = { description: "Unknown model.", schema: errorEnvelope };
+
 /** Model catalogue, evaluation and prediction. */
-export function modelRoutes(deps: Deps): Router {
-  const router = Router();
-  const cache = new ModelCache(deps.artifacts, deps.env.MODEL_CACHE_SIZE);
+export function modelRoutes(ctx: AppContext): Route[] {
+  const cache = new ModelCache(ctx.artifacts, ctx.env.MODEL_CACHE_SIZE);
 
   /** The model row of `id`; 404 for an id of the wrong form or an unknown one. */
   const findModel = async (id: string): Promise<ModelRow> => {
-    const row = isModelId(id) ? await getModel(deps.database.db, id) : undefined;
+    const row = isModelId(id) ? await getModel(ctx.database.db, id) : undefined;
     if (!row) throw new HttpError(404, "MODEL_NOT_FOUND", `No model with id "${id}".`);
     return row;
   };
 
-  router.get("/models", async (req, res) => {
-    const q = parseOr400(listQuery, req.query, "query");
-    const rows = await listModels(deps.database.db, {
-      algorithm: q.algorithm,
-      task: q.task,
-      datasetPath: q.dataset,
-      limit: q.limit + 1,
-      before: q.cursor ? decodeCursor(q.cursor) : undefined,
-    });
-    const page = rows.slice(0, q.limit);
-    res.json({ models: page.map(modelView), next_cursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null });
-  });
-
-  router.get("/models/compare", async (req, res) => {
-    const ids = parseOr400(z.object({ ids: z.string().min(1) }), req.query, "query").ids.split(",").map((s) => s.trim()).filter(Boolean);
-    if (ids.length < 2) throw new HttpError(400, "VALIDATION_ERROR", "`ids` must name at least two models, comma separated.");
-    const rows = await Promise.all([...new Set(ids)].map(findModel));
-    const first = rows[0]!;
-    const odd = rows.find((r) => r.datasetSha256 !== first.datasetSha256 || r.target !== first.target || r.task !== first.task);
-    if (odd) {
-      throw new HttpError(422, "MODELS_NOT_COMPARABLE", `Models ${first.id} and ${odd.id} were not trained on the same dataset and target (${first.datasetPath}:${first.target} vs ${odd.datasetPath}:${odd.target}).`);
-    }
-    const metricNames = Object.keys(first.metrics);
-    const higherIsBetter = (m: string): boolean => metricDirection(m) === "maximize";
-    const best = Object.fromEntries(
-      metricNames.map((m) => {
-        const sorted = [...rows].sort((a, b) => (higherIsBetter(m) ? b.metrics[m]! - a.metrics[m]! : a.metrics[m]! - b.metrics[m]!));
-        return [m, sorted[0]!.id];
-      }),
-    );
-    res.json({
-      dataset_path: first.datasetPath,
-      target_column: first.target,
-      task: first.task,
-      models: rows.map((r) => ({ model_id: r.id, algorithm: r.algorithm, hyperparams: r.hyperparams, metrics: r.metrics, test_size: r.testSize, random_state: r.randomState })),
-      best,
-    });
-  });
-
-  router.get("/models/:id", async (req, res) => {
-    res.json(modelView(await findModel(req.params.id)));
-  });
-
-  router.delete("/models/:id", async (req, res) => {
-    const row = await findModel(req.params.id);
-    if (deps.artifacts.kind === "fs") await deps.artifacts.remove(row.artifactUri);
-    await deleteModel(deps.database.db, row.id);
-    cache.evict(row.id);
-    res.status(200).json({ deleted: true, model_id: row.id });
-  });
-
-  router.get("/model/:id/evaluate", async (req, res) => {
-    const wait = waitSeconds(req.query);
-    const row = await findModel(req.params.id);
-    if (row.evaluation) {
-      res.json(row.evaluation);
-      return;
-    }
-    const jobId = evaluateJob.jobId(row.id);
-    let job = (await deps.queues.find(jobId))?.job;
-    if (job && (await job.getState()) === "failed") {
-      await job.remove();
-      job = undefined;
-    }
-    job ??= await deps.queues.add(evaluateJob, { model_id: row.id }, jobId);
-    await replyWithJob(res, deps.queues, evaluateJob, job, wait, {
-      completed: (result) => result,
-      failed: (error) => {
-        throw new HttpError(error.status, error.code, error.message, error.details);
+  return [
+    defineRoute({
+      method: "get",
+      path: "/models",
+      tag: "models",
+      summary: "The model catalogue, newest first",
+      access: "read-models",
+      query: listQuery,
+      responses: { 200: { description: "A page of models.", schema: z.object({ models: z.array(modelSchema), next_cursor: z.string().nullable() }) } },
+      async handler({ query: q, res }) {
+        const rows = await listModels(ctx.database.db, {
+          algorithm: q.algorithm,
+          task: q.task,
+          datasetPath: q.dataset,
+          limit: q.limit + 1,
+          before: q.cursor ? decodeCursor(q.cursor) : undefined,
+        });
+        const page = rows.slice(0, q.limit);
+        res.json({ models: page.map(modelView), next_cursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null });
       },
-    });
-  });
-
-  router.post("/model/:id/predict", async (req, res) => {
-    const row = await findModel(req.params.id);
-    const { rows } = parseOr400(predictBody, req.body ?? {});
-    const model = await cache.get(row.id, row.artifactUri);
-    const X = model.pipeline.transformRecords(rows);
-    const pred = model.estimator.predict(X);
-    if (model.task === "regression") {
-      res.json({ predictions: Array.from(pred) });
-      return;
-    }
-    const labels = model.labels!;
-    const body: { predictions: unknown[]; probabilities?: Record<string, number>[] } = { predictions: Array.from(pred, (k) => labels[k]) };
-    if (model.estimator.predictProba) {
-      const p = model.estimator.predictProba(X);
-      body.probabilities = Array.from({ length: p.rows }, (_, i) => Object.fromEntries(labels.map((l, k) => [String(l), p.data[i * p.cols + k]!])));
-    }
-    res.json(body);
-  });
-
-  return router;
+    }),
+    defineRoute({
+      method: "get",
+      path: "/models/compare",
+      tag: "models",
+      summary: "Compare models trained on the same dataset and target",
+      access: "read-models",
+      query: z.object({ ids: z.string().min(1).meta({ description: "Model ids, comma separated (at least two)." }) }),
+      responses: { 200: { description: "The models side by side, and the best per metric.", schema: compareSchema }, 404: notFound, 422: { description: "Not trained on the same data.", schema: errorEnvelope } },
+      async handler({ query, res }) {
+        const ids = query.ids.split(",").map((s) => s.trim()).filter(Boolean);
+        if (ids.length < 2) throw new HttpError(400, "VALIDATION_ERROR", "`ids` must name at least two models, comma separated.");
+        const rows = await Promise.all([...new Set(ids)].map(findModel));
+        const first = rows[0]!;
+        const odd = rows.find((r) => r.datasetSha256 !== first.datasetSha256 || r.target !== first.target || r.task !== first.task);
+        if (odd) {
+          throw new HttpError(422, "MODELS_NOT_COMPARABLE", `Models ${first.id} and ${odd.id} were not trained on the same dataset and target (${first.datasetPath}:${first.target} vs ${odd.datasetPath}:${odd.target}).`);
+        }
+        const metricNames = Object.keys(first.metrics);
+        const higherIsBetter = (m: string): boolean => metricDirection(m) === "maximize";
+        const best = Object.fromEntries(
+          metricNames.map((m) => {
+            const sorted = [...rows].sort((a, b) => (higherIsBetter(m) ? b.metrics[m]! - a.metrics[m]! : a.metrics[m]! - b.metrics[m]!));
+            return [m, sorted[0]!.id];
+          }),
+        );
+        res.json({
+          dataset_path: first.datasetPath,
+          target_column: first.target,
+          task: first.task,
+          models: rows.map((r) => ({ model_id: r.id, algorithm: r.algorithm, hyperparams: r.hyperparams, metrics: r.metrics, test_size: r.testSize, random_state: r.randomState })),
+          best,
+        });
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/models/{id}",
+      tag: "models",
+      summary: "One model's metadata",
+      access: "read-models",
+      params: idParams,
+      responses: { 200: { description: "The model.", schema: modelSchema }, 404: notFound },
+      async handler({ params, res }) {
+        res.json(modelView(await findModel(params.id)));
+      },
+    }),
+    defineRoute({
+      method: "delete",
+      path: "/models/{id}",
+      tag: "models",
+      summary: "Delete a model: its row and its artifact",
+      access: "admin",
+      params: idParams,
+      responses: { 200: { description: "Deleted.", schema: z.object({ deleted: z.literal(true), model_id: z.string() }) }, 404: notFound },
+      async handler({ params, res }) {
+        const row = await findModel(params.id);
+        if (ctx.artifacts.kind === "fs") await ctx.artifacts.remove(row.artifactUri);
+        await deleteModel(ctx.database.db, row.id);
+        cache.evict(row.id);
+        res.status(200).json({ deleted: true, model_id: row.id });
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/model/{id}/evaluate",
+      tag: "models",
+      summary: "Evaluate a model on its held-out rows",
+      description: "Metrics, confusion matrix, classification report and feature importance, computed once by an evaluate job, then cached. With `?wait=s` answers once computed.",
+      access: "trainer",
+      params: idParams,
+      query: waitQuery,
+      responses: {
+        200: { description: "The evaluation.", schema: evaluateResult.meta({ id: "Evaluation" }) },
+        202: { description: "Being computed.", schema: pendingJobSchema },
+        404: notFound,
+        409: { description: "The dataset changed since training.", schema: errorEnvelope },
+      },
+      async handler({ params, query, principal, res }) {
+        const row = await findModel(params.id);
+        if (row.evaluation) return void res.json(row.evaluation);
+        const jobId = evaluateJob.jobId(row.id);
+        let job = (await ctx.queues.find(jobId))?.job;
+        if (job && (await job.getState()) === "failed") {
+          await job.remove();
+          job = undefined;
+        }
+        if (!job) {
+          await ctx.quota.reserve(principal!.keyId, jobId, queueOfJobId);
+          job = await ctx.queues.add(evaluateJob, { model_id: row.id }, jobId);
+        }
+        await replyWithJob(res, ctx.queues, evaluateJob, job, query.wait, {
+          completed: (result) => result,
+          failed: (error) => {
+            throw new HttpError(error.status, error.code, error.message, error.details);
+          },
+        });
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/model/{id}/predict",
+      tag: "serving",
+      summary: "Predict raw rows with a model",
+      access: "predict",
+      params: idParams,
+      body: predictBody,
+      responses: { 200: { description: "One prediction per row (and class probabilities where the model gives them).", schema: predictionSchema }, 404: notFound, 422: { description: "A row's value cannot be used.", schema: errorEnvelope } },
+      async handler({ params, body, res }) {
+        const row = await findModel(params.id);
+        const model = await cache.get(row.id, row.artifactUri);
+        const X = model.pipeline.transformRecords(body.rows);
+        const pred = model.estimator.predict(X);
+        if (model.task === "regression") return void res.json({ predictions: Array.from(pred) });
+        const labels = model.labels!;
+        const answer: { predictions: unknown[]; probabilities?: Record<string, number>[] } = { predictions: Array.from(pred, (k) => labels[k]) };
+        if (model.estimator.predictProba) {
+          const p = model.estimator.predictProba(X);
+          answer.probabilities = Array.from({ length: p.rows }, (_, i) => Object.fromEntries(labels.map((l, k) => [String(l), p.data[i * p.cols + k]!])));
+        }
+        res.json(answer);
+      },
+    }),
+  ];
 }
-

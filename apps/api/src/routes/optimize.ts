@@ -1,106 +1,178 @@
-import { Router } from "express";
+import { z } from "zod";
 import { getStudy, insertStudy, listTrials } from "@mlw/db";
-import { newId, optimizeJob, optimizeRequest, trialJob } from "@mlw/jobs";
+import { newId, optimizeJob, optimizeRequest, optimizeResult, trialJob } from "@mlw/jobs";
 import type { SearchSpace } from "@mlw/ml-core";
 import { defaultMetric, getScorer } from "@mlw/ml-core/metrics";
-import type { Deps } from "../deps";
-import { HttpError, parseOr400 } from "../errors";
+import { HttpError } from "../errors";
+import type { AppContext } from "../http/context";
+import { startOnce } from "../http/enqueue";
+import { defineRoute, type Route } from "../http/route";
+import { errorEnvelope, idParams, pendingJobSchema, waitFailureSchema, waitQuery } from "../http/schemas";
 import { replyWithJob } from "../jobs-view";
-import { checkTrainingRequest, waitSeconds } from "./common";
+import { checkTrainingRequest } from "./common";
 
-/** `POST /optimize` (TPE search spread over every worker) and `GET /studies/{id}`. */
-export function optimizeRoutes(deps: Deps): Router {
-  const router = Router();
+const optimizeBody = optimizeRequest.meta({ id: "OptimizeRequest" });
+const accepted = z.object({ study_id: z.string(), job_id: z.string(), status_url: z.string() });
+const trialSchema = z.object({
+  number: z.number().int(),
+  state: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  value: z.number().nullable(),
+  fold_scores: z.array(z.number()),
+  duration_ms: z.number().nullable(),
+  worker_id: z.string().nullable(),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+});
+const studySchema = z
+  .object({
+    study_id: z.string(),
+    state: z.string(),
+    algorithm: z.string(),
+    task: z.string(),
+    dataset_path: z.string(),
+    target_column: z.string(),
+    metric: z.string(),
+    direction: z.enum(["maximize", "minimize"]),
+    search_space: z.record(z.string(), z.unknown()),
+    n_trials: z.number().int(),
+    n_parallel: z.number().int(),
+    cv_folds: z.number().int(),
+    pruner: z.string().nullable(),
+    job_id: z.string().nullable(),
+    best_score: z.number().nullable(),
+    best_params: z.record(z.string(), z.unknown()).nullable(),
+    best_trial: trialSchema.nullable(),
+    model_id: z.string().nullable(),
+    error: z.string().nullable(),
+    created_at: z.string(),
+    finished_at: z.string().nullable(),
+    trials: z.array(trialSchema),
+  })
+  .meta({ id: "Study" });
 
-  router.post("/optimize", async (req, res) => {
-    const wait = waitSeconds(req.query);
-    const body = parseOr400(optimizeRequest, req.body ?? {});
-    if (body.n_trials > deps.env.MAX_TRIALS) {
-      throw new HttpError(400, "VALIDATION_ERROR", `\`n_trials\` must be at most ${deps.env.MAX_TRIALS} (MAX_TRIALS), but got ${body.n_trials}.`);
-    }
-    const spec = await checkTrainingRequest(deps, body);
-    const metric = body.metric ?? defaultMetric(spec.task);
-    const scorer = getScorer(metric, spec.task);
-    const space: SearchSpace = body.search_space ?? spec.searchSpace;
-    const known = new Set(spec.params.docs.map((d) => d.name));
-    const unknown = Object.keys(space).filter((k) => !known.has(k));
-    if (unknown.length) {
-      throw new HttpError(400, "INVALID_SEARCH_SPACE", `search_space names ${unknown.map((k) => `\`${k}\``).join(", ")}, which ${spec.name} does not have; its hyperparameters are: ${[...known].join(", ")}.`);
-    }
-    if (Object.keys(space).length === 0) throw new HttpError(400, "INVALID_SEARCH_SPACE", "search_space is empty.");
-    const nParallel = body.n_parallel ?? Math.max(1, (await deps.queues.queue(trialJob).getWorkers()).length);
-    const studyId = newId("study");
-    const jobId = optimizeJob.jobId();
-    await insertStudy(deps.database.db, {
-      id: studyId,
-      algorithm: spec.name,
-      task: spec.task,
-      datasetPath: body.dataset_path,
-      target: body.target_column,
-      metric,
-      direction: scorer.direction,
-      searchSpace: space as Record<string, unknown>,
-      nTrials: body.n_trials,
-      timeoutSeconds: body.timeout ? Math.ceil(body.timeout) : null,
-      cvFolds: body.cv_folds,
-      randomState: body.random_state,
-      nParallel,
-      pruner: body.pruner === "none" ? null : body.pruner,
-      trainBest: body.train_best,
-      jobId,
-    });
-    const job = await deps.queues.add(optimizeJob, { ...body, metric, study_id: studyId }, jobId);
-    req.log.info({ jobId: job.id, studyId, algorithm: spec.name, nTrials: body.n_trials, nParallel }, "optimize enqueued");
-    await replyWithJob(res, deps.queues, optimizeJob, job, wait, {
-      completed: (result) => result,
-      failed: (error) => ({ success: false, message: error.message, code: error.code, study_id: studyId, job_id: job.id }),
-      accepted: { study_id: studyId, job_id: job.id, status_url: `/jobs/${job.id}` },
-      extra: { study_id: studyId },
-    });
-  });
-
-  router.get("/studies/:id", async (req, res) => {
-    const study = await getStudy(deps.database.db, req.params.id);
-    if (!study) throw new HttpError(404, "STUDY_NOT_FOUND", `No study with id "${req.params.id}".`);
-    const trials = await listTrials(deps.database.db, study.id);
-    const view = (t: (typeof trials)[number]) => ({
-      number: t.number,
-      state: t.state,
-      params: t.params,
-      value: t.value,
-      fold_scores: t.foldScores,
-      duration_ms: t.durationMs,
-      worker_id: t.workerId,
-      attempts: t.attempts,
-      error: t.error,
-      started_at: t.startedAt.toISOString(),
-      finished_at: t.finishedAt?.toISOString() ?? null,
-    });
-    const best = study.bestTrialNumber === null ? undefined : trials.find((t) => t.number === study.bestTrialNumber);
-    res.json({
-      study_id: study.id,
-      state: study.state,
-      algorithm: study.algorithm,
-      task: study.task,
-      dataset_path: study.datasetPath,
-      target_column: study.target,
-      metric: study.metric,
-      direction: study.direction,
-      search_space: study.searchSpace,
-      n_trials: study.nTrials,
-      n_parallel: study.nParallel,
-      cv_folds: study.cvFolds,
-      pruner: study.pruner,
-      job_id: study.jobId,
-      best_score: study.bestValue,
-      best_params: study.bestParams,
-      best_trial: best ? view(best) : null,
-      model_id: study.modelId,
-      error: study.error,
-      created_at: study.createdAt.toISOString(),
-      finished_at: study.finishedAt?.toISOString() ?? null,
-      trials: trials.map(view),
-    });
-  });
-  return router;
+/** `POST /optimize` (a TPE study spread over every worker) and `GET /studies/{id}`. */
+export function optimizeRoutes(ctx: AppContext): Route[] {
+  return [
+    defineRoute({
+      method: "post",
+      path: "/optimize",
+      tag: "training",
+      summary: "Tune an algorithm's hyperparameters (a study)",
+      description: "Creates a study and enqueues its coordinator. With `?wait=s` answers the best parameters once done. An `Idempotency-Key` header makes a retry answer the same study.",
+      access: "trainer",
+      query: waitQuery,
+      body: optimizeBody,
+      responses: {
+        200: { description: "The study finished (with `wait`).", schema: optimizeResult.meta({ id: "OptimizeResponse" }) },
+        202: { description: "Enqueued, or still running when `wait` ran out.", schema: z.union([accepted, pendingJobSchema.extend({ study_id: z.string() })]) },
+        404: { description: "Unknown dataset.", schema: errorEnvelope },
+        409: { description: "The Idempotency-Key was used for another body.", schema: errorEnvelope },
+        422: { description: "Unusable data, or (with `wait`) no trial completed.", schema: z.union([errorEnvelope, waitFailureSchema]) },
+      },
+      async handler({ query, body, principal, req, res }) {
+        if (body.n_trials > ctx.env.MAX_TRIALS) {
+          throw new HttpError(400, "VALIDATION_ERROR", `\`n_trials\` must be at most ${ctx.env.MAX_TRIALS} (MAX_TRIALS), but got ${body.n_trials}.`);
+        }
+        const spec = await checkTrainingRequest(ctx, body);
+        const metric = body.metric ?? defaultMetric(spec.task);
+        const scorer = getScorer(metric, spec.task);
+        const space: SearchSpace = body.search_space ?? spec.searchSpace;
+        const known = new Set(spec.params.docs.map((d) => d.name));
+        const unknown = Object.keys(space).filter((k) => !known.has(k));
+        if (unknown.length) {
+          throw new HttpError(400, "INVALID_SEARCH_SPACE", `search_space names ${unknown.map((k) => `\`${k}\``).join(", ")}, which ${spec.name} does not have; its hyperparameters are: ${[...known].join(", ")}.`);
+        }
+        if (Object.keys(space).length === 0) throw new HttpError(400, "INVALID_SEARCH_SPACE", "search_space is empty.");
+        const nParallel = body.n_parallel ?? Math.max(1, (await ctx.queues.queue(trialJob).getWorkers()).length);
+        const fresh = { study_id: newId("study"), job_id: optimizeJob.jobId() };
+        const { ids } = await startOnce(ctx, req, principal!, "optimize", body, fresh, async ({ study_id, job_id }) => {
+          await insertStudy(ctx.database.db, {
+            id: study_id,
+            algorithm: spec.name,
+            task: spec.task,
+            datasetPath: body.dataset_path,
+            target: body.target_column,
+            metric,
+            direction: scorer.direction,
+            searchSpace: space as Record<string, unknown>,
+            nTrials: body.n_trials,
+            timeoutSeconds: body.timeout ? Math.ceil(body.timeout) : null,
+            cvFolds: body.cv_folds,
+            randomState: body.random_state,
+            nParallel,
+            pruner: body.pruner === "none" ? null : body.pruner,
+            trainBest: body.train_best,
+            jobId: job_id,
+          });
+          await ctx.queues.add(optimizeJob, { ...body, metric, study_id }, job_id);
+          req.log.info({ jobId: job_id, studyId: study_id, algorithm: spec.name, nTrials: body.n_trials, nParallel, key: principal!.name }, "optimize enqueued");
+        });
+        const studyId = ids.study_id!;
+        const job = (await ctx.queues.find(ids.job_id))?.job;
+        const acceptedBody = { study_id: studyId, job_id: ids.job_id, status_url: `/jobs/${ids.job_id}` };
+        if (!job) return void res.status(202).json(acceptedBody);
+        await replyWithJob(res, ctx.queues, optimizeJob, job, query.wait, {
+          completed: (result) => result,
+          failed: (error) => ({ success: false, message: error.message, code: error.code, study_id: studyId, job_id: job.id }),
+          accepted: acceptedBody,
+          extra: { study_id: studyId },
+        });
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/studies/{id}",
+      tag: "training",
+      summary: "A study, its best trial and every trial",
+      access: "read",
+      params: idParams,
+      responses: { 200: { description: "The study.", schema: studySchema }, 404: { description: "Unknown study.", schema: errorEnvelope } },
+      async handler({ params, res }) {
+        const study = await getStudy(ctx.database.db, params.id);
+        if (!study) throw new HttpError(404, "STUDY_NOT_FOUND", `No study with id "${params.id}".`);
+        const trials = await listTrials(ctx.database.db, study.id);
+        const view = (t: (typeof trials)[number]) => ({
+          number: t.number,
+          state: t.state,
+          params: t.params,
+          value: t.value,
+          fold_scores: t.foldScores,
+          duration_ms: t.durationMs,
+          worker_id: t.workerId,
+          attempts: t.attempts,
+          error: t.error,
+          started_at: t.startedAt.toISOString(),
+          finished_at: t.finishedAt?.toISOString() ?? null,
+        });
+        const best = study.bestTrialNumber === null ? undefined : trials.find((t) => t.number === study.bestTrialNumber);
+        res.json({
+          study_id: study.id,
+          state: study.state,
+          algorithm: study.algorithm,
+          task: study.task,
+          dataset_path: study.datasetPath,
+          target_column: study.target,
+          metric: study.metric,
+          direction: study.direction,
+          search_space: study.searchSpace,
+          n_trials: study.nTrials,
+          n_parallel: study.nParallel,
+          cv_folds: study.cvFolds,
+          pruner: study.pruner,
+          job_id: study.jobId,
+          best_score: study.bestValue,
+          best_params: study.bestParams,
+          best_trial: best ? view(best) : null,
+          model_id: study.modelId,
+          error: study.error,
+          created_at: study.createdAt.toISOString(),
+          finished_at: study.finishedAt?.toISOString() ?? null,
+          trials: trials.map(view),
+        });
+      },
+    }),
+  ];
 }

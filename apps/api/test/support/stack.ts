@@ -10,6 +10,9 @@ const ROOT = path.resolve(__dirname, "../../../..");
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
+/** This test file's admin key (MLW_ADMIN_KEY of every service it starts); `call` sends it unless told otherwise. */
+export const ADMIN_KEY = `mlw_test_${randomBytes(24).toString("hex")}`;
+
 /** A Postgres schema and a queue prefix of this test run's own, and how to remove them. */
 export interface Isolation {
   readonly schema: string;
@@ -26,7 +29,7 @@ export function isolate(extraEnv: Record<string, string> = {}): Isolation {
   return {
     schema,
     prefix,
-    env: { REDIS_URL, DATABASE_URL, DB_SCHEMA: schema, QUEUE_PREFIX: prefix, DATA_DIR, LOG_LEVEL: "info", NODE_ENV: "test", ...extraEnv },
+    env: { REDIS_URL, DATABASE_URL, DB_SCHEMA: schema, QUEUE_PREFIX: prefix, DATA_DIR, LOG_LEVEL: "info", NODE_ENV: "test", MLW_ADMIN_KEY: ADMIN_KEY, ...extraEnv },
     async cleanup() {
       const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
       await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => pool.end());
@@ -113,9 +116,17 @@ export function startWorker(env: Record<string, string>, extra: Record<string, s
   return startProcess("worker", { ...env, ...extra }, "worker ready");
 }
 
-/** A JSON HTTP call against the API. */
-export async function call(base: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(base + url, { method, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+/** How `call` authenticates: a key (default ADMIN_KEY) or none, plus extra headers. */
+export interface CallOptions {
+  readonly key?: string | null;
+  readonly headers?: Record<string, string>;
+}
+
+/** A JSON HTTP call against the API, with `Authorization: Bearer <ADMIN_KEY>` unless `options.key` says otherwise. */
+export async function call(base: string, method: string, url: string, body?: unknown, options: CallOptions = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  const key = options.key === undefined ? ADMIN_KEY : options.key;
+  const headers: Record<string, string> = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }), ...options.headers };
+  const res = await fetch(base + url, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -123,7 +134,7 @@ export async function call(base: string, method: string, url: string, body?: unk
   } catch {
     /* not JSON */
   }
-  return { status: res.status, body: parsed };
+  return { status: res.status, body: parsed, headers: res.headers };
 }
 
 /** Polls `GET /jobs/{id}` until the job completes or fails (or the deadline passes). */

@@ -1,2 +1,3 @@
 export * from "./models";
 export * from "./studies";
+export * from "./keys";

@@ -1,0 +1,42 @@
+import type { Request } from "express";
+import { queueOfJobId } from "@mlw/jobs";
+import type { Principal } from "./auth";
+import type { AppContext } from "./context";
+import { Idempotency, type IdempotentRecord } from "./limits";
+
+/**
+ * Starts work a key asked for, once: with an `Idempotency-Key`, a replay of the same request
+ * answers the ids the first one created instead of starting the work again; the new job counts
+ * against the key's active-job quota. `create` makes the rows and enqueues the job under `ids`.
+ * Answers the ids, and whether this request created them.
+ */
+export async function startOnce<I extends IdempotentRecord>(
+  ctx: AppContext,
+  req: Request,
+  principal: Principal,
+  scope: string,
+  body: unknown,
+  ids: I,
+  create: (ids: I) => Promise<void>,
+): Promise<{ ids: I; created: boolean }> {
+  const key = Idempotency.keyOf(req);
+  const claimScope = `${principal.keyId}:${scope}`;
+  if (key) {
+    const earlier = await ctx.idempotency.claim(claimScope, key, body, ids);
+    if (earlier) return { ids: earlier as I, created: false };
+  }
+  try {
+    await ctx.quota.reserve(principal.keyId, ids.job_id, queueOfJobId);
+  } catch (e) {
+    if (key) await ctx.idempotency.forget(claimScope, key);
+    throw e;
+  }
+  try {
+    await create(ids);
+  } catch (e) {
+    await ctx.quota.release(principal.keyId, ids.job_id).catch(() => undefined);
+    if (key) await ctx.idempotency.forget(claimScope, key).catch(() => undefined);
+    throw e;
+  }
+  return { ids, created: true };
+}

@@ -1,0 +1,135 @@
+import { createHash } from "node:crypto";
+import type { Request, RequestHandler } from "express";
+import { rateLimit } from "express-rate-limit";
+import type { Redis } from "ioredis";
+import { RedisStore, type RedisReply } from "rate-limit-redis";
+import { HttpError } from "../errors";
+import type { RequestWithPrincipal } from "./auth";
+
+/**
+ * Requests per minute per API key, counted in Redis so every API replica shares the count.
+ * Past the limit: 429 RATE_LIMITED with `Retry-After` (seconds).
+ */
+export function rateLimiter(redis: Redis, prefix: string, perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: "draft-7",
+    legacyHeaders: false,
+    keyGenerator: (req) => (req as RequestWithPrincipal).principal?.keyId ?? "anonymous",
+    store: new RedisStore({ prefix: `${prefix}:ratelimit:`, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply> }),
+    handler: (req, _res, next) => {
+      const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const seconds = Math.max(1, Math.ceil(((reset?.getTime() ?? Date.now() + 60_000) - Date.now()) / 1000));
+      _res.set("Retry-After", String(seconds));
+      next(new HttpError(429, "RATE_LIMITED", `This key sent more than ${perMinute} requests in a minute (RATE_LIMIT_PER_MIN); retry in ${seconds} s.`, { limit: perMinute, retry_after_seconds: seconds }));
+    },
+  });
+}
+
+/**
+ * The jobs a key enqueued directly (train, optimize, evaluate; not the trials a study makes) that
+ * are waiting or running, at most `max` per key (MAX_ACTIVE_JOBS_PER_KEY), across replicas: a
+ * Redis set of job ids per key, pruned of finished jobs when a new one is reserved.
+ */
+export class ActiveJobQuota {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly max: number,
+  ) {}
+
+  /** Counts `jobId` against the key's quota, or throws 429 QUOTA_EXCEEDED. Reserve first, then enqueue. */
+  async reserve(keyId: string, jobId: string, queueOf: (jobId: string) => string | undefined): Promise<void> {
+    const set = this.setOf(keyId);
+    await this.redis.sadd(set, jobId);
+    const members = (await this.redis.smembers(set)).filter((m) => m !== jobId);
+    const pipeline = this.redis.pipeline();
+    for (const m of members) pipeline.hget(`${this.prefix}:${queueOf(m) ?? "none"}:${m}`, "finishedOn").exists(`${this.prefix}:${queueOf(m) ?? "none"}:${m}`);
+    const replies = (await pipeline.exec()) ?? [];
+    const done = members.filter((_, i) => replies[2 * i]?.[1] != null || replies[2 * i + 1]?.[1] === 0);
+    if (done.length) await this.redis.srem(set, ...done);
+    const active = members.length - done.length + 1;
+    if (active > this.max) {
+      await this.redis.srem(set, jobId);
+      throw new HttpError(429, "QUOTA_EXCEEDED", `This key has ${active - 1} jobs waiting or running, the most MAX_ACTIVE_JOBS_PER_KEY allows (${this.max}); wait for some to finish.`, { active: active - 1, limit: this.max });
+    }
+  }
+
+  /** Gives a reservation back (the job was not enqueued after all). */
+  async release(keyId: string, jobId: string): Promise<void> {
+    await this.redis.srem(this.setOf(keyId), jobId);
+  }
+
+  private setOf(keyId: string): string {
+    return `${this.prefix}:quota:${keyId}`;
+  }
+}
+
+/** What an idempotent request created: the ids a replay answers again. */
+export interface IdempotentRecord {
+  readonly job_id: string;
+  readonly study_id?: string;
+}
+
+const IDEMPOTENCY_TTL_S = 24 * 3600;
+
+/**
+ * `Idempotency-Key` on POST /train and POST /optimize, shared across replicas through Redis for
+ * 24 hours: the same key and body answer the same job; the same key with another body is a 409.
+ */
+export class Idempotency {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** The request's `Idempotency-Key` header (1–255 visible ASCII characters), or undefined. */
+  static keyOf(req: Request): string | undefined {
+    const key = req.get("idempotency-key");
+    if (key === undefined) return undefined;
+    if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new HttpError(400, "VALIDATION_ERROR", "`Idempotency-Key` must be 1 to 255 visible ASCII characters.");
+    return key;
+  }
+
+  /**
+   * Claims `key` for this body with the ids the request is about to create. Answers undefined when
+   * the claim is new (go on and create them), or the earlier record to answer again.
+   */
+  async claim(scope: string, key: string, body: unknown, fresh: IdempotentRecord): Promise<IdempotentRecord | undefined> {
+    const slot = this.slotOf(scope, key);
+    const value = JSON.stringify({ body: digest(body), ...fresh });
+    if ((await this.redis.set(slot, value, "EX", IDEMPOTENCY_TTL_S, "NX")) === "OK") return undefined;
+    const earlier = JSON.parse((await this.redis.get(slot)) ?? "null") as ({ body: string } & IdempotentRecord) | null;
+    if (!earlier) return this.claim(scope, key, body, fresh);
+    if (earlier.body !== digest(body)) {
+      throw new HttpError(409, "IDEMPOTENCY_CONFLICT", `Idempotency-Key "${key}" was used within 24 h for a different request body.`, { job_id: earlier.job_id });
+    }
+    return { job_id: earlier.job_id, ...(earlier.study_id ? { study_id: earlier.study_id } : {}) };
+  }
+
+  /** Frees a claim whose work could not be started, so a retry starts it. */
+  async forget(scope: string, key: string): Promise<void> {
+    await this.redis.del(this.slotOf(scope, key));
+  }
+
+  private slotOf(scope: string, key: string): string {
+    return `${this.prefix}:idempotency:${scope}:${createHash("sha256").update(key).digest("hex")}`;
+  }
+}
+
+/** A body's digest, independent of its keys' order. */
+function digest(body: unknown): string {
+  return createHash("sha256").update(canonical(body)).digest("hex");
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}

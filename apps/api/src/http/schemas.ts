@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { jobFailure } from "@mlw/jobs";
+
+/** Every error answer: `{error: {code, message, details?}}`. */
+export const errorEnvelope = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: "Machine-readable, e.g. VALIDATION_ERROR, MODEL_NOT_FOUND, UNAUTHENTICATED." }),
+      message: z.string().meta({ description: "For a person: what is wrong and how to fix it." }),
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({ id: "Error" });
+
+/** The failure a failed job records. */
+export const jobFailureSchema = jobFailure.meta({ id: "JobFailure" });
+
+/** A job as `GET /jobs/{id}` shows it. */
+export const jobViewSchema = z
+  .object({
+    job_id: z.string(),
+    type: z.string().meta({ description: "The job kind: train, optimize, trial, evaluate." }),
+    state: z.string().meta({ description: "waiting, active, delayed, completed or failed." }),
+    progress: z.unknown(),
+    result: z.unknown(),
+    error: jobFailureSchema.nullable(),
+    attempts: z.number().int(),
+    created_at: z.string(),
+    finished_at: z.string().nullable(),
+  })
+  .meta({ id: "Job" });
+
+/** A 202 with a job still running after `wait`. */
+export const pendingJobSchema = jobViewSchema.extend({ status_url: z.string() });
+
+/** The original design's `?wait` failure body. */
+export const waitFailureSchema = z.object({ success: z.literal(false), message: z.string(), code: z.string(), job_id: z.string(), study_id: z.string().optional() }).meta({ id: "WaitFailure" });
+
+/** `?wait=` seconds, at most 300. */
+export const waitQuery = z.object({ wait: z.coerce.number().min(0).max(300, "wait must be at most 300 seconds").optional() });
+
+/** A path id: a non-empty string. */
+export const idParams = z.object({ id: z.string().min(1) });
