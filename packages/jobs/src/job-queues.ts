@@ -28,7 +28,12 @@ export class JobQueues {
     readonly prefix: string,
     readonly kinds: readonly JobKind[] = JOB_KINDS,
   ) {
-    for (const kind of kinds) this.queues.set(kind.name, new Queue(kind.name, { connection, prefix }));
+    for (const kind of kinds) {
+      const queue = new Queue(kind.name, { connection, prefix });
+      // A lost connection is reported by /health and retried by ioredis; it must not crash the process.
+      queue.on("error", () => undefined);
+      this.queues.set(kind.name, queue);
+    }
   }
 
   /** The BullMQ queue of `kind`. */

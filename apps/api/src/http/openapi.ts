@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
+import { ACCESS_ROLES } from "./auth";
 import type { Route } from "./route";
 import { errorEnvelope } from "./schemas";
 
@@ -16,7 +17,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Retu
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       tags: [route.tag],
-      ...(route.access === "public" ? { security: [] } : {}),
+      ...(route.access === "public" ? { security: [] } : { "x-roles": [...ACCESS_ROLES[route.access]] }),
       requestParams: {
         ...(route.params ? { path: route.params as z.ZodObject } : {}),
         ...(route.query ? { query: route.query as z.ZodObject } : {}),
