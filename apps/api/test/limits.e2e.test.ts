@@ -10,7 +10,8 @@ beforeAll(async () => {
 afterAll(() => second?.stop());
 
 const train = (random_state: number) => ({ dataset_path: "iris.csv", target_column: "species", algorithm: "RandomForestClassifier", random_state });
-const newKey = async (role = "trainer") => (await call(stack.api.url, "POST", "/admin/keys", { name: `k-${Math.random()}`, role })).body.key as string;
+let keyCount = 0;
+const newKey = async (role = "trainer") => (await call(stack.api.url, "POST", "/admin/keys", { name: `k-${++keyCount}`, role })).body.key as string;
 
 it("limits requests per key per minute across both API processes, with Retry-After", async () => {
   const key = await newKey("reader");
