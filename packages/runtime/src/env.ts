@@ -58,7 +58,7 @@ export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessE
 export function redactedConfig(env: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(env).map(([k, v]) => {
-      if (/KEY|TOKEN|SECRET|PASSWORD/.test(k) && v !== undefined) return [k, "***"];
+      if (/(?<!_PER)_(KEY|TOKEN|SECRET|PASSWORD)$/.test(k) && v !== undefined) return [k, "***"];
       return [k, typeof v === "string" && /^[a-z]+:\/\//.test(v) ? v.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@") : v];
     }),
   );
