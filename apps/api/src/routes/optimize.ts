@@ -1,7 +1,8 @@
 import { Router } from "express";
 import { getStudy, insertStudy, listTrials } from "@mlw/db";
 import { newId, optimizeJob, optimizeRequest, trialJob } from "@mlw/jobs";
-import type { SearchSpace } from "@mlw/ml-core";
+import { checkSearchSpace, type SearchSpace } from "@mlw/ml-core";
+import { budgetLimits } from "@mlw/runtime";
 import { defaultMetric, getScorer } from "@mlw/ml-core/metrics";
 import type { Deps } from "../deps";
 import { HttpError, parseOr400 } from "../errors";
@@ -18,7 +19,7 @@ export function optimizeRoutes(deps: Deps): Router {
     if (body.n_trials > deps.env.MAX_TRIALS) {
       throw new HttpError(400, "VALIDATION_ERROR", `\`n_trials\` must be at most ${deps.env.MAX_TRIALS} (MAX_TRIALS), but got ${body.n_trials}.`);
     }
-    const spec = await checkTrainingRequest(deps, body);
+    const { spec, shape } = await checkTrainingRequest(deps, body);
     const metric = body.metric ?? defaultMetric(spec.task);
     const scorer = getScorer(metric, spec.task);
     const space: SearchSpace = body.search_space ?? spec.searchSpace;
@@ -28,6 +29,7 @@ export function optimizeRoutes(deps: Deps): Router {
       throw new HttpError(400, "INVALID_SEARCH_SPACE", `search_space names ${unknown.map((k) => `\`${k}\``).join(", ")}, which ${spec.name} does not have; its hyperparameters are: ${[...known].join(", ")}.`);
     }
     if (Object.keys(space).length === 0) throw new HttpError(400, "INVALID_SEARCH_SPACE", "search_space is empty.");
+    checkSearchSpace(spec, space, shape, budgetLimits(deps.env));
     const nParallel = body.n_parallel ?? Math.max(1, (await deps.queues.queue(trialJob).getWorkers()).length);
     const studyId = newId("study");
     const jobId = optimizeJob.jobId();
