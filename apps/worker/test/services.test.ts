@@ -16,7 +16,7 @@ describe("seeded", () => {
 });
 
 describe("crossValidate", () => {
-  it("refuses, before fitting, a model over the limit at the encoded width (one column, 40 categories)", async () => {
+  it("refuses a fold's model over the limit at its encoded width (one column, 40 categories)", async () => {
     const table = await parseCsv("c,y\n" + Array.from({ length: 120 }, (_, i) => `k${i % 40},${i}`).join("\n") + "\n");
     const spec = getAlgorithm("MLPRegressor");
     const params = spec.params.parse({ hidden_layer_sizes: [50], max_iter: 1 });
