@@ -13,6 +13,14 @@ beforeAll(() => {
   writeFileSync(path.join(dir, "one-class.csv"), "a,b,y\n1,2,x\n3,4,x\n5,6,x\n7,8,x\n");
   writeFileSync(path.join(dir, "no-target.csv"), "a,b,y\n1,2,\n3,4,\n5,6,\n");
   writeFileSync(path.join(dir, "dupes.csv"), "a,a,y\n1,2,x\n3,4,z\n");
+  writeFileSync(path.join(dir, "blank-name.csv"), "a, ,y\n1,2,x\n3,4,z\n");
+  writeFileSync(path.join(dir, "png.csv"), Buffer.from("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10", "latin1"));
+  writeFileSync(path.join(dir, "latin1.csv"), Buffer.from("caf\xe9,y\n1,x\n2,z\n", "latin1"));
+  writeFileSync(path.join(dir, "open-quote.csv"), 'a,"b,y\n1,2,x\n');
+  // the API reads the header's first 64 KiB; what lies beyond is the worker's to refuse
+  const rows = "1,2,x\n3,4,z\n".repeat(6_000);
+  writeFileSync(path.join(dir, "late-nul.csv"), "a,b,y\n" + rows + "5,\0,x\n");
+  writeFileSync(path.join(dir, "late-latin1.csv"), Buffer.from("a,b,y\n" + rows + "5,caf\xe9,x\n", "latin1"));
   writeFileSync(path.join(dir, "quoted.csv"), '\ufeffname,"note, with comma",y\r\n"Smith, J","said ""hi""\nthen left",1.5\r\nDoe,plain,2.5\r\nRoe,"x",3.5\r\nPoe,"y",4.5\r\nMoe,"z",5.5\r\n');
   symlinkSync("/etc/passwd", path.join(dir, "escape.csv"));
 });
@@ -27,7 +35,8 @@ it.each([
   ["header-only.csv", "NO_DATA_ROWS", /no data rows/i],
   ["one-class.csv", "SINGLE_CLASS", /class/i],
   ["no-target.csv", "TARGET_ALL_MISSING", /missing/i],
-  ["dupes.csv", "DUPLICATE_HEADER", /"a"|`a`/],
+  ["late-nul.csv", "INVALID_CSV", /NUL byte at byte offset 72008/],
+  ["late-latin1.csv", "INVALID_CSV", /not UTF-8/],
 ])("%s fails its job with %s, answered as 422 and recorded on the job", async (file, code, message) => {
   const res = await train(file);
   expect(res.status).toBe(422);
@@ -35,6 +44,19 @@ it.each([
   expect(res.body.message).toMatch(message);
   const job = await call(stack.api.url, "GET", `/jobs/${res.body.job_id}`);
   expect(job.body).toMatchObject({ state: "failed", attempts: 1, error: { code } });
+});
+
+it.each([
+  ["png.csv", "INVALID_CSV", /NUL byte/],
+  ["latin1.csv", "INVALID_CSV", /not UTF-8/],
+  ["open-quote.csv", "INVALID_CSV", /malformed/],
+  ["dupes.csv", "DUPLICATE_HEADER", /`a`/],
+  ["blank-name.csv", "EMPTY_HEADER", /Column 2/],
+])("%s is refused at the door with 422 %s, before a job is enqueued", async (file, code, message) => {
+  const res = await train(file);
+  expect(res.status).toBe(422);
+  expect(res.body.error).toMatchObject({ code, message: expect.stringMatching(message) });
+  expect(res.body.job_id).toBeUndefined();
 });
 
 it("refuses a file over MAX_DATASET_BYTES", async () => {

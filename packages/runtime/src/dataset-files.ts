@@ -1,7 +1,5 @@
 import { realpath, stat } from "node:fs/promises";
-import { createReadStream } from "node:fs";
 import path from "node:path";
-import { parse } from "csv-parse";
 import { MlError } from "@mlw/ml-core";
 
 /**
@@ -30,9 +28,10 @@ export async function resolveDatasetPath(dataDir: string, datasetPath: string): 
   return real;
 }
 
-/** The header row of a CSV file (cheap: reads only the first record). */
-export async function readCsvHeader(file: string): Promise<string[]> {
-  const parser = createReadStream(file).pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
-  for await (const record of parser as AsyncIterable<string[]>) return record.map((c) => c.trim());
-  throw new MlError("NO_HEADER", "The dataset is empty: it has no header row.", 422);
-}
+/**
+ * The header row of a CSV file, read by ml-core's own CSV reader so that the API judges a file
+ * as the workers will (NUL bytes, invalid UTF-8, broken quoting: 422 `INVALID_CSV`; empty or
+ * duplicate names: `EMPTY_HEADER`, `DUPLICATE_HEADER`; an empty file: `NO_HEADER`). Reads only
+ * the first chunk of the file.
+ */
+export { readCsvHeader } from "@mlw/ml-core/data";

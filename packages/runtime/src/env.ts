@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import type { BudgetLimits } from "@mlw/ml-core";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
@@ -30,12 +31,24 @@ export const baseEnvSchema = z.object({
   MAX_TRIALS: z.coerce.number().int().min(1).default(100),
   /** Largest dataset file accepted, in bytes. */
   MAX_DATASET_BYTES: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
+  /**
+   * The most weights (and biases) one model may learn, checked before a fit starts (today: the
+   * MLPs' `hidden_layer_sizes` against the dataset's width). 10 million: an MLP fit peaks at about
+   * 90 bytes per weight on the wasm backend (float64 copies, float32 variables, Adam's moments,
+   * gradients), about 1 GB at the limit, inside wasm32's 4 GiB heap, and saves an 80 MB artifact.
+   */
+  MAX_MODEL_PARAMS: z.coerce.number().int().min(1).default(10_000_000),
   TFJS_BACKEND: z.enum(["auto", "node", "wasm", "cpu"]).default("auto"),
   /** Apply pending database migrations at start-up. */
   MIGRATE_ON_START: bool.default(true),
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
+
+/** The limits every fit is checked against (`checkBudget`, `checkSearchSpace`), from the configuration. */
+export function budgetLimits(env: Pick<BaseEnv, "MAX_MODEL_PARAMS">): BudgetLimits {
+  return { maxModelParams: env.MAX_MODEL_PARAMS };
+}
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
 export class ConfigError extends Error {}

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { getStudy, insertStudy, listTrials } from "@mlw/db";
 import { newId, optimizeJob, optimizeRequest, optimizeResult, trialJob } from "@mlw/jobs";
-import type { SearchSpace } from "@mlw/ml-core";
+import { checkSearchSpace, type SearchSpace } from "@mlw/ml-core";
+import { budgetLimits } from "@mlw/runtime";
 import { defaultMetric, getScorer } from "@mlw/ml-core/metrics";
 import { HttpError } from "../errors";
 import type { AppContext } from "../http/context";
@@ -76,16 +77,11 @@ export function optimizeRoutes(ctx: AppContext): Route[] {
         if (body.n_trials > ctx.env.MAX_TRIALS) {
           throw new HttpError(400, "VALIDATION_ERROR", `\`n_trials\` must be at most ${ctx.env.MAX_TRIALS} (MAX_TRIALS), but got ${body.n_trials}.`);
         }
-        const spec = await checkTrainingRequest(ctx, body);
+        const { spec, shape } = await checkTrainingRequest(ctx, body);
         const metric = body.metric ?? defaultMetric(spec.task);
         const scorer = getScorer(metric, spec.task);
         const space: SearchSpace = body.search_space ?? spec.searchSpace;
-        const known = new Set(spec.params.docs.map((d) => d.name));
-        const unknown = Object.keys(space).filter((k) => !known.has(k));
-        if (unknown.length) {
-          throw new HttpError(400, "INVALID_SEARCH_SPACE", `search_space names ${unknown.map((k) => `\`${k}\``).join(", ")}, which ${spec.name} does not have; its hyperparameters are: ${[...known].join(", ")}.`);
-        }
-        if (Object.keys(space).length === 0) throw new HttpError(400, "INVALID_SEARCH_SPACE", "search_space is empty.");
+        checkSearchSpace(spec, space, shape, budgetLimits(ctx.env));
         const nParallel = body.n_parallel ?? Math.max(1, (await ctx.queues.queue(trialJob).getWorkers()).length);
         const fresh = { study_id: newId("study"), job_id: optimizeJob.jobId() };
         const { ids } = await startOnce(ctx, req, principal!, "optimize", body, fresh, async ({ study_id, job_id }) => {

@@ -2,6 +2,7 @@ import { finishTrial, getStudy, listTrials, recordFoldScore, startTrialAttempt }
 import { failureOf, trialJob, type TrialResult } from "@mlw/jobs";
 import { getAlgorithm, InvalidHyperparameterError, MlError } from "@mlw/ml-core";
 import { getScorer } from "@mlw/ml-core/metrics";
+import { budgetLimits } from "@mlw/runtime";
 import { prepareTarget } from "@mlw/ml-core/preprocess";
 import { env } from "../env";
 import { crossValidate } from "../services/cross-validate";
@@ -14,7 +15,8 @@ import { sandboxed } from "./sandboxed";
  * score to Postgres; with the median pruner, stops after a fold worse than the median of earlier
  * trials at that fold. A trial that is not running any more (finished by an earlier attempt) is
  * skipped, so a retried job never counts twice. Parameters the estimator refuses (an invalid
- * penalty/solver pair) fail the trial without a score.
+ * penalty/solver pair) fail the trial without a score; a model over MAX_MODEL_PARAMS at a fold's
+ * encoded width fails the trial and its job (400, not retried).
  */
 export default sandboxed(
   trialJob,
@@ -47,7 +49,7 @@ export default sandboxed(
         table,
         target,
         study.target,
-        { folds: study.cvFolds, randomState: study.randomState, scorer },
+        { folds: study.cvFolds, randomState: study.randomState, scorer, limits: budgetLimits(env()) },
         async (scores) => {
           await recordFoldScore(db, study_id, number, scores);
           await job.updateProgress({ folds_done: scores.length, cv_folds: study.cvFolds });

@@ -1,4 +1,4 @@
-import { take, type AlgorithmSpec } from "@mlw/ml-core";
+import { checkBudget, take, type AlgorithmSpec, type BudgetLimits } from "@mlw/ml-core";
 import type { Table } from "@mlw/ml-core/data";
 import { kFold, stratifiedKFold } from "@mlw/ml-core/model-selection";
 import { Pipeline, type Target } from "@mlw/ml-core/preprocess";
@@ -9,7 +9,8 @@ export type FoldVerdict = "continue" | "prune";
 
 /**
  * K-fold cross-validation of one parameter set (stratified for classification, shuffled with
- * `randomState`). The pipeline is fitted on each fold's training rows only. After each fold,
+ * `randomState`). The pipeline is fitted on each fold's training rows only, and each fold's
+ * model must fit `limits` at its encoded width (else InvalidHyperparameterError). After each fold,
  * `onFold` gets the scores so far and may stop the run (pruning).
  */
 export async function crossValidate(
@@ -18,7 +19,7 @@ export async function crossValidate(
   table: Table,
   target: Target,
   target_column: string,
-  options: { folds: number; randomState: number; scorer: Scorer },
+  options: { folds: number; randomState: number; scorer: Scorer; limits: BudgetLimits },
   onFold: (scores: number[]) => Promise<FoldVerdict>,
 ): Promise<{ scores: number[]; pruned: boolean }> {
   const n = target.rows.length;
@@ -32,6 +33,7 @@ export async function crossValidate(
   for (const fold of folds) {
     const trainRows = take(rows, fold.train);
     const pipeline = Pipeline.fit(table, trainRows, { target: target_column, scale: spec.scale });
+    checkBudget(spec, params, { nFeatures: pipeline.featureNames.length, nClasses: nClasses || undefined }, options.limits);
     const estimator = spec.create(params);
     try {
       await estimator.fit(pipeline.transform(table, trainRows), take(target.y, fold.train), { nClasses: nClasses || undefined });

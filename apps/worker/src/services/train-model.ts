@@ -1,11 +1,13 @@
-import { getAlgorithm, take, type AlgorithmSpec, type Task } from "@mlw/ml-core";
+import { checkBudget, getAlgorithm, take, type AlgorithmSpec, type Task } from "@mlw/ml-core";
 import { Pipeline, prepareTarget } from "@mlw/ml-core/preprocess";
 import { trainTestSplit } from "@mlw/ml-core/model-selection";
 import { classificationMetrics, regressionMetrics } from "@mlw/ml-core/metrics";
 import { saveModel } from "@mlw/ml-core/persist";
 import { insertModel } from "@mlw/db";
 import { newId, type TrainPayload, type TrainResult } from "@mlw/jobs";
+import { budgetLimits } from "@mlw/runtime";
 import type { Context } from "../context";
+import { env } from "../env";
 import { loadDataset } from "./dataset";
 
 /** Reports how far a job is: a stage name and a percentage. */
@@ -13,8 +15,9 @@ export type Progress = (stage: string, percent: number) => Promise<void> | void;
 
 /**
  * Trains one model end to end: read the dataset, split it (stratified for classification),
- * fit the preprocessing pipeline and the estimator on the training rows, score the held-out
- * rows, save the artifact and insert the model row.
+ * fit the preprocessing pipeline and the estimator on the training rows (once the model is known
+ * to fit MAX_MODEL_PARAMS at the encoded width), score the held-out rows, save the artifact and
+ * insert the model row.
  */
 export async function trainModel(ctx: Context, payload: TrainPayload, progress: Progress, jobId?: string): Promise<TrainResult> {
   const started = Date.now();
@@ -31,6 +34,8 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
   const rows = Float64Array.from(target.rows);
   const trainRows = take(rows, split.train);
   const pipeline = Pipeline.fit(table, trainRows, { target: payload.target_column, scale: spec.scale });
+  const nClasses = target.labels?.length;
+  checkBudget(spec, params, { nFeatures: pipeline.featureNames.length, nClasses }, budgetLimits(env()));
   const Xtrain = pipeline.transform(table, trainRows);
   const Xtest = pipeline.transform(table, take(rows, split.test));
   const ytrain = take(target.y, split.train);
@@ -38,7 +43,6 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
   await progress("fitting", 15);
 
   const estimator = spec.create(params);
-  const nClasses = target.labels?.length;
   let lastReport = 0;
   await estimator.fit(Xtrain, ytrain, {
     nClasses,

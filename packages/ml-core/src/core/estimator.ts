@@ -48,6 +48,27 @@ export interface Estimator {
   dispose?(): void;
 }
 
+/** What a fit will see of the data, as far as it is known when a budget is checked. */
+export interface FitShape {
+  /** Input features after encoding (one-hot columns counted); a lower bound when only the header is known. */
+  readonly nFeatures: number;
+  /** Classes of a classification target; undefined when not known yet (counted as the fewest, 2). */
+  readonly nClasses?: number;
+}
+
+/**
+ * How big a model an algorithm learns, declared where that follows from its parameters and
+ * the data's width alone (so that a request can be refused before any row is read).
+ */
+export interface ModelSize<P> {
+  /** The hyperparameter that sets the size, named when a request is refused. */
+  readonly param: string;
+  /** What `count` counts, for messages: "weights". */
+  readonly unit: string;
+  /** The numbers a fit with `params` on data of `shape` learns. */
+  count(params: P, shape: FitShape): number;
+}
+
 /**
  * One algorithm the service can train: everything the API and the workers need to know about it.
  * Adding an algorithm is one `AlgorithmSpec` in `registry.ts` plus its implementation.
@@ -61,6 +82,8 @@ export interface AlgorithmSpec<P = any> {
   readonly scale: boolean;
   /** The default TPE search space. */
   readonly searchSpace: SearchSpace;
+  /** The size of the model it learns, checked against MAX_MODEL_PARAMS (`checkBudget`); optional. */
+  readonly modelSize?: ModelSize<P>;
   /** A new, unfitted estimator with validated parameters. */
   create(params: P): Estimator;
   /** Rebuilds a fitted estimator from `toState()`. */

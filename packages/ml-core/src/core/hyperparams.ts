@@ -66,6 +66,12 @@ function bounds(b: Bounds): { min?: number; max?: number } {
 export interface ParamSet<P> {
   /** Validates user input (unknown names are refused) and fills in the defaults. */
   parse(input: unknown): P;
+  /**
+   * Why `input` breaks the parameters' own declarations (names, types, bounds), in the words of
+   * `parse`; undefined when it does not. The cross-parameter check is left out, so one value can
+   * be judged with the defaults for the rest.
+   */
+  invalidReason(input: unknown): string | undefined;
   readonly docs: readonly ParamDoc[];
   readonly defaults: P;
   readonly schema: z.ZodType<P>;
@@ -97,7 +103,11 @@ export function defineParams<D extends Record<string, ParamDef<any>>>(
     }
     return result.data;
   };
-  return { parse, docs, defaults: schema.parse({}), schema };
+  const invalidReason = (input: unknown): string | undefined => {
+    const result = schema.safeParse(input ?? {});
+    return result.success ? undefined : describeIssue(result.error.issues[0]!, Object.keys(defs), input);
+  };
+  return { parse, invalidReason, docs, defaults: schema.parse({}), schema };
 }
 
 function describeIssue(issue: z.core.$ZodIssue, names: string[], input: unknown): string {

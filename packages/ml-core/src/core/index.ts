@@ -8,3 +8,4 @@ export * from "./classes";
 export * from "./class-weights";
 export * from "./check-input";
 export * from "./seed";
+export * from "./budget";

@@ -10,8 +10,10 @@ import { DataError } from "../core/errors";
  * Lines are counted from 1, a record spanning several lines (quoted line breaks) counting all of
  * them, as `line()` reports for the record being handed over.
  *
- * A quote that is never closed, or a closing quote followed by text, throws
- * `DataError("INVALID_CSV")`; anything `onRecord` throws propagates out of `write` and `end`.
+ * A quote that is never closed, a closing quote followed by text, or a record longer than
+ * `maxRecordLength` characters (what an unclosed quote early in a large file looks like, found
+ * before the whole file is held as one string) throws `DataError("INVALID_CSV")`; anything
+ * `onRecord` throws propagates out of `write` and `end`.
  */
 export class CsvRecordReader {
   private parser: Parser | undefined;
@@ -25,8 +27,14 @@ export class CsvRecordReader {
   /** Where the record being handed over ends in `text`. */
   private cursor = 0;
 
-  /** @param onRecord called with each non-empty record, in order; it may keep the array. */
-  constructor(private readonly onRecord: (record: string[]) => void) {}
+  /**
+   * @param onRecord called with each non-empty record, in order; it may keep the array.
+   * @param maxRecordLength the longest record accepted, in characters. Default 2^24 (16 Mi).
+   */
+  constructor(
+    private readonly onRecord: (record: string[]) => void,
+    private readonly maxRecordLength = 2 ** 24,
+  ) {}
 
   /** Feeds the next piece of text. */
   write(chunk: string): void {
@@ -39,6 +47,7 @@ export class CsvRecordReader {
       const lineBreak = detectLineBreak(text);
       if (lineBreak === undefined) {
         this.tail = text; // no complete line yet
+        this.checkTail();
         return;
       }
       this.start(lineBreak);
@@ -48,6 +57,7 @@ export class CsvRecordReader {
     this.linesBefore += countOf(this.lineBreak, text, consumed);
     this.tail = text.slice(consumed);
     this.text = "";
+    this.checkTail();
   }
 
   /** Parses what is left after the last chunk. */
@@ -68,6 +78,13 @@ export class CsvRecordReader {
     const breaks = countOf(this.lineBreak, this.text, end);
     const endsWithBreak = end > 0 && this.text.charAt(end - 1) === this.lineBreak;
     return this.linesBefore + breaks + (endsWithBreak ? 0 : 1);
+  }
+
+  /** The incomplete record held back must stay under `maxRecordLength`. */
+  private checkTail(): void {
+    if (this.tail.length <= this.maxRecordLength) return;
+    const line = this.linesBefore + 1;
+    throw new DataError("INVALID_CSV", `The CSV is malformed near line ${line}: a record runs past ${this.maxRecordLength} characters (a quote that is never closed?).`, { line });
   }
 
   private start(lineBreak: "\n" | "\r"): void {

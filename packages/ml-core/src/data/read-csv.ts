@@ -1,10 +1,10 @@
 import { createReadStream, promises as fs } from "node:fs";
 import { Readable } from "node:stream";
-import { StringDecoder } from "node:string_decoder";
 import { DataError } from "../core/errors";
 import { ColumnBuilder } from "./column-builder";
 import { CsvRecordReader } from "./csv-record-reader";
 import { Table } from "./table";
+import { Utf8Text } from "./utf8-text";
 
 /** Options of `readCsv` and `parseCsv`. */
 export interface ReadCsvOptions {
@@ -23,7 +23,8 @@ const DEFAULT_MAX_BYTES = 1024 ** 3;
  * UTF-8 BOM) into a columnar `Table`, streaming it through papaparse's tokenizer so that only
  * the typed columns are held in memory. Column types are inferred: numeric when every
  * non-missing field is a finite number, otherwise categorical (yes/no-like ones flagged
- * `booleanLike`).
+ * `booleanLike`). Anything that is not UTF-8 CSV text (NUL bytes, invalid UTF-8, broken quoting)
+ * is `INVALID_CSV`.
  *
  * @param path the file.
  * @param options missing-value markers and the size limit, see `ReadCsvOptions`.
@@ -31,18 +32,38 @@ const DEFAULT_MAX_BYTES = 1024 ** 3;
  *   `EMPTY_HEADER`, `DUPLICATE_HEADER`, `INVALID_CSV`.
  */
 export async function readCsv(path: string, options: ReadCsvOptions = {}): Promise<Table> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  let size: number;
+  const size = await fileSize(path);
+  checkSize(size, options.maxBytes ?? DEFAULT_MAX_BYTES);
+  return consume(createReadStream(path, { highWaterMark: 1 << 20 }), size, options);
+}
+
+/**
+ * The column names of a CSV file's header row, with the checks `readCsv` makes on it (NUL bytes,
+ * UTF-8, quoting, empty and duplicate names), reading no further than the header's first chunk:
+ * what the API checks before it enqueues work on a file.
+ * @param path the file.
+ * @throws DataError `FILE_NOT_FOUND`, `NO_HEADER`, `EMPTY_HEADER`, `DUPLICATE_HEADER`, `INVALID_CSV`.
+ */
+export async function readCsvHeader(path: string): Promise<string[]> {
+  await fileSize(path);
+  let names: string[] | undefined;
+  const reader = new CsvRecordReader((record) => {
+    names ??= header(record);
+  });
+  await feed(createReadStream(path, { highWaterMark: 1 << 16 }), reader, () => names !== undefined);
+  if (!names) throw new DataError("NO_HEADER", "The dataset is empty: it has no header row.");
+  return names;
+}
+
+async function fileSize(path: string): Promise<number> {
   try {
     const stat = await fs.stat(path);
     if (!stat.isFile()) throw Object.assign(new Error("not a file"), { code: "ENOENT" });
-    size = stat.size;
+    return stat.size;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new DataError("FILE_NOT_FOUND", `The file ${path} does not exist.`, { path });
     throw err;
   }
-  checkSize(size, maxBytes);
-  return consume(createReadStream(path, { highWaterMark: 1 << 20 }), size, options);
 }
 
 /**
@@ -83,22 +104,32 @@ async function consume(source: Readable, size: number, options: ReadCsvOptions):
     for (let j = 0; j < builders.length; j++) builders[j]!.push(record[j]!);
     nRows++;
   });
-  const decoder = new StringDecoder("utf8");
-  try {
-    for await (const chunk of source as AsyncIterable<string | Buffer>) {
-      const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
-      for (let at = 0; at < text.length; at += PIECE) reader.write(text.length <= PIECE ? text : text.slice(at, at + PIECE));
-    }
-    reader.write(decoder.end());
-    reader.end();
-  } catch (err) {
-    source.destroy();
-    throw toDataError(err as Error);
-  }
+  await feed(source, reader);
   if (!builders || nRows === 0) {
     throw new DataError("NO_DATA_ROWS", builders ? "The CSV has a header but no data rows." : "The CSV is empty: it has neither a header nor data rows.");
   }
   return new Table(nRows, builders.map((b) => b.finish()));
+}
+
+/**
+ * Decodes `source` (refusing NUL bytes and invalid UTF-8) and hands the text to `reader` in
+ * pieces, until the end or until `done()` after a chunk; errors become DataErrors.
+ */
+async function feed(source: Readable, reader: CsvRecordReader, done: () => boolean = () => false): Promise<void> {
+  const utf8 = new Utf8Text();
+  try {
+    for await (const chunk of source as AsyncIterable<string | Buffer>) {
+      const text = utf8.decode(chunk);
+      for (let at = 0; at < text.length; at += PIECE) reader.write(text.length <= PIECE ? text : text.slice(at, at + PIECE));
+      if (done()) return;
+    }
+    reader.write(utf8.end());
+    reader.end();
+  } catch (err) {
+    throw toDataError(err as Error);
+  } finally {
+    source.destroy();
+  }
 }
 
 function header(record: string[]): string[] {

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import type { Estimator, EstimatorState, FitOptions, Task } from "../core/estimator";
+import type { Estimator, EstimatorState, FitOptions, FitShape, ModelSize, Task } from "../core/estimator";
 import type { Matrix } from "../core/matrix";
 import { DataError, NotFittedError } from "../core/errors";
 import { bool, custom, defineParams, float, int, oneOf } from "../core/hyperparams";
@@ -33,6 +33,30 @@ export const mlpParams = defineParams({
 
 /** The validated hyperparameters of the MLPs. */
 export type MlpParams = ReturnType<typeof mlpParams.parse>;
+
+/**
+ * The units of each layer of an MLP, input to output: the input features, the hidden layers,
+ * then one output for regression and for two classes (a logistic unit), else one per class.
+ * @param shape input features and classes; classes unknown count as two.
+ */
+export function mlpLayerSizes(task: Task, hidden: readonly number[], shape: FitShape): number[] {
+  const nc = shape.nClasses ?? 2;
+  return [shape.nFeatures, ...hidden, task === "classification" && nc > 2 ? nc : 1];
+}
+
+/** The weights and biases an MLP learns: the `ModelSize` of both MLP specs, per task. */
+export function mlpModelSize(task: Task): ModelSize<MlpParams> {
+  return {
+    param: "hidden_layer_sizes",
+    unit: "weights",
+    count: (params, shape) => {
+      const sizes = mlpLayerSizes(task, params.hidden_layer_sizes, shape);
+      let n = 0;
+      for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l]! * sizes[l + 1]! + sizes[l + 1]!;
+      return n;
+    },
+  };
+}
 
 /** What an MLP learns, all plain float64 arrays. */
 interface Layers {
@@ -67,14 +91,13 @@ abstract class Mlp implements Estimator {
     checkXy(X, y);
     await initBackend();
     const rng = new Rng(p.random_state ?? 0);
-    let k = 1;
     if (this.task === "classification") {
       const nc = countClasses(y, options.nClasses);
       if (classCounts(y, nc).filter((c) => c > 0).length < 2) throw new DataError("SINGLE_CLASS", `${this.algorithm} needs samples of at least 2 classes, but y holds only one.`);
       this.nClasses_ = nc;
-      k = nc === 2 ? 1 : nc;
     }
-    const sizes = [X.cols, ...p.hidden_layer_sizes, k];
+    const sizes = mlpLayerSizes(this.task, p.hidden_layer_sizes, { nFeatures: X.cols, nClasses: this.nClasses_ });
+    const k = sizes[sizes.length - 1]!;
     const act = ACTIVATIONS[p.activation];
     // sklearn: Glorot uniform with factor 6 (2 for logistic), weights then bias per layer
     const init: Layers = { weights: [], biases: [], sizes };

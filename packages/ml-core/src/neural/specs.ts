@@ -1,5 +1,5 @@
 import type { AlgorithmSpec } from "../core/estimator";
-import { MLPClassifier, MLPRegressor, mlpParams } from "./mlp";
+import { MLPClassifier, MLPRegressor, mlpModelSize, mlpParams } from "./mlp";
 
 const space = {
   alpha: { type: "float", low: 1e-6, high: 1e-1, log: true },
@@ -16,6 +16,7 @@ export const NEURAL_ALGORITHMS: readonly AlgorithmSpec[] = [
     params: mlpParams,
     scale: true,
     searchSpace: space,
+    modelSize: mlpModelSize("classification"),
     create: (p) => new MLPClassifier(p),
     restore: (s) => MLPClassifier.fromState(s),
   },
@@ -26,6 +27,7 @@ export const NEURAL_ALGORITHMS: readonly AlgorithmSpec[] = [
     params: mlpParams,
     scale: true,
     searchSpace: space,
+    modelSize: mlpModelSize("regression"),
     create: (p) => new MLPRegressor(p),
     restore: (s) => MLPRegressor.fromState(s),
   },

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataError } from "../../src/core/errors";
-import { parseCsv, readCsv, type CategoricalColumn, type NumericColumn } from "../../src/data";
+import { parseCsv, readCsv, readCsvHeader, type CategoricalColumn, type NumericColumn } from "../../src/data";
+import { CsvRecordReader } from "../../src/data/csv-record-reader";
 
 import { datasetPath } from "../datasets";
 
@@ -178,5 +179,78 @@ describe("readCsv", () => {
     const fromText = await parseCsv(text);
     expect(fromFile).toEqual(fromText);
     expect((fromFile.column("y") as CategoricalColumn).categories).toContain("a\r\nb");
+  });
+});
+
+describe("INVALID_CSV: what is not UTF-8 CSV text", () => {
+  it("refuses NUL bytes in the header or in a later row, naming the byte offset", async () => {
+    const header = await code(parseCsv(Buffer.from("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "latin1")));
+    expect(header.code).toBe("INVALID_CSV");
+    expect(header.message).toMatch(/NUL byte at byte offset 8.*binary/);
+    const row = await code(parseCsv(Buffer.from("a,b\n1,2\n3,\0\n")));
+    expect(row).toMatchObject({ code: "INVALID_CSV", details: { offset: 10 } });
+    expect((await code(parseCsv("a,b\n1,\0\n"))).code).toBe("INVALID_CSV");
+  });
+
+  it("refuses bytes that are not UTF-8 (a Latin-1 file), naming the offset, and a file cut inside a character", async () => {
+    const latin1 = await code(parseCsv(Buffer.concat([Buffer.from("name,y\nJos"), Buffer.from([0xe9]), Buffer.from(",1\n")])));
+    expect(latin1.code).toBe("INVALID_CSV");
+    expect(latin1.message).toContain("not UTF-8");
+    expect(latin1.details).toEqual({ offset: 10 });
+    const cut = await code(parseCsv(Buffer.concat([Buffer.from("a,b\n1,"), Buffer.from("é").subarray(0, 1)])));
+    expect(cut.code).toBe("INVALID_CSV");
+  });
+
+  it("still reads multi-byte characters split across the file's chunks", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlcsv-"));
+    const head = "v,y\n";
+    const row = "é,1\n"; // 5 bytes: the 1 MiB chunk boundary falls inside an é
+    const n = Math.ceil((1 << 21) / 5);
+    writeFileSync(join(dir, "utf8.csv"), head + row.repeat(n));
+    const t = await readCsv(join(dir, "utf8.csv"));
+    expect(t.nRows).toBe(n);
+    expect((t.column("v") as CategoricalColumn).categories).toEqual(["é"]);
+  });
+
+  it("refuses a quote that is never closed in the header", async () => {
+    expect((await code(parseCsv('a,"b\n1,2\n'))).code).toBe("INVALID_CSV");
+  });
+
+  it("refuses a record longer than the reader's limit before holding the rest of the file", () => {
+    const reader = new CsvRecordReader(() => undefined, 16);
+    reader.write("a,b\n1,2\n");
+    expect(() => reader.write('3,"an open quote and then far too much text')).toThrow(expect.objectContaining({ code: "INVALID_CSV", message: expect.stringContaining("near line 3") }));
+  });
+});
+
+describe("readCsvHeader", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mlcsv-header-"));
+  const file = (name: string, content: string | Buffer): string => {
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+
+  it("answers the names as readCsv names the columns, untrimmed, after a BOM", async () => {
+    expect(await readCsvHeader(file("ok.csv", '\ufeffa, b,"c,d"\r\n1,2,3\r\n'))).toEqual(["a", " b", "c,d"]);
+    expect(await readCsvHeader(file("only.csv", "x,y"))).toEqual(["x", "y"]);
+  });
+
+  it("refuses a binary header, invalid UTF-8 and an unclosed quote with INVALID_CSV", async () => {
+    expect((await code(readCsvHeader(file("png.csv", Buffer.from("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0", "latin1"))))).code).toBe("INVALID_CSV");
+    expect((await code(readCsvHeader(file("latin1.csv", Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2c, 0x79, 0x0a]))))).code).toBe("INVALID_CSV");
+    expect((await code(readCsvHeader(file("quote.csv", 'a,"b\n1,2\n')))).code).toBe("INVALID_CSV");
+  });
+
+  it("keeps the codes of empty and duplicate names, and of an empty or missing file", async () => {
+    expect((await code(readCsvHeader(file("dupes.csv", "a,b,a\n1,2,3\n")))).code).toBe("DUPLICATE_HEADER");
+    expect((await code(readCsvHeader(file("blank.csv", "a, ,c\n1,2,3\n")))).code).toBe("EMPTY_HEADER");
+    expect((await code(readCsvHeader(file("empty.csv", "\n\n")))).code).toBe("NO_HEADER");
+    expect((await code(readCsvHeader(join(dir, "nope.csv")))).code).toBe("FILE_NOT_FOUND");
+  });
+
+  it("reads no further than the first chunk", async () => {
+    const late = file("late.csv", "a,y\n" + "1,2\n".repeat(50_000) + "\0\n");
+    expect(await readCsvHeader(late)).toEqual(["a", "y"]);
+    expect((await code(readCsv(late))).code).toBe("INVALID_CSV");
   });
 });
