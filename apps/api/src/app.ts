@@ -10,6 +10,7 @@ import { errorHandler, HttpError } from "./errors";
 import { Authenticator } from "./http/auth";
 import type { AppContext } from "./http/context";
 import { ActiveJobQuota, Idempotency, rateLimiter } from "./http/limits";
+import { ApiMetrics } from "./http/metrics";
 import { mountRoutes } from "./http/mount";
 import { openApiDocument } from "./http/openapi";
 import { defineRoute, type Route } from "./http/route";
@@ -22,10 +23,26 @@ import { optimizeRoutes } from "./routes/optimize";
 import { trainRoutes } from "./routes/train";
 
 /** Every route of the API, declared once (the OpenAPI document is made from these). */
-export function apiRoutes(ctx: AppContext): Route[] {
-  const routes = [...healthRoutes(ctx), ...algorithmRoutes(), ...trainRoutes(ctx), ...optimizeRoutes(ctx), ...modelRoutes(ctx), ...jobRoutes(ctx), ...keyRoutes(ctx)];
+export function apiRoutes(ctx: AppContext, metrics: ApiMetrics): Route[] {
+  const routes = [...healthRoutes(ctx), metricsRoute(metrics), ...algorithmRoutes(), ...trainRoutes(ctx), ...optimizeRoutes(ctx), ...modelRoutes(ctx), ...jobRoutes(ctx), ...keyRoutes(ctx)];
   const document = openApiDocument([...routes, openApiRoute(() => document)], ctx.version);
   return [...routes, openApiRoute(() => document)];
+}
+
+function metricsRoute(metrics: ApiMetrics): Route {
+  return defineRoute({
+    method: "get",
+    path: "/metrics",
+    tag: "operations",
+    summary: "Prometheus metrics",
+    description: "Request durations, jobs by queue and state, process defaults. Opens to an admin key or `Authorization: Bearer <METRICS_TOKEN>`.",
+    access: "metrics",
+    rateLimited: false,
+    responses: { 200: { description: "The Prometheus text format.", contentType: "text/plain", schema: z.string() } },
+    async handler({ res }) {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    },
+  });
 }
 
 function openApiRoute(document: () => unknown): Route {
@@ -50,14 +67,16 @@ function openApiRoute(document: () => unknown): Route {
 export function createApp(deps: Deps): Express {
   const ctx: AppContext = {
     ...deps,
-    auth: new Authenticator(deps.database.db, deps.env.MLW_ADMIN_KEY),
+    auth: new Authenticator(deps.database.db, deps.env.MLW_ADMIN_KEY, deps.env.METRICS_TOKEN),
     quota: new ActiveJobQuota(deps.redis, deps.env.QUEUE_PREFIX, deps.env.MAX_ACTIVE_JOBS_PER_KEY),
     idempotency: new Idempotency(deps.redis, deps.env.QUEUE_PREFIX),
   };
+  const metrics = new ApiMetrics(deps.queues);
   const app = express();
   app.disable("x-powered-by");
+  app.use(metrics.timeRequests());
   app.set("query parser", "simple");
-  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === "/health" }, redact: ["req.headers.authorization", "req.headers.cookie"] }));
+  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url?.startsWith("/health") === true || req.url === "/metrics" }, redact: ["req.headers.authorization", "req.headers.cookie"] }));
   app.use(express.json({ limit: "5mb" }));
 
   const board = new ExpressAdapter();
@@ -65,7 +84,7 @@ export function createApp(deps: Deps): Express {
   createBullBoard({ queues: deps.queues.all().map((q) => new BullMQAdapter(q)), serverAdapter: board });
   app.use("/admin/queues", ctx.auth.requireAdminBasic(), board.getRouter());
 
-  const routes = apiRoutes(ctx);
+  const routes = apiRoutes(ctx, metrics);
   mountRoutes(app, routes, ctx.auth, rateLimiter(deps.redis, deps.env.QUEUE_PREFIX, deps.env.RATE_LIMIT_PER_MIN));
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: "/openapi.json", persistAuthorization: true }, customSiteTitle: "ML worker service API" }));
 

@@ -27,8 +27,9 @@ const EXPECTED: Record<string, Role[]> = {
   "POST /admin/keys": ["admin"],
   "GET /admin/keys": ["admin"],
   "DELETE /admin/keys/{id}": ["admin"],
+  "GET /metrics": ["admin"],
 };
-const PUBLIC = ["GET /health", "GET /openapi.json"];
+const PUBLIC = ["GET /health", "GET /health/live", "GET /health/ready", "GET /openapi.json"];
 
 const keys = {} as Record<Role, string>;
 let operations: string[] = [];

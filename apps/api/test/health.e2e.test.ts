@@ -79,3 +79,23 @@ it("GET /health answers 503 naming Redis while its Redis is down, and 200 once i
   expect(again.status).toBe(200);
   expect(again.body).toMatchObject({ status: "ok", redis: "ok", postgres: "ok" });
 }, 60_000);
+
+it("GET /health/ready answers 503 naming Redis while it is down, and 200 after; /health/live answers throughout", async () => {
+  const ready = await call(api.url, "GET", "/health/ready", undefined, { key: null });
+  expect(ready.status).toBe(200);
+  expect(ready.body).toEqual({ status: "ready", redis: "ok", postgres: "ok", migrations: "ok" });
+
+  await stopRedis(redis!);
+  const down = await call(api.url, "GET", "/health/ready", undefined, { key: null });
+  expect(down.status).toBe(503);
+  expect(down.body).toMatchObject({ status: "not ready", redis: expect.stringMatching(/^down/), postgres: "ok" });
+  expect((await call(api.url, "GET", "/health/live", undefined, { key: null })).status).toBe(200);
+
+  redis = await startRedis(port);
+  let again = await call(api.url, "GET", "/health/ready", undefined, { key: null });
+  for (let i = 0; i < 60 && again.status !== 200; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    again = await call(api.url, "GET", "/health/ready", undefined, { key: null });
+  }
+  expect(again.status).toBe(200);
+}, 60_000);

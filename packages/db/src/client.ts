@@ -1,6 +1,7 @@
 import path from "node:path";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import { Pool } from "pg";
 import * as schema from "./schema";
 
@@ -47,4 +48,20 @@ export async function migrateDatabase(database: Database): Promise<void> {
     await client.query("SELECT pg_advisory_unlock(hashtext('mlw-migrations'))").catch(() => undefined);
     client.release();
   }
+}
+
+/**
+ * How many of the committed migrations are not applied to `database` yet (0 when it is up to
+ * date). Readiness probes use it: a process must not serve before its tables exist.
+ */
+export async function pendingMigrations(database: Database): Promise<number> {
+  const committed = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length;
+  const applied = await database.pool
+    .query(`SELECT count(*)::int AS n FROM "${database.schema}"."__drizzle_migrations"`)
+    .then((r) => r.rows[0].n as number)
+    .catch((e: { code?: string }) => {
+      if (e.code === "42P01") return 0; // no migrations table yet
+      throw e;
+    });
+  return Math.max(0, committed - applied);
 }

@@ -19,6 +19,7 @@ export const ACCESS_ROLES: Readonly<Record<Exclude<Access, "public">, readonly R
   predict: ["admin", "trainer", "predictor"],
   read: ["admin", "trainer", "reader"],
   "read-models": ["admin", "trainer", "predictor", "reader"],
+  metrics: ["admin"],
 };
 
 /** How long a looked-up key is trusted before Postgres is asked again: a revoked key is refused by every process within this time. */
@@ -35,12 +36,19 @@ export class Authenticator {
   private readonly cache = new Map<string, { principal: Principal | undefined; until: number }>();
   private readonly touched = new Map<string, number>();
   private readonly adminHash: Buffer | undefined;
+  private readonly metricsHash: Buffer | undefined;
 
+  /**
+   * @param adminKey MLW_ADMIN_KEY, an admin key when set.
+   * @param metricsToken METRICS_TOKEN, which opens `/metrics` (and nothing else) when set.
+   */
   constructor(
     private readonly db: Db,
     adminKey: string | undefined,
+    metricsToken?: string,
   ) {
     this.adminHash = adminKey ? Buffer.from(hashKey(adminKey), "hex") : undefined;
+    this.metricsHash = metricsToken ? Buffer.from(hashKey(metricsToken), "hex") : undefined;
   }
 
   /** The principal of `key`, or undefined for an unknown or revoked key. */
@@ -70,6 +78,7 @@ export class Authenticator {
         next(new HttpError(401, "UNAUTHENTICATED", `${req.method} ${req.path} needs an API key: send \`Authorization: Bearer <key>\`.`));
         return;
       }
+      if (access === "metrics" && this.metricsHash && timingSafeEqual(Buffer.from(hashKey(token), "hex"), this.metricsHash)) return next();
       this.principalOf(token).then((principal) => {
         if (!principal) return next(new HttpError(401, "UNAUTHENTICATED", "The API key is not valid, or it has been revoked."));
         if (!roles.includes(principal.role)) {

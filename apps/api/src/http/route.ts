@@ -9,9 +9,10 @@ import type { Principal } from "./auth";
  * - `trainer`: admin and trainer (train, optimize, evaluate);
  * - `predict`: admin, trainer and predictor;
  * - `read`: every role but predictor (studies, jobs, algorithms);
- * - `read-models`: every role (the model catalogue).
+ * - `read-models`: every role (the model catalogue);
+ * - `metrics`: admin keys, or the METRICS_TOKEN of a Prometheus scraper.
  */
-export type Access = "public" | "admin" | "trainer" | "predict" | "read" | "read-models";
+export type Access = "public" | "admin" | "trainer" | "predict" | "read" | "read-models" | "metrics";
 
 /** One documented response of a route. */
 export interface ResponseSpec {

@@ -1,0 +1,63 @@
+import { call, useStack } from "./support/stack";
+
+const TOKEN = "scraper-token-0123456789";
+const stack = useStack({ workers: 1, env: { METRICS_TOKEN: TOKEN } });
+
+/**
+ * Parses the Prometheus text exposition format strictly enough to fail on anything else:
+ * `# HELP`/`# TYPE` lines and samples `name{label="value",...} number`. Answers the samples.
+ */
+function parsePrometheus(text: string): { name: string; labels: Record<string, string>; value: number }[] {
+  const samples: { name: string; labels: Record<string, string>; value: number }[] = [];
+  const types = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    let m = /^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/.exec(line);
+    if (m) {
+      if (m[1] === "TYPE") {
+        expect(["counter", "gauge", "histogram", "summary", "untyped"]).toContain(m[3]);
+        types.set(m[2]!, m[3]!);
+      }
+      continue;
+    }
+    m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)(?: \d+)?$/.exec(line);
+    if (!m) throw new Error(`not the Prometheus text format: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const [, k, v] of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[k!] = v!;
+    samples.push({ name: m[1]!, labels, value: Number(m[3]) });
+  }
+  expect(types.size).toBeGreaterThan(0);
+  return samples;
+}
+
+it("exposes request durations, jobs by queue and state, and the process defaults after a train and a predict", async () => {
+  const trained = await call(stack.api.url, "POST", "/train?wait=60", { dataset_path: "iris.csv", target_column: "species", algorithm: "RandomForestClassifier", hyperparams: { n_estimators: 10 } });
+  expect(trained.status).toBe(200);
+  const predicted = await call(stack.api.url, "POST", `/model/${trained.body.model_id}/predict`, { rows: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }] });
+  expect(predicted.status).toBe(200);
+
+  const res = await fetch(`${stack.api.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+  const samples = parsePrometheus(await res.text());
+  const find = (name: string, labels: Record<string, string>) => samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+
+  expect(find("mlw_http_request_duration_seconds_count", { method: "POST", route: "/model/:id/predict", status: "200" })?.value).toBe(1);
+  expect(find("mlw_http_request_duration_seconds_count", { method: "POST", route: "/train", status: "200" })?.value).toBe(1);
+  expect(find("mlw_http_request_duration_seconds_bucket", { route: "/train", le: "+Inf" })?.value).toBe(1);
+  expect(find("mlw_jobs", { queue: "train", state: "completed" })?.value).toBe(1);
+  expect(find("mlw_jobs", { queue: "trial", state: "waiting" })?.value).toBe(0);
+  expect(find("process_cpu_seconds_total", {})).toBeDefined();
+  expect(find("nodejs_heap_size_used_bytes", {})).toBeDefined();
+  // Route labels are declared paths, never raw URLs with ids.
+  expect(samples.some((s) => s.labels.route?.includes("model-"))).toBe(false);
+});
+
+it("opens /metrics to an admin key or the METRICS_TOKEN only", async () => {
+  expect((await call(stack.api.url, "GET", "/metrics")).status).toBe(200);
+  expect((await call(stack.api.url, "GET", "/metrics", undefined, { key: null })).status).toBe(401);
+  const reader = (await call(stack.api.url, "POST", "/admin/keys", { name: "r", role: "reader" })).body.key;
+  expect((await call(stack.api.url, "GET", "/metrics", undefined, { key: reader })).status).toBe(403);
+  // The token opens nothing else.
+  expect((await call(stack.api.url, "GET", "/algorithms", undefined, { key: TOKEN })).status).toBe(401);
+});
