@@ -95,11 +95,13 @@ function bestTrial(trials: TrialRow[], direction: "maximize" | "minimize"): Tria
 async function reconcile(running: TrialRow[], queues: JobQueues, db: Parameters<typeof finishTrial>[0], studyId: string): Promise<void> {
   for (const t of running) {
     const id = trialJob.jobId(studyId, t.number);
-    const j = await Job.fromId(queues.queue(trialJob), id);
-    if (!j) {
+    const queue = queues.queue(trialJob);
+    // The state first, then the job: a job read before it failed has no failed reason yet.
+    const state = await queue.getJobState(id);
+    if (state === "unknown") {
       await queues.add(trialJob, { study_id: studyId, number: t.number }, id);
-    } else if ((await j.getState()) === "failed") {
-      await finishTrial(db, studyId, t.number, { state: "failed", error: readFailure(j.failedReason).message });
+    } else if (state === "failed") {
+      await finishTrial(db, studyId, t.number, { state: "failed", error: readFailure((await Job.fromId(queue, id))?.failedReason).message });
     }
   }
 }
