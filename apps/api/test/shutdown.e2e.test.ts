@@ -1,5 +1,5 @@
 import { Pool } from "pg";
-import { call, DATABASE_URL, pollJob, startWorker, useStack, type Proc } from "./support/stack";
+import { call, DATABASE_URL, groupGone, pollJob, processGroup, startWorker, useStack, type Proc } from "./support/stack";
 
 // Short locks so that a handed-back job is taken by the next worker within seconds.
 const fast = { JOB_LOCK_MS: "4000", STALLED_INTERVAL_MS: "2000" };
@@ -58,3 +58,23 @@ it("a worker stopped with SIGTERM hands a job that outlasts SHUTDOWN_TIMEOUT_MS 
     await pool.end();
   }
 }, 150_000);
+
+it("a worker killed on its own (SIGKILL to its pid only) takes its busy sandbox down with it", async () => {
+  const w = await startWorker(stack.iso.env, { ...fast, WORKER_ID: "w3" });
+  stack.workers.push(w);
+  // The other workers leave, so w3 takes the job.
+  await Promise.all(stack.workers.filter((x) => x !== w).map((x) => x.stop()));
+  // A fit of several seconds, so the sandbox is busy fitting when its worker dies.
+  const res = await call(stack.api.url, "POST", "/train", { dataset_path: "churn.csv", target_column: "Churn", algorithm: "RandomForestClassifier", hyperparams: { n_estimators: 1200 } });
+  const id: string = res.body.job_id;
+  for (let i = 0; i < 200 && !startedJobs(w).includes(id); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(startedJobs(w)).toContain(id);
+  const sandbox = w.logs.find((l) => l.msg === "train started" && l.jobId === id)!.pid;
+  expect(sandbox).not.toBe(w.child.pid);
+
+  expect(processGroup(w.child.pid!)).toContain(sandbox);
+
+  process.kill(w.child.pid!, "SIGKILL");
+  expect(await groupGone(w.child.pid!, 2000)).toBe(true);
+  expect(finishedJobs(w)).not.toContain(id);
+}, 60_000);

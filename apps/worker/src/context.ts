@@ -3,7 +3,7 @@ import { createLogger, type Logger } from "@mlw/runtime";
 import { initBackend } from "@mlw/ml-core/backend";
 import { env } from "./env";
 
-/** What a processor needs, created once per process or processor thread. */
+/** What a processor needs, created once per process (the worker, and each sandbox process). */
 export interface Context {
   readonly database: Database;
   readonly artifacts: ArtifactStore;
@@ -12,7 +12,7 @@ export interface Context {
 
 let context: Context | undefined;
 
-/** The lazily created per-thread context (a sandboxed processor thread has its own). */
+/** The lazily created context of this process (each sandbox process has its own). */
 export async function getContext(): Promise<Context> {
   if (context) return context;
   const e = env();

@@ -2,9 +2,12 @@ import os from "node:os";
 import { z } from "zod";
 import { baseEnvSchema, parseEnv } from "@mlw/runtime";
 
+// A time limit in seconds, within what a timer can wait (2^31 - 1 ms, about 24.8 days).
+const seconds = z.coerce.number().positive().max(2_147_483);
+
 /** The worker's configuration, parsed once from the environment. */
 export const envSchema = baseEnvSchema.extend({
-  /** Train/evaluate jobs one worker process runs at once (each in its own thread). */
+  /** Train/evaluate jobs one worker process runs at once (each in its own sandbox process). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Optimisation trials one worker process runs at once. */
   TRIAL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
@@ -14,6 +17,10 @@ export const envSchema = baseEnvSchema.extend({
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
   /** How often workers look for stalled jobs (jobs of a dead worker) to take back. */
   STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Time limit of one attempt of a train or evaluate job, in seconds; past it the job fails with JOB_TIMEOUT. */
+  JOB_TIMEOUT_S: seconds.default(3600),
+  /** Time limit of one attempt of a study's trial, in seconds; past it the trial fails with JOB_TIMEOUT. */
+  TRIAL_TIMEOUT_S: seconds.default(600),
   /** How long shutdown waits for active jobs before handing them back. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
 });

@@ -4,6 +4,8 @@ import type { Redis } from "ioredis";
 import { failedJobError, JOB_KINDS, JobQueues, type JobKind } from "@mlw/jobs";
 import type { Logger } from "@mlw/runtime";
 import type { Env } from "./env";
+import { SandboxPool } from "./sandbox/sandbox-pool";
+import { SandboxRunner, type SandboxTask } from "./sandbox/sandbox-runner";
 
 /** What an in-process processor may use: the producers of every queue (a coordinator enqueues trials). */
 export interface ProcessorDeps {
@@ -19,37 +21,70 @@ export interface Workers {
   readonly queues: JobQueues;
   /** Stops taking new jobs and resolves once the active ones have finished. */
   drain(): Promise<void>;
-  /** Closes the consumers and producers; `force` does not wait for active jobs. */
+  /** Closes the consumers, the sandboxes and the producers; `force` does not wait for active jobs. */
   close(force?: boolean): Promise<void>;
   /**
-   * Kills the sandboxes still running jobs, at once (SIGKILL). Exit right after, without
-   * yielding: the jobs' locks are no longer renewed, so another worker takes them back after
-   * JOB_LOCK_MS, as if this process had died, without counting a failed attempt.
+   * Kills the sandboxes at once (SIGKILL), synchronously. Exit right after, without yielding:
+   * the jobs' locks are no longer renewed, so another worker takes them back after JOB_LOCK_MS,
+   * as if this process had died, without counting a failed attempt.
    */
   killSandboxes(): void;
+  /**
+   * Stops a sandboxed job this process is running: its sandbox is killed and the job fails with
+   * CANCELLED, unretried. Answers whether the job was running here.
+   */
+  cancel(jobId: string, reason?: string): boolean;
 }
 
-/** BullMQ keeps a Worker's sandbox children in a private pool and offers no public way to kill them. */
-interface SandboxPool {
-  readonly retained: Record<string, { kill(signal: NodeJS.Signals): Promise<void> }>;
+/** Where the sandboxes come from (tests point them at the built files and at processors of their own). */
+export interface SandboxOptions {
+  /** The sandbox's entry file (default: the built `sandbox/child.js`). */
+  readonly entry?: string;
+  /** Processor modules by kind name, in place of `processors/<kind>.js`. */
+  readonly modules?: Readonly<Record<string, string>>;
 }
 
 /**
  * Starts one BullMQ Worker per job kind, built from the kinds' declarations: the processor is
- * the default export of `processors/<kind>` (a file a sandbox loads, or a factory run here), the
- * concurrency comes from the declaration or the setting it names.
+ * the default export of `processors/<kind>` (run in a sandbox for a sandboxed kind, with the
+ * kind's time limit, or a factory run here), the concurrency comes from the declaration or the
+ * setting it names.
  * @param kinds the job kinds to consume (default: every kind of the catalog).
  * @param factories in-process processors by kind name, in place of the module (tests).
+ * @param sandbox where the sandboxes come from (tests).
  */
 export function startWorkers(
   config: Readonly<Env>,
   connection: Redis,
   log: Logger,
-  { kinds = JOB_KINDS, factories = {} }: { kinds?: readonly JobKind[]; factories?: Record<string, ProcessorFactory> } = {},
+  { kinds = JOB_KINDS, factories = {}, sandbox = {} }: { kinds?: readonly JobKind[]; factories?: Record<string, ProcessorFactory>; sandbox?: SandboxOptions } = {},
 ): Workers {
   const queues = new JobQueues(connection, config.REDIS_URL, config.QUEUE_PREFIX, kinds);
+  const moduleOf = (kind: JobKind): string => sandbox.modules?.[kind.name] ?? path.join(__dirname, "processors", `${kind.name}.js`);
+  const sandboxedKinds = kinds.filter((k) => k.worker.sandboxed && !factories[k.name]);
+  const pool = new SandboxPool({ modules: sandboxedKinds.map(moduleOf), log, ...(sandbox.entry ? { entry: sandbox.entry } : {}) });
+  const runner = new SandboxRunner(pool, log);
+
+  const processorOf = (kind: JobKind): Processor => {
+    if (sandboxedKinds.includes(kind)) {
+      const task: SandboxTask = { kind: kind.name, module: moduleOf(kind), ...timeoutOf(kind, config) };
+      return (job) => runner.run(job, task).catch((e: unknown) => Promise.reject(failedJobError(e)));
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const factory = factories[kind.name] ?? (require(moduleOf(kind)) as { default: ProcessorFactory }).default;
+    const processor = factory({ queues });
+    // Its errors become the failure envelope, as in a sandbox (see `processors/sandboxed.ts`).
+    return async (job, token) => {
+      try {
+        return await processor(job, token);
+      } catch (e) {
+        throw failedJobError(e);
+      }
+    };
+  };
+
   const workers = kinds.map((kind) => {
-    const worker = new Worker(kind.name, processorOf(kind, factories, queues), {
+    const worker = new Worker(kind.name, processorOf(kind), {
       connection,
       prefix: config.QUEUE_PREFIX,
       concurrency: typeof kind.worker.concurrency === "number" ? kind.worker.concurrency : config[kind.worker.concurrency],
@@ -70,32 +105,17 @@ export function startWorkers(
     },
     async close(force = false) {
       await Promise.all(workers.map((w) => w.close(force)));
+      await pool.close(force ? 0 : undefined);
       await queues.close();
     },
-    killSandboxes() {
-      for (const worker of workers) {
-        const pool = (worker as unknown as { childPool?: SandboxPool }).childPool;
-        for (const child of Object.values(pool?.retained ?? {})) void child.kill("SIGKILL").catch(() => undefined);
-      }
-    },
+    killSandboxes: () => pool.killAll(),
+    cancel: (jobId, reason) => runner.abort(jobId, reason),
   };
 }
 
-/**
- * A sandboxed kind's processor file, or an in-process kind's processor, whose errors become the
- * failure envelope as in a sandbox (see `processors/sandboxed.ts`).
- */
-function processorOf(kind: JobKind, factories: Record<string, ProcessorFactory>, queues: JobQueues): string | Processor {
-  const file = path.join(__dirname, "processors", `${kind.name}.js`);
-  if (kind.worker.sandboxed && !factories[kind.name]) return file;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const factory = factories[kind.name] ?? (require(file) as { default: ProcessorFactory }).default;
-  const processor = factory({ queues });
-  return async (job, token) => {
-    try {
-      return await processor(job, token);
-    } catch (e) {
-      throw failedJobError(e);
-    }
-  };
+/** A sandboxed kind's time limit: the seconds its declaration gives, or the setting it names holds. */
+function timeoutOf(kind: JobKind, config: Readonly<Env>): Pick<SandboxTask, "timeout"> {
+  const { timeout } = kind.worker;
+  if (timeout === undefined) return {};
+  return { timeout: typeof timeout === "number" ? { seconds: timeout } : { seconds: config[timeout], setting: timeout } };
 }

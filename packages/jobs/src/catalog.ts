@@ -78,12 +78,14 @@ export const trainJob = defineJob({
   result: trainResult,
   options: retried,
   key: uuidKey,
-  worker: { sandboxed: true, concurrency: "WORKER_CONCURRENCY" },
+  worker: { sandboxed: true, concurrency: "WORKER_CONCURRENCY", timeout: "JOB_TIMEOUT_S" },
 });
 
 /**
  * Coordinates one study (`POST /optimize`): samples trials and keeps them in flight on the
- * `trial` queue. It only samples and waits, so many run in a worker's event loop.
+ * `trial` queue. It only samples and waits, so many run in a worker's event loop. It has no time
+ * limit of its own: its study's `timeout` bounds it (no trial starts past it), and its trials and
+ * final model have theirs.
  */
 export const optimizeJob = defineJob({
   name: "optimize",
@@ -103,7 +105,7 @@ export const trialJob = defineJob({
   result: trialResult,
   options: { attempts: 3, backoff: { type: "fixed", delay: 500 }, removeOnComplete: { age: 24 * 3600, count: 100_000 }, removeOnFail: keep },
   key: trialKey,
-  worker: { sandboxed: true, concurrency: "TRIAL_CONCURRENCY" },
+  worker: { sandboxed: true, concurrency: "TRIAL_CONCURRENCY", timeout: "TRIAL_TIMEOUT_S" },
 });
 export type TrialPayload = z.infer<typeof trialJob.payload>;
 
@@ -115,7 +117,7 @@ export const evaluateJob = defineJob({
   result: evaluateResult,
   options: { attempts: 2, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: keep, removeOnFail: keep },
   key: modelKey,
-  worker: { sandboxed: true, concurrency: "WORKER_CONCURRENCY" },
+  worker: { sandboxed: true, concurrency: "WORKER_CONCURRENCY", timeout: "JOB_TIMEOUT_S" },
 });
 export type EvaluatePayload = z.infer<typeof evaluateJob.payload>;
 

@@ -33,16 +33,40 @@ export const trialKey: JobKey<[studyId: string, number: number]> = {
   },
 };
 
-/** Where a worker runs a job kind's processor, and how many at once. */
-export interface WorkerSettings {
-  /**
-   * `true`: each job runs in a BullMQ sandbox (a child process), for CPU-bound fits whose job
-   * lock must keep being renewed; `false`: in the worker's event loop, for light work.
-   * The processor is the default export of the worker's `processors/<kind>.ts`.
-   */
-  readonly sandboxed: boolean;
-  /** Jobs one worker process runs at once: a number, or the worker setting that holds it. */
-  readonly concurrency: number | "WORKER_CONCURRENCY" | "TRIAL_CONCURRENCY";
+/**
+ * How long one attempt of a job may run, in seconds: a number, or the worker setting that holds
+ * it. Past it the worker kills the job's sandbox and the job fails with JOB_TIMEOUT, unretried.
+ */
+export type JobTimeout = number | "JOB_TIMEOUT_S" | "TRIAL_TIMEOUT_S";
+
+/** Jobs one worker process runs at once: a number, or the worker setting that holds it. */
+export type JobConcurrency = number | "WORKER_CONCURRENCY" | "TRIAL_CONCURRENCY";
+
+/**
+ * Where a worker runs a job kind's processor, and how many at once. The processor is the default
+ * export of the worker's `processors/<kind>.ts`.
+ */
+export type WorkerSettings = SandboxedSettings | InProcessSettings;
+
+/**
+ * Each job runs in a sandbox (a child process of the worker), for CPU-bound fits: the worker's
+ * event loop keeps renewing the job's lock, and can kill the sandbox at the job's time limit.
+ */
+export interface SandboxedSettings {
+  readonly sandboxed: true;
+  readonly concurrency: JobConcurrency;
+  /** The time limit of one attempt; none when undefined. */
+  readonly timeout?: JobTimeout;
+}
+
+/**
+ * Each job runs in the worker's event loop, for light work. Nothing can stop such a job from
+ * outside, so it has no time limit of the worker's; it must bound itself.
+ */
+export interface InProcessSettings {
+  readonly sandboxed: false;
+  readonly concurrency: JobConcurrency;
+  readonly timeout?: never;
 }
 
 /** Everything about one job kind, declared once; the API and the worker build on it. */

@@ -1,6 +1,7 @@
 import { UnrecoverableError } from "bullmq";
 import { z } from "zod";
 import { MlError } from "@mlw/ml-core";
+import { JobStoppedError } from "./job-stopped";
 
 /**
  * Why a job failed, as clients see it: a machine-readable `code`, the HTTP status that fits the
@@ -29,6 +30,7 @@ export function failedJobError(e: unknown): Error {
 
 /** The envelope of an error thrown while running a job. */
 export function failureOf(e: unknown): JobFailure {
+  if (e instanceof JobStoppedError) return { code: e.code, status: e.status, message: e.message };
   if (e instanceof MlError) return { code: e.code, status: e.status, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) };
   if (e instanceof z.ZodError) {
     const issue = e.issues[0];

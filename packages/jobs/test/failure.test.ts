@@ -1,7 +1,7 @@
 import { UnrecoverableError } from "bullmq";
 import { z } from "zod";
 import { DataError, MlError } from "@mlw/ml-core";
-import { failedJobError, failureOf, readFailure } from "../src";
+import { failedJobError, failureOf, JobCancelledError, JobTimeoutError, readFailure } from "../src";
 
 describe("the failure envelope", () => {
   it("makes a user mistake unrecoverable, with its code, status, message and details in the reason", () => {
@@ -31,6 +31,15 @@ describe("the failure envelope", () => {
     const inner = failedJobError(new MlError("NO_COMPLETED_TRIALS", "No trial completed.", 422));
     expect(failureOf(new UnrecoverableError(inner.message))).toEqual({ code: "NO_COMPLETED_TRIALS", status: 422, message: "No trial completed." });
     expect(failedJobError(new UnrecoverableError(inner.message)).name).toBe("UnrecoverableError");
+  });
+
+  it("records a job stopped by its worker with its code and a 5xx or 499, and never retries it", () => {
+    const timeout = failedJobError(new JobTimeoutError("train", 3600, "JOB_TIMEOUT_S"));
+    expect(timeout.name).toBe("UnrecoverableError");
+    expect(readFailure(timeout.message)).toEqual({ code: "JOB_TIMEOUT", status: 504, message: "The train job ran longer than its limit of 3600 s (JOB_TIMEOUT_S) and was stopped." });
+    const cancelled = failedJobError(new JobCancelledError("train"));
+    expect(cancelled.name).toBe("UnrecoverableError");
+    expect(readFailure(cancelled.message)).toEqual({ code: "CANCELLED", status: 499, message: "The train job was cancelled." });
   });
 
   it("reads BullMQ's own reasons, which are plain text", () => {

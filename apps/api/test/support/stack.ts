@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { Redis } from "ioredis";
@@ -171,4 +171,22 @@ export function useStack(options: { workers?: number; env?: Record<string, strin
     await stack.iso?.cleanup();
   });
   return stack;
+}
+
+/**
+ * The live processes of process group `pgid` (a worker's group: the worker and its sandboxes).
+ * Zombies do not count: an orphan is dead, and waits only for init to reap it.
+ */
+export function processGroup(pgid: number): number[] {
+  const rows = execFileSync("ps", ["-eo", "pid=,pgid=,stat="], { encoding: "utf8" }).trim().split("\n");
+  return rows
+    .map((row) => row.trim().split(/\s+/))
+    .filter(([, group, stat]) => Number(group) === pgid && !stat!.startsWith("Z"))
+    .map(([pid]) => Number(pid));
+}
+
+/** Waits up to `ms` for process group `pgid` to have no live process; answers whether it has none. */
+export async function groupGone(pgid: number, ms = 3000): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until && processGroup(pgid).length > 0; ) await new Promise((r) => setTimeout(r, 50));
+  return processGroup(pgid).length === 0;
 }

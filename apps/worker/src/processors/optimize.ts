@@ -90,16 +90,20 @@ function bestTrial(trials: TrialRow[], direction: "maximize" | "minimize"): Tria
 
 /**
  * Makes every running trial's job exist: a trial created just before a coordinator crash is
- * enqueued again; a trial whose job failed for good (its worker died too often) is marked failed.
+ * enqueued again; a trial whose job failed for good without finishing its row (its worker died
+ * too often, or it ran past TRIAL_TIMEOUT_S) is marked failed, with the job's failure code.
  */
 async function reconcile(running: TrialRow[], queues: JobQueues, db: Parameters<typeof finishTrial>[0], studyId: string): Promise<void> {
   for (const t of running) {
     const id = trialJob.jobId(studyId, t.number);
-    const j = await Job.fromId(queues.queue(trialJob), id);
-    if (!j) {
+    const queue = queues.queue(trialJob);
+    // The state first, then the job: a job read before it failed has no failed reason yet.
+    const state = await queue.getJobState(id);
+    if (state === "unknown") {
       await queues.add(trialJob, { study_id: studyId, number: t.number }, id);
-    } else if ((await j.getState()) === "failed") {
-      await finishTrial(db, studyId, t.number, { state: "failed", error: readFailure(j.failedReason).message });
+    } else if (state === "failed") {
+      const { code, message } = readFailure((await Job.fromId(queue, id))?.failedReason);
+      await finishTrial(db, studyId, t.number, { state: "failed", error: `${code}: ${message}` });
     }
   }
 }

@@ -1,20 +1,21 @@
-import type { SandboxedJob } from "bullmq";
 import { failedJobError, failureOf, type JobKind, type PayloadOf, type ResultOf } from "@mlw/jobs";
 import { getContext, type Context } from "../context";
+import type { SandboxJob, SandboxProcessor } from "../sandbox/sandbox-job";
 
 /**
- * Turns a job kind's work into the processor a BullMQ sandbox loads (the default export of
+ * Turns a job kind's work into the processor a sandbox loads (the default export of
  * `processors/<kind>.ts`): it validates the payload with the kind's schema, logs `<kind>
  * started` / `finished` / `failed` with the job's fields, and turns any error into the failure
- * envelope the job records (a user's mistake is not retried).
+ * envelope the job records (a user's mistake is not retried). A sandbox warms it when it starts:
+ * the database pool, the artifact store and the TensorFlow backend.
  * @param fields what identifies the job in every log line (`{ studyId, trial }`).
  */
 export function sandboxed<K extends JobKind>(
   kind: K,
-  run: (payload: PayloadOf<K>, job: SandboxedJob, ctx: Context) => Promise<ResultOf<K>>,
+  run: (payload: PayloadOf<K>, job: SandboxJob, ctx: Context) => Promise<ResultOf<K>>,
   fields: (payload: PayloadOf<K>) => Record<string, unknown> = () => ({}),
-): (job: SandboxedJob) => Promise<ResultOf<K>> {
-  return async (job) => {
+): SandboxProcessor<ResultOf<K>> {
+  const processor = async (job: SandboxJob): Promise<ResultOf<K>> => {
     const base = await getContext();
     let log = base.log.child({ jobId: job.id, queue: kind.name });
     const started = Date.now();
@@ -31,4 +32,5 @@ export function sandboxed<K extends JobKind>(
       throw failedJobError(e);
     }
   };
+  return Object.assign(processor, { warm: async () => void (await getContext()) });
 }

@@ -3,8 +3,9 @@ import { trainModel } from "../services/train-model";
 import { sandboxed } from "./sandboxed";
 
 /**
- * The `train` processor. It runs in a BullMQ sandbox (a child process), so a fit that takes
- * minutes never blocks the worker's event loop and its job lock keeps being renewed.
+ * The `train` processor. It runs in a sandbox (a child process), so a fit that takes minutes
+ * never blocks the worker's event loop, its job lock keeps being renewed, and the worker can
+ * stop it at JOB_TIMEOUT_S.
  */
 export default sandboxed(
   trainJob,
