@@ -7,10 +7,6 @@ export const envSchema = baseEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8002),
   /** Loaded models kept in memory for predict. */
   MODEL_CACHE_SIZE: z.coerce.number().int().min(1).default(16),
-  /** An admin key on every start, whatever keys the database holds (deployments, tests). */
-  MLW_ADMIN_KEY: z.string().min(32, "must be at least 32 characters").optional(),
-  /** A bearer token that opens `/metrics` only (for a Prometheus scraper); admin keys open it too. */
-  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** Requests per minute per API key, shared by every replica. */
   RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(6000),
   /** Train, optimize and evaluate jobs one key may have waiting or running. */

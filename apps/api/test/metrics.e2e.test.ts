@@ -1,4 +1,4 @@
-import { call, useStack } from "./support/stack";
+import { call, startWorker, useStack } from "./support/stack";
 
 const TOKEN = "scraper-token-0123456789";
 const stack = useStack({ workers: 1, env: { METRICS_TOKEN: TOKEN } });
@@ -60,4 +60,32 @@ it("opens /metrics to an admin key or the METRICS_TOKEN only", async () => {
   expect((await call(stack.api.url, "GET", "/metrics", undefined, { key: reader })).status).toBe(403);
   // The token opens nothing else.
   expect((await call(stack.api.url, "GET", "/algorithms", undefined, { key: TOKEN })).status).toBe(401);
+});
+
+it("each worker serves its own /metrics: job durations by queue, algorithm and outcome, trials by state", async () => {
+  const study = await call(stack.api.url, "POST", "/optimize?wait=120", { dataset_path: "iris.csv", target_column: "species", algorithm: "RandomForestClassifier", n_trials: 3, search_space: { n_estimators: { type: "int", low: 5, high: 10 } } });
+  expect(study.status).toBe(200);
+  const worker = stack.workers[0]!;
+  const port = worker.logs.find((l) => l.msg === "worker metrics listening")!.port;
+  const url = `http://127.0.0.1:${port}/metrics`;
+  expect((await fetch(url)).status).toBe(401);
+  const res = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+  expect(res.status).toBe(200);
+  const samples = parsePrometheus(await res.text());
+  const find = (name: string, labels: Record<string, string>) => samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  expect(find("mlw_job_duration_seconds_count", { queue: "train", algorithm: "RandomForestClassifier", outcome: "completed" })?.value).toBe(1);
+  expect(find("mlw_job_duration_seconds_count", { queue: "trial", algorithm: "RandomForestClassifier", outcome: "completed" })?.value).toBe(3);
+  expect(find("mlw_job_duration_seconds_count", { queue: "optimize", algorithm: "RandomForestClassifier", outcome: "completed" })?.value).toBe(1);
+  expect(find("mlw_trials_finished_total", { state: "complete" })?.value).toBe(3);
+  expect(find("process_resident_memory_bytes", {})).toBeDefined();
+});
+
+it("a worker whose METRICS_PORT is taken warns and works on", async () => {
+  const port = stack.workers[0]!.logs.find((l) => l.msg === "worker metrics listening")!.port;
+  const second = await startWorker(stack.iso.env, { METRICS_PORT: String(port), WORKER_ID: "second" });
+  stack.workers.push(second);
+  expect(second.logs.find((l) => l.msg === "metrics port taken; this worker serves no /metrics")).toMatchObject({ level: 40, port });
+  await stack.workers[0]!.stop();
+  const trained = await call(stack.api.url, "POST", "/train?wait=60", { dataset_path: "wine.csv", target_column: "cultivar", algorithm: "LogisticRegression" });
+  expect(trained.status).toBe(200);
 });

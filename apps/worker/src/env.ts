@@ -13,6 +13,8 @@ export const envSchema = baseEnvSchema.extend({
   TRIAL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Names this worker in logs and trial rows. */
   WORKER_ID: z.string().min(1).default(`${os.hostname()}-${process.pid}`),
+  /** Port of this worker's Prometheus `/metrics` (0: any free port). Taken (several workers on one host): a warning, and the worker works on. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** BullMQ job lock: a job whose worker stops renewing it for this long is taken back. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
   /** How often workers look for stalled jobs (jobs of a dead worker) to take back. */

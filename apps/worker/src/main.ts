@@ -3,6 +3,8 @@ import { JOB_KINDS } from "@mlw/jobs";
 import { checkServices, ConfigError, createLogger, createRedis, redactedConfig, ServiceUnavailableError } from "@mlw/runtime";
 import { backendName, initBackend } from "@mlw/ml-core/backend";
 import { env } from "./env";
+import { getContext } from "./context";
+import { WorkerMetrics } from "./metrics";
 import { startWorkers } from "./workers";
 
 /**
@@ -24,7 +26,9 @@ async function main(): Promise<void> {
   log.info({ backend: backendName() }, "tensorflow backend ready");
 
   const connection = createRedis(config.REDIS_URL, "worker");
-  const workers = startWorkers(config, connection, log);
+  const metrics = new WorkerMetrics();
+  const workers = startWorkers(config, connection, log, { metrics });
+  const metricsServer = await metrics.serve(config.METRICS_PORT, { db: (await getContext()).database.db, adminKey: config.MLW_ADMIN_KEY, token: config.METRICS_TOKEN, log });
   log.info({ queues: JOB_KINDS.map((k) => k.name), workerId: config.WORKER_ID }, "worker ready");
 
   let closing: Promise<void> | undefined;
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
         log.info("worker stopped");
         process.exit(0);
       }
+      metricsServer?.close();
       await workers.close();
       await connection.quit().catch(() => connection.disconnect());
       log.info("worker stopped");

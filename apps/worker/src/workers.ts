@@ -4,6 +4,7 @@ import type { Redis } from "ioredis";
 import { failedJobError, JOB_KINDS, JobQueues, type JobKind } from "@mlw/jobs";
 import type { Logger } from "@mlw/runtime";
 import type { Env } from "./env";
+import type { WorkerMetrics } from "./metrics";
 import { SandboxPool } from "./sandbox/sandbox-pool";
 import { SandboxRunner, type SandboxTask } from "./sandbox/sandbox-runner";
 
@@ -52,12 +53,13 @@ export interface SandboxOptions {
  * @param kinds the job kinds to consume (default: every kind of the catalog).
  * @param factories in-process processors by kind name, in place of the module (tests).
  * @param sandbox where the sandboxes come from (tests).
+ * @param metrics records every attempt's duration and outcome.
  */
 export function startWorkers(
   config: Readonly<Env>,
   connection: Redis,
   log: Logger,
-  { kinds = JOB_KINDS, factories = {}, sandbox = {} }: { kinds?: readonly JobKind[]; factories?: Record<string, ProcessorFactory>; sandbox?: SandboxOptions } = {},
+  { kinds = JOB_KINDS, factories = {}, sandbox = {}, metrics }: { kinds?: readonly JobKind[]; factories?: Record<string, ProcessorFactory>; sandbox?: SandboxOptions; metrics?: WorkerMetrics } = {},
 ): Workers {
   const queues = new JobQueues(connection, config.REDIS_URL, config.QUEUE_PREFIX, kinds);
   const moduleOf = (kind: JobKind): string => sandbox.modules?.[kind.name] ?? path.join(__dirname, "processors", `${kind.name}.js`);
@@ -94,6 +96,7 @@ export function startWorkers(
       name: config.WORKER_ID,
     });
     worker.on("failed", (job, err) => log.warn({ jobId: job?.id, queue: kind.name, err: err.message }, "job failed"));
+    metrics?.watch(worker);
     worker.on("error", (err) => log.error({ queue: kind.name, err: err.message }, "worker error"));
     return worker;
   });

@@ -101,7 +101,7 @@ export const optimizeJob = defineJob({
 export const trialJob = defineJob({
   name: "trial",
   description: "Cross-validates one parameter set of a study.",
-  payload: z.object({ study_id: z.string(), number: z.number().int().min(0) }),
+  payload: z.object({ study_id: z.string(), number: z.number().int().min(0), algorithm: z.string().optional().meta({ description: "The study's algorithm, for metrics and logs." }) }),
   result: trialResult,
   options: { attempts: 3, backoff: { type: "fixed", delay: 500 }, removeOnComplete: { age: 24 * 3600, count: 100_000 }, removeOnFail: keep },
   key: trialKey,

@@ -39,6 +39,10 @@ export const baseEnvSchema = z.object({
    */
   MAX_MODEL_PARAMS: z.coerce.number().int().min(1).default(10_000_000),
   TFJS_BACKEND: z.enum(["auto", "node", "wasm", "cpu"]).default("auto"),
+  /** An admin key on every start, whatever keys the database holds (deployments, tests). */
+  MLW_ADMIN_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  /** A bearer token that opens `/metrics` (the API's and each worker's) and nothing else, for a Prometheus scraper; admin keys open it too. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** Apply pending database migrations at start-up. */
   MIGRATE_ON_START: bool.default(true),
 });

@@ -29,7 +29,7 @@ export function isolate(extraEnv: Record<string, string> = {}): Isolation {
   return {
     schema,
     prefix,
-    env: { REDIS_URL, DATABASE_URL, DB_SCHEMA: schema, QUEUE_PREFIX: prefix, DATA_DIR, LOG_LEVEL: "info", NODE_ENV: "test", MLW_ADMIN_KEY: ADMIN_KEY, ...extraEnv },
+    env: { REDIS_URL, DATABASE_URL, DB_SCHEMA: schema, QUEUE_PREFIX: prefix, DATA_DIR, LOG_LEVEL: "info", NODE_ENV: "test", MLW_ADMIN_KEY: ADMIN_KEY, METRICS_PORT: "0", ...extraEnv },
     async cleanup() {
       const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
       await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => pool.end());
