@@ -1,4 +1,4 @@
-import { call, useStack } from "./support/stack";
+import { call, pollJob, useStack } from "./support/stack";
 
 const stack = useStack({ workers: 1 });
 
@@ -378,6 +378,21 @@ describe("POST /optimize with register_as", () => {
     expect((await api("GET", "/registered-models/iris-tuned")).body).toMatchObject({ created_by: trainer.name, latest_version: 1, aliases: { champion: 1 } });
     expect((await api("GET", "/registered-models/iris-tuned/history")).body.history).toEqual([{ alias: "champion", from_version: null, to_version: 1, at: expect.any(String), by: trainer.name }]);
   }, 150_000);
+
+  it("fails the study with TASK_MISMATCH when the name took models of another task while it ran, keeping the trained model", async () => {
+    const started = await asTrainer("POST", "/optimize", {
+      dataset_path: "iris.csv", target_column: "species", algorithm: "LogisticRegression", n_trials: 6, cv_folds: 3, train_best: true, register_as: "late-regressor",
+    });
+    expect(started.status).toBe(202);
+    await createName("late-regressor");
+    await register("late-regressor", diabetes.model_id);
+    const job = await pollJob(stack.api.url, started.body.job_id, 60_000);
+    expect(job.state).toBe("failed");
+    expect(job.error).toMatchObject({ code: "TASK_MISMATCH", status: 409 });
+    const study = (await api("GET", `/studies/${started.body.study_id}`)).body;
+    expect(study).toMatchObject({ state: "failed", model_id: expect.stringMatching(/^model-/), error: expect.stringContaining("not registered") });
+    expect((await api("GET", "/registered-models/late-regressor")).body.latest_version).toBe(1);
+  }, 90_000);
 
   it("refuses register_as without train_best, set_alias without register_as, and a name of another task", async () => {
     const base = { dataset_path: "iris.csv", target_column: "species", algorithm: "LogisticRegression", n_trials: 2 };
