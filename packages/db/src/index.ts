@@ -4,3 +4,4 @@ export * from "./artifacts";
 export * from "./queries/models";
 export * from "./queries/studies";
 export * from "./queries/keys";
+export * from "./queries/registry";

@@ -38,10 +38,10 @@ it("stores a model with its artifact and deletes both", async () => {
   const uri = await store.put("model-00000000000000aa", Buffer.from([1, 2, 3]));
   await insertModel(database.db, model("model-00000000000000aa", new Date()));
   expect(Array.from(await store.get(uri))).toEqual([1, 2, 3]);
-  expect(await deleteModel(database.db, "model-00000000000000aa")).toBe(true);
+  expect(await deleteModel(database.db, "model-00000000000000aa")).toEqual({ state: "deleted" });
   expect(await getModel(database.db, "model-00000000000000aa")).toBeUndefined();
   await expect(store.get(uri)).rejects.toThrow(/missing/);
-  expect(await deleteModel(database.db, "model-00000000000000aa")).toBe(false);
+  expect(await deleteModel(database.db, "model-00000000000000aa")).toEqual({ state: "not_found" });
 });
 
 it("pages models newest first with a keyset cursor, ties broken by id", async () => {

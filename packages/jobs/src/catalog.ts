@@ -9,6 +9,24 @@ const datasetFields = {
   random_state: z.number().int().min(0).max(2 ** 31 - 1).default(42),
 };
 
+/**
+ * A registered model's name: letters, digits, `-`, `_` and `.` (URL-safe), not only dots (a
+ * path segment of `.` or `..` does not survive URL normalisation).
+ */
+export const registeredModelName = z
+  .string()
+  .min(1, "the name must not be empty")
+  .max(100, "the name must be at most 100 characters")
+  .regex(/^[A-Za-z0-9._-]+$/, "the name may hold only letters, digits, `-`, `_` and `.`")
+  .refine((s) => !/^\.+$/.test(s), "the name must not be only dots");
+
+/** An alias of a registered model (`champion`): a letter, then letters, digits, `-`, `_` and `.` (never a version number). */
+export const aliasName = z
+  .string()
+  .min(1, "the alias must not be empty")
+  .max(100, "the alias must be at most 100 characters")
+  .regex(/^[A-Za-z][A-Za-z0-9._-]*$/, "the alias must start with a letter and hold only letters, digits, `-`, `_` and `.`");
+
 /** `POST /train` body and `train` job payload. */
 export const trainPayload = z.object({
   ...datasetFields,
@@ -31,9 +49,12 @@ export const optimizeRequest = z.object({
   train_best: z.boolean().default(false),
   test_size: z.number().gt(0).lt(1).default(0.2),
   search_space: searchSpaceSchema.optional(),
+  register_as: registeredModelName.optional().meta({ description: "With `train_best`: file the final model as a new version of this registered model (created if missing)." }),
+  set_alias: aliasName.optional().meta({ description: "With `register_as`: point this alias at the new version." }),
 });
 export type OptimizeRequest = z.infer<typeof optimizeRequest>;
-export const optimizePayload = optimizeRequest.extend({ study_id: z.string() });
+/** The `optimize` job payload: the request, its study, and the name of the key that asked (it registers the final model). */
+export const optimizePayload = optimizeRequest.extend({ study_id: z.string(), requested_by: z.string().optional() });
 export type OptimizePayload = z.infer<typeof optimizePayload>;
 
 const metrics = z.record(z.string(), z.number());
@@ -56,6 +77,7 @@ export const optimizeResult = z.object({
   best_score: z.number(),
   n_trials: z.number().int(),
   model_id: z.string().optional(),
+  registered: z.object({ name: z.string(), version: z.number().int(), alias: z.string().optional() }).optional().meta({ description: "With `register_as`: the version the final model became." }),
 });
 export type OptimizeResult = z.infer<typeof optimizeResult>;
 

@@ -182,13 +182,24 @@ export function modelRoutes(ctx: AppContext): Route[] {
       path: "/models/{id}",
       tag: "models",
       summary: "Delete a model: its row and its artifact",
+      description: "Refused while a registered model's version points at it.",
       access: "admin",
       params: idParams,
-      responses: { 200: { description: "Deleted.", schema: z.object({ deleted: z.literal(true), model_id: z.string() }) }, 404: notFound },
+      responses: {
+        200: { description: "Deleted.", schema: z.object({ deleted: z.literal(true), model_id: z.string() }) },
+        404: notFound,
+        409: { description: "A registered model's version points at it (MODEL_IN_USE).", schema: errorEnvelope },
+      },
       async handler({ params, res }) {
         const row = await findModel(params.id);
-        if (ctx.artifacts.kind === "fs") await ctx.artifacts.remove(row.artifactUri);
-        await deleteModel(ctx.database.db, row.id);
+        const outcome = await deleteModel(ctx.database.db, row.id, async (locked) => {
+          if (ctx.artifacts.kind === "fs") await ctx.artifacts.remove(locked.artifactUri);
+        });
+        if (outcome.state === "not_found") throw new HttpError(404, "MODEL_NOT_FOUND", `No model with id "${row.id}".`);
+        if (outcome.state === "in_use") {
+          const names = outcome.versions.map((v) => `"${v.name}" version ${v.version}`);
+          throw new HttpError(409, "MODEL_IN_USE", `Model ${row.id} is ${names.join(", ")} in the registry; delete ${names.length === 1 ? "that version" : "those versions"} first.`, { versions: outcome.versions });
+        }
         cache.evict(row.id);
         res.status(200).json({ deleted: true, model_id: row.id });
       },

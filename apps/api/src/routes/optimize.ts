@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getStudy, insertStudy, listTrials } from "@mlw/db";
+import { getRegisteredModel, getStudy, insertStudy, listTrials } from "@mlw/db";
 import { newId, optimizeJob, optimizeRequest, optimizeResult, trialJob } from "@mlw/jobs";
 import { checkSearchSpace, type SearchSpace } from "@mlw/ml-core";
 import { budgetLimits } from "@mlw/runtime";
@@ -62,7 +62,8 @@ export function optimizeRoutes(ctx: AppContext): Route[] {
       path: "/optimize",
       tag: "training",
       summary: "Tune an algorithm's hyperparameters (a study)",
-      description: "Creates a study and enqueues its coordinator. With `?wait=s` answers the best parameters once done. An `Idempotency-Key` header makes a retry answer the same study.",
+      description:
+        "Creates a study and enqueues its coordinator. With `?wait=s` answers the best parameters once done. An `Idempotency-Key` header makes a retry answer the same study. With `train_best` and `register_as`, the final model becomes the next version of that registered model (and `set_alias` points at it).",
       access: "trainer",
       query: waitQuery,
       body: optimizeBody,
@@ -70,14 +71,22 @@ export function optimizeRoutes(ctx: AppContext): Route[] {
         200: { description: "The study finished (with `wait`).", schema: optimizeResult.meta({ id: "OptimizeResponse" }) },
         202: { description: "Enqueued, or still running when `wait` ran out.", schema: z.union([accepted, pendingJobSchema.extend({ study_id: z.string() })]) },
         404: { description: "Unknown dataset.", schema: errorEnvelope },
-        409: { description: "The Idempotency-Key was used for another body.", schema: errorEnvelope },
+        409: { description: "The Idempotency-Key was used for another body, or `register_as` holds models of another task.", schema: errorEnvelope },
         422: { description: "Unusable data, or (with `wait`) no trial completed.", schema: z.union([errorEnvelope, waitFailureSchema]) },
       },
       async handler({ query, body, principal, req, res }) {
         if (body.n_trials > ctx.env.MAX_TRIALS) {
           throw new HttpError(400, "VALIDATION_ERROR", `\`n_trials\` must be at most ${ctx.env.MAX_TRIALS} (MAX_TRIALS), but got ${body.n_trials}.`);
         }
+        if (body.register_as && !body.train_best) throw new HttpError(400, "VALIDATION_ERROR", "`register_as` needs `train_best: true`: only the final model can be registered.");
+        if (body.set_alias && !body.register_as) throw new HttpError(400, "VALIDATION_ERROR", "`set_alias` needs `register_as`: the registered model whose alias to set.");
         const { spec, shape } = await checkTrainingRequest(ctx, body);
+        if (body.register_as) {
+          const registered = await getRegisteredModel(ctx.database.db, body.register_as);
+          if (registered?.task && registered.task !== spec.task) {
+            throw new HttpError(409, "TASK_MISMATCH", `Registered model "${body.register_as}" holds ${registered.task} models, but ${spec.name} is a ${spec.task} algorithm.`, { name: body.register_as, task: registered.task });
+          }
+        }
         const metric = body.metric ?? defaultMetric(spec.task);
         const scorer = getScorer(metric, spec.task);
         const space: SearchSpace = body.search_space ?? spec.searchSpace;
@@ -103,7 +112,7 @@ export function optimizeRoutes(ctx: AppContext): Route[] {
             trainBest: body.train_best,
             jobId: job_id,
           });
-          await ctx.queues.add(optimizeJob, { ...body, metric, study_id }, job_id);
+          await ctx.queues.add(optimizeJob, { ...body, metric, study_id, requested_by: principal!.name }, job_id);
           req.log.info({ jobId: job_id, studyId: study_id, algorithm: spec.name, nTrials: body.n_trials, nParallel, key: principal!.name }, "optimize enqueued");
         });
         const studyId = ids.study_id!;

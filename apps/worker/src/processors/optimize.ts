@@ -4,6 +4,7 @@ import { optimizeJob, readFailure, trainJob, trialJob, type JobQueues, type Opti
 import { MlError, Rng, type SearchSpace } from "@mlw/ml-core";
 import { ask, type TrialRecord } from "@mlw/ml-core/tpe";
 import { getContext } from "../context";
+import { registerFinalModel } from "../services/register-model";
 import type { ProcessorDeps } from "../workers";
 
 // How often the coordinator looks for finished trials: a free slot is refilled within this time.
@@ -14,7 +15,8 @@ const POLL_MS = 50;
  * It keeps up to `n_parallel` trial jobs in flight on the `trial` queue, which every worker
  * consumes, sampling each new trial's parameters with TPE from every trial so far (running
  * ones count as the constant liar). All state is in Postgres, so if this worker dies another
- * one resumes the job where it stopped. With `train_best` it trains the final model.
+ * one resumes the job where it stopped. With `train_best` it trains the final model, and with
+ * `register_as` files it as a registered model's next version (and moves `set_alias` to it).
  */
 export default function optimizeProcessor({ queues }: ProcessorDeps): Processor {
   return (job: Job) => coordinate(job, queues);
@@ -69,13 +71,31 @@ async function coordinate(job: Job, queues: JobQueues): Promise<OptimizeResult> 
   }
   await updateStudy(db, study.id, { bestTrialNumber: best.number, bestValue: best.value, bestParams: best.params });
   let modelId: string | undefined;
+  let registered: OptimizeResult["registered"];
   if (study.trainBest) {
     modelId = (await trainFinalModel(queues, payload, best, job)).model_id;
+    if (payload.register_as) {
+      try {
+        registered = await registerFinalModel(db, modelId, { name: payload.register_as, alias: payload.set_alias, by: payload.requested_by ?? "unknown" });
+      } catch (e) {
+        if (e instanceof MlError) await updateStudy(db, study.id, { state: "failed", modelId, error: `${e.message} The model was trained but not registered.`, finishedAt: new Date() });
+        throw e;
+      }
+      log.info({ modelId, ...registered }, "final model registered");
+    }
   }
   await updateStudy(db, study.id, { state: "complete", modelId: modelId ?? null, finishedAt: new Date() });
   await job.updateProgress({ trials_done: finished, n_trials: study.nTrials, running: 0, best_score: best.value });
   log.info({ best: best.value, trials: finished }, "optimize finished");
-  return { success: true, study_id: study.id, best_params: best.params, best_score: best.value!, n_trials: finished, ...(modelId ? { model_id: modelId } : {}) };
+  return {
+    success: true,
+    study_id: study.id,
+    best_params: best.params,
+    best_score: best.value!,
+    n_trials: finished,
+    ...(modelId ? { model_id: modelId } : {}),
+    ...(registered ? { registered } : {}),
+  };
 }
 
 /** The best complete trial, or undefined. */

@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { modelArtifacts, models, type ModelRow, type NewModelRow } from "../schema";
+import { versionsOfModel } from "./registry";
 
 /** Inserts a model row. */
 export async function insertModel(db: Db, row: NewModelRow): Promise<ModelRow> {
@@ -36,12 +37,27 @@ export async function listModels(db: Db, input: ListModelsInput): Promise<ModelR
   return db.select().from(models).where(where).orderBy(desc(models.createdAt), desc(models.id)).limit(input.limit);
 }
 
-/** Deletes the model row and its stored artifact; true when the model existed. */
-export async function deleteModel(db: Db, id: string): Promise<boolean> {
+/** What `deleteModel` did: deleted, found nothing, or refused because registry versions point at the model. */
+export type DeleteModelOutcome =
+  | { readonly state: "deleted" | "not_found" }
+  | { readonly state: "in_use"; readonly versions: { name: string; version: number }[] };
+
+/**
+ * Deletes the model row and its stored artifact, unless a registered model's version points at
+ * it. The row is locked first, so a version registered meanwhile either is seen here or finds the
+ * model gone. `beforeDelete` runs inside the transaction (removing an artifact file): if it
+ * throws, nothing is deleted.
+ */
+export async function deleteModel(db: Db, id: string, beforeDelete?: (row: ModelRow) => Promise<void>): Promise<DeleteModelOutcome> {
   return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(models).where(eq(models.id, id)).for("update");
+    if (!row) return { state: "not_found" };
+    const versions = await versionsOfModel(tx, id);
+    if (versions.length) return { state: "in_use", versions };
+    await beforeDelete?.(row);
     await tx.delete(modelArtifacts).where(eq(modelArtifacts.modelId, id));
-    const deleted = await tx.delete(models).where(eq(models.id, id)).returning({ id: models.id });
-    return deleted.length > 0;
+    await tx.delete(models).where(eq(models.id, id));
+    return { state: "deleted" };
   });
 }
 

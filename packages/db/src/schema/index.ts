@@ -1,3 +1,4 @@
 export * from "./models";
 export * from "./studies";
 export * from "./keys";
+export * from "./registry";
