@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { REDIS_URL, removePrefix } from "./redis-prefix";
 import { z } from "zod";
 import { defineJob, JobQueues, uuidKey } from "@mlw/jobs";
 import { MlError } from "@mlw/ml-core";
@@ -7,7 +8,6 @@ import { createLogger, createRedis, parseEnv } from "@mlw/runtime";
 import { envSchema } from "../src/env";
 import { startWorkers, type Workers } from "../src/workers";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `t-${randomBytes(5).toString("hex")}`;
 
 // A new job kind is its declaration, its processor and whatever enqueues it: nothing else.
@@ -41,10 +41,7 @@ beforeAll(() => {
 afterAll(async () => {
   await workers.close(true);
   await producers.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await removePrefix(prefix);
   await Promise.all([connection.quit(), producerConnection.quit()]);
 });
 

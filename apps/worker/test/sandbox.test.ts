@@ -2,14 +2,14 @@ import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { REDIS_URL, removePrefix } from "./redis-prefix";
 import { z } from "zod";
 import { defineJob, JobQueues, uuidKey } from "@mlw/jobs";
 import { createLogger, createRedis, parseEnv } from "@mlw/runtime";
 import { envSchema } from "../src/env";
 import { startWorkers, type Workers } from "../src/workers";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `t-${randomBytes(5).toString("hex")}`;
 
 // A sandboxed kind with a time limit of 1 s, run by a processor of the test's own
@@ -71,10 +71,7 @@ beforeAll(() => {
 afterAll(async () => {
   if (!closed) await workers.close(true);
   await producers.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await removePrefix(prefix);
   await Promise.all([connection.quit(), producerConnection.quit()]);
 });
 
