@@ -1,4 +1,5 @@
 import { Pool } from "pg";
+import { ALGORITHMS } from "@mlw/ml-core";
 import { call, DATABASE_URL, pollJob, useStack, ADMIN_KEY } from "./support/stack";
 
 const stack = useStack();
@@ -115,6 +116,13 @@ describe("service endpoints", () => {
     expect(byName.RandomForestClassifier.hyperparameters).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: "n_estimators", type: "int", default: 100, min: 1 })]),
     );
+  });
+
+  it("GET /algorithms agrees with every entry of the algorithm registry", async () => {
+    const res = await call(stack.api.url, "GET", "/algorithms");
+    const expected = ALGORITHMS.map((a) => ({ name: a.name, task: a.task, description: a.description, hyperparameters: a.params.docs, search_space: a.searchSpace }));
+    expect(res.body.algorithms).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(res.body.algorithms).toHaveLength(14);
   });
 
   it("GET /health reports Redis and Postgres", async () => {
