@@ -120,3 +120,13 @@ it("a study survives a worker killed in the middle of a trial: nothing lost, not
     await pool.end();
   }
 }, 300_000);
+
+it("refuses a search-space condition on a parameter that is not in the space, before any study exists", async () => {
+  const body = { dataset_path: "iris.csv", target_column: "species", algorithm: "LogisticRegression", n_trials: 3, search_space: { C: { type: "float", low: 0.1, high: 10, log: true }, l1_ratio: { type: "float", low: 0, high: 1, condition: { param: "penalty", in: ["elasticnet"] } } } };
+  const res = await call(stack.api.url, "POST", "/optimize", body);
+  expect(res.status).toBe(400);
+  expect(res.body.error).toMatchObject({ code: "INVALID_SEARCH_SPACE", message: expect.stringContaining("`l1_ratio` is conditioned on `penalty`") });
+  const never = await call(stack.api.url, "POST", "/optimize", { ...body, search_space: { ...body.search_space, penalty: { type: "categorical", choices: ["l1", "l2"] } } });
+  expect(never.status).toBe(400);
+  expect(never.body.error.message).toMatch(/never takes/);
+});

@@ -1,6 +1,6 @@
 import { InvalidHyperparameterError, MlError } from "./errors";
 import type { AlgorithmSpec, FitShape } from "./estimator";
-import type { Choice, Distribution, SearchSpace } from "./search-space";
+import { orderParams, type Choice, type Distribution, type SearchSpace } from "./search-space";
 
 /** The limits one fit must keep so that it fits in a worker; named after the service's settings. */
 export interface BudgetLimits {
@@ -39,6 +39,7 @@ export function checkBudget<P>(spec: AlgorithmSpec<P>, params: P, shape: FitShap
  */
 export function checkSearchSpace<P>(spec: AlgorithmSpec<P>, space: SearchSpace, shape: FitShape, limits: BudgetLimits): void {
   const docs = new Map(spec.params.docs.map((d) => [d.name, d]));
+  orderParams(space); // conditions: on a parameter of the space, categorical, with choices it takes, no cycle
   for (const [name, d] of Object.entries(space)) {
     const doc = docs.get(name);
     if (!doc) {

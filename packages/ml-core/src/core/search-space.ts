@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MlError } from "./errors";
 
 /** A value a categorical search dimension can take. */
 export type Choice = string | number | boolean | null;
@@ -31,3 +32,42 @@ export const searchSpaceSchema: z.ZodType<SearchSpace> = z.record(
   ]).refine((d) => d.type === "categorical" || d.low <= d.high, { message: "low must not exceed high" })
     .refine((d) => d.type === "categorical" || !d.log || d.low > 0, { message: "a log-scaled range needs low > 0" }),
 ) as z.ZodType<SearchSpace>;
+
+/** A search space malformed in a way the JSON schema cannot see (a condition on an unknown parameter, on a value its parent never takes, or a cycle). */
+export class InvalidSearchSpaceError extends MlError {
+  declare readonly code: "INVALID_SEARCH_SPACE";
+  constructor(message: string, details?: unknown) {
+    super("INVALID_SEARCH_SPACE", message, 400, details);
+  }
+}
+
+/**
+ * Parameter names with every parent before its children (the space's own order otherwise).
+ * Throws `InvalidSearchSpaceError` for a condition on an unknown parameter, on a value a
+ * categorical parent never takes, or a cycle.
+ */
+export function orderParams(space: SearchSpace): string[] {
+  const names = Object.keys(space);
+  const out: string[] = [];
+  const state = new Map<string, 1 | 2>();
+  const visit = (name: string, path: string[]): void => {
+    const st = state.get(name);
+    if (st === 2) return;
+    if (st === 1) throw new InvalidSearchSpaceError(`The conditions of \`${[...path, name].join("` -> `")}\` form a cycle.`);
+    state.set(name, 1);
+    const parent = (space[name] as Distribution).condition?.param;
+    if (parent !== undefined) {
+      if (!Object.prototype.hasOwnProperty.call(space, parent)) throw new InvalidSearchSpaceError(`\`${name}\` is conditioned on \`${parent}\`, which is not in the search space.`);
+      const parentSpace = space[parent] as Distribution;
+      if (parentSpace.type === "categorical") {
+        const never = (space[name] as Distribution).condition!.in.filter((v) => !parentSpace.choices.some((c) => c === v));
+        if (never.length) throw new InvalidSearchSpaceError(`\`${name}\` is conditioned on \`${parent}\` being ${JSON.stringify(never)}, which \`${parent}\` never takes (its choices: ${JSON.stringify(parentSpace.choices)}).`, { param: name });
+      }
+      visit(parent, [...path, name]);
+    }
+    state.set(name, 2);
+    out.push(name);
+  };
+  for (const name of names) visit(name, []);
+  return out;
+}

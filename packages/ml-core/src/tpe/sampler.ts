@@ -1,6 +1,7 @@
-import { MlError } from "../core/errors";
 import type { Rng } from "../core/rng";
-import type { Distribution, SearchSpace } from "../core/search-space";
+import { orderParams, type Distribution, type SearchSpace } from "../core/search-space";
+
+export { orderParams, InvalidSearchSpaceError } from "../core/search-space";
 import { choiceIndex, fromInternal, isSingle, sampleUniform, singleValue, toInternal } from "./distributions";
 import { ParzenEstimator } from "./parzen-estimator";
 import { DEFAULT_TPE_SETTINGS, type TpeSettings } from "./settings";
@@ -20,14 +21,6 @@ export interface TrialRecord {
   readonly state: TrialState;
   /** Reported intermediate values, by step; a pruned trial is ranked by its last one. */
   readonly intermediate?: readonly number[];
-}
-
-/** A search space was malformed in a way the JSON schema cannot see (a condition on an unknown or later parameter). */
-export class InvalidSearchSpaceError extends MlError {
-  declare readonly code: "INVALID_SEARCH_SPACE";
-  constructor(message: string, details?: unknown) {
-    super("INVALID_SEARCH_SPACE", message, 400, details);
-  }
 }
 
 /**
@@ -275,27 +268,3 @@ function isActive(d: Distribution, params: Readonly<Record<string, ParamValue>>)
   return choiceIndex(c.in, params[c.param]) >= 0;
 }
 
-/**
- * Parameter names with every parent before its children (the space's own order otherwise).
- * Throws `InvalidSearchSpaceError` for a condition on an unknown parameter or a cycle.
- */
-export function orderParams(space: SearchSpace): string[] {
-  const names = Object.keys(space);
-  const out: string[] = [];
-  const state = new Map<string, 1 | 2>();
-  const visit = (name: string, path: string[]): void => {
-    const st = state.get(name);
-    if (st === 2) return;
-    if (st === 1) throw new InvalidSearchSpaceError(`The conditions of \`${[...path, name].join("` -> `")}\` form a cycle.`);
-    state.set(name, 1);
-    const parent = (space[name] as Distribution).condition?.param;
-    if (parent !== undefined) {
-      if (!Object.prototype.hasOwnProperty.call(space, parent)) throw new InvalidSearchSpaceError(`\`${name}\` is conditioned on \`${parent}\`, which is not in the search space.`);
-      visit(parent, [...path, name]);
-    }
-    state.set(name, 2);
-    out.push(name);
-  };
-  for (const name of names) visit(name, []);
-  return out;
-}

@@ -205,3 +205,11 @@ describe("ask", () => {
     expect(median(ours)).toBeLessThan(median(optuna));
   });
 });
+
+describe("orderParams at the door", () => {
+  it("refuses a condition on a value its categorical parent never takes", () => {
+    const space: SearchSpace = { penalty: { type: "categorical", choices: ["l1", "l2"] }, l1_ratio: { type: "float", low: 0, high: 1, condition: { param: "penalty", in: ["elasticnet"] } } };
+    expect(() => orderParams(space)).toThrow(expect.objectContaining({ code: "INVALID_SEARCH_SPACE", message: expect.stringMatching(/`l1_ratio` is conditioned on `penalty` being \["elasticnet"\]/) }));
+    expect(orderParams({ ...space, penalty: { type: "categorical", choices: ["l1", "l2", "elasticnet"] } })).toEqual(["penalty", "l1_ratio"]);
+  });
+});
