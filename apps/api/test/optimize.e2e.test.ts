@@ -44,6 +44,14 @@ describe("POST /optimize", () => {
   it("never scores an invalid penalty/solver pair as valid", async () => {
     const res = await call(stack.api.url, "POST", "/optimize?wait=180", {
       dataset_path: "iris.csv", target_column: "species", algorithm: "LogisticRegression", n_trials: 14, cv_folds: 3, random_state: 5,
+      // The original design's space, with pairs the estimator refuses (the default space has none).
+      search_space: {
+        C: { type: "float", low: 0.001, high: 100, log: true },
+        penalty: { type: "categorical", choices: ["l1", "l2", "elasticnet", null] },
+        solver: { type: "categorical", choices: ["lbfgs", "liblinear", "saga"] },
+        max_iter: { type: "int", low: 100, high: 1000 },
+        l1_ratio: { type: "float", low: 0, high: 1, condition: { param: "penalty", in: ["elasticnet"] } },
+      },
     });
     expect(res.status).toBe(200);
     const study = (await call(stack.api.url, "GET", `/studies/${res.body.study_id}`)).body;
