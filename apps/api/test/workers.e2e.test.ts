@@ -9,7 +9,9 @@ it("two workers on one queue complete 6 train jobs, each exactly once", async ()
   stack.workers.push(await startWorker(stack.iso.env, { WORKER_ID: "w1" }), await startWorker(stack.iso.env, { WORKER_ID: "w2" }));
   const ids: string[] = [];
   for (let i = 0; i < 6; i++) {
-    const res = await call(stack.api.url, "POST", "/train", { dataset_path: "wine.csv", target_column: "cultivar", algorithm: "RandomForestClassifier", random_state: i, hyperparams: { n_estimators: 20 } });
+    // Jobs long enough (a few hundred ms each) that one worker cannot drain all six before the
+    // other's first fetch, even on a loaded machine.
+    const res = await call(stack.api.url, "POST", "/train", { dataset_path: "wine.csv", target_column: "cultivar", algorithm: "RandomForestClassifier", random_state: i, hyperparams: { n_estimators: 300, n_jobs: 1 } });
     expect(res.status).toBe(202);
     ids.push(res.body.job_id);
   }
@@ -37,7 +39,7 @@ it("a worker stopped with SIGTERM finishes its active job before it exits", asyn
   await Promise.all(stack.workers.filter((x) => x !== w).map((x) => x.stop()));
   const res = await call(stack.api.url, "POST", "/train", { dataset_path: "churn.csv", target_column: "Churn", algorithm: "RandomForestClassifier", hyperparams: { n_estimators: 60 } });
   const id = res.body.job_id;
-  for (let i = 0; i < 100 && !startedJobs(w).includes(id); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 300 && !startedJobs(w).includes(id); i++) await new Promise((r) => setTimeout(r, 100));
   expect(startedJobs(w)).toContain(id);
   const code = await w.stop("SIGTERM");
   expect(code).toBe(0);
