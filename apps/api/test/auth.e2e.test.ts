@@ -37,6 +37,7 @@ const EXPECTED: Record<string, Role[]> = {
   "GET /registered-models/{name}/aliases/{alias}": ALL,
   "DELETE /registered-models/{name}/aliases/{alias}": ["admin"],
   "GET /registered-models/{name}/history": ALL,
+  "POST /registered-models/{name}/predict": ["admin", "trainer", "predictor"],
   "GET /jobs/{id}": ["admin", "trainer", "reader"],
   "GET /jobs/{id}/events": ["admin", "trainer", "reader"],
   "POST /admin/keys": ["admin"],

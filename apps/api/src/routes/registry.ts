@@ -213,6 +213,8 @@ export function registryRoutes(ctx: AppContext): Route[] {
     if (!row) throw nameNotFound(name);
     return row;
   };
+  /** Tells every API process that serves by name that `name` changed. */
+  const changed = (name: string): Promise<void> => ctx.serving.registry.publish(name);
 
   return [
     defineRoute({
@@ -283,6 +285,7 @@ export function registryRoutes(ctx: AppContext): Route[] {
       responses: { 200: { description: "Deleted.", schema: z.object({ deleted: z.literal(true), name: z.string() }) }, 404: notFound("registered model") },
       async handler({ params, principal, req, res }) {
         if (!(await deleteRegisteredModel(db, params.name))) throw nameNotFound(params.name);
+        await changed(params.name);
         req.log.info({ name: params.name, by: principal!.name }, "registered model deleted");
         res.json({ deleted: true, name: params.name });
       },
@@ -305,6 +308,7 @@ export function registryRoutes(ctx: AppContext): Route[] {
         const at = { name: params.name, modelId: body.model_id };
         const row = await registerModelVersion(db, { name: params.name, modelId: body.model_id, description: body.description, tags: body.tags, registeredBy: principal!.name });
         if (isRefusal(row)) throw refusalError(row, at);
+        await changed(params.name);
         req.log.info({ name: row.name, version: row.version, modelId: row.modelId, by: principal!.name }, "model version registered");
         res.status(201).json(versionView(row, []));
       },
@@ -373,6 +377,7 @@ export function registryRoutes(ctx: AppContext): Route[] {
       async handler({ params, principal, req, res }) {
         const row = await deleteModelVersion(db, params.name, params.version);
         if (isRefusal(row)) throw refusalError(row, params);
+        await changed(params.name);
         req.log.info({ name: row.name, version: row.version, by: principal!.name }, "model version deleted");
         res.json({ deleted: true, name: row.name, version: row.version, model_id: row.modelId });
       },
@@ -390,6 +395,7 @@ export function registryRoutes(ctx: AppContext): Route[] {
       async handler({ params, body, principal, req, res }) {
         const moved = await setAlias(db, { name: params.name, alias: params.alias, version: body.version, by: principal!.name });
         if (isRefusal(moved)) throw refusalError(moved, { name: params.name, version: body.version });
+        await changed(params.name);
         const version = await getModelVersion(db, params.name, moved.alias.version);
         req.log.info({ name: params.name, alias: params.alias, from: moved.from, to: body.version, by: principal!.name }, "alias set");
         res.json({ ...aliasView(moved.alias, version?.modelId ?? ""), previous_version: moved.from });
@@ -425,6 +431,7 @@ export function registryRoutes(ctx: AppContext): Route[] {
         const removed = await deleteAlias(db, { name: params.name, alias: params.alias, by: principal!.name });
         if (isRefusal(removed)) throw refusalError(removed, params);
         if (!removed) throw new HttpError(404, "ALIAS_NOT_FOUND", `Registered model "${params.name}" has no alias "${params.alias}".`);
+        await changed(params.name);
         req.log.info({ name: params.name, alias: params.alias, version: removed.version, by: principal!.name }, "alias removed");
         res.json({ deleted: true, name: params.name, alias: params.alias, version: removed.version });
       },
