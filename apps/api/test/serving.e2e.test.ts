@@ -1,3 +1,4 @@
+import { pickRoute, routingPoint } from "../src/serving/routing";
 import { call, startApi, useStack, type Proc } from "./support/stack";
 
 const stack = useStack({ workers: 1 });
@@ -11,7 +12,7 @@ const rows = [
   { sepal_length: 5.9, sepal_width: 3.0, petal_length: 4.2, petal_width: 1.5 },
 ];
 
-const api = (method: string, url: string, body?: unknown, base = stack.api.url) => call(base, method, url, body);
+const api = (method: string, url: string, body?: unknown, base = stack.api.url, headers: Record<string, string> = {}) => call(base, method, url, body, { headers });
 
 async function train(body: object): Promise<Trained> {
   const res = await api("POST", "/train?wait=60", body);
@@ -78,6 +79,108 @@ describe("predict by registered model name", () => {
   });
 });
 
+describe("traffic policy", () => {
+  const split = [
+    { alias: "champion", weight: 90 },
+    { alias: "challenger", weight: 10 },
+  ];
+  /** The version the policy's split gives `key` of `name` (v1 champion, v2 challenger). */
+  const expectedVersion = (name: string, key: string, routes = split) => (pickRoute(routes, routingPoint(name, key)).alias === "champion" ? 1 : 2);
+
+  it("is set, shown and removed, and refuses negative or all-zero weights and aliases that do not exist", async () => {
+    await registered("iris-policy", [logistic, forest], { champion: 1, challenger: 2 });
+    const put = (body: unknown) => api("PUT", "/registered-models/iris-policy/traffic", body);
+    expect((await api("GET", "/registered-models/iris-policy/traffic")).body.error.code).toBe("TRAFFIC_POLICY_NOT_FOUND");
+    for (const [routes, words] of [
+      [[{ alias: "champion", weight: -1 }, { alias: "challenger", weight: 2 }], "negative"],
+      [[{ alias: "champion", weight: 0 }, { alias: "challenger", weight: 0 }], "zero"],
+      [[], "at least one"],
+    ] as const) {
+      const res = await put({ routes });
+      expect([res.status, res.body.error.code]).toEqual([400, "VALIDATION_ERROR"]);
+      expect(res.body.error.message).toContain(words);
+    }
+    const unknown = await put({ routes: [{ alias: "champion", weight: 1 }, { alias: "staging", weight: 1 }] });
+    expect([unknown.status, unknown.body.error.code, unknown.body.error.details]).toEqual([400, "UNKNOWN_ALIAS", { aliases: ["staging"] }]);
+    const badShadow = await put({ routes: split, shadow: { alias: "ghost", sample_percent: 5 } });
+    expect([badShadow.status, badShadow.body.error.code]).toEqual([400, "UNKNOWN_ALIAS"]);
+    expect((await api("PUT", "/registered-models/nope/traffic", { routes: split })).body.error.code).toBe("REGISTERED_MODEL_NOT_FOUND");
+
+    const set = await put({ routes: [{ alias: "champion", weight: 3 }, { alias: "challenger", weight: 1 }], sticky_key: "customer" });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ name: "iris-policy", routes: [{ alias: "champion", weight: 3, share: 0.75 }, { alias: "challenger", weight: 1, share: 0.25 }], sticky_key: "customer", shadow: null });
+    expect((await api("GET", "/registered-models/iris-policy/traffic")).body).toEqual(set.body);
+    expect((await api("DELETE", "/registered-models/iris-policy/traffic")).status).toBe(200);
+    expect((await api("GET", "/registered-models/iris-policy/traffic")).body.error.code).toBe("TRAFFIC_POLICY_NOT_FOUND");
+    expect((await api("DELETE", "/registered-models/iris-policy/traffic")).body.error.code).toBe("TRAFFIC_POLICY_NOT_FOUND");
+  });
+
+  it("splits requests 90/10 by the hash of X-Routing-Key, and ?alias or ?version bypass it", async () => {
+    await registered("iris-split", [logistic, forest], { champion: 1, challenger: 2 });
+    expect((await api("PUT", "/registered-models/iris-split/traffic", { routes: split })).status).toBe(200);
+    const served: number[] = [];
+    for (let i = 0; i < 600; i += 20) {
+      const batch = await Promise.all(
+        Array.from({ length: 20 }, async (_, j) => {
+          const key = `entity-${i + j}`;
+          const res = await api("POST", "/registered-models/iris-split/predict", { rows }, stack.api.url, { "x-routing-key": key });
+          expect(res.body.model_version).toBe(expectedVersion("iris-split", key));
+          return res.body.model_version as number;
+        }),
+      );
+      served.push(...batch);
+    }
+    const challengerShare = served.filter((v) => v === 2).length / served.length;
+    expect(challengerShare).toBeGreaterThan(0.06);
+    expect(challengerShare).toBeLessThan(0.14);
+    expect((await api("POST", "/registered-models/iris-split/predict?alias=challenger", { rows })).body.model_version).toBe(2);
+    expect((await api("POST", "/registered-models/iris-split/predict?version=1", { rows })).body.model_version).toBe(1);
+  });
+
+  it("is sticky on a row field: the same entity always meets the same version; the header wins over the field", async () => {
+    await registered("iris-sticky", [logistic, forest], { champion: 1, challenger: 2 });
+    const even = [{ alias: "champion", weight: 1 }, { alias: "challenger", weight: 1 }];
+    expect((await api("PUT", "/registered-models/iris-sticky/traffic", { routes: even, sticky_key: "customer" })).status).toBe(200);
+    const seen = new Set<number>();
+    for (let c = 0; c < 20; c++) {
+      const customer = `cust-${c}`;
+      const versions = new Set<number>();
+      for (let n = 0; n < 3; n++) {
+        const res = await api("POST", "/registered-models/iris-sticky/predict", { rows: rows.map((r) => ({ ...r, customer })) });
+        versions.add(res.body.model_version);
+      }
+      expect([...versions]).toEqual([expectedVersion("iris-sticky", customer, even)]);
+      seen.add([...versions][0]!);
+    }
+    expect([...seen].sort()).toEqual([1, 2]);
+    const res = await api("POST", "/registered-models/iris-sticky/predict", { rows: [{ ...rows[0], customer: "cust-0" }] }, stack.api.url, { "x-routing-key": "other" });
+    expect(res.body.model_version).toBe(expectedVersion("iris-sticky", "other", even));
+  });
+
+  it("computes the shadow after the answer and never returns it, nor fails the caller when it fails", async () => {
+    await registered("iris-shadow", [logistic, forest], { champion: 1, challenger: 2 });
+    const policy = { routes: [{ alias: "champion", weight: 1 }], shadow: { alias: "challenger", sample_percent: 100 } };
+    expect((await api("PUT", "/registered-models/iris-shadow/traffic", policy)).status).toBe(200);
+    const plain = await api("POST", "/registered-models/iris-shadow/predict?version=1", { rows });
+    const res = await api("POST", "/registered-models/iris-shadow/predict", { rows });
+    expect([res.status, res.headers.get("x-model-version")]).toEqual([200, "1"]);
+    expect(res.body).toEqual(plain.body);
+    // The shadow's alias disappears: the caller still gets its answer.
+    expect((await api("DELETE", "/registered-models/iris-shadow/aliases/challenger")).status).toBe(200);
+    const after = await api("POST", "/registered-models/iris-shadow/predict", { rows });
+    expect(after.body).toEqual(plain.body);
+  });
+
+  it("goes with its registered model when that is deleted", async () => {
+    await registered("iris-gone", [logistic], { champion: 1 });
+    expect((await api("PUT", "/registered-models/iris-gone/traffic", { routes: [{ alias: "champion", weight: 1 }] })).status).toBe(200);
+    expect((await api("DELETE", "/registered-models/iris-gone")).status).toBe(200);
+    expect((await api("GET", "/registered-models/iris-gone/traffic")).body.error.code).toBe("REGISTERED_MODEL_NOT_FOUND");
+    await registered("iris-gone", [logistic], { champion: 1 });
+    expect((await api("GET", "/registered-models/iris-gone/traffic")).body.error.code).toBe("TRAFFIC_POLICY_NOT_FOUND");
+  });
+});
+
 describe("a second API process", () => {
   let other: Proc & { url: string };
   beforeAll(async () => {
@@ -98,5 +201,17 @@ describe("a second API process", () => {
     while (version !== 2 && Date.now() - moved < 3000) version = await servedThere();
     expect(version).toBe(2);
     expect(Date.now() - moved).toBeLessThan(1000);
+  });
+
+  it("follows a traffic change made on the first process within a second", async () => {
+    await registered("iris-fleet-traffic", [logistic, forest], { champion: 1, challenger: 2 });
+    const servedThere = async () => (await api("POST", "/registered-models/iris-fleet-traffic/predict", { rows }, other.url)).body.model_version;
+    expect(await servedThere()).toBe(1);
+    const changed = Date.now();
+    expect((await api("PUT", "/registered-models/iris-fleet-traffic/traffic", { routes: [{ alias: "challenger", weight: 1 }] })).status).toBe(200);
+    let version = await servedThere();
+    while (version !== 2 && Date.now() - changed < 3000) version = await servedThere();
+    expect(version).toBe(2);
+    expect(Date.now() - changed).toBeLessThan(1000);
   });
 });

@@ -179,7 +179,7 @@ const nameNotFound = (name: string) => new HttpError(404, "REGISTERED_MODEL_NOT_
 const versionNotFound = (name: string, version: number) => new HttpError(404, "VERSION_NOT_FOUND", `Registered model "${name}" has no version ${version}.`);
 
 /** The HTTP error of a refused registry write. */
-function refusalError(r: RegistryRefusal, at: { name: string; version?: number; modelId?: string }): HttpError {
+export function refusalError(r: RegistryRefusal, at: { name: string; version?: number; modelId?: string }): HttpError {
   switch (r.refused) {
     case "NAME_NOT_FOUND":
       return nameNotFound(at.name);
@@ -189,6 +189,8 @@ function refusalError(r: RegistryRefusal, at: { name: string; version?: number; 
       return new HttpError(404, "MODEL_NOT_FOUND", `No model with id "${at.modelId}".`);
     case "TASK_MISMATCH":
       return new HttpError(409, "TASK_MISMATCH", `Registered model "${at.name}" holds ${r.task} models, but model ${at.modelId} is a ${r.modelTask} model.`, { name: at.name, task: r.task, model_task: r.modelTask });
+    case "ALIAS_NOT_FOUND":
+      return new HttpError(400, "UNKNOWN_ALIAS", `Registered model "${at.name}" has no ${r.aliases.length === 1 ? "alias" : "aliases"} ${r.aliases.map((a) => `"${a}"`).join(", ")}; set ${r.aliases.length === 1 ? "it" : "them"} first.`, { aliases: r.aliases });
     case "VERSION_IN_USE":
       return new HttpError(
         409,

@@ -1,11 +1,12 @@
-import { getModel, getModelVersion, getRegisteredModel, type Db, type ModelRow } from "@mlw/db";
+import { getModel, getModelVersion, getRegisteredModel, getTrafficPolicy, type Db, type ModelRow, type TrafficPolicyRow } from "@mlw/db";
 import type { Logger } from "@mlw/runtime";
 import type { Redis } from "ioredis";
 
-/** What serving needs to know of a registered model: its aliases. */
+/** What serving needs to know of a registered model: its aliases and traffic policy. */
 export interface ServedName {
   readonly name: string;
   readonly aliases: Readonly<Record<string, number>>;
+  readonly policy: TrafficPolicyRow | undefined;
 }
 
 /** A version of a registered model and the model it points at. */
@@ -24,7 +25,7 @@ interface Entry {
 const MAX_AGE_MS = 5_000;
 
 /**
- * Resolves registered model names to aliases, versions and models through a small in-process
+ * Resolves registered model names to aliases, traffic policies, versions and models through a small in-process
  * cache, so that predict by name asks Postgres nothing on the hot path. Every registry write
  * publishes the name on a Redis channel (`publish`); every API process drops that name's entry
  * as the message arrives, so an alias move reaches all of them within milliseconds, with no
@@ -67,7 +68,7 @@ export class RegistryCache {
     await this.redis.publish(this.channel, name).catch((err: unknown) => this.log.warn({ err, name }, "registry change not published"));
   }
 
-  /** Registered model `name` and its aliases, or undefined when there is none. */
+  /** Registered model `name`, its aliases and traffic policy, or undefined when there is none. */
   name(name: string): Promise<ServedName | undefined> {
     return this.entry(name).name;
   }
@@ -99,7 +100,7 @@ export class RegistryCache {
     const now = Date.now();
     const hit = this.entries.get(name);
     if (hit && now - hit.at < MAX_AGE_MS) return hit;
-    const loaded = getRegisteredModel(this.db, name).then((row) => (row ? { name: row.name, aliases: row.aliases } : undefined));
+    const loaded = Promise.all([getRegisteredModel(this.db, name), getTrafficPolicy(this.db, name)]).then(([row, policy]) => (row ? { name: row.name, aliases: row.aliases, policy } : undefined));
     const entry: Entry = { at: now, name: loaded, versions: new Map() };
     loaded.catch(() => {
       if (this.entries.get(name) === entry) this.entries.delete(name);

@@ -6,9 +6,11 @@ import { RegistryCache } from "./registry-cache";
 export interface Serving {
   readonly models: ModelCache;
   readonly registry: RegistryCache;
+  /** Runs `work` after the current response (a shadow prediction); `close` waits for it. Its failure is logged, never thrown. */
+  afterResponse(work: () => Promise<void>): void;
   /** Subscribes to registry changes. */
   start(): Promise<void>;
-  /** Unsubscribes. */
+  /** Waits for the work after responses, then unsubscribes. */
   close(): Promise<void>;
 }
 
@@ -16,10 +18,21 @@ export interface Serving {
 export function createServing(deps: Deps): Serving {
   const models = new ModelCache(deps.artifacts, deps.env.MODEL_CACHE_SIZE, deps.env.MODEL_CACHE_BYTES);
   const registry = new RegistryCache(deps.database.db, deps.redis, deps.env.QUEUE_PREFIX, deps.log);
+  const pending = new Set<Promise<void>>();
   return {
     models,
     registry,
+    afterResponse(work) {
+      const done: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(work)
+        .catch((err: unknown) => deps.log.warn({ err }, "work after a response failed"))
+        .finally(() => pending.delete(done));
+      pending.add(done);
+    },
     start: () => registry.start(),
-    close: () => registry.close(),
+    async close() {
+      await Promise.all(pending);
+      await registry.close();
+    },
   };
 }
