@@ -1,5 +1,6 @@
 import { pickRoute, routingPoint } from "../src/serving/routing";
-import { call, startApi, useStack, type Proc } from "./support/stack";
+import { Pool } from "pg";
+import { call, DATABASE_URL, startApi, useStack, type Proc } from "./support/stack";
 
 const stack = useStack({ workers: 1 });
 
@@ -213,5 +214,45 @@ describe("a second API process", () => {
     while (version !== 2 && Date.now() - changed < 3000) version = await servedThere();
     expect(version).toBe(2);
     expect(Date.now() - changed).toBeLessThan(1000);
+  });
+});
+
+describe("the prediction log", () => {
+  it("holds every served row after the API stops, with the version, alias, shadow and latency", async () => {
+    await registered("iris-log", [logistic, forest], { champion: 1, challenger: 2 });
+    expect((await api("PUT", "/registered-models/iris-log/traffic", { routes: [{ alias: "champion", weight: 1 }], shadow: { alias: "challenger", sample_percent: 100 } })).status).toBe(200);
+    const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
+    const table = `"${stack.iso.schema}".prediction_log`;
+    // Predictions by id of this model made by the other processes of this file (written within a second).
+    await new Promise((r) => setTimeout(r, 1200));
+    const byIdBefore = Number((await pool.query(`SELECT count(*) FROM ${table} WHERE registered_name IS NULL AND model_id = $1`, [forest.model_id])).rows[0].count);
+
+    const own = await startApi(stack.iso.env);
+    const byName = await Promise.all(Array.from({ length: 12 }, () => api("POST", "/registered-models/iris-log/predict", { rows }, own.url)));
+    const byVersion = await api("POST", "/registered-models/iris-log/predict?version=2", { rows: rows.slice(0, 1) }, own.url);
+    const byId = await api("POST", `/model/${forest.model_id}/predict`, { rows: rows.slice(0, 2) }, own.url);
+    for (const res of [...byName, byVersion, byId]) expect(res.status).toBe(200);
+    expect(await own.stop("SIGTERM")).toBe(0);
+
+    try {
+      const logged = (await pool.query(`SELECT * FROM ${table} WHERE registered_name = 'iris-log'`)).rows;
+      expect(logged).toHaveLength(12 * rows.length + 1);
+      const named = logged.filter((r) => r.version === 1);
+      expect(named).toHaveLength(12 * rows.length);
+      expect(new Set(named.map((r) => r.request_id)).size).toBe(12);
+      expect(new Set(logged.map((r) => r.id)).size).toBe(logged.length);
+      for (const r of named) {
+        expect(r).toMatchObject({ model_id: logistic.model_id, alias: "champion", shadow_model_id: forest.model_id, shadow_version: 2, shadow_error: null });
+        expect(r.shadow_result).toEqual(expect.any(String));
+        expect(r.result).toBe(byName[0]!.body.predictions[r.row_index]);
+        expect(r.latency_ms).toBeGreaterThan(0);
+      }
+      expect(logged.filter((r) => r.version === 2 && r.shadow_version === null && r.alias === null)).toHaveLength(1);
+      const byIdAfter = Number((await pool.query(`SELECT count(*) FROM ${table} WHERE registered_name IS NULL AND model_id = $1`, [forest.model_id])).rows[0].count);
+      expect(byIdAfter - byIdBefore).toBe(2);
+    } finally {
+      await pool.end();
+    }
+    for (const res of byName) expect(Object.keys(res.body).sort()).toEqual(["model_version", "predictions", "probabilities"]);
   });
 });

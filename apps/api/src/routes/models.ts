@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { deleteModel, getModel, listModels, type ModelRow } from "@mlw/db";
 import { evaluateJob, evaluateResult, isModelId, queueOfJobId } from "@mlw/jobs";
@@ -237,9 +238,12 @@ export function modelRoutes(ctx: AppContext): Route[] {
       body: predictBody,
       responses: { 200: { description: "One prediction per row (and class probabilities where the model gives them).", schema: predictionSchema }, 404: notFound, 422: { description: "A row's value cannot be used.", schema: errorEnvelope } },
       async handler({ params, body, res }) {
+        const started = performance.now();
         const row = await findModel(params.id);
         const model = await ctx.serving.models.get(row.id, row.artifactUri, row.artifactBytes);
-        res.json(predictRows(model, body.rows));
+        const answer = predictRows(model, body.rows);
+        res.json(answer);
+        ctx.serving.predictions.record({ requestId: randomUUID(), modelId: row.id, predictions: answer.predictions, latencyMs: performance.now() - started });
       },
     }),
   ];

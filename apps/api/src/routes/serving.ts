@@ -113,6 +113,7 @@ export function servingRoutes(ctx: AppContext): Route[] {
         422: { description: "A row's value cannot be used.", schema: errorEnvelope },
       },
       async handler({ params, query, body, req, res }) {
+        const started = performance.now();
         const name = params.name;
         const registered = await ctx.serving.registry.name(name);
         if (!registered) throw nameNotFound(name);
@@ -132,16 +133,28 @@ export function servingRoutes(ctx: AppContext): Route[] {
         const model = await ctx.serving.models.get(served.model.id, served.model.artifactUri, served.model.artifactBytes);
         const answer = predictRows(model, body.rows);
         res.set("X-Model-Version", String(served.version)).json({ ...answer, model_version: served.version });
+        const record = {
+          requestId,
+          modelId: served.model.id,
+          name,
+          version: served.version,
+          alias: "alias" in choice ? choice.alias : undefined,
+          predictions: answer.predictions,
+          latencyMs: performance.now() - started,
+        };
+        if (shadowAlias === undefined) return void ctx.serving.predictions.record(record);
 
-        if (shadowAlias !== undefined) {
-          const alias = shadowAlias;
-          ctx.serving.afterResponse(async () => {
+        const alias = shadowAlias;
+        ctx.serving.afterResponse(async () => {
+          try {
             const shadow = await versionOf(name, registered.aliases, { alias });
             const shadowModel = await ctx.serving.models.get(shadow.model.id, shadow.model.artifactUri, shadow.model.artifactBytes);
             const result = predictRows(shadowModel, body.rows);
-            req.log.info({ name, requestId, version: served.version, shadowVersion: shadow.version, shadowPredictions: result.predictions.length }, "shadow prediction");
-          });
-        }
+            ctx.serving.predictions.record({ ...record, shadow: { modelId: shadow.model.id, version: shadow.version, predictions: result.predictions } });
+          } catch (e) {
+            ctx.serving.predictions.record({ ...record, shadow: { error: (e as Error).message } });
+          }
+        });
       },
     }),
     defineRoute({

@@ -1,16 +1,19 @@
+import { insertPredictionLog } from "@mlw/db";
 import type { Deps } from "../deps";
 import { ModelCache } from "../model-cache";
+import { PredictionLog } from "./prediction-log";
 import { RegistryCache } from "./registry-cache";
 
-/** The serving state of one API process: loaded models and the registry's resolution cache. */
+/** The serving state of one API process: loaded models, the registry's resolution cache, the prediction log. */
 export interface Serving {
   readonly models: ModelCache;
   readonly registry: RegistryCache;
+  readonly predictions: PredictionLog;
   /** Runs `work` after the current response (a shadow prediction); `close` waits for it. Its failure is logged, never thrown. */
   afterResponse(work: () => Promise<void>): void;
-  /** Subscribes to registry changes. */
+  /** Subscribes to registry changes and starts the prediction log's periodic write. */
   start(): Promise<void>;
-  /** Waits for the work after responses, then unsubscribes. */
+  /** Waits for the work after responses, writes the prediction log, and unsubscribes. */
   close(): Promise<void>;
 }
 
@@ -18,10 +21,12 @@ export interface Serving {
 export function createServing(deps: Deps): Serving {
   const models = new ModelCache(deps.artifacts, deps.env.MODEL_CACHE_SIZE, deps.env.MODEL_CACHE_BYTES);
   const registry = new RegistryCache(deps.database.db, deps.redis, deps.env.QUEUE_PREFIX, deps.log);
+  const predictions = new PredictionLog((rows) => insertPredictionLog(deps.database.db, rows), deps.log);
   const pending = new Set<Promise<void>>();
   return {
     models,
     registry,
+    predictions,
     afterResponse(work) {
       const done: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
         .then(work)
@@ -29,9 +34,13 @@ export function createServing(deps: Deps): Serving {
         .finally(() => pending.delete(done));
       pending.add(done);
     },
-    start: () => registry.start(),
+    async start() {
+      predictions.start();
+      await registry.start();
+    },
     async close() {
       await Promise.all(pending);
+      await predictions.close();
       await registry.close();
     },
   };
