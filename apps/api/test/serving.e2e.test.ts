@@ -204,6 +204,36 @@ describe("a second API process", () => {
     expect(Date.now() - moved).toBeLessThan(1000);
   });
 
+  it("serves the version a study's set_alias filed within a second of the study's end", async () => {
+    await registered("iris-opt", [logistic], { champion: 1 });
+    const servedThere = async () => (await api("POST", "/registered-models/iris-opt/predict", { rows }, other.url)).body.model_version;
+    let warming = true;
+    const warm = (async () => {
+      while (warming) {
+        expect([1, 2]).toContain(await servedThere());
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const res = await api("POST", "/optimize?wait=120", {
+      dataset_path: "iris.csv",
+      target_column: "species",
+      algorithm: "LogisticRegression",
+      n_trials: 2,
+      cv_folds: 2,
+      train_best: true,
+      register_as: "iris-opt",
+      set_alias: "champion",
+    });
+    const done = Date.now();
+    warming = false;
+    await warm;
+    expect(res.body.registered).toEqual({ name: "iris-opt", version: 2, alias: "champion" });
+    let version = await servedThere();
+    while (version !== 2 && Date.now() - done < 6000) version = await servedThere();
+    expect(version).toBe(2);
+    expect(Date.now() - done).toBeLessThan(1000);
+  });
+
   it("follows a traffic change made on the first process within a second", async () => {
     await registered("iris-fleet-traffic", [logistic, forest], { champion: 1, challenger: 2 });
     const servedThere = async () => (await api("POST", "/registered-models/iris-fleet-traffic/predict", { rows }, other.url)).body.model_version;

@@ -1,4 +1,5 @@
 import { getModel, getModelVersion, getRegisteredModel, getTrafficPolicy, type Db, type ModelRow, type TrafficPolicyRow } from "@mlw/db";
+import { registryChangesChannel } from "@mlw/jobs";
 import type { Logger } from "@mlw/runtime";
 import type { Redis } from "ioredis";
 
@@ -46,7 +47,7 @@ export class RegistryCache {
     prefix: string,
     private readonly log: Logger,
   ) {
-    this.channel = `${prefix}:registry-changes`;
+    this.channel = registryChangesChannel(prefix);
   }
 
   /** Subscribes to change messages (once; the API calls this at start). */
