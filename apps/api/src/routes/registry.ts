@@ -179,7 +179,7 @@ const nameNotFound = (name: string) => new HttpError(404, "REGISTERED_MODEL_NOT_
 const versionNotFound = (name: string, version: number) => new HttpError(404, "VERSION_NOT_FOUND", `Registered model "${name}" has no version ${version}.`);
 
 /** The HTTP error of a refused registry write. */
-export function refusalError(r: RegistryRefusal, at: { name: string; version?: number; modelId?: string }): HttpError {
+export function refusalError(r: RegistryRefusal, at: { name: string; version?: number; modelId?: string; alias?: string }): HttpError {
   switch (r.refused) {
     case "NAME_NOT_FOUND":
       return nameNotFound(at.name);
@@ -191,6 +191,8 @@ export function refusalError(r: RegistryRefusal, at: { name: string; version?: n
       return new HttpError(409, "TASK_MISMATCH", `Registered model "${at.name}" holds ${r.task} models, but model ${at.modelId} is a ${r.modelTask} model.`, { name: at.name, task: r.task, model_task: r.modelTask });
     case "ALIAS_NOT_FOUND":
       return new HttpError(400, "UNKNOWN_ALIAS", `Registered model "${at.name}" has no ${r.aliases.length === 1 ? "alias" : "aliases"} ${r.aliases.map((a) => `"${a}"`).join(", ")}; set ${r.aliases.length === 1 ? "it" : "them"} first.`, { aliases: r.aliases });
+    case "ALIAS_IN_USE":
+      return new HttpError(409, "ALIAS_IN_USE", `The traffic policy of "${at.name}" routes requests to the alias "${at.alias}"; change or delete the policy first.`, { alias: at.alias });
     case "VERSION_IN_USE":
       return new HttpError(
         409,
@@ -428,7 +430,11 @@ export function registryRoutes(ctx: AppContext): Route[] {
       summary: "Remove an alias (its version stays)",
       access: "admin",
       params: aliasParams,
-      responses: { 200: { description: "Removed.", schema: z.object({ deleted: z.literal(true), name: z.string(), alias: z.string(), version: z.number().int() }) }, 404: notFound("registered model or alias") },
+      responses: {
+        200: { description: "Removed.", schema: z.object({ deleted: z.literal(true), name: z.string(), alias: z.string(), version: z.number().int() }) },
+        404: notFound("registered model or alias"),
+        409: { description: "The traffic policy routes to the alias (ALIAS_IN_USE).", schema: errorEnvelope },
+      },
       async handler({ params, principal, req, res }) {
         const removed = await deleteAlias(db, { name: params.name, alias: params.alias, by: principal!.name });
         if (isRefusal(removed)) throw refusalError(removed, params);

@@ -102,7 +102,7 @@ export function servingRoutes(ctx: AppContext): Route[] {
       tag: "serving",
       summary: "Predict raw rows with a registered model's version",
       description:
-        "The body and answer of `POST /model/{id}/predict`, plus `model_version` (also in the `X-Model-Version` header). Serves the version `?version=` names, or the one `?alias=` points at; without either, the name's traffic policy chooses, and without one the alias `champion`. All rows of a request go to one version.",
+        "The body and answer of `POST /model/{id}/predict`, plus `model_version` (also in the `X-Model-Version` header). Serves the version `?version=` names, or the one `?alias=` points at; without either, the name's traffic policy chooses (by a hash of the `X-Routing-Key` header when sent), and without one the alias `champion`. All rows of a request go to one version.",
       access: "predict",
       params: nameParams,
       query: predictQuery,

@@ -13,7 +13,8 @@ export type RegistryRefusal =
   | { readonly refused: "MODEL_NOT_FOUND" }
   | { readonly refused: "TASK_MISMATCH"; readonly task: string; readonly modelTask: string }
   | { readonly refused: "VERSION_IN_USE"; readonly aliases: string[] }
-  | { readonly refused: "ALIAS_NOT_FOUND"; readonly aliases: string[] };
+  | { readonly refused: "ALIAS_NOT_FOUND"; readonly aliases: string[] }
+  | { readonly refused: "ALIAS_IN_USE" };
 
 /** Thrown inside a transaction to roll it back; caught at its edge and answered as the refusal. */
 class Refused extends Error {
@@ -313,11 +314,17 @@ export async function setAlias(db: Db, input: { name: string; alias: string; ver
   );
 }
 
-/** Removes `alias` of `name` and records it (`to_version` null). Answers the removed alias, or undefined when there was none. */
+/**
+ * Removes `alias` of `name` and records it (`to_version` null). Answers the removed alias, or
+ * undefined when there was none. Refused while the name's traffic policy routes to it (a shadow
+ * alias may go: the shadow then records its failure).
+ */
 export async function deleteAlias(db: Db, input: { name: string; alias: string; by: string }): Promise<ModelAliasRow | undefined | RegistryRefusal> {
   return refusable(() =>
     db.transaction(async (tx) => {
       await lockName(tx, input.name);
+      const [policy] = await tx.select({ routes: trafficPolicies.routes }).from(trafficPolicies).where(eq(trafficPolicies.name, input.name));
+      if (policy?.routes.some((r) => r.alias === input.alias)) throw new Refused({ refused: "ALIAS_IN_USE" });
       const [removed] = await tx.delete(modelAliases).where(and(eq(modelAliases.name, input.name), eq(modelAliases.alias, input.alias))).returning();
       if (removed) await tx.insert(modelAliasHistory).values({ name: input.name, alias: input.alias, fromVersion: removed.version, toVersion: null, by: input.by });
       return removed;
