@@ -21,11 +21,13 @@ import { keyRoutes } from "./routes/keys";
 import { modelRoutes } from "./routes/models";
 import { optimizeRoutes } from "./routes/optimize";
 import { registryRoutes } from "./routes/registry";
+import { servingRoutes } from "./routes/serving";
+import { createServing, type Serving } from "./serving/serving";
 import { trainRoutes } from "./routes/train";
 
 /** Every route of the API, declared once (the OpenAPI document is made from these). */
 export function apiRoutes(ctx: AppContext, metrics: ApiMetrics): Route[] {
-  const routes = [...healthRoutes(ctx), metricsRoute(metrics), ...algorithmRoutes(), ...trainRoutes(ctx), ...optimizeRoutes(ctx), ...modelRoutes(ctx), ...registryRoutes(ctx), ...jobRoutes(ctx), ...keyRoutes(ctx)];
+  const routes = [...healthRoutes(ctx), metricsRoute(metrics), ...algorithmRoutes(), ...trainRoutes(ctx), ...optimizeRoutes(ctx), ...modelRoutes(ctx), ...registryRoutes(ctx), ...servingRoutes(ctx), ...jobRoutes(ctx), ...keyRoutes(ctx)];
   const document = openApiDocument([...routes, openApiRoute(() => document)], ctx.version);
   return [...routes, openApiRoute(() => document)];
 }
@@ -65,12 +67,13 @@ function openApiRoute(document: () => unknown): Route {
  * validation; interactive docs at /docs; Bull Board at /admin/queues for admin keys; one error
  * middleware.
  */
-export function createApp(deps: Deps): Express {
+export function createApp(deps: Deps, serving: Serving = createServing(deps)): Express {
   const ctx: AppContext = {
     ...deps,
     auth: new Authenticator(deps.database.db, deps.env.MLW_ADMIN_KEY, deps.env.METRICS_TOKEN),
     quota: new ActiveJobQuota(deps.redis, deps.env.QUEUE_PREFIX, deps.env.MAX_ACTIVE_JOBS_PER_KEY),
     idempotency: new Idempotency(deps.redis, deps.env.QUEUE_PREFIX),
+    serving,
   };
   const metrics = new ApiMetrics(deps.queues);
   const app = express();

@@ -7,6 +7,8 @@ export const envSchema = baseEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8002),
   /** Loaded models kept in memory for predict. */
   MODEL_CACHE_SIZE: z.coerce.number().int().min(1).default(16),
+  /** Artifact bytes of the loaded models kept in memory for predict (default 512 MiB). */
+  MODEL_CACHE_BYTES: z.coerce.number().int().min(1).default(512 * 1024 * 1024),
   /** Requests per minute per API key, shared by every replica. */
   RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(6000),
   /** Train, optimize and evaluate jobs one key may have waiting or running. */

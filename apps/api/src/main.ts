@@ -3,6 +3,7 @@ import { JobQueues } from "@mlw/jobs";
 import { checkServices, ConfigError, createLogger, createRedis, redactedConfig, ServiceUnavailableError } from "@mlw/runtime";
 import { backendName, initBackend } from "@mlw/ml-core/backend";
 import { createApp } from "./app";
+import { createServing } from "./serving/serving";
 import type { Deps } from "./deps";
 import { bootstrapAdminKey } from "./http/auth";
 import { loadEnv } from "./env";
@@ -25,7 +26,9 @@ async function main(): Promise<void> {
   const artifacts = env.ARTIFACT_STORE === "fs" ? fsArtifactStore(env.MODELS_DIR) : postgresArtifactStore(database.db);
   await bootstrapAdminKey(database.db, env.MLW_ADMIN_KEY !== undefined, log);
   const deps: Deps = { env, log, redis, queues, database, artifacts, version };
-  const server = createApp(deps).listen(env.PORT, env.HOST, () => {
+  const serving = createServing(deps);
+  await serving.start();
+  const server = createApp(deps, serving).listen(env.PORT, env.HOST, () => {
     const address = server.address();
     log.info({ host: env.HOST, port: typeof address === "object" && address ? address.port : env.PORT }, "api listening");
   });
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     (closing ??= (async () => {
       log.info({ signal }, "api shutting down");
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await serving.close();
       await queues.close();
       await redis.quit().catch(() => redis.disconnect());
       await database.close();

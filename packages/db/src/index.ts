@@ -5,3 +5,4 @@ export * from "./queries/models";
 export * from "./queries/studies";
 export * from "./queries/keys";
 export * from "./queries/registry";
+export * from "./queries/serving";

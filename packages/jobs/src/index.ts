@@ -4,3 +4,4 @@ export * from "./failure";
 export * from "./ids";
 export * from "./job-stopped";
 export * from "./job-queues";
+export * from "./registry-changes";

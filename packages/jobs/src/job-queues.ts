@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { JOB_KINDS } from "./catalog";
 import { kindOfJobId, type JobKind, type PayloadInput, type ResultOf } from "./define-job";
 import { readFailure, type JobFailure } from "./failure";
+import { registryChangesChannel } from "./registry-changes";
 
 /** How a job stands after a wait: done (with its result or its failure), or still pending. */
 export type JobOutcome<R = unknown> = { readonly state: "completed"; readonly result: R } | { readonly state: "failed"; readonly error: JobFailure } | { readonly state: "pending" };
@@ -23,7 +24,7 @@ export class JobQueues {
    * @param kinds the job kinds (default: every kind of the catalog).
    */
   constructor(
-    connection: Redis,
+    private readonly connection: Redis,
     private readonly redisUrl: string,
     readonly prefix: string,
     readonly kinds: readonly JobKind[] = JOB_KINDS,
@@ -34,6 +35,11 @@ export class JobQueues {
       queue.on("error", () => undefined);
       this.queues.set(kind.name, queue);
     }
+  }
+
+  /** Tells every API process that registered model `name` changed (see `registryChangesChannel`). */
+  async notifyRegistryChange(name: string): Promise<void> {
+    await this.connection.publish(registryChangesChannel(this.prefix), name);
   }
 
   /** The BullMQ queue of `kind`. */

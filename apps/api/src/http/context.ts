@@ -1,4 +1,5 @@
 import type { Deps } from "../deps";
+import type { Serving } from "../serving/serving";
 import type { Authenticator } from "./auth";
 import type { ActiveJobQuota, Idempotency } from "./limits";
 
@@ -7,4 +8,5 @@ export interface AppContext extends Deps {
   readonly auth: Authenticator;
   readonly quota: ActiveJobQuota;
   readonly idempotency: Idempotency;
+  readonly serving: Serving;
 }

@@ -41,3 +41,19 @@ export const waitQuery = z.object({ wait: z.coerce.number().min(0).max(300, "wai
 
 /** A path id: a non-empty string. */
 export const idParams = z.object({ id: z.string().min(1) });
+
+/** At most this many rows per predict request. */
+export const MAX_PREDICT_ROWS = 10_000;
+
+/** The body of every predict route: raw rows, as in the training CSV. */
+export const predictBody = z.object({
+  rows: z.array(z.record(z.string(), z.unknown())).min(1, "rows must hold at least one row").max(MAX_PREDICT_ROWS, `at most ${MAX_PREDICT_ROWS} rows per request`),
+});
+
+/** What every predict route answers. */
+export const predictionSchema = z
+  .object({
+    predictions: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    probabilities: z.array(z.record(z.string(), z.number())).optional(),
+  })
+  .meta({ id: "Predictions" });

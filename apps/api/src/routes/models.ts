@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { deleteModel, getModel, listModels, type ModelRow } from "@mlw/db";
 import { evaluateJob, evaluateResult, isModelId, queueOfJobId } from "@mlw/jobs";
@@ -6,11 +7,9 @@ import { metricDirection } from "@mlw/ml-core/metrics";
 import { HttpError } from "../errors";
 import type { AppContext } from "../http/context";
 import { defineRoute, type Route } from "../http/route";
-import { errorEnvelope, idParams, pendingJobSchema, waitQuery } from "../http/schemas";
+import { errorEnvelope, idParams, pendingJobSchema, predictBody, predictionSchema, waitQuery } from "../http/schemas";
 import { replyWithJob } from "../jobs-view";
-import { ModelCache } from "../model-cache";
-
-const MAX_PREDICT_ROWS = 10_000;
+import { predictRows } from "../serving/predict";
 
 const listQuery = z.object({
   algorithm: z.string().min(1).optional(),
@@ -18,9 +17,6 @@ const listQuery = z.object({
   dataset: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).optional(),
-});
-const predictBody = z.object({
-  rows: z.array(z.record(z.string(), z.unknown())).min(1, "rows must hold at least one row").max(MAX_PREDICT_ROWS, `at most ${MAX_PREDICT_ROWS} rows per request`),
 });
 
 /** The original metadata shape plus where the model came from. */
@@ -91,18 +87,10 @@ const compareSchema = z.object({
   models: z.array(z.object({ model_id: z.string(), algorithm: z.string(), hyperparams: z.record(z.string(), z.unknown()), metrics: z.record(z.string(), z.number()), test_size: z.number(), random_state: z.number() })),
   best: z.record(z.string(), z.string()).meta({ description: "For each metric, the id of the best model." }),
 });
-const predictionSchema = z
-  .object({
-    predictions: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])),
-    probabilities: z.array(z.record(z.string(), z.number())).optional(),
-  })
-  .meta({ id: "Predictions" });
 const notFound = { description: "Unknown model.", schema: errorEnvelope };
 
 /** Model catalogue, evaluation and prediction. */
 export function modelRoutes(ctx: AppContext): Route[] {
-  const cache = new ModelCache(ctx.artifacts, ctx.env.MODEL_CACHE_SIZE);
-
   /** The model row of `id`; 404 for an id of the wrong form or an unknown one. */
   const findModel = async (id: string): Promise<ModelRow> => {
     const row = isModelId(id) ? await getModel(ctx.database.db, id) : undefined;
@@ -200,7 +188,7 @@ export function modelRoutes(ctx: AppContext): Route[] {
           const names = outcome.versions.map((v) => `"${v.name}" version ${v.version}`);
           throw new HttpError(409, "MODEL_IN_USE", `Model ${row.id} is ${names.join(", ")} in the registry; delete ${names.length === 1 ? "that version" : "those versions"} first.`, { versions: outcome.versions });
         }
-        cache.evict(row.id);
+        ctx.serving.models.evict(row.id);
         res.status(200).json({ deleted: true, model_id: row.id });
       },
     }),
@@ -250,18 +238,12 @@ export function modelRoutes(ctx: AppContext): Route[] {
       body: predictBody,
       responses: { 200: { description: "One prediction per row (and class probabilities where the model gives them).", schema: predictionSchema }, 404: notFound, 422: { description: "A row's value cannot be used.", schema: errorEnvelope } },
       async handler({ params, body, res }) {
+        const started = performance.now();
         const row = await findModel(params.id);
-        const model = await cache.get(row.id, row.artifactUri);
-        const X = model.pipeline.transformRecords(body.rows);
-        const pred = model.estimator.predict(X);
-        if (model.task === "regression") return void res.json({ predictions: Array.from(pred) });
-        const labels = model.labels!;
-        const answer: { predictions: unknown[]; probabilities?: Record<string, number>[] } = { predictions: Array.from(pred, (k) => labels[k]) };
-        if (model.estimator.predictProba) {
-          const p = model.estimator.predictProba(X);
-          answer.probabilities = Array.from({ length: p.rows }, (_, i) => Object.fromEntries(labels.map((l, k) => [String(l), p.data[i * p.cols + k]!])));
-        }
+        const model = await ctx.serving.models.get(row.id, row.artifactUri, row.artifactBytes);
+        const answer = predictRows(model, body.rows);
         res.json(answer);
+        ctx.serving.predictions.record({ requestId: randomUUID(), modelId: row.id, predictions: answer.predictions, latencyMs: performance.now() - started });
       },
     }),
   ];

@@ -179,7 +179,7 @@ const nameNotFound = (name: string) => new HttpError(404, "REGISTERED_MODEL_NOT_
 const versionNotFound = (name: string, version: number) => new HttpError(404, "VERSION_NOT_FOUND", `Registered model "${name}" has no version ${version}.`);
 
 /** The HTTP error of a refused registry write. */
-function refusalError(r: RegistryRefusal, at: { name: string; version?: number; modelId?: string }): HttpError {
+export function refusalError(r: RegistryRefusal, at: { name: string; version?: number; modelId?: string; alias?: string }): HttpError {
   switch (r.refused) {
     case "NAME_NOT_FOUND":
       return nameNotFound(at.name);
@@ -189,6 +189,10 @@ function refusalError(r: RegistryRefusal, at: { name: string; version?: number; 
       return new HttpError(404, "MODEL_NOT_FOUND", `No model with id "${at.modelId}".`);
     case "TASK_MISMATCH":
       return new HttpError(409, "TASK_MISMATCH", `Registered model "${at.name}" holds ${r.task} models, but model ${at.modelId} is a ${r.modelTask} model.`, { name: at.name, task: r.task, model_task: r.modelTask });
+    case "ALIAS_NOT_FOUND":
+      return new HttpError(400, "UNKNOWN_ALIAS", `Registered model "${at.name}" has no ${r.aliases.length === 1 ? "alias" : "aliases"} ${r.aliases.map((a) => `"${a}"`).join(", ")}; set ${r.aliases.length === 1 ? "it" : "them"} first.`, { aliases: r.aliases });
+    case "ALIAS_IN_USE":
+      return new HttpError(409, "ALIAS_IN_USE", `The traffic policy of "${at.name}" routes requests to the alias "${at.alias}"; change or delete the policy first.`, { alias: at.alias });
     case "VERSION_IN_USE":
       return new HttpError(
         409,
@@ -213,6 +217,8 @@ export function registryRoutes(ctx: AppContext): Route[] {
     if (!row) throw nameNotFound(name);
     return row;
   };
+  /** Tells every API process that serves by name that `name` changed. */
+  const changed = (name: string): Promise<void> => ctx.serving.registry.publish(name);
 
   return [
     defineRoute({
@@ -283,6 +289,7 @@ export function registryRoutes(ctx: AppContext): Route[] {
       responses: { 200: { description: "Deleted.", schema: z.object({ deleted: z.literal(true), name: z.string() }) }, 404: notFound("registered model") },
       async handler({ params, principal, req, res }) {
         if (!(await deleteRegisteredModel(db, params.name))) throw nameNotFound(params.name);
+        await changed(params.name);
         req.log.info({ name: params.name, by: principal!.name }, "registered model deleted");
         res.json({ deleted: true, name: params.name });
       },
@@ -305,6 +312,7 @@ export function registryRoutes(ctx: AppContext): Route[] {
         const at = { name: params.name, modelId: body.model_id };
         const row = await registerModelVersion(db, { name: params.name, modelId: body.model_id, description: body.description, tags: body.tags, registeredBy: principal!.name });
         if (isRefusal(row)) throw refusalError(row, at);
+        await changed(params.name);
         req.log.info({ name: row.name, version: row.version, modelId: row.modelId, by: principal!.name }, "model version registered");
         res.status(201).json(versionView(row, []));
       },
@@ -373,6 +381,7 @@ export function registryRoutes(ctx: AppContext): Route[] {
       async handler({ params, principal, req, res }) {
         const row = await deleteModelVersion(db, params.name, params.version);
         if (isRefusal(row)) throw refusalError(row, params);
+        await changed(params.name);
         req.log.info({ name: row.name, version: row.version, by: principal!.name }, "model version deleted");
         res.json({ deleted: true, name: row.name, version: row.version, model_id: row.modelId });
       },
@@ -390,6 +399,7 @@ export function registryRoutes(ctx: AppContext): Route[] {
       async handler({ params, body, principal, req, res }) {
         const moved = await setAlias(db, { name: params.name, alias: params.alias, version: body.version, by: principal!.name });
         if (isRefusal(moved)) throw refusalError(moved, { name: params.name, version: body.version });
+        await changed(params.name);
         const version = await getModelVersion(db, params.name, moved.alias.version);
         req.log.info({ name: params.name, alias: params.alias, from: moved.from, to: body.version, by: principal!.name }, "alias set");
         res.json({ ...aliasView(moved.alias, version?.modelId ?? ""), previous_version: moved.from });
@@ -420,11 +430,16 @@ export function registryRoutes(ctx: AppContext): Route[] {
       summary: "Remove an alias (its version stays)",
       access: "admin",
       params: aliasParams,
-      responses: { 200: { description: "Removed.", schema: z.object({ deleted: z.literal(true), name: z.string(), alias: z.string(), version: z.number().int() }) }, 404: notFound("registered model or alias") },
+      responses: {
+        200: { description: "Removed.", schema: z.object({ deleted: z.literal(true), name: z.string(), alias: z.string(), version: z.number().int() }) },
+        404: notFound("registered model or alias"),
+        409: { description: "The traffic policy routes to the alias (ALIAS_IN_USE).", schema: errorEnvelope },
+      },
       async handler({ params, principal, req, res }) {
         const removed = await deleteAlias(db, { name: params.name, alias: params.alias, by: principal!.name });
         if (isRefusal(removed)) throw refusalError(removed, params);
         if (!removed) throw new HttpError(404, "ALIAS_NOT_FOUND", `Registered model "${params.name}" has no alias "${params.alias}".`);
+        await changed(params.name);
         req.log.info({ name: params.name, alias: params.alias, version: removed.version, by: principal!.name }, "alias removed");
         res.json({ deleted: true, name: params.name, alias: params.alias, version: removed.version });
       },

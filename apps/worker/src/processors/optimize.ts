@@ -81,6 +81,7 @@ async function coordinate(job: Job, queues: JobQueues): Promise<OptimizeResult> 
         if (e instanceof MlError) await updateStudy(db, study.id, { state: "failed", modelId, error: `${e.message} The model was trained but not registered.`, finishedAt: new Date() });
         throw e;
       }
+      await queues.notifyRegistryChange(payload.register_as).catch((err: unknown) => log.warn({ err }, "registry change not published; API processes see it within five seconds"));
       log.info({ modelId, ...registered }, "final model registered");
     }
   }

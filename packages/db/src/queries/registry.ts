@@ -1,7 +1,10 @@
 import { and, asc, desc, eq, gt, lt, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
-import { modelAliases, modelAliasHistory, models, modelVersions, registeredModels, type AliasHistoryRow, type ModelAliasRow, type ModelVersionRow, type RegisteredModelRow } from "../schema";
+import {
+  modelAliases, modelAliasHistory, models, modelVersions, registeredModels, trafficPolicies,
+  type AliasHistoryRow, type ModelAliasRow, type ModelVersionRow, type RegisteredModelRow, type TrafficPolicyRow, type TrafficRoute, type TrafficShadow,
+} from "../schema";
 
 /** Why a registry write was refused. The caller maps it to its own error (HTTP status, job failure). */
 export type RegistryRefusal =
@@ -9,7 +12,9 @@ export type RegistryRefusal =
   | { readonly refused: "VERSION_NOT_FOUND" }
   | { readonly refused: "MODEL_NOT_FOUND" }
   | { readonly refused: "TASK_MISMATCH"; readonly task: string; readonly modelTask: string }
-  | { readonly refused: "VERSION_IN_USE"; readonly aliases: string[] };
+  | { readonly refused: "VERSION_IN_USE"; readonly aliases: string[] }
+  | { readonly refused: "ALIAS_NOT_FOUND"; readonly aliases: string[] }
+  | { readonly refused: "ALIAS_IN_USE" };
 
 /** Thrown inside a transaction to roll it back; caught at its edge and answered as the refusal. */
 class Refused extends Error {
@@ -143,13 +148,14 @@ export async function updateRegisteredModel(db: Db, name: string, change: { desc
 }
 
 /**
- * Deletes registered model `name` with its versions, aliases and alias history (the models the
- * versions pointed at stay). False when unknown.
+ * Deletes registered model `name` with its versions, aliases, alias history and traffic policy
+ * (the models the versions pointed at stay). False when unknown.
  */
 export async function deleteRegisteredModel(db: Db, name: string): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [locked] = await tx.select({ name: registeredModels.name }).from(registeredModels).where(eq(registeredModels.name, name)).for("update");
     if (!locked) return false;
+    await tx.delete(trafficPolicies).where(eq(trafficPolicies.name, name));
     await tx.delete(modelAliasHistory).where(eq(modelAliasHistory.name, name));
     await tx.delete(modelAliases).where(eq(modelAliases.name, name));
     await tx.delete(modelVersions).where(eq(modelVersions.name, name));
@@ -308,11 +314,17 @@ export async function setAlias(db: Db, input: { name: string; alias: string; ver
   );
 }
 
-/** Removes `alias` of `name` and records it (`to_version` null). Answers the removed alias, or undefined when there was none. */
+/**
+ * Removes `alias` of `name` and records it (`to_version` null). Answers the removed alias, or
+ * undefined when there was none. Refused while the name's traffic policy routes to it (a shadow
+ * alias may go: the shadow then records its failure).
+ */
 export async function deleteAlias(db: Db, input: { name: string; alias: string; by: string }): Promise<ModelAliasRow | undefined | RegistryRefusal> {
   return refusable(() =>
     db.transaction(async (tx) => {
       await lockName(tx, input.name);
+      const [policy] = await tx.select({ routes: trafficPolicies.routes }).from(trafficPolicies).where(eq(trafficPolicies.name, input.name));
+      if (policy?.routes.some((r) => r.alias === input.alias)) throw new Refused({ refused: "ALIAS_IN_USE" });
       const [removed] = await tx.delete(modelAliases).where(and(eq(modelAliases.name, input.name), eq(modelAliases.alias, input.alias))).returning();
       if (removed) await tx.insert(modelAliasHistory).values({ name: input.name, alias: input.alias, fromVersion: removed.version, toVersion: null, by: input.by });
       return removed;
@@ -337,4 +349,42 @@ export async function versionsOfModel(db: Db | Tx, modelId: string): Promise<{ n
     .from(modelVersions)
     .where(eq(modelVersions.modelId, modelId))
     .orderBy(asc(modelVersions.name), asc(modelVersions.version));
+}
+
+/** The traffic policy of `name`, or undefined. */
+export async function getTrafficPolicy(db: Db, name: string): Promise<TrafficPolicyRow | undefined> {
+  const [row] = await db.select().from(trafficPolicies).where(eq(trafficPolicies.name, name));
+  return row;
+}
+
+/**
+ * Sets the traffic policy of `name` (replacing any), under the name's lock: refused when the name
+ * is unknown, or when an alias of its routes or shadow does not exist.
+ */
+export async function putTrafficPolicy(
+  db: Db,
+  input: { name: string; routes: TrafficRoute[]; stickyKey: string | null; shadow: TrafficShadow | null; by: string },
+): Promise<TrafficPolicyRow | RegistryRefusal> {
+  return refusable(() =>
+    db.transaction(async (tx) => {
+      await lockName(tx, input.name);
+      const existing = new Set((await tx.select({ alias: modelAliases.alias }).from(modelAliases).where(eq(modelAliases.name, input.name))).map((a) => a.alias));
+      const named = [...input.routes.map((r) => r.alias), ...(input.shadow ? [input.shadow.alias] : [])];
+      const missing = [...new Set(named.filter((a) => !existing.has(a)))];
+      if (missing.length) throw new Refused({ refused: "ALIAS_NOT_FOUND", aliases: missing });
+      const values = { routes: input.routes, stickyKey: input.stickyKey, shadow: input.shadow, updatedBy: input.by, updatedAt: sql`now()` };
+      const [row] = await tx
+        .insert(trafficPolicies)
+        .values({ name: input.name, ...values })
+        .onConflictDoUpdate({ target: trafficPolicies.name, set: values })
+        .returning();
+      return row!;
+    }),
+  );
+}
+
+/** Removes the traffic policy of `name`; answers whether there was one. */
+export async function deleteTrafficPolicy(db: Db, name: string): Promise<boolean> {
+  const removed = await db.delete(trafficPolicies).where(eq(trafficPolicies.name, name)).returning({ name: trafficPolicies.name });
+  return removed.length > 0;
 }

@@ -2,3 +2,4 @@ export * from "./models";
 export * from "./studies";
 export * from "./keys";
 export * from "./registry";
+export * from "./serving";

@@ -1,0 +1,68 @@
+import { doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+/** One route of a traffic policy: an alias and its weight (weights are normalised by their sum). */
+export interface TrafficRoute {
+  readonly alias: string;
+  readonly weight: number;
+}
+
+/** A traffic policy's shadow: the alias that also predicts a sample of the requests, after the answer is sent. */
+export interface TrafficShadow {
+  readonly alias: string;
+  /** Percent of requests, 0 to 100. */
+  readonly sample_percent: number;
+}
+
+/**
+ * The traffic policy of a registered model (keyed on its name, removed with it): a weighted split
+ * of the requests that name no alias or version over aliases, optionally sticky on a row field,
+ * and optionally a shadow alias.
+ */
+export const trafficPolicies = pgTable("traffic_policies", {
+  name: text("name").primaryKey(),
+  routes: jsonb("routes").$type<TrafficRoute[]>().notNull(),
+  /** The row field whose value is hashed to choose a route (null: each request on its own). */
+  stickyKey: text("sticky_key"),
+  shadow: jsonb("shadow").$type<TrafficShadow | null>(),
+  /** The name of the API key that set it. */
+  updatedBy: text("updated_by").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * The prediction log: one row per predicted input row of every served request (by model id or by
+ * registered model name), written in batches. Each row has its own prediction id, so that inputs,
+ * outputs and feedback can join it later; the rows of one request share `request_id`.
+ */
+export const predictionLog = pgTable(
+  "prediction_log",
+  {
+    /** The prediction id. */
+    id: text("id").primaryKey(),
+    requestId: text("request_id").notNull(),
+    /** The row's index in its request. */
+    rowIndex: integer("row_index").notNull(),
+    modelId: text("model_id").notNull(),
+    /** The registered model served (null for a prediction by model id). */
+    registeredName: text("registered_name"),
+    version: integer("version"),
+    /** The alias that chose the version (null when the request named a version or a model id). */
+    alias: text("alias"),
+    /** The prediction returned. */
+    result: jsonb("result").$type<unknown>(),
+    shadowModelId: text("shadow_model_id"),
+    shadowVersion: integer("shadow_version"),
+    /** The shadow's prediction (recorded, never returned). */
+    shadowResult: jsonb("shadow_result").$type<unknown>(),
+    /** Why the shadow made no prediction, when it failed. */
+    shadowError: text("shadow_error"),
+    /** The request's time in the handler, from its start to its answer. */
+    latencyMs: doublePrecision("latency_ms").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("prediction_log_name_idx").on(t.registeredName, t.createdAt), index("prediction_log_model_idx").on(t.modelId, t.createdAt), index("prediction_log_request_idx").on(t.requestId)],
+);
+
+export type TrafficPolicyRow = typeof trafficPolicies.$inferSelect;
+export type PredictionLogRow = typeof predictionLog.$inferSelect;
+export type NewPredictionLogRow = typeof predictionLog.$inferInsert;
