@@ -1,6 +1,6 @@
 import type { Response } from "express";
 import type { Job } from "bullmq";
-import type { JobFailure, JobKind, JobQueues, ResultOf } from "@mlw/jobs";
+import { readFailure, type JobFailure, type JobKind, type JobQueues, type ResultOf } from "@mlw/jobs";
 
 /** The public view of a job (`GET /jobs/{id}`). */
 export interface JobView {
@@ -17,16 +17,15 @@ export interface JobView {
 }
 
 /** Reads a job's state and shape for clients. */
-export async function viewJob(queues: JobQueues, kind: JobKind, job: Job): Promise<JobView> {
+export async function viewJob(kind: JobKind, job: Job): Promise<JobView> {
   const state = await job.getState();
-  const outcome = state === "failed" ? await queues.outcome(kind, job) : undefined;
   return {
     job_id: job.id!,
     type: kind.name,
     state: state === "waiting-children" || state === "prioritized" ? "waiting" : state,
     progress: job.progress,
     result: job.returnvalue ?? null,
-    error: outcome?.state === "failed" ? outcome.error : null,
+    error: state === "failed" ? readFailure(job.failedReason) : null,
     attempts: job.attemptsMade,
     created_at: new Date(job.timestamp).toISOString(),
     finished_at: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
@@ -60,6 +59,6 @@ export async function replyWithJob<K extends JobKind>(res: Response, queues: Job
   } else if (wait === undefined && reply.accepted !== undefined) {
     res.status(202).json(reply.accepted);
   } else {
-    res.status(202).json({ ...reply.extra, ...(await viewJob(queues, kind, job)), status_url: `/jobs/${job.id}` });
+    res.status(202).json({ ...reply.extra, ...(await viewJob(kind, job)), status_url: `/jobs/${job.id}` });
   }
 }

@@ -50,12 +50,16 @@ export async function migrateDatabase(database: Database): Promise<void> {
   }
 }
 
+/** How many migrations this build ships (read from drizzle/ once). */
+let committedMigrations: number | undefined;
+
 /**
  * How many of the committed migrations are not applied to `database` yet (0 when it is up to
  * date). Readiness probes use it: a process must not serve before its tables exist.
  */
 export async function pendingMigrations(database: Database): Promise<number> {
-  const committed = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length;
+  committedMigrations ??= readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length;
+  const committed = committedMigrations;
   const applied = await database.pool
     .query(`SELECT count(*)::int AS n FROM "${database.schema}"."__drizzle_migrations"`)
     .then((r) => r.rows[0].n as number)

@@ -16,6 +16,11 @@ const readySchema = z.object({ status: z.enum(["ready", "not ready"]), redis: z.
  * are ready, else 503 naming what is not, so a load balancer stops sending traffic). Open without a key.
  */
 export function healthRoutes(deps: Deps): Route[] {
+  const probeServices = async () => {
+    const [redis, postgres] = await Promise.all([probe(() => deps.redis.ping()), probe(() => deps.database.pool.query("SELECT 1"))]);
+    return { redis, postgres };
+  };
+  let migrated = false;
   return [
     defineRoute({
       method: "get",
@@ -36,11 +41,13 @@ export function healthRoutes(deps: Deps): Route[] {
       access: "public",
       responses: { 200: { description: "Ready for traffic.", schema: readySchema }, 503: { description: "Not ready; the body names what is not.", schema: readySchema } },
       async handler({ res }) {
-        const [redis, postgres] = await Promise.all([probe(() => deps.redis.ping()), probe(() => deps.database.pool.query("SELECT 1"))]);
-        const migrations = postgres !== "ok" ? "unknown" : await probe(async () => {
+        const { redis, postgres } = await probeServices();
+        // Once applied, this process's migrations stay applied: Postgres is asked until then only.
+        const migrations = migrated ? "ok" : postgres !== "ok" ? "unknown" : await probe(async () => {
           const pending = await pendingMigrations(deps.database);
           if (pending) throw new Error(`${pending} pending`);
         });
+        migrated = migrations === "ok";
         const ready = redis === "ok" && postgres === "ok" && migrations === "ok";
         res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", redis, postgres, migrations });
       },
@@ -53,7 +60,7 @@ export function healthRoutes(deps: Deps): Route[] {
       access: "public",
       responses: { 200: { description: "Everything answers.", schema: healthSchema }, 503: { description: "Something is down; the body names it.", schema: healthSchema } },
       async handler({ res }) {
-        const [redis, postgres] = await Promise.all([probe(() => deps.redis.ping()), probe(() => deps.database.pool.query("SELECT 1"))]);
+        const { redis, postgres } = await probeServices();
         const ok = redis === "ok" && postgres === "ok";
         res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "degraded", redis, postgres, version: deps.version, tfjs_backend: backendName() ?? null });
       },

@@ -26,7 +26,7 @@ export function jobRoutes(ctx: AppContext): Route[] {
       responses: { 200: { description: "The job.", schema: jobViewSchema }, 404: { description: "Unknown job.", schema: errorEnvelope } },
       async handler({ params, res }) {
         const { kind, job } = await find(params.id);
-        res.json(await viewJob(ctx.queues, kind, job));
+        res.json(await viewJob(kind, job));
       },
     }),
     defineRoute({

@@ -93,7 +93,7 @@ export function optimizeRoutes(ctx: AppContext): Route[] {
         checkSearchSpace(spec, space, shape, budgetLimits(ctx.env));
         const nParallel = body.n_parallel ?? Math.max(1, (await ctx.queues.queue(trialJob).getWorkers()).length);
         const fresh = { study_id: newId("study"), job_id: optimizeJob.jobId() };
-        const { ids } = await startOnce(ctx, req, principal!, "optimize", body, fresh, async ({ study_id, job_id }) => {
+        const { ids, job } = await startOnce(ctx, req, principal!, "optimize", body, fresh, async ({ study_id, job_id }) => {
           await insertStudy(ctx.database.db, {
             id: study_id,
             algorithm: spec.name,
@@ -112,11 +112,11 @@ export function optimizeRoutes(ctx: AppContext): Route[] {
             trainBest: body.train_best,
             jobId: job_id,
           });
-          await ctx.queues.add(optimizeJob, { ...body, metric, study_id, requested_by: principal!.name }, job_id);
+          const added = await ctx.queues.add(optimizeJob, { ...body, metric, study_id, requested_by: principal!.name }, job_id);
           req.log.info({ jobId: job_id, studyId: study_id, algorithm: spec.name, nTrials: body.n_trials, nParallel, key: principal!.name }, "optimize enqueued");
+          return added;
         });
         const studyId = ids.study_id!;
-        const job = (await ctx.queues.find(ids.job_id))?.job;
         const acceptedBody = { study_id: studyId, job_id: ids.job_id, status_url: `/jobs/${ids.job_id}` };
         if (!job) return void res.status(202).json(acceptedBody);
         await replyWithJob(res, ctx.queues, optimizeJob, job, query.wait, {

@@ -26,7 +26,8 @@ const tagPatch = z
   .meta({ description: "Tags to set; a tag whose value is null is removed; tags not named stay (JSON merge patch)." });
 const versionNumber = z.coerce.number().int("the version must be an integer").min(1, "versions start at 1").max(MAX_INT, "no such version");
 
-const nameParams = z.object({ name: z.string().min(1) });
+/** `{name}` in a registry path. */
+export const nameParams = z.object({ name: z.string().min(1) });
 const versionParams = nameParams.extend({ version: versionNumber });
 const aliasParams = nameParams.extend({ alias: z.string().min(1) });
 const pageQuery = {
@@ -175,8 +176,10 @@ function page<T>(rows: T[], limit: number, cursorOf: (last: T) => string | numbe
   return { items, next_cursor: rows.length > limit ? encodeCursor(cursorOf(items[items.length - 1]!)) : null };
 }
 
-const nameNotFound = (name: string) => new HttpError(404, "REGISTERED_MODEL_NOT_FOUND", `No registered model named "${name}".`);
-const versionNotFound = (name: string, version: number) => new HttpError(404, "VERSION_NOT_FOUND", `Registered model "${name}" has no version ${version}.`);
+/** 404 for a registered model name. */
+export const nameNotFound = (name: string) => new HttpError(404, "REGISTERED_MODEL_NOT_FOUND", `No registered model named "${name}".`);
+/** 404 for a version of a registered model. */
+export const versionNotFound = (name: string, version: number) => new HttpError(404, "VERSION_NOT_FOUND", `Registered model "${name}" has no version ${version}.`);
 
 /** The HTTP error of a refused registry write. */
 export function refusalError(r: RegistryRefusal, at: { name: string; version?: number; modelId?: string; alias?: string }): HttpError {
@@ -203,7 +206,8 @@ export function refusalError(r: RegistryRefusal, at: { name: string; version?: n
   }
 }
 
-const notFound = (what: string) => ({ description: `Unknown ${what}.`, schema: errorEnvelope });
+/** A documented 404 response. */
+export const notFound = (what: string) => ({ description: `Unknown ${what}.`, schema: errorEnvelope });
 
 /**
  * The model registry: registered models (names), their numbered versions with lineage, aliases

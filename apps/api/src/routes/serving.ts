@@ -9,7 +9,7 @@ import { errorEnvelope, predictBody, predictionSchema } from "../http/schemas";
 import { predictRows } from "../serving/predict";
 import type { ServedVersion } from "../serving/registry-cache";
 import { pickRoute, routingPoint } from "../serving/routing";
-import { refusalError } from "./registry";
+import { nameNotFound, nameParams, notFound, refusalError, versionNotFound } from "./registry";
 
 const MAX_INT = 2 ** 31 - 1;
 const MAX_ROUTES = 20;
@@ -17,7 +17,6 @@ const MAX_ROUTES = 20;
 /** The alias served when a request names neither an alias nor a version, and no traffic policy applies. */
 export const DEFAULT_ALIAS = "champion";
 
-const nameParams = z.object({ name: z.string().min(1) });
 const predictQuery = z
   .object({
     alias: z.string().min(1).optional().meta({ description: "Serve the version this alias points at." }),
@@ -76,11 +75,8 @@ function stickyValue(row: Record<string, unknown> | undefined, field: string | n
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-const nameNotFound = (name: string) => new HttpError(404, "REGISTERED_MODEL_NOT_FOUND", `No registered model named "${name}".`);
 const aliasNotFound = (name: string, alias: string) => new HttpError(404, "ALIAS_NOT_FOUND", `Registered model "${name}" has no alias "${alias}".`);
-const versionNotFound = (name: string, version: number) => new HttpError(404, "VERSION_NOT_FOUND", `Registered model "${name}" has no version ${version}.`);
 const policyNotFound = (name: string) => new HttpError(404, "TRAFFIC_POLICY_NOT_FOUND", `Registered model "${name}" has no traffic policy.`);
-const notFound = (what: string) => ({ description: `Unknown ${what}.`, schema: errorEnvelope });
 
 /** Serving by registered model name, and its traffic policy. */
 export function servingRoutes(ctx: AppContext): Route[] {

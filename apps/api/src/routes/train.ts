@@ -32,11 +32,11 @@ export function trainRoutes(ctx: AppContext): Route[] {
       },
       async handler({ query, body, principal, req, res }) {
         await checkTrainingRequest(ctx, body);
-        const { ids } = await startOnce(ctx, req, principal!, "train", body, { job_id: trainJob.jobId() }, async ({ job_id }) => {
-          await ctx.queues.add(trainJob, body, job_id);
+        const { ids, job } = await startOnce(ctx, req, principal!, "train", body, { job_id: trainJob.jobId() }, async ({ job_id }) => {
+          const added = await ctx.queues.add(trainJob, body, job_id);
           req.log.info({ jobId: job_id, algorithm: body.algorithm, key: principal!.name }, "train enqueued");
+          return added;
         });
-        const job = (await ctx.queues.find(ids.job_id))?.job;
         const acceptedBody = { job_id: ids.job_id, status: "waiting", status_url: `/jobs/${ids.job_id}` };
         if (!job) return void res.status(202).json(acceptedBody);
         await replyWithJob(res, ctx.queues, trainJob, job, query.wait, {
