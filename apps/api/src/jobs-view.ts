@@ -17,8 +17,8 @@ export interface JobView {
 }
 
 /** Reads a job's state and shape for clients. */
-export async function viewJob(kind: JobKind, job: Job): Promise<JobView> {
-  const state = await job.getState();
+export async function viewJob(queues: JobQueues, kind: JobKind, found: Job): Promise<JobView> {
+  const { state, job } = await queues.settled(kind, found);
   return {
     job_id: job.id!,
     type: kind.name,
@@ -59,6 +59,6 @@ export async function replyWithJob<K extends JobKind>(res: Response, queues: Job
   } else if (wait === undefined && reply.accepted !== undefined) {
     res.status(202).json(reply.accepted);
   } else {
-    res.status(202).json({ ...reply.extra, ...(await viewJob(kind, job)), status_url: `/jobs/${job.id}` });
+    res.status(202).json({ ...reply.extra, ...(await viewJob(queues, kind, job)), status_url: `/jobs/${job.id}` });
   }
 }

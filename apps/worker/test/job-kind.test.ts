@@ -62,3 +62,14 @@ it("refuses a payload that does not fit the declaration before it is enqueued", 
   await expect(producers.add(shout, { text: 3 } as never)).rejects.toBeInstanceOf(z.ZodError);
   await expect(producers.add(shout, { text: "x" }, "train-0b0e0a1c-2d3e-4f50-8a6b-7c8d9e0f1a2b")).rejects.toThrow(/not an id of a shout job/);
 });
+
+it("answers a finished job's result even from a Job object read before it finished", async () => {
+  const stale = await producers.add(shout, { text: "late" });
+  await stale.waitUntilFinished(await producers.queueEvents(shout), 10_000);
+  // `stale` still holds no result; its state is completed. The outcome must come from the stored job.
+  expect(stale.returnvalue).toBeFalsy();
+  await expect(producers.outcome(shout, stale)).resolves.toEqual({ state: "completed", result: { text: "LATE" } });
+  const failed = await producers.add(shout, { text: "" });
+  await failed.waitUntilFinished(await producers.queueEvents(shout), 10_000).catch(() => undefined);
+  await expect(producers.outcome(shout, failed)).resolves.toMatchObject({ state: "failed", error: { code: "EMPTY_TEXT" } });
+});

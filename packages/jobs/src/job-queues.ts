@@ -1,4 +1,4 @@
-import { Job, Queue, QueueEvents } from "bullmq";
+import { Job, Queue, QueueEvents, type JobState } from "bullmq";
 import type { Redis } from "ioredis";
 import { JOB_KINDS } from "./catalog";
 import { kindOfJobId, type JobKind, type PayloadInput, type ResultOf } from "./define-job";
@@ -71,11 +71,21 @@ export class JobQueues {
     return kind && job ? { kind, job } : undefined;
   }
 
+  /**
+   * A job's state, and the job as stored in that state. The state is read first: a job read
+   * before it finished and asked for its state after would show `completed` without its result.
+   */
+  async settled(kind: JobKind, job: Job): Promise<{ state: JobState | "unknown"; job: Job }> {
+    const state = await job.getState();
+    if (state !== "completed" && state !== "failed") return { state, job };
+    return { state, job: (await Job.fromId(this.queue(kind), job.id!)) ?? job };
+  }
+
   /** How a job stands now. */
   async outcome<K extends JobKind>(kind: K, job: Job): Promise<JobOutcome<ResultOf<K>>> {
-    const state = await job.getState();
-    if (state === "completed") return { state, result: job.returnvalue as ResultOf<K> };
-    if (state === "failed") return { state, error: readFailure(job.failedReason) };
+    const { state, job: stored } = await this.settled(kind, job);
+    if (state === "completed") return { state, result: stored.returnvalue as ResultOf<K> };
+    if (state === "failed") return { state, error: readFailure(stored.failedReason) };
     return { state: "pending" };
   }
 
@@ -90,9 +100,7 @@ export class JobQueues {
     for (;;) {
       const remaining = deadline - Date.now();
       if (remaining > 0) await job.waitUntilFinished(events, remaining).catch(() => undefined);
-      const latest = await Job.fromId(this.queue(kind), job.id!);
-      if (!latest) return { state: "pending" };
-      const outcome = await this.outcome(kind, latest);
+      const outcome = await this.outcome(kind, job);
       if (outcome.state !== "pending" || Date.now() >= deadline) return outcome;
       // A failed attempt that will be retried: keep waiting for the retry.
       await new Promise((r) => setTimeout(r, 100));

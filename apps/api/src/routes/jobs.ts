@@ -26,7 +26,7 @@ export function jobRoutes(ctx: AppContext): Route[] {
       responses: { 200: { description: "The job.", schema: jobViewSchema }, 404: { description: "Unknown job.", schema: errorEnvelope } },
       async handler({ params, res }) {
         const { kind, job } = await find(params.id);
-        res.json(await viewJob(kind, job));
+        res.json(await viewJob(ctx.queues, kind, job));
       },
     }),
     defineRoute({
@@ -74,7 +74,7 @@ async function streamJobEvents(ctx: AppContext, kind: JobKind, jobId: string, re
   const finishIfDone = async (): Promise<void> => {
     const found = await ctx.queues.find(jobId);
     if (!found) return;
-    const outcome = await ctx.queues.outcome(kind, found.job);
+    const outcome = await ctx.queues.outcome(kind, found.job); // reads the state before the result
     if (outcome.state === "completed") send("completed", { job_id: jobId, result: outcome.result });
     else if (outcome.state === "failed") send("failed", { job_id: jobId, error: outcome.error });
     else return;
