@@ -3,7 +3,7 @@
 // make sure the pinned pnpm is there, install what is missing, build, then start the service
 // (API + one worker) or run the tests. Needs only Node.js, plus Redis and Postgres running.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,6 +27,15 @@ function findPnpm() {
   if (spawnSync("npm", ["install", "-g", `pnpm@${pinned}`], { stdio: "inherit", env }).status === 0 && version("pnpm", []) === pinned) return ["pnpm", []];
   console.log("npm install -g failed; using npx instead.");
   return ["npx", ["-y", `pnpm@${pinned}`]];
+}
+
+if (command === "test") {
+  // Most tests train on the shared real datasets: without them, say so once instead of failing hundreds of tests.
+  const datasets = env.MLW_DATASETS ?? path.resolve(root, "../shared/datasets");
+  if (!existsSync(path.join(datasets, "iris.csv"))) {
+    console.error(`The tests read the shared datasets (iris.csv, churn.csv, ...) from ${datasets}, which has none.\nPut the shared/ folder beside the repository, or set MLW_DATASETS to the folder that holds them.`);
+    process.exit(1);
+  }
 }
 
 const [pnpm, pnpmArgs] = findPnpm();
