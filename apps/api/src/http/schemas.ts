@@ -55,5 +55,8 @@ export const predictionSchema = z
   .object({
     predictions: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])),
     probabilities: z.array(z.record(z.string(), z.number())).optional(),
+    prediction_ids: z
+      .array(z.string().nullable())
+      .meta({ description: "One per row: the id to send its true outcome to `POST /predictions/feedback` with; null for a row the prediction log did not sample (PREDICTION_LOG_SAMPLE)." }),
   })
   .meta({ id: "Predictions" });
