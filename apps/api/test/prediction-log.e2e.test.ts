@@ -71,3 +71,83 @@ describe("the prediction log", () => {
     expect(rows.filter((r) => r.marker !== null)).toEqual([{ marker: "sampled", n: 3 }]);
   });
 });
+
+describe("feedback and live performance", () => {
+  const other = (label: string) => (label === "setosa" ? "virginica" : "setosa");
+  let forestId: string;
+
+  beforeAll(async () => {
+    const res = await call(stack.api.url, "POST", "/train?wait=60", { dataset_path: "iris.csv", target_column: "species", algorithm: "RandomForestClassifier", hyperparams: { n_estimators: 5 } });
+    expect(res.status).toBe(200);
+    forestId = res.body.model_id;
+    expect((await call(stack.api.url, "POST", "/registered-models", { name: "iris-live" })).status).toBe(201);
+    for (const model_id of [modelId, forestId]) expect((await call(stack.api.url, "POST", "/registered-models/iris-live/versions", { model_id })).status).toBe(201);
+    expect((await call(stack.api.url, "PUT", "/registered-models/iris-live/aliases/champion", { version: 1 })).status).toBe(200);
+  }, 120_000);
+
+  const rows = Array.from({ length: 10 }, (_, i) => iris[i % 3]!);
+  const performance = async (window = "24h") => {
+    const res = await call(stack.api.url, "GET", `/registered-models/iris-live/performance?window=${window}`);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+
+  it("drives the performance numbers: 7 of 10 right is accuracy 0.7; corrected feedback replaces it; each version on its own", async () => {
+    const v1 = (await call(stack.api.url, "POST", "/registered-models/iris-live/predict", { rows })).body;
+    const v2 = (await call(stack.api.url, "POST", "/registered-models/iris-live/predict?version=2", { rows: rows.slice(0, 4) })).body;
+    // Sent at once: the rows are still in the API's buffer, and must not be lost.
+    const wrong = v1.predictions.map((p: string, i: number) => ({ prediction_id: v1.prediction_ids[i], actual: i < 7 ? p : other(p) }));
+    const right = v2.predictions.map((p: string, i: number) => ({ prediction_id: v2.prediction_ids[i], actual: p }));
+    const sent = await call(stack.api.url, "POST", "/predictions/feedback", [...wrong, ...right]);
+    expect(sent).toMatchObject({ status: 200, body: { recorded: 14, unknown_ids: [] } });
+
+    const before = await performance();
+    expect(before.versions).toEqual([
+      { version: 1, model_id: modelId, task: "classification", n_predictions: 10, n_feedback: 10, n_scored: 10, metrics: { accuracy: 0.7, f1_macro: expect.any(Number) } },
+      { version: 2, model_id: forestId, task: "classification", n_predictions: 4, n_feedback: 4, n_scored: 4, metrics: { accuracy: 1, f1_macro: 1 } },
+    ]);
+    expect(before.versions[0].metrics.f1_macro).toBeLessThan(1);
+
+    const corrected = wrong.slice(7).map((f: { prediction_id: string }, i: number) => ({ prediction_id: f.prediction_id, actual: v1.predictions[7 + i] }));
+    expect((await call(stack.api.url, "POST", "/predictions/feedback", corrected)).body).toEqual({ recorded: 3, unknown_ids: [] });
+    expect((await performance()).versions[0]).toMatchObject({ n_feedback: 10, metrics: { accuracy: 1, f1_macro: 1 } });
+
+    // Feedback that arrived before the window is left out.
+    await pool.query(`UPDATE ${table()} SET actual_at = now() - interval '2 hours' WHERE id = ANY($1)`, [v2.prediction_ids]);
+    expect((await performance("1h")).versions.map((v: { version: number; n_feedback: number }) => [v.version, v.n_feedback])).toEqual([
+      [1, 10],
+      [2, 0],
+    ]);
+  });
+
+  it("finds a prediction another API process served a moment ago, and lists unknown ids back instead of failing", async () => {
+    const own = await startApi(stack.iso.env);
+    try {
+      const served = (await call(own.url, "POST", "/registered-models/iris-live/predict", { rows: iris })).body;
+      const res = await call(stack.api.url, "POST", "/predictions/feedback", [
+        ...served.prediction_ids.map((id: string) => ({ prediction_id: id, actual: "setosa" })),
+        { prediction_id: "no-such-prediction", actual: "setosa" },
+        { prediction_id: "no-such-prediction", actual: "virginica" },
+      ]);
+      expect(res).toMatchObject({ status: 200, body: { recorded: 3, unknown_ids: ["no-such-prediction"] } });
+      const { rows: stored } = await pool.query(`SELECT actual, actual_at FROM ${table()} WHERE id = ANY($1)`, [served.prediction_ids]);
+      expect(stored).toEqual(iris.map(() => ({ actual: "setosa", actual_at: expect.any(Date) })));
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it("refuses malformed feedback and windows with a 400 naming the problem, and an unknown name with a 404", async () => {
+    for (const body of [{}, [], [{ prediction_id: "x" }], [{ prediction_id: "x", actual: null }], [{ prediction_id: "", actual: 1 }], { feedback: [{ prediction_id: "x", actual: 1 }] }]) {
+      const res = await call(stack.api.url, "POST", "/predictions/feedback", body);
+      expect([JSON.stringify(body), res.status, res.body.error?.code]).toEqual([JSON.stringify(body), 400, "VALIDATION_ERROR"]);
+    }
+    for (const window of ["24", "1w", "0h", "367d", "-1h"]) {
+      const res = await call(stack.api.url, "GET", `/registered-models/iris-live/performance?window=${window}`);
+      expect([window, res.status, res.body.error?.code]).toEqual([window, 400, "VALIDATION_ERROR"]);
+      expect(res.body.error.message).toMatch(/duration|366 days/);
+    }
+    const missing = await call(stack.api.url, "GET", "/registered-models/nope/performance");
+    expect([missing.status, missing.body.error.code]).toEqual([404, "REGISTERED_MODEL_NOT_FOUND"]);
+  });
+});

@@ -46,7 +46,8 @@ export class PredictionLog {
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private dropped = 0;
-  private readonly flushMs: number;
+  /** How often the buffer is written: a logged row is in Postgres within about this long. */
+  readonly flushMs: number;
   private readonly flushRows: number;
   private readonly maxBuffered: number;
   private readonly sample: number;
