@@ -67,6 +67,10 @@ it("samples rows at its rate: ids for about that share, null for the others", ()
   const ids = predictions.ids(4);
   expect(ids.map((id) => id !== null)).toEqual([true, false, true, false]);
   expect(new PredictionLog(async () => undefined, log, { sample: 0 }).ids(100).every((id) => id === null)).toBe(true);
+  // The default draw: 30% of 10,000 rows, within 6.5 standard deviations.
+  const share = new PredictionLog(async () => undefined, log, { sample: 0.3 }).ids(10_000).filter((id) => id !== null).length / 10_000;
+  expect(share).toBeGreaterThan(0.27);
+  expect(share).toBeLessThan(0.33);
   const all = new PredictionLog(async () => undefined, log).ids(1000);
   expect(new Set(all).size).toBe(1000);
   expect(all.every((id) => typeof id === "string")).toBe(true);

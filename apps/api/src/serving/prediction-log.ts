@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import type { NewPredictionLogRow } from "@mlw/db";
 import type { Logger } from "@mlw/runtime";
 
@@ -31,7 +31,7 @@ export interface PredictionLogOptions {
   readonly maxBuffered?: number;
   /** The share of predicted rows logged, 0 to 1 (default 1: every row; PREDICTION_LOG_SAMPLE). */
   readonly sample?: number;
-  /** Draws a number in [0, 1) per row to sample it (default Math.random). */
+  /** Draws a number in [0, 1) per row to sample it (default: from node's crypto, in steps of 2^-32). */
   readonly random?: () => number;
 }
 
@@ -63,7 +63,7 @@ export class PredictionLog {
     this.flushRows = options.flushRows ?? 500;
     this.maxBuffered = options.maxBuffered ?? 100_000;
     this.sample = options.sample ?? 1;
-    this.random = options.random ?? Math.random;
+    this.random = options.random ?? (() => randomInt(2 ** 32) / 2 ** 32);
   }
 
   /** The prediction ids of `n` rows about to be answered: a fresh id for each sampled row, null for the others. */
