@@ -247,8 +247,9 @@ export function modelRoutes(ctx: AppContext): Route[] {
         if (!row) throw modelNotFound(params.id);
         const model = await ctx.serving.models.get(row.id, row.artifactUri, row.artifactBytes);
         const answer = predictRows(model, body.rows);
-        res.json(answer);
-        ctx.serving.predictions.record({ requestId: randomUUID(), modelId: row.id, predictions: answer.predictions, latencyMs: performance.now() - started });
+        const ids = ctx.serving.predictions.ids(body.rows.length);
+        res.json({ ...answer, prediction_ids: ids });
+        ctx.serving.predictions.record({ requestId: randomUUID(), ids, rows: body.rows, modelId: row.id, ...answer, latencyMs: performance.now() - started });
       },
     }),
   ];
