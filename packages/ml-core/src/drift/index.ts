@@ -1,0 +1,5 @@
+export * from "./ks-2samp";
+export * from "./chi2-contingency";
+export * from "./wasserstein";
+export * from "./jensen-shannon";
+export * from "./psi";
