@@ -3,3 +3,5 @@ export * from "./chi2-contingency";
 export * from "./wasserstein";
 export * from "./jensen-shannon";
 export * from "./psi";
+export * from "./profile";
+export * from "./report";
