@@ -3,7 +3,7 @@ import { createLogger } from "@mlw/runtime";
 import { PredictionLog } from "../src/serving/prediction-log";
 
 const log = createLogger("test", "silent");
-const served = (n: number) => ({ requestId: "r", modelId: "m", predictions: Array.from({ length: n }, (_, i) => i), latencyMs: 1 });
+const served = (n: number) => ({ requestId: "r", modelId: "m", inputs: Array.from({ length: n }, (_, i) => ({ x: i })), predictions: Array.from({ length: n }, (_, i) => i), latencyMs: 1 });
 
 it("writes in batches: every 500 rows, on its timer and on close; never one write per request", async () => {
   const writes: NewPredictionLogRow[][] = [];

@@ -243,7 +243,7 @@ export function modelRoutes(ctx: AppContext): Route[] {
         const model = await ctx.serving.models.get(row.id, row.artifactUri, row.artifactBytes);
         const answer = predictRows(model, body.rows);
         res.json(answer);
-        ctx.serving.predictions.record({ requestId: randomUUID(), modelId: row.id, predictions: answer.predictions, latencyMs: performance.now() - started });
+        ctx.serving.predictions.record({ requestId: randomUUID(), modelId: row.id, inputs: body.rows, predictions: answer.predictions, latencyMs: performance.now() - started });
       },
     }),
   ];

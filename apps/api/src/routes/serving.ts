@@ -135,6 +135,7 @@ export function servingRoutes(ctx: AppContext): Route[] {
           name,
           version: served.version,
           alias: "alias" in choice ? choice.alias : undefined,
+          inputs: body.rows,
           predictions: answer.predictions,
           latencyMs: performance.now() - started,
         };

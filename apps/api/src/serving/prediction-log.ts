@@ -9,6 +9,8 @@ export interface ServedRequest {
   readonly name?: string;
   readonly version?: number;
   readonly alias?: string;
+  /** The raw input rows, as the client sent them; one per row. */
+  readonly inputs: readonly Record<string, unknown>[];
   /** One per row. */
   readonly predictions: readonly unknown[];
   readonly latencyMs: number;
@@ -71,6 +73,7 @@ export class PredictionLog {
         registeredName: served.name ?? null,
         version: served.version ?? null,
         alias: served.alias ?? null,
+        input: served.inputs[rowIndex] ?? null,
         result: result ?? null,
         shadowModelId: shadow && "modelId" in shadow ? shadow.modelId : null,
         shadowVersion: shadow && "version" in shadow ? shadow.version : null,
