@@ -3,14 +3,16 @@ import { Rng } from "@mlw/ml-core";
 import { readCsv, type Table } from "@mlw/ml-core/data";
 import { trainTestSplit } from "@mlw/ml-core/model-selection";
 import { prepareTarget } from "@mlw/ml-core/preprocess";
-import { call, DATA_DIR, useStack } from "./support/stack";
+import { Pool } from "pg";
+import { ADMIN_KEY, call, DATA_DIR, DATABASE_URL, useStack } from "./support/stack";
 
 /**
  * The drift demo of issue 15: train churn, register it, send 2,000 rows drawn from its test split
  * with one numeric column shifted by 2 std and one categorical column re-weighted; exactly those
  * two columns are flagged, and an unshifted stream flags none.
  */
-const stack = useStack({ workers: 1 });
+// The scheduled check runs every 2 s here, so that the test sees it store and publish a result.
+const stack = useStack({ workers: 1, env: { DRIFT_CHECK_EVERY: "2s", DRIFT_WINDOW: "1h" } });
 const api = (method: string, url: string, body?: unknown) => call(stack.api.url, method, url, body);
 
 const SHIFTED = "monthly_charges";
@@ -113,6 +115,35 @@ describe("the drift demo (churn)", () => {
   it("with ?share= at 0.1 the re-weighted stream makes the dataset drift", async () => {
     const res = await api("GET", "/registered-models/churn/drift?window=1h&share=0.1&version=1");
     expect(res.body).toMatchObject({ drifted_columns: 2, dataset_drifted: true, share: 0.1 });
+  });
+});
+
+describe("the scheduled drift check (job kind drift)", () => {
+  it("stores each aliased version's report in drift_reports and sets mlw_drift_share / mlw_drift_column on the worker's /metrics", async () => {
+    const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
+    try {
+      const stored = async () =>
+        (await pool.query(`SELECT name, version, "window", rows, dataset_drifted, report FROM "${stack.iso.schema}".drift_reports WHERE name = 'churn' AND rows = 2000 ORDER BY id DESC LIMIT 1`)).rows[0];
+      const deadline = Date.now() + 20_000;
+      let row = await stored();
+      while (!row && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500));
+        row = await stored();
+      }
+      expect(row).toMatchObject({ name: "churn", version: 1, window: "1h", rows: 2000, dataset_drifted: false });
+      expect(flagged(row.report).sort()).toEqual([REWEIGHTED, SHIFTED].sort());
+    } finally {
+      await pool.end();
+    }
+
+    const port = stack.workers[0]!.logs.find((l) => l.msg === "worker metrics listening")!.port;
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, "\\$&")} (\\S+)$`, "m").exec(text)?.[1]);
+    expect(value('mlw_drift_share{model="churn",version="1"}')).toBeCloseTo(2 / 19, 10);
+    expect(value('mlw_drift_column{model="churn",version="1",column="monthly_charges"}')).toBe(1);
+    expect(value('mlw_drift_column{model="churn",version="1",column="contract"}')).toBe(1);
+    expect(value('mlw_drift_column{model="churn",version="1",column="tenure"}')).toBe(0);
+    expect(value('mlw_drift_share{model="churn-clean",version="1"}')).toBe(0);
   });
 });
 

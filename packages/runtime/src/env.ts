@@ -46,8 +46,10 @@ export const baseEnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** Apply pending database migrations at start-up. */
   MIGRATE_ON_START: bool.default(true),
-  /** How often the scheduled `drift` job checks every registered model version an alias points at, over a window of the same length (a duration: `15m`, `1h`, `1d`). */
+  /** How often the scheduled `drift` job checks every registered model version an alias points at (a duration: `15m`, `1h`, `1d`). */
   DRIFT_CHECK_EVERY: durationSchema.prefault("1h"),
+  /** The window of logged predictions each scheduled drift check reads, back from the check (a duration). */
+  DRIFT_WINDOW: durationSchema.prefault("24h"),
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
