@@ -56,6 +56,8 @@ async function reportWhenLogged(name: string, rows: number): Promise<any> {
   }
 }
 
+/** With DRIFT_DEMO_PRINT set, prints each column's test, statistic and PSI (to read the margins). */
+const print = (report: any) => process.env.DRIFT_DEMO_PRINT && console.log(report.columns.map((c: any) => `${c.column} ${c.test} ${c.statistic.toFixed(4)} psi ${c.psi.toFixed(4)}`).join("\n"));
 const flagged = (report: any) => report.columns.filter((c: any) => c.drifted).map((c: any) => c.column);
 
 beforeAll(async () => {
@@ -91,6 +93,7 @@ describe("the drift demo (churn)", () => {
     await predictAll("churn", rows);
 
     const report = await reportWhenLogged("churn", 2000);
+    print(report);
     expect(flagged(report).sort()).toEqual([REWEIGHTED, SHIFTED].sort());
     expect(report).toMatchObject({ name: "churn", version: 1, window: "1h", rows: 2000, share: 0.5, drifted_columns: 2, dataset_drifted: false });
     expect(report.reference_rows).toBeGreaterThan(1000);
@@ -106,7 +109,7 @@ describe("the drift demo (churn)", () => {
   it("flags no column of an unshifted stream, served through another name", async () => {
     await predictAll("churn-clean", draw(2000, 2));
     const report = await reportWhenLogged("churn-clean", 2000);
-    if (process.env.DRIFT_DEMO_PRINT) console.log(report.columns.map((c: any) => `${c.column} ${c.test} ${c.statistic.toFixed(4)} psi ${c.psi.toFixed(4)}`).join("\n"));
+    print(report);
     expect(flagged(report)).toEqual([]);
     expect(report.dataset_drifted).toBe(false);
     expect(report.columns.every((c: any) => c.psi_band === "none")).toBe(true);
