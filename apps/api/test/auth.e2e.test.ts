@@ -38,6 +38,7 @@ const EXPECTED: Record<string, Role[]> = {
   "DELETE /registered-models/{name}/aliases/{alias}": ["admin"],
   "GET /registered-models/{name}/history": ALL,
   "GET /registered-models/{name}/drift": ALL,
+  "GET /models/{id}/drift": ALL,
   "POST /registered-models/{name}/predict": ["admin", "trainer", "predictor"],
   "PUT /registered-models/{name}/traffic": ["admin", "trainer"],
   "GET /registered-models/{name}/traffic": ALL,

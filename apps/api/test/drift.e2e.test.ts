@@ -19,6 +19,7 @@ const SHIFTED = "monthly_charges";
 const REWEIGHTED = "contract";
 let testRows: Record<string, unknown>[];
 let monthlyStd: number;
+let modelId: string;
 
 /** The rows of `table` as a client sends them: numbers, category text, "" for a missing value. */
 function records(table: Table, rows: ArrayLike<number>): Record<string, unknown>[] {
@@ -71,6 +72,7 @@ beforeAll(async () => {
 
   const trained = await api("POST", "/train?wait=120", { dataset_path: "churn.csv", target_column: "Churn", algorithm: "LogisticRegression", random_state: 42 });
   expect(trained.status).toBe(200);
+  modelId = trained.body.model_id;
   for (const name of ["churn", "churn-clean"]) {
     expect((await api("POST", "/registered-models", { name })).status).toBe(201);
     expect((await api("POST", `/registered-models/${name}/versions`, { model_id: trained.body.model_id })).status).toBe(201);
@@ -121,20 +123,41 @@ describe("the drift demo (churn)", () => {
   });
 });
 
+describe("the drift report of a model id", () => {
+  it("reads every prediction of the model, through any name", async () => {
+    const res = await api("GET", `/models/${modelId}/drift?window=1h`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ model_id: modelId, window: "1h", rows: 4000, reference_rows: 5634 });
+    expect(res.body.name).toBeUndefined();
+    // Half the rows are shifted: the numeric shift still shows (about 1 std of mass moved).
+    expect(res.body.columns.find((c: any) => c.column === SHIFTED).drifted).toBe(true);
+  });
+
+  it("answers 404 MODEL_NOT_FOUND for an unknown id", async () => {
+    const res = await api("GET", "/models/model-0000000000000000/drift");
+    expect([res.status, res.body.error.code]).toEqual([404, "MODEL_NOT_FOUND"]);
+  });
+});
+
 describe("the scheduled drift check (job kind drift)", () => {
   it("stores each aliased version's report in drift_reports and sets mlw_drift_share / mlw_drift_column on the worker's /metrics", async () => {
     const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
-    try {
-      const stored = async () =>
-        (await pool.query(`SELECT name, version, "window", rows, dataset_drifted, report FROM "${stack.iso.schema}".drift_reports WHERE name = 'churn' AND rows = 2000 ORDER BY id DESC LIMIT 1`)).rows[0];
-      const deadline = Date.now() + 20_000;
-      let row = await stored();
-      while (!row && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 500));
-        row = await stored();
+    const query = async (where: string): Promise<any> => (await pool.query(`SELECT * FROM "${stack.iso.schema}".drift_reports WHERE ${where} ORDER BY id DESC LIMIT 1`)).rows[0];
+    const eventually = async (where: string): Promise<any> => {
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+        const row = await query(where);
+        if (row) return row;
       }
-      expect(row).toMatchObject({ name: "churn", version: 1, window: "1h", rows: 2000, dataset_drifted: false });
-      expect(flagged(row.report).sort()).toEqual([REWEIGHTED, SHIFTED].sort());
+      throw new Error(`no drift_reports row where ${where}`);
+    };
+    try {
+      // A check that saw both full streams, then the start of the next check: the gauges are set.
+      const churn = await eventually("name = 'churn' AND rows = 2000");
+      const clean = await eventually(`name = 'churn-clean' AND rows = 2000 AND id > ${churn.id}`);
+      await eventually(`id > ${clean.id}`);
+      expect(churn).toMatchObject({ name: "churn", version: 1, window: "1h", rows: 2000, dataset_drifted: false });
+      expect(flagged(churn.report).sort()).toEqual([REWEIGHTED, SHIFTED].sort());
+      expect(flagged(clean.report)).toEqual([]);
     } finally {
       await pool.end();
     }

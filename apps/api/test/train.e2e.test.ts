@@ -135,6 +135,6 @@ describe("service endpoints", () => {
     const page = await fetch(`${stack.api.url}/admin/queues`, { headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_KEY}`).toString("base64")}` } });
     expect(page.status).toBe(200);
     const queues = await call(stack.api.url, "GET", "/admin/queues/api/queues");
-    expect(queues.body.queues.map((q: any) => q.name).sort()).toEqual(["evaluate", "optimize", "train", "trial"]);
+    expect(queues.body.queues.map((q: any) => q.name).sort()).toEqual(["drift", "evaluate", "optimize", "train", "trial"]);
   });
 });

@@ -90,11 +90,14 @@ const compareSchema = z.object({
 const notFound = { description: "Unknown model.", schema: errorEnvelope };
 
 /** Model catalogue, evaluation and prediction. */
+/** 404 for a model id. */
+export const modelNotFound = (id: string) => new HttpError(404, "MODEL_NOT_FOUND", `No model with id "${id}".`);
+
 export function modelRoutes(ctx: AppContext): Route[] {
   /** The model row of `id`; 404 for an id of the wrong form or an unknown one. */
   const findModel = async (id: string): Promise<ModelRow> => {
     const row = isModelId(id) ? await getModel(ctx.database.db, id) : undefined;
-    if (!row) throw new HttpError(404, "MODEL_NOT_FOUND", `No model with id "${id}".`);
+    if (!row) throw modelNotFound(id);
     return row;
   };
 
@@ -183,7 +186,7 @@ export function modelRoutes(ctx: AppContext): Route[] {
         const outcome = await deleteModel(ctx.database.db, row.id, async (locked) => {
           if (ctx.artifacts.kind === "fs") await ctx.artifacts.remove(locked.artifactUri);
         });
-        if (outcome.state === "not_found") throw new HttpError(404, "MODEL_NOT_FOUND", `No model with id "${row.id}".`);
+        if (outcome.state === "not_found") throw modelNotFound(row.id);
         if (outcome.state === "in_use") {
           const names = outcome.versions.map((v) => `"${v.name}" version ${v.version}`);
           throw new HttpError(409, "MODEL_IN_USE", `Model ${row.id} is ${names.join(", ")} in the registry; delete ${names.length === 1 ? "that version" : "those versions"} first.`, { versions: outcome.versions });

@@ -17,14 +17,16 @@ export async function getModelReference(db: Db, modelId: string): Promise<Record
 }
 
 /**
- * The raw input rows logged since `since` for predictions served through registered model
- * `name` at `version` (the newest `DRIFT_MAX_ROWS`). Rows logged without their input are skipped.
+ * The raw input rows logged since `since` (the newest `DRIFT_MAX_ROWS`): of the predictions served
+ * through registered model `name` at `version`, or of every prediction model `modelId` made.
+ * Rows logged without their input are skipped.
  */
-export async function loggedInputs(db: Db, input: { name: string; version: number; since: Date }): Promise<Record<string, unknown>[]> {
+export async function loggedInputs(db: Db, input: { since: Date } & ({ name: string; version: number } | { modelId: string })): Promise<Record<string, unknown>[]> {
+  const served = "modelId" in input ? eq(predictionLog.modelId, input.modelId) : and(eq(predictionLog.registeredName, input.name), eq(predictionLog.version, input.version));
   const rows = await db
     .select({ input: predictionLog.input })
     .from(predictionLog)
-    .where(and(eq(predictionLog.registeredName, input.name), eq(predictionLog.version, input.version), gte(predictionLog.createdAt, input.since), isNotNull(predictionLog.input)))
+    .where(and(served, gte(predictionLog.createdAt, input.since), isNotNull(predictionLog.input)))
     .orderBy(desc(predictionLog.createdAt))
     .limit(DRIFT_MAX_ROWS);
   return rows.map((r) => r.input!);
