@@ -37,6 +37,8 @@ const EXPECTED: Record<string, Role[]> = {
   "GET /registered-models/{name}/aliases/{alias}": ALL,
   "DELETE /registered-models/{name}/aliases/{alias}": ["admin"],
   "GET /registered-models/{name}/history": ALL,
+  "GET /registered-models/{name}/drift": ALL,
+  "GET /models/{id}/drift": ALL,
   "POST /registered-models/{name}/predict": ["admin", "trainer", "predictor"],
   "PUT /registered-models/{name}/traffic": ["admin", "trainer"],
   "GET /registered-models/{name}/traffic": ALL,

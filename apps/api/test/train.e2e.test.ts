@@ -137,6 +137,6 @@ describe("service endpoints", () => {
     expect(page.status).toBe(200);
     const queues = await call(stack.api.url, "GET", "/admin/queues/api/queues");
     expect(queues.body.queues.map((q: any) => q.name).sort()).toEqual(JOB_KINDS.map((k) => k.name).sort());
-    expect(JOB_KINDS.map((k) => k.name)).toEqual(expect.arrayContaining(["evaluate", "optimize", "train", "trial", "prediction_retention"]));
+    expect(JOB_KINDS.map((k) => k.name)).toEqual(expect.arrayContaining(["evaluate", "optimize", "train", "trial", "prediction_retention", "drift"]));
   });
 });

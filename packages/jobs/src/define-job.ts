@@ -34,18 +34,6 @@ export const trialKey: JobKey<[studyId: string, number: number]> = {
 };
 
 /**
- * The one job scheduler of a repeating kind: its id is `<kind>-schedule`. The jobs it produces
- * get BullMQ's ids (`repeat:<kind>-schedule:<time>`).
- */
-export const scheduleKey: JobKey<[]> = { make: () => "schedule", valid: (k) => k === "schedule" };
-
-/** How often a repeating kind runs: every worker upserts its one job scheduler at start (its payload must accept `{}`). */
-export interface RepeatSettings {
-  /** Milliseconds between runs; the first runs when the scheduler is first created. */
-  readonly everyMs: number;
-}
-
-/**
  * How long one attempt of a job may run, in seconds: a number, or the worker setting that holds
  * it. Past it the worker kills the job's sandbox and the job fails with JOB_TIMEOUT, unretried.
  */
@@ -81,6 +69,9 @@ export interface InProcessSettings {
   readonly timeout?: never;
 }
 
+/** The worker setting (a duration in milliseconds) that holds how often a scheduled kind runs. */
+export type JobInterval = "DRIFT_CHECK_EVERY" | "PREDICTION_RETENTION_EVERY";
+
 /** Everything about one job kind, declared once; the API and the worker build on it. */
 export interface JobKind<N extends string = string, P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType, A extends unknown[] = any[]> {
   /** The kind's name: its queue's name and the prefix of its job ids. */
@@ -94,8 +85,12 @@ export interface JobKind<N extends string = string, P extends z.ZodType = z.ZodT
   readonly options: JobsOptions;
   readonly key: JobKey<A>;
   readonly worker: WorkerSettings;
-  /** A kind that runs on a schedule rather than on request (its key is `scheduleKey`). */
-  readonly repeat?: RepeatSettings;
+  /**
+   * For a kind the service runs on its own, on a schedule: the setting that holds the interval.
+   * Every worker upserts the one BullMQ job scheduler of the kind (named after it), so one job
+   * runs per interval however many workers there are. Its jobs get BullMQ's `repeat:` ids.
+   */
+  readonly every?: JobInterval;
   /** The id of a new job of this kind: `<name>-<key>`. */
   jobId(...args: A): string;
   /** Whether `id` is an id of this kind. */

@@ -65,12 +65,11 @@ export class JobQueues {
   }
 
   /**
-   * Creates or updates the one job scheduler of a repeating kind (idempotent: every worker calls
-   * it at start, and there is still one scheduler). A kind without `repeat` is refused.
+   * Creates or updates the job scheduler of a scheduled kind (`every` set): one job every
+   * `everyMs`, with the kind's default payload and options. Idempotent: every worker calls it.
    */
-  async schedule(kind: JobKind): Promise<void> {
-    if (!kind.repeat) throw new Error(`Job kind "${kind.name}" does not repeat.`);
-    await this.queue(kind).upsertJobScheduler(kind.jobId(), { every: kind.repeat.everyMs }, { name: kind.name, data: kind.payload.parse({}), opts: kind.options });
+  async schedule(kind: JobKind, everyMs: number): Promise<void> {
+    await this.queue(kind).upsertJobScheduler(kind.name, { every: everyMs }, { name: kind.name, data: kind.payload.parse({}), opts: kind.options });
   }
 
   /** The job with this id, looked up in the queue its id names; undefined when unknown. */

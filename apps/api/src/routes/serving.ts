@@ -9,7 +9,7 @@ import { errorEnvelope, predictBody, predictionSchema } from "../http/schemas";
 import { predictRows } from "../serving/predict";
 import type { ServedVersion } from "../serving/registry-cache";
 import { pickRoute, routingPoint } from "../serving/routing";
-import { nameNotFound, nameParams, notFound, refusalError, versionNotFound } from "./registry";
+import { aliasNotFound, nameNotFound, nameParams, notFound, refusalError, versionNotFound } from "./registry";
 
 const MAX_INT = 2 ** 31 - 1;
 const MAX_ROUTES = 20;
@@ -75,7 +75,6 @@ function stickyValue(row: Record<string, unknown> | undefined, field: string | n
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-const aliasNotFound = (name: string, alias: string) => new HttpError(404, "ALIAS_NOT_FOUND", `Registered model "${name}" has no alias "${alias}".`);
 const policyNotFound = (name: string) => new HttpError(404, "TRAFFIC_POLICY_NOT_FOUND", `Registered model "${name}" has no traffic policy.`);
 
 /** Serving by registered model name, and its traffic policy. */

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 /** One route of a traffic policy: an alias and its weight (weights are normalised by their sum). */
 export interface TrafficRoute {
@@ -81,6 +81,25 @@ export const predictionLog = pgTable(
   ],
 );
 
+/** One drift check of a registered model's version over a window, as the scheduled `drift` job stores it. */
+export const driftReports = pgTable(
+  "drift_reports",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    name: text("name").notNull(),
+    version: integer("version").notNull(),
+    /** The window checked, as a duration (`1h`, `24h`). */
+    window: text("window").notNull(),
+    /** The report (ml-core's `DriftReport`), or null when the window held too few rows. */
+    report: jsonb("report").$type<Record<string, unknown> | null>(),
+    datasetDrifted: boolean("dataset_drifted"),
+    rows: integer("rows").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("drift_reports_name_idx").on(t.name, t.version, t.createdAt)],
+);
+
+export type DriftReportRow = typeof driftReports.$inferSelect;
 export type TrafficPolicyRow = typeof trafficPolicies.$inferSelect;
 export type PredictionLogRow = typeof predictionLog.$inferSelect;
 export type NewPredictionLogRow = typeof predictionLog.$inferInsert;
