@@ -37,7 +37,7 @@ it("a worker schedules prediction_retention once, runs it at once, and keeps PRE
   const queue = new Queue(predictionRetentionJob.name, { connection: { url: REDIS_URL }, prefix: stack.iso.prefix });
   try {
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers.map((s) => [s.key, s.every])).toEqual([["prediction_retention-schedule", 3_600_000]]);
+    expect(schedulers.map((s) => [s.key, s.every])).toEqual([["prediction_retention", 3_600_000]]);
   } finally {
     await queue.close();
   }

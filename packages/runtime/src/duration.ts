@@ -14,7 +14,7 @@ export const durationSchema = z
   .string()
   .regex(/^[1-9][0-9]{0,5}[smhd]$/, "must be a duration such as 15m, 24h or 7d (a whole number and s, m, h or d)")
   .transform((text) => Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1) as keyof typeof UNIT_MS])
-  .refine((ms) => ms <= MAX_DURATION_MS, "must be at most 366d");
+  .refine((ms) => ms <= MAX_DURATION_MS, "a duration must be at most 366 days");
 
 /** Milliseconds written back in the largest unit that divides them (`86400000` -> `1d`). */
 export function formatDuration(ms: number): string {
