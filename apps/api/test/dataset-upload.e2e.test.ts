@@ -132,6 +132,25 @@ it("trains by dataset_id on a worker with no DATA_DIR, recording the dataset and
   expect(refused.body.error).toMatchObject({ code: "DATASET_IN_USE", details: { models: [res.body.model_id], studies: [] } });
 }, 180_000);
 
+it("runs a study on a dataset_id (trials and final model read it by id), which then holds the dataset too", async () => {
+  const res = await call(api.url, "POST", "/optimize?wait=150", {
+    dataset_id: datasetId,
+    target_column: "species",
+    algorithm: "RandomForestClassifier",
+    n_trials: 3,
+    cv_folds: 2,
+    train_best: true,
+    search_space: { n_estimators: { type: "int", low: 5, high: 10 } },
+  });
+  expect([res.status, res.body.success]).toEqual([200, true]);
+  const study = (await call(api.url, "GET", `/studies/${res.body.study_id}`)).body;
+  expect(study).toMatchObject({ dataset_id: datasetId, dataset_path: null, state: "complete" });
+  expect(study.trials.map((t: { state: string }) => t.state)).toEqual(["complete", "complete", "complete"]);
+  expect((await call(api.url, "GET", `/models/${res.body.model_id}`)).body).toMatchObject({ dataset_id: datasetId, dataset_sha256: irisSha });
+  const refused = await call(api.url, "DELETE", `/datasets/${datasetId}`);
+  expect(refused.body.error.details.studies).toEqual([res.body.study_id]);
+}, 180_000);
+
 it("takes exactly one of dataset_path and dataset_id, and checks the dataset before enqueueing", async () => {
   const base = { target_column: "species", algorithm: "RandomForestClassifier" };
   for (const body of [{ ...base }, { ...base, dataset_id: datasetId, dataset_path: "iris.csv" }]) {
