@@ -105,6 +105,16 @@ it("answers the same bytes again, as multipart, with 200 and the same dataset_id
   expect(listed.body.next_cursor).toBeNull();
 });
 
+it("gives two concurrent uploads of the same new bytes one dataset: one 201, one 200", async () => {
+  const bytes = Buffer.from("a,b\n" + Array.from({ length: 150_000 }, (_, i) => `${i},${i % 7}`).join("\n") + "\n"); // ~1.5 MB: two chunk rows each
+  const answers = await Promise.all([csvUpload(bytes), csvUpload(bytes)]);
+  expect(answers.map((a) => a.status).sort()).toEqual([200, 201]);
+  expect(answers[0]!.body.dataset_id).toBe(answers[1]!.body.dataset_id);
+  expect(await storedRows()).toEqual({ datasets: 2, chunks: 3 });
+  expect((await call(api.url, "DELETE", `/datasets/${answers[0]!.body.dataset_id}`)).status).toBe(200);
+  expect(await storedRows()).toEqual({ datasets: 1, chunks: 1 });
+});
+
 it("trains by dataset_id on a worker with no DATA_DIR, recording the dataset and its sha256 in the model's lineage", async () => {
   const started = worker.logs.find((l) => l.msg === "worker starting")!;
   expect(existsSync(started.config.DATA_DIR)).toBe(false);

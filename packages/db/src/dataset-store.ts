@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
@@ -171,6 +171,7 @@ export function fsDatasetStore(dir: string, db: Db): DatasetStore {
     kind: "fs",
     async begin(id) {
       await mkdir(root, { recursive: true });
+      await removeStale(root, /^\.upload-.*\.tmp$/);
       return fsUpload(db, root, id);
     },
     open: (location) => createReadStream(fileOf(location), { highWaterMark: 1 << 20 }),
@@ -197,11 +198,18 @@ function fsUpload(db: Db, root: string, id: string): DatasetUpload {
       await closed;
       const file = path.join(root, `${record.sha256}.csv`);
       await rename(temp, file);
-      const [inserted] = await db.insert(datasets).values({ ...record, location: pathToFileURL(file).href }).onConflictDoNothing({ target: datasets.sha256 }).returning({ id: datasets.id });
+      const existing = async () => (await db.select({ id: datasets.id }).from(datasets).where(eq(datasets.sha256, record.sha256)))[0];
+      let inserted: { id: string } | undefined;
+      try {
+        [inserted] = await db.insert(datasets).values({ ...record, location: pathToFileURL(file).href }).onConflictDoNothing({ target: datasets.sha256 }).returning({ id: datasets.id });
+      } catch (e) {
+        if (!(await existing().catch(() => true))) await rm(file, { force: true }); // no row refers to the file
+        throw e;
+      }
       if (inserted) return { created: true, id: inserted.id };
-      const [existing] = await db.select({ id: datasets.id }).from(datasets).where(eq(datasets.sha256, record.sha256));
-      if (!existing) throw new Error(`dataset ${record.sha256} was removed while the same bytes were uploaded`);
-      return { created: false, id: existing.id };
+      const found = await existing();
+      if (!found) throw new Error(`dataset ${record.sha256} was removed while the same bytes were uploaded`);
+      return { created: false, id: found.id };
     },
     async abort() {
       if (!open) return;
@@ -216,4 +224,17 @@ function fsUpload(db: Db, root: string, id: string): DatasetUpload {
 /** The dataset store that goes with ARTIFACT_STORE: chunk rows in Postgres, or files in `dir`. */
 export function datasetStoreFor(kind: "postgres" | "fs", dir: string, database: Database): DatasetStore {
   return kind === "fs" ? fsDatasetStore(dir, database.db) : postgresDatasetStore(database);
+}
+
+/** Temporary files older than this were left by a process that died mid-write: they are removed. */
+const STALE_MS = 24 * 3600 * 1000;
+
+/** Removes the files of `dir` whose names match `pattern` and that were last written more than a day ago. */
+export async function removeStale(dir: string, pattern: RegExp): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (!pattern.test(name)) continue;
+    const file = path.join(dir, name);
+    const info = await stat(file).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > STALE_MS) await rm(file, { force: true });
+  }
 }

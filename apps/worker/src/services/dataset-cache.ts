@@ -4,7 +4,7 @@ import { mkdir, readdir, rename, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { DatasetRow, DatasetStore } from "@mlw/db";
+import { removeStale, type DatasetRow, type DatasetStore } from "@mlw/db";
 import { MlError } from "@mlw/ml-core";
 
 /** Where the cache is and how many bytes of datasets it keeps. */
@@ -67,8 +67,9 @@ async function fetchInto(store: DatasetStore, row: DatasetRow, file: string): Pr
   }
 }
 
-/** Removes the least recently used `*.csv` files of the cache (never `keep`) until it holds at most `maxBytes`. */
+/** Removes stale temporary files, then the least recently used `*.csv` files of the cache (never `keep`) until it holds at most `maxBytes`. */
 async function evictLeastRecentlyUsed(options: DatasetCacheOptions, keep: string): Promise<void> {
+  await removeStale(options.dir, /\.tmp$/); // fetches of processes that died
   const names = (await readdir(options.dir)).filter((n) => n.endsWith(".csv"));
   const files = (
     await Promise.all(
