@@ -136,6 +136,9 @@ it("trains by dataset_id on a worker with no DATA_DIR, recording the dataset and
   const registered = await call(api.url, "POST", "/registered-models/iris-up/versions", { model_id: res.body.model_id });
   expect(registered.body.lineage).toMatchObject({ dataset_id: datasetId, dataset_sha256: irisSha });
 
+  const listed = await call(api.url, "GET", `/models?dataset_id=${datasetId}`);
+  expect(listed.body.models.map((m: { model_id: string }) => m.model_id)).toEqual([res.body.model_id]);
+
   // Refused while the model refers to it.
   const refused = await call(api.url, "DELETE", `/datasets/${datasetId}`);
   expect(refused.status).toBe(409);

@@ -15,7 +15,8 @@ import { predictRows } from "../serving/predict";
 const listQuery = z.object({
   algorithm: z.string().min(1).optional(),
   task: z.enum(["classification", "regression"]).optional(),
-  dataset: z.string().min(1).optional(),
+  dataset: z.string().min(1).optional().meta({ description: "Only models trained on this `dataset_path`." }),
+  dataset_id: z.string().min(1).optional().meta({ description: "Only models trained on this uploaded dataset." }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).optional(),
 });
@@ -105,6 +106,7 @@ export function modelRoutes(ctx: AppContext): Route[] {
           algorithm: q.algorithm,
           task: q.task,
           datasetPath: q.dataset,
+          datasetId: q.dataset_id,
           limit: q.limit + 1,
           before: q.cursor ? decodeCursor(q.cursor, isModelId) : undefined,
         });
