@@ -45,6 +45,8 @@ const EXPECTED: Record<string, Role[]> = {
   "PUT /registered-models/{name}/traffic": ["admin", "trainer"],
   "GET /registered-models/{name}/traffic": ALL,
   "DELETE /registered-models/{name}/traffic": ["admin"],
+  "GET /registered-models/{name}/performance": ALL,
+  "POST /predictions/feedback": ["admin", "trainer", "predictor"],
   "GET /jobs/{id}": ["admin", "trainer", "reader"],
   "GET /jobs/{id}/events": ["admin", "trainer", "reader"],
   "POST /admin/keys": ["admin"],

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const connection = createRedis(config.REDIS_URL, "worker");
   const metrics = new WorkerMetrics();
   const workers = startWorkers(config, connection, log, { metrics });
+  for (const kind of JOB_KINDS) if (kind.repeat) await workers.queues.schedule(kind);
   const metricsServer = await metrics.serve(config.METRICS_PORT, { db: (await getContext()).database.db, adminKey: config.MLW_ADMIN_KEY, token: config.METRICS_TOKEN, log });
   log.info({ queues: JOB_KINDS.map((k) => k.name), workerId: config.WORKER_ID }, "worker ready");
 

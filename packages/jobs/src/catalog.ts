@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { searchSpaceSchema } from "@mlw/ml-core";
-import { defineJob, kindOfJobId, modelKey, trialKey, uuidKey, type JobKind } from "./define-job";
+import { defineJob, kindOfJobId, modelKey, scheduleKey, trialKey, uuidKey, type JobKind } from "./define-job";
 
 const datasetFields = {
   dataset_path: z.string().min(1, "dataset_path must not be empty").optional().meta({ description: "A CSV file under the service's DATA_DIR. Give exactly one of `dataset_path` and `dataset_id`." }),
@@ -147,8 +147,24 @@ export const evaluateJob = defineJob({
 });
 export type EvaluatePayload = z.infer<typeof evaluateJob.payload>;
 
+/**
+ * Trims the prediction log to the last PREDICTION_RETENTION_DAYS (a worker setting), every hour
+ * and when its scheduler is first created. Light work (batched DELETEs), so it runs in the
+ * worker's event loop.
+ */
+export const predictionRetentionJob = defineJob({
+  name: "prediction_retention",
+  description: "Deletes prediction log rows older than PREDICTION_RETENTION_DAYS.",
+  payload: z.object({}),
+  result: z.object({ deleted: z.number().int(), before: z.string() }),
+  options: { attempts: 3, backoff: { type: "exponential", delay: 5000 }, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+  key: scheduleKey,
+  worker: { sandboxed: false, concurrency: 1 },
+  repeat: { everyMs: 3_600_000 },
+});
+
 /** Every job kind, by name. */
-export const JOBS = { train: trainJob, optimize: optimizeJob, trial: trialJob, evaluate: evaluateJob } as const;
+export const JOBS = { train: trainJob, optimize: optimizeJob, trial: trialJob, evaluate: evaluateJob, prediction_retention: predictionRetentionJob } as const;
 export type JobName = keyof typeof JOBS;
 
 /** Every job kind the service runs: the worker consumes each, the API can enqueue, view and wait on each. */

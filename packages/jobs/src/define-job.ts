@@ -34,6 +34,18 @@ export const trialKey: JobKey<[studyId: string, number: number]> = {
 };
 
 /**
+ * The one job scheduler of a repeating kind: its id is `<kind>-schedule`. The jobs it produces
+ * get BullMQ's ids (`repeat:<kind>-schedule:<time>`).
+ */
+export const scheduleKey: JobKey<[]> = { make: () => "schedule", valid: (k) => k === "schedule" };
+
+/** How often a repeating kind runs: every worker upserts its one job scheduler at start (its payload must accept `{}`). */
+export interface RepeatSettings {
+  /** Milliseconds between runs; the first runs when the scheduler is first created. */
+  readonly everyMs: number;
+}
+
+/**
  * How long one attempt of a job may run, in seconds: a number, or the worker setting that holds
  * it. Past it the worker kills the job's sandbox and the job fails with JOB_TIMEOUT, unretried.
  */
@@ -82,6 +94,8 @@ export interface JobKind<N extends string = string, P extends z.ZodType = z.ZodT
   readonly options: JobsOptions;
   readonly key: JobKey<A>;
   readonly worker: WorkerSettings;
+  /** A kind that runs on a schedule rather than on request (its key is `scheduleKey`). */
+  readonly repeat?: RepeatSettings;
   /** The id of a new job of this kind: `<name>-<key>`. */
   jobId(...args: A): string;
   /** Whether `id` is an id of this kind. */

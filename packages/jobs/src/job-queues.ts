@@ -64,6 +64,15 @@ export class JobQueues {
     return this.queue(kind).add(kind.name, kind.payload.parse(payload), { ...kind.options, jobId: id });
   }
 
+  /**
+   * Creates or updates the one job scheduler of a repeating kind (idempotent: every worker calls
+   * it at start, and there is still one scheduler). A kind without `repeat` is refused.
+   */
+  async schedule(kind: JobKind): Promise<void> {
+    if (!kind.repeat) throw new Error(`Job kind "${kind.name}" does not repeat.`);
+    await this.queue(kind).upsertJobScheduler(kind.jobId(), { every: kind.repeat.everyMs }, { name: kind.name, data: kind.payload.parse({}), opts: kind.options });
+  }
+
   /** The job with this id, looked up in the queue its id names; undefined when unknown. */
   async find(id: string): Promise<{ kind: JobKind; job: Job } | undefined> {
     const kind = kindOfJobId(this.kinds, id);

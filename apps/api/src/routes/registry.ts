@@ -9,6 +9,7 @@ import { HttpError } from "../errors";
 import type { AppContext } from "../http/context";
 import { defineRoute, type Route } from "../http/route";
 import { errorEnvelope } from "../http/schemas";
+import { modelNotFound } from "./models";
 
 const MAX_INT = 2 ** 31 - 1;
 const MAX_TAGS = 50;
@@ -191,7 +192,7 @@ export function refusalError(r: RegistryRefusal, at: { name: string; version?: n
     case "VERSION_NOT_FOUND":
       return versionNotFound(at.name, at.version ?? 0);
     case "MODEL_NOT_FOUND":
-      return new HttpError(404, "MODEL_NOT_FOUND", `No model with id "${at.modelId}".`);
+      return modelNotFound(at.modelId ?? "");
     case "TASK_MISMATCH":
       return new HttpError(409, "TASK_MISMATCH", `Registered model "${at.name}" holds ${r.task} models, but model ${at.modelId} is a ${r.modelTask} model.`, { name: at.name, task: r.task, model_task: r.modelTask });
     case "ALIAS_NOT_FOUND":

@@ -128,14 +128,17 @@ export function servingRoutes(ctx: AppContext): Route[] {
         const served = await versionOf(name, registered.aliases, choice);
         const model = await ctx.serving.models.get(served.model.id, served.model.artifactUri, served.model.artifactBytes);
         const answer = predictRows(model, body.rows);
-        res.set("X-Model-Version", String(served.version)).json({ ...answer, model_version: served.version });
+        const ids = ctx.serving.predictions.ids(body.rows.length);
+        res.set("X-Model-Version", String(served.version)).json({ ...answer, prediction_ids: ids, model_version: served.version });
         const record = {
           requestId,
+          ids,
+          rows: body.rows,
           modelId: served.model.id,
           name,
           version: served.version,
           alias: "alias" in choice ? choice.alias : undefined,
-          predictions: answer.predictions,
+          ...answer,
           latencyMs: performance.now() - started,
         };
         if (shadowAlias === undefined) return void ctx.serving.predictions.record(record);
