@@ -245,9 +245,10 @@ it("deletes an unused dataset and its chunks", async () => {
 describe("the fs store", () => {
   let fsIso: Isolation;
   let fsApi: Proc & { url: string };
-  const dir = mkdtempSync(path.join(tmpdir(), "mlw-datasets-"));
+  let dir: string;
 
   beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "mlw-datasets-"));
     fsIso = isolate({ ARTIFACT_STORE: "fs", DATASETS_DIR: dir, MODELS_DIR: path.join(dir, "models"), MAX_DATASET_BYTES: String(MAX_BYTES) });
     fsApi = await startApi(fsIso.env);
   }, 60_000);
