@@ -236,6 +236,11 @@ it("deletes an unused dataset and its chunks", async () => {
   const other = await csvUpload("x,y\n1,2\n3,4\n");
   expect(other.status).toBe(201);
   expect(await storedRows()).toEqual({ datasets: 2, chunks: 2 });
+  const first = await call(api.url, "GET", "/datasets?limit=1");
+  expect(first.body.datasets.map((d: { dataset_id: string }) => d.dataset_id)).toEqual([other.body.dataset_id]); // newest first
+  const second = await call(api.url, "GET", `/datasets?limit=1&cursor=${first.body.next_cursor}`);
+  expect([second.body.datasets.map((d: { dataset_id: string }) => d.dataset_id), second.body.next_cursor]).toEqual([[datasetId], null]);
+  expect((await call(api.url, "GET", "/datasets?cursor=bm9wZQ")).body.error.code).toBe("INVALID_CURSOR");
   expect((await call(api.url, "DELETE", `/datasets/${other.body.dataset_id}`)).body).toEqual({ deleted: true, dataset_id: other.body.dataset_id });
   expect(await storedRows()).toEqual({ datasets: 1, chunks: 1 });
   expect((await call(api.url, "GET", `/datasets/${other.body.dataset_id}`)).status).toBe(404);

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { connect, getDataset, migrateDatabase, postgresDatasetStore, type Database, type DatasetRow, type DatasetStore } from "@mlw/db";
+import { connect, fsDatasetStore, getDataset, migrateDatabase, postgresDatasetStore, type Database, type DatasetRow, type DatasetStore } from "@mlw/db";
 import { cachedDatasetFile } from "../src/services/dataset-cache";
 
 // The worker's dataset cache against the real Postgres store: concurrent fetches of one dataset
@@ -16,10 +16,10 @@ let store: DatasetStore;
 let dir: string;
 
 /** Uploads `text` through the store, as POST /datasets does, and answers its row. */
-async function stored(text: string): Promise<DatasetRow> {
+async function stored(text: string, into: DatasetStore = store): Promise<DatasetRow> {
   const bytes = Buffer.from(text);
   const id = `dataset-${randomBytes(8).toString("hex")}`;
-  const upload = await store.begin(id);
+  const upload = await into.begin(id);
   for (let at = 0; at < bytes.length; at += 300_000) await upload.write(bytes.subarray(at, at + 300_000));
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   await upload.commit({ id, sha256, bytes: bytes.length, rows: 1, columns: [], createdBy: "test" });
@@ -73,4 +73,17 @@ it("keeps at most maxBytes, evicting the least recently used first", async () =>
   expect(readdirSync(dir).sort()).toEqual([`${b.sha256}.csv`, `${c.sha256}.csv`].sort());
   await cachedDatasetFile(store, a, options); // fetched again: now b is the least recently used
   expect(readdirSync(dir).sort()).toEqual([`${a.sha256}.csv`, `${c.sha256}.csv`].sort());
+});
+
+it("fetches from the fs store as from Postgres", async () => {
+  const shared = mkdtempSync(path.join(tmpdir(), "mlw-fs-store-test-"));
+  try {
+    const fsStore = fsDatasetStore(shared, database.db);
+    const row = await stored(csv(50_000, "fs"), fsStore);
+    expect(row.location).toMatch(new RegExp(`^file://.*/${row.sha256}\\.csv$`));
+    const file = await cachedDatasetFile(fsStore, row, { dir, maxBytes: 1e9 });
+    expect(readFileSync(file).toString()).toBe(csv(50_000, "fs"));
+  } finally {
+    rmSync(shared, { recursive: true, force: true });
+  }
 });
