@@ -1,4 +1,4 @@
-import type { ArtifactStore, Database } from "@mlw/db";
+import type { ArtifactStore, Database, DatasetStore } from "@mlw/db";
 import type { JobQueues } from "@mlw/jobs";
 import type { Logger } from "@mlw/runtime";
 import type { Redis } from "ioredis";
@@ -12,5 +12,6 @@ export interface Deps {
   readonly queues: JobQueues;
   readonly database: Database;
   readonly artifacts: ArtifactStore;
+  readonly datasets: DatasetStore;
   readonly version: string;
 }

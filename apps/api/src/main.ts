@@ -1,4 +1,4 @@
-import { connect, fsArtifactStore, migrateDatabase, postgresArtifactStore } from "@mlw/db";
+import { connect, datasetStoreFor, fsArtifactStore, migrateDatabase, postgresArtifactStore } from "@mlw/db";
 import { JobQueues } from "@mlw/jobs";
 import { checkServices, ConfigError, createLogger, createRedis, redactedConfig, ServiceUnavailableError } from "@mlw/runtime";
 import { backendName, initBackend } from "@mlw/ml-core/backend";
@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const queues = new JobQueues(redis, env.REDIS_URL, env.QUEUE_PREFIX);
   const artifacts = env.ARTIFACT_STORE === "fs" ? fsArtifactStore(env.MODELS_DIR) : postgresArtifactStore(database.db);
   await bootstrapAdminKey(database.db, env.MLW_ADMIN_KEY !== undefined, log);
-  const deps: Deps = { env, log, redis, queues, database, artifacts, version };
+  const datasets = datasetStoreFor(env.ARTIFACT_STORE, env.DATASETS_DIR, database);
+  const deps: Deps = { env, log, redis, queues, database, artifacts, datasets, version };
   const serving = createServing(deps);
   await serving.start();
   const server = createApp(deps, serving).listen(env.PORT, env.HOST, () => {

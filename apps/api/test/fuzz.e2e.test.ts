@@ -13,11 +13,11 @@ writeFileSync(path.join(dataDir, "binary.csv"), Buffer.concat([Buffer.from([0x89
 const stack = useStack({ workers: 0, env: { DATA_DIR: dataDir, RATE_LIMIT_PER_MIN: "1000000", MAX_ACTIVE_JOBS_PER_KEY: "100000" } });
 
 /** A request sent as written: the path is not normalised, the body is sent as the bytes given. */
-function send(method: string, rawPath: string, body?: string): Promise<{ status: number; type: string; text: string }> {
+function send(method: string, rawPath: string, body?: string | Buffer, contentType = "application/json"): Promise<{ status: number; type: string; text: string }> {
   const { hostname, port } = new URL(stack.api.url);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: hostname, port, path: rawPath, method, headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) }, timeout: 10_000 },
+      { host: hostname, port, path: rawPath, method, headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body !== undefined ? { "content-type": contentType } : {}) }, timeout: 10_000 },
       (res) => {
         let text = "";
         res.setEncoding("utf8");
@@ -57,10 +57,11 @@ const query = fc.oneof(
   fc.string({ maxLength: 30 }).map((s) => `?${encodeURIComponent(s)}=${encodeURIComponent(s)}`),
 );
 
-const known = ["dataset_path", "target_column", "algorithm", "random_state", "test_size", "hyperparams", "n_trials", "metric", "cv_folds", "search_space", "rows", "name", "role", "timeout", "pruner", "train_best", "n_parallel"];
+const known = ["dataset_path", "dataset_id", "target_column", "algorithm", "random_state", "test_size", "hyperparams", "n_trials", "metric", "cv_folds", "search_space", "rows", "name", "role", "timeout", "pruner", "train_best", "n_parallel"];
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
 const plausible = {
   dataset_path: fc.constantFrom("iris.csv", "diabetes.csv", "binary.csv", "../etc/passwd", "/etc/passwd", "nope.csv", "iris.csv\u0000"),
+  dataset_id: fc.constantFrom("dataset-0000000000000000", "nope", "", "dataset-\u0000", "../dataset"),
   target_column: fc.constantFrom("species", "target", "sepal_length", "\u0000", ""),
   algorithm: fc.constantFrom("RandomForestClassifier", "MLPClassifier", "LogisticRegression", "SVC", "LinearRegression", "Nope"),
 };
@@ -105,6 +106,17 @@ it("never answers 5xx, and answers every error with a JSON envelope (2,000 gener
 }, 600_000);
 
 describe("named cases", () => {
+  it("answers any bytes uploaded as a CSV with 201/200 or a 4xx envelope (300 generated uploads)", async () => {
+    const csvish = fc.oneof(
+      fc.array(fc.array(fc.constantFrom("1", "2.5", "", "NA", "x", '"a,b"', '"', "\r", "é", "\u0000", "yes"), { minLength: 1, maxLength: 4 }).map((r) => r.join(",")), { maxLength: 6 }).map((rows) => Buffer.from(rows.join("\n"))),
+      fc.uint8Array({ maxLength: 80 }).map((b) => Buffer.from(b)),
+    );
+    await fc.assert(
+      fc.asyncProperty(csvish, async (bytes) => expectSane(await send("POST", "/datasets", bytes, "text/csv"), `POST /datasets ${JSON.stringify(bytes.toString("latin1"))}`)),
+      { seed: 20261203, numRuns: 300 },
+    );
+  }, 120_000);
+
   it("refuses the MLP bomb before any job exists", async () => {
     const res = await call(stack.api.url, "POST", "/train", { dataset_path: "iris.csv", target_column: "species", algorithm: "MLPClassifier", hyperparams: { hidden_layer_sizes: [100000, 100000] } });
     expect(res.status).toBe(400);

@@ -1,5 +1,5 @@
 import type { Express } from "express";
-import { connect, postgresArtifactStore } from "@mlw/db";
+import { connect, postgresArtifactStore, postgresDatasetStore } from "@mlw/db";
 import { JobQueues } from "@mlw/jobs";
 import { createLogger, createRedis } from "@mlw/runtime";
 import { apiRoutes, createApp } from "../src/app";
@@ -27,7 +27,7 @@ beforeAll(() => {
   const env = loadEnv({ REDIS_URL, DATABASE_URL, MLW_ADMIN_KEY: ADMIN_KEY, QUEUE_PREFIX: "t-openapi-coverage" });
   const redis = createRedis(env.REDIS_URL, "producer");
   const database = connect(env.DATABASE_URL, { max: 1 });
-  deps = { env, log: createLogger("test", "silent"), redis, queues: new JobQueues(redis, env.REDIS_URL, env.QUEUE_PREFIX), database, artifacts: postgresArtifactStore(database.db), version: "test" };
+  deps = { env, log: createLogger("test", "silent"), redis, queues: new JobQueues(redis, env.REDIS_URL, env.QUEUE_PREFIX), database, artifacts: postgresArtifactStore(database.db), datasets: postgresDatasetStore(database), version: "test" };
 });
 
 afterAll(async () => {

@@ -127,6 +127,7 @@ describe("versions", () => {
       aliases: [],
       lineage: {
         dataset_path: "iris.csv",
+        dataset_id: null,
         dataset_sha256: model.dataset_sha256,
         target_column: "species",
         study_id: null,

@@ -1,4 +1,4 @@
-import { connect, fsArtifactStore, postgresArtifactStore, type ArtifactStore, type Database } from "@mlw/db";
+import { connect, datasetStoreFor, fsArtifactStore, postgresArtifactStore, type ArtifactStore, type Database, type DatasetStore } from "@mlw/db";
 import { createLogger, type Logger } from "@mlw/runtime";
 import { initBackend } from "@mlw/ml-core/backend";
 import { env } from "./env";
@@ -7,6 +7,8 @@ import { env } from "./env";
 export interface Context {
   readonly database: Database;
   readonly artifacts: ArtifactStore;
+  /** Where uploaded datasets' bytes are fetched from. */
+  readonly datasets: DatasetStore;
   readonly log: Logger;
 }
 
@@ -20,6 +22,7 @@ export async function getContext(): Promise<Context> {
   const database = connect(e.DATABASE_URL, { schema: e.DB_SCHEMA, max: 4 });
   const artifacts = e.ARTIFACT_STORE === "fs" ? fsArtifactStore(e.MODELS_DIR) : postgresArtifactStore(database.db);
   await initBackend(e.TFJS_BACKEND);
-  context = { database, artifacts, log };
+  const datasets = datasetStoreFor(e.ARTIFACT_STORE, e.DATASETS_DIR, database);
+  context = { database, artifacts, datasets, log };
   return context;
 }

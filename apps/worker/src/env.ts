@@ -1,4 +1,5 @@
 import os from "node:os";
+import path from "node:path";
 import { z } from "zod";
 import { baseEnvSchema, parseEnv } from "@mlw/runtime";
 
@@ -23,6 +24,10 @@ export const envSchema = baseEnvSchema.extend({
   JOB_TIMEOUT_S: seconds.default(3600),
   /** Time limit of one attempt of a study's trial, in seconds; past it the trial fails with JOB_TIMEOUT. */
   TRIAL_TIMEOUT_S: seconds.default(600),
+  /** Where this worker keeps the uploaded datasets it fetched (`<sha256>.csv`); shared by the worker's sandboxes, and safe to share between workers on one machine. */
+  DATASET_CACHE_DIR: z.string().min(1).default(path.join(os.tmpdir(), "mlw-dataset-cache")).transform((p) => path.resolve(p)),
+  /** Bytes of fetched datasets the cache keeps; past it the least recently used go (default 4 GiB). */
+  DATASET_CACHE_BYTES: z.coerce.number().int().min(1).default(4 * 1024 ** 3),
   /** The prediction log keeps this many days of rows; the hourly `prediction_retention` job deletes older ones. */
   PREDICTION_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
   /** How long shutdown waits for active jobs before handing them back. */

@@ -48,19 +48,25 @@ export function postgresArtifactStore(db: Db): ArtifactStore {
   };
 }
 
+/**
+ * The file a `file://` URI names, which must lie directly in the folder `root` (`folderName` names
+ * it in the error): a stored location never reaches outside its store.
+ */
+export function fileInFolder(root: string, uri: string, folderName: string): string {
+  let file: string | undefined;
+  try {
+    file = uri.startsWith("file://") ? fileURLToPath(uri) : undefined;
+  } catch {
+    file = undefined;
+  }
+  if (!file || path.dirname(file) !== root) throw new Error(`${uri} is outside ${folderName}`);
+  return file;
+}
+
 /** Keeps artifacts as files in `dir` (a shared volume): `file:///…/<id>.mlw`. */
 export function fsArtifactStore(dir: string): ArtifactStore {
   const root = path.resolve(dir);
-  const fileOf = (uri: string): string => {
-    let file: string | undefined;
-    try {
-      file = uri.startsWith("file://") ? fileURLToPath(uri) : undefined;
-    } catch {
-      file = undefined;
-    }
-    if (!file || path.dirname(file) !== root) throw new Error(`artifact ${uri} is outside MODELS_DIR`);
-    return file;
-  };
+  const fileOf = (uri: string): string => fileInFolder(root, uri, "MODELS_DIR");
   return {
     kind: "fs",
     async put(id, bytes) {

@@ -7,3 +7,5 @@ export * from "./queries/keys";
 export * from "./queries/registry";
 export * from "./queries/serving";
 export * from "./queries/drift";
+export * from "./dataset-store";
+export * from "./queries/datasets";

@@ -3,7 +3,8 @@ import { searchSpaceSchema } from "@mlw/ml-core";
 import { defineJob, kindOfJobId, modelKey, trialKey, uuidKey, type JobKind } from "./define-job";
 
 const datasetFields = {
-  dataset_path: z.string().min(1, "dataset_path must not be empty"),
+  dataset_path: z.string().min(1, "dataset_path must not be empty").optional().meta({ description: "A CSV file under the service's DATA_DIR. Give exactly one of `dataset_path` and `dataset_id`." }),
+  dataset_id: z.string().min(1, "dataset_id must not be empty").optional().meta({ description: "An uploaded dataset (`POST /datasets`). Give exactly one of `dataset_path` and `dataset_id`." }),
   target_column: z.string().min(1, "target_column must not be empty"),
   algorithm: z.string().min(1, "algorithm must not be empty"),
   random_state: z.number().int().min(0).max(2 ** 31 - 1).default(42),
@@ -26,6 +27,9 @@ export const aliasName = z
   .min(1, "the alias must not be empty")
   .max(100, "the alias must be at most 100 characters")
   .regex(/^[A-Za-z][A-Za-z0-9._-]*$/, "the alias must start with a letter and hold only letters, digits, `-`, `_` and `.`");
+
+/** Where a job's data comes from: a file under DATA_DIR or an uploaded dataset (exactly one; the API checks). */
+export type DatasetSource = { readonly dataset_path?: string; readonly dataset_id?: string };
 
 /** `POST /train` body and `train` job payload. */
 export const trainPayload = z.object({

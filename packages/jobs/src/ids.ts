@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 
-/** The kinds of public id the service hands out: `model-…`, `study-…`. */
-export type IdPrefix = "model" | "study";
+/** The kinds of public id the service hands out: `model-…`, `study-…`, `dataset-…`. */
+export type IdPrefix = "model" | "study" | "dataset";
 
 const HEX16 = /^[0-9a-f]{16}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -28,9 +28,12 @@ export const baseEnvSchema = z.object({
   DATA_DIR: z.string().min(1).default("./data").transform((p) => path.resolve(p)),
   /** Where the `fs` artifact store writes models (must be shared by every process). */
   MODELS_DIR: z.string().min(1).default("./models").transform((p) => path.resolve(p)),
+  /** Where saved models and uploaded datasets are kept: Postgres rows, or files in MODELS_DIR and DATASETS_DIR. */
   ARTIFACT_STORE: z.enum(["postgres", "fs"]).default("postgres"),
+  /** Where the `fs` store keeps uploaded datasets (`<sha256>.csv`; must be shared by every process). */
+  DATASETS_DIR: z.string().min(1).default("./datasets").transform((p) => path.resolve(p)),
   MAX_TRIALS: z.coerce.number().int().min(1).default(100),
-  /** Largest dataset file accepted, in bytes. */
+  /** Largest dataset accepted, in bytes: a file under DATA_DIR, or an upload (`POST /datasets` answers 413 past it). */
   MAX_DATASET_BYTES: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
   /**
    * The most weights (and biases) one model may learn, checked before a fit starts (today: the

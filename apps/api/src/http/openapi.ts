@@ -23,6 +23,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Retu
         ...(route.query ? { query: route.query as z.ZodObject } : {}),
       },
       ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: route.body } } } } : {}),
+      ...(route.rawBody ? { requestBody: { required: true, description: route.rawBody.description, content: Object.fromEntries(Object.entries(route.rawBody.content).map(([type, schema]) => [type, { schema }])) } } : {}),
       responses: Object.fromEntries(
         Object.entries(route.responses).map(([status, r]) => [
           status,
@@ -39,7 +40,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Retu
       operation.responses["403"] ??= { description: "The key's role may not use this route.", content: { "application/json": { schema: errorEnvelope } } };
       if (route.rateLimited !== false) operation.responses["429"] ??= { description: "Rate limit or quota exceeded.", headers: { "Retry-After": { description: "Seconds to wait.", schema: { type: "string" as const } } }, content: { "application/json": { schema: errorEnvelope } } };
     }
-    if (route.params || route.query || route.body) operation.responses["400"] ??= { description: "Invalid request.", content: { "application/json": { schema: errorEnvelope } } };
+    if (route.params || route.query || route.body || route.rawBody) operation.responses["400"] ??= { description: "Invalid request.", content: { "application/json": { schema: errorEnvelope } } };
     const item = (paths[route.path] ??= {});
     (item as Record<string, ZodOpenApiOperationObject>)[route.method] = operation;
   }

@@ -47,6 +47,8 @@ export interface Route<P = any, Q = any, B = any> {
   readonly params?: z.ZodType<P>;
   readonly query?: z.ZodType<Q>;
   readonly body?: z.ZodType<B>;
+  /** A body that is not JSON, read by the handler itself (an upload): its media types and schemas, for the document only. */
+  readonly rawBody?: { readonly description: string; readonly content: Readonly<Record<string, z.ZodType>> };
   /** Counted against the caller's rate limit (default true for routes that need a key). */
   readonly rateLimited?: boolean;
   readonly responses: Readonly<Record<number, ResponseSpec>>;

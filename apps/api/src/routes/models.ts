@@ -6,6 +6,7 @@ import { metricDirection } from "@mlw/ml-core/metrics";
 
 import { HttpError } from "../errors";
 import type { AppContext } from "../http/context";
+import { decodeCursor, pageOf } from "../http/keyset-cursor";
 import { defineRoute, type Route } from "../http/route";
 import { errorEnvelope, idParams, pendingJobSchema, predictBody, predictionSchema, waitQuery } from "../http/schemas";
 import { replyWithJob } from "../jobs-view";
@@ -14,7 +15,8 @@ import { predictRows } from "../serving/predict";
 const listQuery = z.object({
   algorithm: z.string().min(1).optional(),
   task: z.enum(["classification", "regression"]).optional(),
-  dataset: z.string().min(1).optional(),
+  dataset: z.string().min(1).optional().meta({ description: "Only models trained on this `dataset_path`." }),
+  dataset_id: z.string().min(1).optional().meta({ description: "Only models trained on this uploaded dataset." }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).optional(),
 });
@@ -29,6 +31,7 @@ function modelView(m: ModelRow) {
     hyperparams: m.hyperparams,
     task: m.task,
     dataset_path: m.datasetPath,
+    dataset_id: m.datasetId,
     dataset_sha256: m.datasetSha256,
     target_column: m.target,
     features: m.features,
@@ -45,17 +48,6 @@ function modelView(m: ModelRow) {
   };
 }
 
-function encodeCursor(m: ModelRow): string {
-  return Buffer.from(`${m.createdAt.toISOString()}|${m.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const createdAt = new Date(at ?? "");
-  if (!id || !isModelId(id) || Number.isNaN(createdAt.getTime())) throw new HttpError(400, "INVALID_CURSOR", "`cursor` is not a cursor this API gave out.");
-  return { createdAt, id };
-}
-
 const modelSchema = z
   .object({
     model_id: z.string(),
@@ -64,7 +56,8 @@ const modelSchema = z
     metrics: z.record(z.string(), z.number()),
     hyperparams: z.record(z.string(), z.unknown()),
     task: z.enum(["classification", "regression"]),
-    dataset_path: z.string(),
+    dataset_path: z.string().nullable().meta({ description: "The file under DATA_DIR it was trained on (null: an uploaded dataset)." }),
+    dataset_id: z.string().nullable().meta({ description: "The uploaded dataset it was trained on (null: a file under DATA_DIR)." }),
     dataset_sha256: z.string(),
     target_column: z.string(),
     features: z.array(z.string()),
@@ -81,7 +74,8 @@ const modelSchema = z
   })
   .meta({ id: "Model" });
 const compareSchema = z.object({
-  dataset_path: z.string(),
+  dataset_path: z.string().nullable(),
+  dataset_id: z.string().nullable(),
   target_column: z.string(),
   task: z.string(),
   models: z.array(z.object({ model_id: z.string(), algorithm: z.string(), hyperparams: z.record(z.string(), z.unknown()), metrics: z.record(z.string(), z.number()), test_size: z.number(), random_state: z.number() })),
@@ -115,11 +109,12 @@ export function modelRoutes(ctx: AppContext): Route[] {
           algorithm: q.algorithm,
           task: q.task,
           datasetPath: q.dataset,
+          datasetId: q.dataset_id,
           limit: q.limit + 1,
-          before: q.cursor ? decodeCursor(q.cursor) : undefined,
+          before: q.cursor ? decodeCursor(q.cursor, isModelId) : undefined,
         });
-        const page = rows.slice(0, q.limit);
-        res.json({ models: page.map(modelView), next_cursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null });
+        const { page, nextCursor } = pageOf(rows, q.limit);
+        res.json({ models: page.map(modelView), next_cursor: nextCursor });
       },
     }),
     defineRoute({
@@ -137,7 +132,7 @@ export function modelRoutes(ctx: AppContext): Route[] {
         const first = rows[0]!;
         const odd = rows.find((r) => r.datasetSha256 !== first.datasetSha256 || r.target !== first.target || r.task !== first.task);
         if (odd) {
-          throw new HttpError(422, "MODELS_NOT_COMPARABLE", `Models ${first.id} and ${odd.id} were not trained on the same dataset and target (${first.datasetPath}:${first.target} vs ${odd.datasetPath}:${odd.target}).`);
+          throw new HttpError(422, "MODELS_NOT_COMPARABLE", `Models ${first.id} and ${odd.id} were not trained on the same dataset and target (${first.datasetPath ?? first.datasetId}:${first.target} vs ${odd.datasetPath ?? odd.datasetId}:${odd.target}).`);
         }
         const metricNames = Object.keys(first.metrics);
         const higherIsBetter = (m: string): boolean => metricDirection(m) === "maximize";
@@ -149,6 +144,7 @@ export function modelRoutes(ctx: AppContext): Route[] {
         );
         res.json({
           dataset_path: first.datasetPath,
+          dataset_id: first.datasetId,
           target_column: first.target,
           task: first.task,
           models: rows.map((r) => ({ model_id: r.id, algorithm: r.algorithm, hyperparams: r.hyperparams, metrics: r.metrics, test_size: r.testSize, random_state: r.randomState })),

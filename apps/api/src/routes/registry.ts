@@ -71,7 +71,8 @@ const versionSchema = z
     aliases: z.array(z.string()),
     lineage: z
       .object({
-        dataset_path: z.string(),
+        dataset_path: z.string().nullable(),
+        dataset_id: z.string().nullable(),
         dataset_sha256: z.string(),
         target_column: z.string(),
         study_id: z.string().nullable(),
@@ -124,6 +125,7 @@ function versionView(v: ModelVersionRow, aliases: readonly string[]) {
     aliases: [...aliases],
     lineage: {
       dataset_path: v.datasetPath,
+      dataset_id: v.datasetId,
       dataset_sha256: v.datasetSha256,
       target_column: v.target,
       study_id: v.studyId,

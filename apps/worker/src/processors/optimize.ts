@@ -134,6 +134,7 @@ async function trainFinalModel(queues: JobQueues, payload: OptimizePayload, best
   const jobId = trainJob.jobId(parent.id!.slice(`${optimizeJob.name}-`.length));
   const data = {
     dataset_path: payload.dataset_path,
+    dataset_id: payload.dataset_id,
     target_column: payload.target_column,
     algorithm: payload.algorithm,
     test_size: payload.test_size,

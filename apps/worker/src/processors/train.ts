@@ -10,5 +10,5 @@ import { sandboxed } from "./sandboxed";
 export default sandboxed(
   trainJob,
   (payload, job, ctx) => trainModel(ctx, payload, (stage, percent) => job.updateProgress({ stage, percent }), job.id),
-  (payload) => ({ algorithm: payload.algorithm, dataset: payload.dataset_path }),
+  (payload) => ({ algorithm: payload.algorithm, dataset: payload.dataset_path ?? payload.dataset_id }),
 );

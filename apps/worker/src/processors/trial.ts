@@ -40,7 +40,7 @@ export default sandboxed(
         return { state: "failed" };
       }
       const scorer = getScorer(study.metric, spec.task);
-      const { table } = await loadDataset(study.datasetPath);
+      const { table } = await loadDataset(ctx, { dataset_path: study.datasetPath ?? undefined, dataset_id: study.datasetId ?? undefined });
       const target = prepareTarget(table, study.target, spec.task);
       const better = (a: number, b: number): boolean => (study.direction === "maximize" ? a > b : a < b);
       const { scores, pruned } = await crossValidate(

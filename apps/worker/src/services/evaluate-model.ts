@@ -22,9 +22,9 @@ export async function evaluateModel(ctx: Context, modelId: string, progress: Pro
   if (row.evaluation) return row.evaluation as EvaluateResult;
   const bundle = loadModel(await ctx.artifacts.get(row.artifactUri));
   await progress("loading", 10);
-  const { table, sha256 } = await loadDataset(row.datasetPath);
+  const { table, sha256 } = await loadDataset(ctx, { dataset_path: row.datasetPath ?? undefined, dataset_id: row.datasetId ?? undefined });
   if (sha256 !== row.datasetSha256) {
-    throw new MlError("DATASET_CHANGED", `The dataset ${row.datasetPath} changed since model ${modelId} was trained (sha256 ${sha256.slice(0, 12)}… instead of ${row.datasetSha256.slice(0, 12)}…), so its held-out rows cannot be rebuilt.`, 409);
+    throw new MlError("DATASET_CHANGED", `The dataset ${row.datasetPath ?? row.datasetId} changed since model ${modelId} was trained (sha256 ${sha256.slice(0, 12)}… instead of ${row.datasetSha256.slice(0, 12)}…), so its held-out rows cannot be rebuilt.`, 409);
   }
   const target = prepareTarget(table, row.target, bundle.task);
   const split = trainTestSplit(target.rows.length, {

@@ -27,7 +27,7 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
   const spec = getAlgorithm(payload.algorithm);
   const params = spec.params.parse(seeded(spec, payload.hyperparams, payload.random_state));
   await progress("loading", 5);
-  const { table, sha256 } = await loadDataset(payload.dataset_path);
+  const { table, sha256 } = await loadDataset(ctx, payload);
   const target = prepareTarget(table, payload.target_column, spec.task);
   const split = trainTestSplit(target.rows.length, {
     testSize: payload.test_size,
@@ -81,7 +81,8 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
     task: spec.task,
     hyperparams: params as Record<string, unknown>,
     metrics,
-    datasetPath: payload.dataset_path,
+    datasetPath: payload.dataset_path ?? null,
+    datasetId: payload.dataset_id ?? null,
     datasetSha256: sha256,
     target: payload.target_column,
     features: pipeline.inputColumns,

@@ -19,6 +19,7 @@ export interface ListModelsInput {
   algorithm?: string;
   task?: "classification" | "regression";
   datasetPath?: string;
+  datasetId?: string;
   limit: number;
   /** Opaque cursor from a previous page: created_at and id of its last row. */
   before?: { createdAt: Date; id: string };
@@ -30,6 +31,7 @@ export async function listModels(db: Db, input: ListModelsInput): Promise<ModelR
     input.algorithm ? eq(models.algorithm, input.algorithm) : undefined,
     input.task ? eq(models.task, input.task) : undefined,
     input.datasetPath ? eq(models.datasetPath, input.datasetPath) : undefined,
+    input.datasetId ? eq(models.datasetId, input.datasetId) : undefined,
     input.before
       ? or(lt(models.createdAt, input.before.createdAt), and(eq(models.createdAt, input.before.createdAt), lt(models.id, input.before.id)))
       : undefined,

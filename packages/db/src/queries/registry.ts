@@ -212,6 +212,7 @@ export async function registerModelVersion(db: Db, input: RegisterVersionInput):
           tags: input.tags ?? {},
           algorithm: model.algorithm,
           datasetPath: model.datasetPath,
+          datasetId: model.datasetId,
           datasetSha256: model.datasetSha256,
           target: model.target,
           studyId: model.studyId,

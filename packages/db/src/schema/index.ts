@@ -3,3 +3,4 @@ export * from "./studies";
 export * from "./keys";
 export * from "./registry";
 export * from "./serving";
+export * from "./datasets";

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { bigint, customType, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
-const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+/** A Postgres `bytea` column, as a Buffer. */
+export const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 
 /** One trained model: what it is, what it was trained on, how well it did, and where its artifact is. */
 export const models = pgTable(
@@ -12,7 +13,10 @@ export const models = pgTable(
     task: text("task", { enum: ["classification", "regression"] }).notNull(),
     hyperparams: jsonb("hyperparams").$type<Record<string, unknown>>().notNull(),
     metrics: jsonb("metrics").$type<Record<string, number>>().notNull(),
-    datasetPath: text("dataset_path").notNull(),
+    /** The file under DATA_DIR it was trained on (null when trained on an uploaded dataset). */
+    datasetPath: text("dataset_path"),
+    /** The uploaded dataset it was trained on (null when trained on a file under DATA_DIR). */
+    datasetId: text("dataset_id"),
     datasetSha256: text("dataset_sha256").notNull(),
     target: text("target").notNull(),
     features: jsonb("features").$type<string[]>().notNull(),
@@ -30,7 +34,7 @@ export const models = pgTable(
     evaluation: jsonb("evaluation").$type<Record<string, unknown>>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
-  (t) => [index("models_created_at_idx").on(t.createdAt.desc(), t.id.desc()), index("models_dataset_idx").on(t.datasetPath, t.target)],
+  (t) => [index("models_created_at_idx").on(t.createdAt.desc(), t.id.desc()), index("models_dataset_idx").on(t.datasetPath, t.target), index("models_dataset_id_idx").on(t.datasetId)],
 );
 
 /** Saved model bytes, for the default `postgres` artifact store: any worker or API process on any machine can load them. */

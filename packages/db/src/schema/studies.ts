@@ -2,32 +2,38 @@ import { sql } from "drizzle-orm";
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /** A hyperparameter search: its request, search space, progress and best result. */
-export const studies = pgTable("studies", {
-  id: text("id").primaryKey(),
-  algorithm: text("algorithm").notNull(),
-  task: text("task", { enum: ["classification", "regression"] }).notNull(),
-  datasetPath: text("dataset_path").notNull(),
-  target: text("target").notNull(),
-  metric: text("metric").notNull(),
-  direction: text("direction", { enum: ["maximize", "minimize"] }).notNull(),
-  searchSpace: jsonb("search_space").$type<Record<string, unknown>>().notNull(),
-  nTrials: integer("n_trials").notNull(),
-  timeoutSeconds: integer("timeout_seconds"),
-  cvFolds: integer("cv_folds").notNull(),
-  randomState: integer("random_state").notNull(),
-  nParallel: integer("n_parallel").notNull(),
-  pruner: text("pruner"),
-  trainBest: boolean("train_best").notNull().default(false),
-  state: text("state", { enum: ["running", "complete", "failed"] }).notNull().default("running"),
-  bestTrialNumber: integer("best_trial_number"),
-  bestValue: doublePrecision("best_value"),
-  bestParams: jsonb("best_params").$type<Record<string, unknown>>(),
-  modelId: text("model_id"),
-  jobId: text("job_id"),
-  error: text("error"),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
-  finishedAt: timestamp("finished_at", { withTimezone: true }),
-});
+export const studies = pgTable(
+  "studies",
+  {
+    id: text("id").primaryKey(),
+    algorithm: text("algorithm").notNull(),
+    task: text("task", { enum: ["classification", "regression"] }).notNull(),
+    /** Exactly one of these two: a file under DATA_DIR, or an uploaded dataset. */
+    datasetPath: text("dataset_path"),
+    datasetId: text("dataset_id"),
+    target: text("target").notNull(),
+    metric: text("metric").notNull(),
+    direction: text("direction", { enum: ["maximize", "minimize"] }).notNull(),
+    searchSpace: jsonb("search_space").$type<Record<string, unknown>>().notNull(),
+    nTrials: integer("n_trials").notNull(),
+    timeoutSeconds: integer("timeout_seconds"),
+    cvFolds: integer("cv_folds").notNull(),
+    randomState: integer("random_state").notNull(),
+    nParallel: integer("n_parallel").notNull(),
+    pruner: text("pruner"),
+    trainBest: boolean("train_best").notNull().default(false),
+    state: text("state", { enum: ["running", "complete", "failed"] }).notNull().default("running"),
+    bestTrialNumber: integer("best_trial_number"),
+    bestValue: doublePrecision("best_value"),
+    bestParams: jsonb("best_params").$type<Record<string, unknown>>(),
+    modelId: text("model_id"),
+    jobId: text("job_id"),
+    error: text("error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("studies_dataset_id_idx").on(t.datasetId)],
+);
 
 /** One trial of a study: its parameters, state, score per fold, and who ran it. */
 export const trials = pgTable(

@@ -48,7 +48,7 @@ export async function readCsvHeader(path: string): Promise<string[]> {
   await fileSize(path);
   let names: string[] | undefined;
   const reader = new CsvRecordReader((record) => {
-    names ??= header(record);
+    names ??= checkHeader(record);
   });
   await feed(createReadStream(path, { highWaterMark: 1 << 16 }), reader, () => names !== undefined);
   if (!names) throw new DataError("NO_HEADER", "The dataset is empty: it has no header row.");
@@ -94,7 +94,7 @@ async function consume(source: Readable, size: number, options: ReadCsvOptions):
     if (!builders) {
       // A row takes at least one byte per column (a delimiter or its line break).
       const maxRows = Math.floor(size / record.length) + 1;
-      builders = header(record).map((name) => new ColumnBuilder(name, missing, maxRows));
+      builders = checkHeader(record).map((name) => new ColumnBuilder(name, missing, maxRows));
       return;
     }
     if (record.length !== builders.length) {
@@ -132,7 +132,11 @@ async function feed(source: Readable, reader: CsvRecordReader, done: () => boole
   }
 }
 
-function header(record: string[]): string[] {
+/**
+ * Checks a header record (no empty and no duplicate names) and answers it.
+ * @throws DataError `EMPTY_HEADER`, `DUPLICATE_HEADER`.
+ */
+export function checkHeader(record: string[]): string[] {
   const seen = new Map<string, number>();
   record.forEach((name, j) => {
     if (name.trim() === "") throw new DataError("EMPTY_HEADER", `Column ${j + 1} of the header has no name.`, { column: j + 1 });
