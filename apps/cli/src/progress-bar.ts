@@ -8,29 +8,36 @@ export interface StudyProgress {
   best_score: number | null;
 }
 
+/** The time left at the pace so far ("-" before the first trial ends), as `1m05s` or `42s`. */
+export function eta(elapsedMs: number, done: number, total: number): string {
+  if (done <= 0) return "-";
+  const s = Math.round((elapsedMs / done) * Math.max(0, total - done) / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+
 /**
  * A study's live progress bar on stderr (so stdout stays for the answer): trials done of the
- * total, the best score so far, and cli-progress's ETA from the pace so far. Drawn only on a
- * terminal.
+ * total, the best score so far, and the time left at the pace so far. Drawn only on a terminal.
  */
 export class StudyBar {
   private readonly bar = new SingleBar({
     stream: process.stderr,
-    format: "trials |{bar}| {value}/{total}  best {best}  ETA {eta_formatted}",
+    format: "trials |{bar}| {value}/{total}  best {best}  ETA {left}",
     barsize: 30,
-    etaBuffer: 20,
     hideCursor: true,
   });
 
+  private readonly started = Date.now();
+
   constructor(nTrials: number) {
-    this.bar.start(nTrials, 0, { best: "-" });
+    this.bar.start(nTrials, 0, { best: "-", left: "-" });
   }
 
   /** Shows `p`, one progress event of the job. */
   update(p: Partial<StudyProgress> | null | undefined): void {
     if (!p || typeof p.trials_done !== "number") return;
     if (typeof p.n_trials === "number" && p.n_trials !== this.bar.getTotal()) this.bar.setTotal(p.n_trials);
-    this.bar.update(p.trials_done, { best: show(p.best_score ?? null) });
+    this.bar.update(p.trials_done, { best: show(p.best_score ?? null), left: eta(Date.now() - this.started, p.trials_done, this.bar.getTotal()) });
   }
 
   stop(): void {

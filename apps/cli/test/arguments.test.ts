@@ -1,3 +1,4 @@
+import { eta } from "../src/progress-bar";
 import { datasetFields } from "../src/dataset";
 import { predictPath } from "../src/commands/predict";
 import { parseParam } from "../src/params";
@@ -27,5 +28,14 @@ describe("--param", () => {
     expect(parseParam("max_depth=null")).toEqual(["max_depth", null]);
     expect(parseParam("a=b=c")).toEqual(["a", "b=c"]);
     expect(() => parseParam("=5")).toThrow(/key=value/);
+  });
+});
+
+describe("the progress bar's ETA", () => {
+  it("is the time left at the pace so far", () => {
+    expect(eta(5000, 0, 10)).toBe("-");
+    expect(eta(10_000, 2, 10)).toBe("40s");
+    expect(eta(60_000, 4, 10)).toBe("1m30s");
+    expect(eta(60_000, 10, 10)).toBe("0s");
   });
 });
