@@ -28,9 +28,20 @@ export class StudyBar {
   });
 
   private readonly started = Date.now();
+  /** Ctrl-C: put the cursor back and leave (the study keeps running on the server). */
+  private readonly interrupted = (): void => {
+    this.stop();
+    process.stderr.write(`\nmlw: interrupted; the study keeps running on the server (mlw jobs show ${this.jobId}).\n`);
+    process.exit(130);
+  };
 
-  constructor(nTrials: number) {
+  /** @param nTrials the study's size; @param jobId its optimize job, named if the user interrupts. */
+  constructor(
+    nTrials: number,
+    private readonly jobId: string,
+  ) {
     this.bar.start(nTrials, 0, { best: "-", left: "-" });
+    process.once("SIGINT", this.interrupted);
   }
 
   /** Shows `p`, one progress event of the job. */
@@ -41,6 +52,7 @@ export class StudyBar {
   }
 
   stop(): void {
+    process.off("SIGINT", this.interrupted);
     this.bar.stop();
   }
 }

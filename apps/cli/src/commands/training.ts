@@ -58,7 +58,7 @@ export function trainingCommands(program: Command, run: Runner): void {
           random_state: o.randomState, search_space: o.space, train_best: o.trainBest, register_as: o.registerAs, set_alias: o.setAlias,
         };
         const accepted = await client.call("POST", "/optimize", body);
-        const bar = new StudyBar(o.trials);
+        const bar = new StudyBar(o.trials, accepted.job_id);
         const end = await followJob(client, accepted.job_id, (p) => bar.update(p)).finally(() => bar.stop());
         const result = resultOf(end);
         const text = fields({ study: result.study_id, trials: result.n_trials, best_score: result.best_score, best_params: result.best_params, model: result.model_id ?? null });
