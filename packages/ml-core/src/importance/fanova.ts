@@ -87,14 +87,19 @@ async function growTree(encoded: EncodedTrials, rng: Rng, maxDepth: number): Pro
  */
 export async function fanovaImportances(encoded: EncodedTrials, options: FanovaOptions = {}): Promise<Float64Array> {
   const rng = new Rng(options.seed ?? 0);
-  const grown: ShuffledTree[] = [];
-  for (let t = 0; t < (options.nTrees ?? 64); t++) grown.push(await growTree(encoded, rng, options.maxDepth ?? 64));
-  const trees = grown.filter((g) => g.tree.variance > 0);
-  if (trees.length === 0) throw new MlError("NO_VARIANCE", "Every complete trial has the same value, so no parameter explains any of its variance.", 422);
-  const share = (g: ShuffledTree, cols: readonly number[]) => Math.max(0, g.tree.marginalVariance(cols.map((c) => g.position[c]!))) / g.tree.variance;
-  const raw = Float64Array.from(encoded.columns, (cols) => trees.reduce((sum, g) => sum + share(g, cols), 0) / trees.length);
-  const total = raw.reduce((a, b) => a + b, 0);
-  return total > 0 ? raw.map((v) => v / total) : raw;
+  const sums = new Float64Array(encoded.columns.length);
+  let varying = 0;
+  for (let t = 0; t < (options.nTrees ?? 64); t++) {
+    const { tree, position } = await growTree(encoded, rng, options.maxDepth ?? 64);
+    if (tree.variance > 0) {
+      varying++;
+      encoded.columns.forEach((cols, p) => (sums[p]! += Math.max(0, tree.marginalVariance(cols.map((c) => position[c]!))) / tree.variance));
+    }
+    await new Promise((resolve) => setImmediate(resolve)); // one tree at a time: a server's other requests go on meanwhile
+  }
+  if (varying === 0) throw new MlError("NO_VARIANCE", "Every complete trial has the same value, so no parameter explains any of its variance.", 422);
+  const total = sums.reduce((a, b) => a + b, 0);
+  return total > 0 ? sums.map((v) => v / total) : sums;
 }
 
 /**
