@@ -6,99 +6,44 @@
  * Run: pnpm bench:e2e (builds first; BENCH_SEED, BENCH_TRIALS change the seed and trial count).
  * Uses the local Redis and Postgres, in a schema of its own.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { Pool } from "pg";
-import { Redis } from "ioredis";
+import { BenchStack, churnRow, DATA_DIR, quantile, runBench } from "./support";
 
-const ROOT = path.resolve(__dirname, "..");
-const DATA_DIR = process.env.MLW_DATASETS ?? path.resolve(ROOT, "../shared/datasets");
 const N_TRIALS = Number(process.env.BENCH_TRIALS ?? 30);
 const SEED = Number(process.env.BENCH_SEED ?? 42);
-const id = randomBytes(4).toString("hex");
-// An admin key of this run's own, with limits out of the way of a benchmark.
-const KEY = `mlw_bench_${randomBytes(24).toString("hex")}`;
-const env = {
-  ...process.env, DATA_DIR, MLW_ADMIN_KEY: KEY, RATE_LIMIT_PER_MIN: "100000000", MAX_ACTIVE_JOBS_PER_KEY: "100000", DB_SCHEMA: `bench_${id}`, QUEUE_PREFIX: `bench-${id}`, LOG_LEVEL: "warn",
-  DATABASE_URL: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-  PORT: String(18000 + Math.floor(Math.random() * 1000)), HOST: "127.0.0.1",
-};
-const base = `http://127.0.0.1:${env.PORT}`;
-const procs: ChildProcess[] = [];
-
-async function post(url: string, body: unknown): Promise<any> {
-  const res = await fetch(base + url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
-}
-
-async function waitHealthy(): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("the API did not start");
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
+const stack = new BenchStack();
 
 async function main(): Promise<void> {
-  procs.push(spawn(process.execPath, [path.join(ROOT, "apps/api/dist/main.js")], { env, stdio: "inherit" }));
-  await waitHealthy();
-  for (const w of ["w1", "w2"]) procs.push(spawn(process.execPath, [path.join(ROOT, "apps/worker/dist/main.js")], { env: { ...env, WORKER_ID: w }, stdio: "inherit" }));
-  await new Promise((r) => setTimeout(r, 4000));
+  await stack.startApi();
+  await stack.startWorkers(["w1", "w2"]);
 
   const t0 = Date.now();
-  const opt = await post("/optimize?wait=300", { dataset_path: "churn.csv", target_column: "Churn", algorithm: "RandomForestClassifier", n_trials: N_TRIALS, cv_folds: 3, random_state: SEED, n_parallel: 2 });
+  const opt = await stack.expect(200, "POST", "/optimize?wait=300", { dataset_path: "churn.csv", target_column: "Churn", algorithm: "RandomForestClassifier", n_trials: N_TRIALS, cv_folds: 3, random_state: SEED, n_parallel: 2 });
   const oursSeconds = (Date.now() - t0) / 1000;
-  if (opt.status !== 200) throw new Error(`optimize failed: ${JSON.stringify(opt.body)}`);
 
   const py = spawnSync("/usr/bin/python3", [path.join(__dirname, "e2e.py"), path.join(DATA_DIR, "churn.csv"), String(N_TRIALS), String(SEED)], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" } });
   if (py.status !== 0) throw new Error(`python failed: ${py.stderr}`);
   const ref = JSON.parse(py.stdout.trim().split("\n").pop()!);
 
-  const trained = await post("/train?wait=120", { dataset_path: "churn.csv", target_column: "Churn", algorithm: "RandomForestClassifier" });
-  const modelId = trained.body.model_id;
-  const header = readFileSync(path.join(DATA_DIR, "churn.csv"), "utf8").split("\n")[0]!.split(",");
-  const values = readFileSync(path.join(DATA_DIR, "churn.csv"), "utf8").split("\n")[1]!.split(",");
-  const row = Object.fromEntries(header.map((h, i) => [h, values[i]]).filter(([h]) => h !== "Churn"));
-  await post(`/model/${modelId}/predict`, { rows: [row] }); // loads the model into the cache
+  const trained = await stack.expect(200, "POST", "/train?wait=120", { dataset_path: "churn.csv", target_column: "Churn", algorithm: "RandomForestClassifier" });
+  const url = `/model/${trained.model_id}/predict`;
+  const rows = [churnRow()];
+  await stack.expect(200, "POST", url, { rows }); // loads the model into the cache
   const times: number[] = [];
   for (let i = 0; i < 500; i++) {
     const s = process.hrtime.bigint();
-    const r = await post(`/model/${modelId}/predict`, { rows: [row] });
+    await stack.expect(200, "POST", url, { rows });
     times.push(Number(process.hrtime.bigint() - s) / 1e6);
-    if (r.status !== 200) throw new Error(JSON.stringify(r.body));
   }
   times.sort((a, b) => a - b);
 
   console.log("\n| measure | ours | Optuna + scikit-learn | ratio | goal |");
   console.log("|---|---|---|---|---|");
-  console.log(`| best CV accuracy, RF churn, ${N_TRIALS} trials x 3 folds | ${opt.body.best_score.toFixed(4)} | ${ref.best.toFixed(4)} | ${(opt.body.best_score / ref.best).toFixed(3)} | >= 1 |`);
+  console.log(`| best CV accuracy, RF churn, ${N_TRIALS} trials x 3 folds | ${opt.best_score.toFixed(4)} | ${ref.best.toFixed(4)} | ${(opt.best_score / ref.best).toFixed(3)} | >= 1 |`);
   console.log(`| wall time (ours: 2 workers; reference: 1 core) | ${oursSeconds.toFixed(1)} s | ${ref.seconds.toFixed(1)} s | ${(oursSeconds / ref.seconds).toFixed(3)} | <= 0.5 |`);
   console.log(`| predict 1 row, churn RF (HTTP round trip), p50 / p99 | ${quantile(times, 0.5).toFixed(2)} / ${quantile(times, 0.99).toFixed(2)} ms | | | p50 < 5 ms |`);
-  console.log(`\nour best params: ${JSON.stringify(opt.body.best_params)}\nOptuna's best params: ${JSON.stringify(ref.best_params)}`);
+  console.log(`\nour best params: ${JSON.stringify(opt.best_params)}\nOptuna's best params: ${JSON.stringify(ref.best_params)}`);
 }
 
-main()
-  .catch((e) => {
-    console.error(e);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    for (const p of procs) p.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 1500));
-    const pool = new Pool({ connectionString: env.DATABASE_URL, max: 1 });
-    await pool.query(`DROP SCHEMA IF EXISTS "${env.DB_SCHEMA}" CASCADE`).finally(() => pool.end());
-    const redis = new Redis(env.REDIS_URL);
-    const keys = await redis.keys(`${env.QUEUE_PREFIX}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
+runBench(stack, main);

@@ -15,6 +15,7 @@ import { mountRoutes } from "./http/mount";
 import { openApiDocument } from "./http/openapi";
 import { defineRoute, type Route } from "./http/route";
 import { algorithmRoutes } from "./routes/algorithms";
+import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
 import { jobRoutes } from "./routes/jobs";
 import { keyRoutes } from "./routes/keys";
@@ -22,12 +23,13 @@ import { modelRoutes } from "./routes/models";
 import { optimizeRoutes } from "./routes/optimize";
 import { registryRoutes } from "./routes/registry";
 import { servingRoutes } from "./routes/serving";
+import { driftRoutes } from "./routes/drift";
 import { createServing, type Serving } from "./serving/serving";
 import { trainRoutes } from "./routes/train";
 
 /** Every route of the API, declared once (the OpenAPI document is made from these). */
 export function apiRoutes(ctx: AppContext, metrics: ApiMetrics): Route[] {
-  const routes = [...healthRoutes(ctx), metricsRoute(metrics), ...algorithmRoutes(), ...trainRoutes(ctx), ...optimizeRoutes(ctx), ...modelRoutes(ctx), ...registryRoutes(ctx), ...servingRoutes(ctx), ...jobRoutes(ctx), ...keyRoutes(ctx)];
+  const routes = [...healthRoutes(ctx), metricsRoute(metrics), ...algorithmRoutes(), ...trainRoutes(ctx), ...optimizeRoutes(ctx), ...modelRoutes(ctx), ...registryRoutes(ctx), ...servingRoutes(ctx), ...feedbackRoutes(ctx), ...driftRoutes(ctx), ...jobRoutes(ctx), ...keyRoutes(ctx)];
   const document = openApiDocument([...routes, openApiRoute(() => document)], ctx.version);
   return [...routes, openApiRoute(() => document)];
 }

@@ -13,6 +13,8 @@ export const envSchema = baseEnvSchema.extend({
   RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(6000),
   /** Train, optimize and evaluate jobs one key may have waiting or running. */
   MAX_ACTIVE_JOBS_PER_KEY: z.coerce.number().int().min(1).default(100),
+  /** The share of predicted rows written to the prediction log, 0 to 1 (a row not logged answers a null prediction id). */
+  PREDICTION_LOG_SAMPLE: z.coerce.number().min(0).max(1).default(1),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -28,6 +28,13 @@ async function registered(name: string, models: Trained[], aliases: Record<strin
   for (const [alias, version] of Object.entries(aliases)) expect((await api("PUT", `/registered-models/${name}/aliases/${alias}`, { version })).status).toBe(200);
 }
 
+/** An answer without its prediction ids, which are fresh on every request. */
+function answer(body: { prediction_ids: unknown[] }): object {
+  expect(body.prediction_ids).toEqual(rows.map(() => expect.any(String)));
+  const { prediction_ids: _ids, ...rest } = body;
+  return rest;
+}
+
 beforeAll(async () => {
   const iris = { dataset_path: "iris.csv", target_column: "species" };
   logistic = await train({ ...iris, algorithm: "LogisticRegression" });
@@ -37,20 +44,20 @@ beforeAll(async () => {
 describe("predict by registered model name", () => {
   it("serves champion by default, ?alias= and ?version= on demand, with the answer of predict by id plus the version", async () => {
     await registered("iris", [logistic, forest], { champion: 1, challenger: 2 });
-    const byId = async (m: Trained) => (await api("POST", `/model/${m.model_id}/predict`, { rows })).body;
+    const byId = async (m: Trained) => answer((await api("POST", `/model/${m.model_id}/predict`, { rows })).body);
 
     const champion = await api("POST", "/registered-models/iris/predict", { rows });
     expect(champion.status).toBe(200);
     expect(champion.headers.get("x-model-version")).toBe("1");
-    expect(champion.body).toEqual({ ...(await byId(logistic)), model_version: 1 });
+    expect(answer(champion.body)).toEqual({ ...(await byId(logistic)), model_version: 1 });
 
     const challenger = await api("POST", "/registered-models/iris/predict?alias=challenger", { rows });
     expect(challenger.headers.get("x-model-version")).toBe("2");
-    expect(challenger.body).toEqual({ ...(await byId(forest)), model_version: 2 });
+    expect(answer(challenger.body)).toEqual({ ...(await byId(forest)), model_version: 2 });
 
     const v2 = await api("POST", "/registered-models/iris/predict?version=2", { rows });
-    expect(v2.body).toEqual(challenger.body);
-    expect((await api("POST", "/registered-models/iris/predict?version=1", { rows })).body).toEqual(champion.body);
+    expect(answer(v2.body)).toEqual(answer(challenger.body));
+    expect(answer((await api("POST", "/registered-models/iris/predict?version=1", { rows })).body)).toEqual(answer(champion.body));
   });
 
   it("answers 404 naming what is missing: the name, the alias, the version", async () => {
@@ -167,11 +174,11 @@ describe("traffic policy", () => {
     const plain = await api("POST", "/registered-models/iris-shadow/predict?version=1", { rows });
     const res = await api("POST", "/registered-models/iris-shadow/predict", { rows });
     expect([res.status, res.headers.get("x-model-version")]).toEqual([200, "1"]);
-    expect(res.body).toEqual(plain.body);
+    expect(answer(res.body)).toEqual(answer(plain.body));
     // The shadow's alias disappears: the caller still gets its answer.
     expect((await api("DELETE", "/registered-models/iris-shadow/aliases/challenger")).status).toBe(200);
     const after = await api("POST", "/registered-models/iris-shadow/predict", { rows });
-    expect(after.body).toEqual(plain.body);
+    expect(answer(after.body)).toEqual(answer(plain.body));
   });
 
   it("goes with its registered model when that is deleted", async () => {
@@ -273,7 +280,11 @@ describe("the prediction log", () => {
       expect(named).toHaveLength(12 * rows.length);
       expect(new Set(named.map((r) => r.request_id)).size).toBe(12);
       expect(new Set(logged.map((r) => r.id)).size).toBe(logged.length);
+      const answered = new Set(byName.flatMap((res) => res.body.prediction_ids));
+      expect(answered.size).toBe(12 * rows.length);
       for (const r of named) {
+        expect(answered.has(r.id)).toBe(true);
+        expect(r.input).toEqual(rows[r.row_index]);
         expect(r).toMatchObject({ model_id: logistic.model_id, alias: "champion", shadow_model_id: forest.model_id, shadow_version: 2, shadow_error: null });
         expect(r.shadow_result).toEqual(expect.any(String));
         expect(r.result).toBe(byName[0]!.body.predictions[r.row_index]);
@@ -285,6 +296,6 @@ describe("the prediction log", () => {
     } finally {
       await pool.end();
     }
-    for (const res of byName) expect(Object.keys(res.body).sort()).toEqual(["model_version", "predictions", "probabilities"]);
+    for (const res of byName) expect(Object.keys(res.body).sort()).toEqual(["model_version", "prediction_ids", "predictions", "probabilities"]);
   });
 });

@@ -1,5 +1,6 @@
 import { Pool } from "pg";
 import { ALGORITHMS } from "@mlw/ml-core";
+import { JOB_KINDS } from "@mlw/jobs";
 import { call, DATABASE_URL, pollJob, useStack, ADMIN_KEY } from "./support/stack";
 
 const stack = useStack();
@@ -135,6 +136,7 @@ describe("service endpoints", () => {
     const page = await fetch(`${stack.api.url}/admin/queues`, { headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_KEY}`).toString("base64")}` } });
     expect(page.status).toBe(200);
     const queues = await call(stack.api.url, "GET", "/admin/queues/api/queues");
-    expect(queues.body.queues.map((q: any) => q.name).sort()).toEqual(["evaluate", "optimize", "train", "trial"]);
+    expect(queues.body.queues.map((q: any) => q.name).sort()).toEqual(JOB_KINDS.map((k) => k.name).sort());
+    expect(JOB_KINDS.map((k) => k.name)).toEqual(expect.arrayContaining(["evaluate", "optimize", "train", "trial", "prediction_retention", "drift"]));
   });
 });

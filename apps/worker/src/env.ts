@@ -23,6 +23,8 @@ export const envSchema = baseEnvSchema.extend({
   JOB_TIMEOUT_S: seconds.default(3600),
   /** Time limit of one attempt of a study's trial, in seconds; past it the trial fails with JOB_TIMEOUT. */
   TRIAL_TIMEOUT_S: seconds.default(600),
+  /** The prediction log keeps this many days of rows; the hourly `prediction_retention` job deletes older ones. */
+  PREDICTION_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
   /** How long shutdown waits for active jobs before handing them back. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
 });

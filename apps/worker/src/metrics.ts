@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import type { Job, Worker } from "bullmq";
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { findApiKey, hashKey, type Db } from "@mlw/db";
 import type { Logger } from "@mlw/runtime";
 
@@ -13,6 +13,10 @@ export class WorkerMetrics {
   readonly registry = new Registry();
   private readonly jobDuration: Histogram<"queue" | "algorithm" | "outcome">;
   private readonly trials: Counter<"state">;
+  private readonly driftShare: Gauge<"model" | "version">;
+  private readonly driftColumn: Gauge<"model" | "version" | "column">;
+  /** The columns each (model, version) has series for, so that a later check can remove them. */
+  private readonly driftColumns = new Map<string, string[]>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -23,7 +27,20 @@ export class WorkerMetrics {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
       registers: [this.registry],
     });
+    this.driftShare = new Gauge({ name: "mlw_drift_share", help: "Share of input columns drifted at the last scheduled drift check, by registered model and version.", labelNames: ["model", "version"], registers: [this.registry] });
+    this.driftColumn = new Gauge({ name: "mlw_drift_column", help: "1 when the column drifted at the last scheduled drift check, else 0.", labelNames: ["model", "version", "column"], registers: [this.registry] });
     this.trials = new Counter({ name: "mlw_trials_finished_total", help: "Trials finished by state (complete, pruned, failed).", labelNames: ["state"], registers: [this.registry] });
+  }
+
+  /** Sets the drift gauges of a registered model's version from its last check's columns (none: its series are removed). */
+  setDrift(model: string, version: number, columns: readonly { column: string; drifted: boolean }[] | undefined): void {
+    const labels = { model, version: String(version) };
+    const key = `${model}\0${version}`;
+    for (const column of this.driftColumns.get(key) ?? []) this.driftColumn.remove({ ...labels, column });
+    this.driftColumns.set(key, columns?.map((c) => c.column) ?? []);
+    if (!columns?.length) return void this.driftShare.remove(labels);
+    this.driftShare.set(labels, columns.filter((c) => c.drifted).length / columns.length);
+    for (const c of columns) this.driftColumn.set({ ...labels, column: c.column }, c.drifted ? 1 : 0);
   }
 
   /** Records every attempt `worker` finishes. */

@@ -11,6 +11,8 @@ import { SandboxRunner, type SandboxTask } from "./sandbox/sandbox-runner";
 /** What an in-process processor may use: the producers of every queue (a coordinator enqueues trials). */
 export interface ProcessorDeps {
   readonly queues: JobQueues;
+  /** The worker's metrics, for a processor that sets gauges (drift). */
+  readonly metrics?: WorkerMetrics;
 }
 
 /** The default export of an in-process processor's module: builds the processor. */
@@ -49,7 +51,7 @@ export interface SandboxOptions {
  * Starts one BullMQ Worker per job kind, built from the kinds' declarations: the processor is
  * the default export of `processors/<kind>` (run in a sandbox for a sandboxed kind, with the
  * kind's time limit, or a factory run here), the concurrency comes from the declaration or the
- * setting it names.
+ * setting it names. A scheduled kind (`every`) gets its job scheduler upserted.
  * @param kinds the job kinds to consume (default: every kind of the catalog).
  * @param factories in-process processors by kind name, in place of the module (tests).
  * @param sandbox where the sandboxes come from (tests).
@@ -74,7 +76,7 @@ export function startWorkers(
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const factory = factories[kind.name] ?? (require(moduleOf(kind)) as { default: ProcessorFactory }).default;
-    const processor = factory({ queues });
+    const processor = factory({ queues, metrics });
     // Its errors become the failure envelope, as in a sandbox (see `processors/sandboxed.ts`).
     return async (job, token) => {
       try {
@@ -100,6 +102,9 @@ export function startWorkers(
     worker.on("error", (err) => log.error({ queue: kind.name, err: err.message }, "worker error"));
     return worker;
   });
+  for (const kind of kinds) {
+    if (kind.every) queues.schedule(kind, config[kind.every]).catch((e: unknown) => log.error({ queue: kind.name, err: (e as Error).message }, "could not schedule the job kind"));
+  }
   return {
     workers,
     queues,

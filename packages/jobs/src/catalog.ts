@@ -143,8 +143,53 @@ export const evaluateJob = defineJob({
 });
 export type EvaluatePayload = z.infer<typeof evaluateJob.payload>;
 
+/**
+ * Trims the prediction log to the last PREDICTION_RETENTION_DAYS (a worker setting), every
+ * PREDICTION_RETENTION_EVERY (default an hour) and when its scheduler is first created. Light
+ * work (batched DELETEs), so it runs in the worker's event loop.
+ */
+export const predictionRetentionJob = defineJob({
+  name: "prediction_retention",
+  description: "Deletes prediction log rows older than PREDICTION_RETENTION_DAYS.",
+  payload: z.object({}),
+  result: z.object({ deleted: z.number().int(), before: z.string() }),
+  options: { attempts: 3, backoff: { type: "exponential", delay: 5000 }, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+  key: uuidKey,
+  worker: { sandboxed: false, concurrency: 1 },
+  every: "PREDICTION_RETENTION_EVERY",
+});
+
+/** One scheduled drift check of a registered model version. */
+export const driftCheck = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  rows: z.number().int(),
+  /** Null when the window held too few rows or the model has no drift reference. */
+  dataset_drifted: z.boolean().nullable(),
+  drifted_columns: z.number().int().nullable(),
+  skipped: z.enum(["TOO_FEW_ROWS", "NO_DRIFT_REFERENCE"]).optional(),
+});
+
+/**
+ * The scheduled drift check (every DRIFT_CHECK_EVERY): for every registered model version an
+ * alias points at, the drift report over the last DRIFT_WINDOW of its logged inputs, stored in
+ * `drift_reports` and set as gauges on the worker's `/metrics`. It reads and compares at most
+ * 50,000 rows per version, so it runs in the worker's event loop.
+ */
+export const driftJob = defineJob({
+  name: "drift",
+  description: "Checks the input drift of every aliased registered model version.",
+  payload: z.object({}),
+  result: z.object({ checks: z.array(driftCheck) }),
+  options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+  key: uuidKey,
+  worker: { sandboxed: false, concurrency: 1 },
+  every: "DRIFT_CHECK_EVERY",
+});
+export type DriftCheck = z.infer<typeof driftCheck>;
+
 /** Every job kind, by name. */
-export const JOBS = { train: trainJob, optimize: optimizeJob, trial: trialJob, evaluate: evaluateJob } as const;
+export const JOBS = { train: trainJob, optimize: optimizeJob, trial: trialJob, evaluate: evaluateJob, prediction_retention: predictionRetentionJob, drift: driftJob } as const;
 export type JobName = keyof typeof JOBS;
 
 /** Every job kind the service runs: the worker consumes each, the API can enqueue, view and wait on each. */

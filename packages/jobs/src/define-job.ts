@@ -69,6 +69,9 @@ export interface InProcessSettings {
   readonly timeout?: never;
 }
 
+/** The worker setting (a duration in milliseconds) that holds how often a scheduled kind runs. */
+export type JobInterval = "DRIFT_CHECK_EVERY" | "PREDICTION_RETENTION_EVERY";
+
 /** Everything about one job kind, declared once; the API and the worker build on it. */
 export interface JobKind<N extends string = string, P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType, A extends unknown[] = any[]> {
   /** The kind's name: its queue's name and the prefix of its job ids. */
@@ -82,6 +85,12 @@ export interface JobKind<N extends string = string, P extends z.ZodType = z.ZodT
   readonly options: JobsOptions;
   readonly key: JobKey<A>;
   readonly worker: WorkerSettings;
+  /**
+   * For a kind the service runs on its own, on a schedule: the setting that holds the interval.
+   * Every worker upserts the one BullMQ job scheduler of the kind (named after it), so one job
+   * runs per interval however many workers there are. Its jobs get BullMQ's `repeat:` ids.
+   */
+  readonly every?: JobInterval;
   /** The id of a new job of this kind: `<name>-<key>`. */
   jobId(...args: A): string;
   /** Whether `id` is an id of this kind. */

@@ -64,6 +64,14 @@ export class JobQueues {
     return this.queue(kind).add(kind.name, kind.payload.parse(payload), { ...kind.options, jobId: id });
   }
 
+  /**
+   * Creates or updates the job scheduler of a scheduled kind (`every` set): one job every
+   * `everyMs`, with the kind's default payload and options. Idempotent: every worker calls it.
+   */
+  async schedule(kind: JobKind, everyMs: number): Promise<void> {
+    await this.queue(kind).upsertJobScheduler(kind.name, { every: everyMs }, { name: kind.name, data: kind.payload.parse({}), opts: kind.options });
+  }
+
   /** The job with this id, looked up in the queue its id names; undefined when unknown. */
   async find(id: string): Promise<{ kind: JobKind; job: Job } | undefined> {
     const kind = kindOfJobId(this.kinds, id);

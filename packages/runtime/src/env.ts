@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import type { BudgetLimits } from "@mlw/ml-core";
+import { durationSchema } from "./duration";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
@@ -45,6 +46,12 @@ export const baseEnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** Apply pending database migrations at start-up. */
   MIGRATE_ON_START: bool.default(true),
+  /** How often the scheduled `drift` job checks every registered model version an alias points at (a duration: `15m`, `1h`, `1d`). */
+  DRIFT_CHECK_EVERY: durationSchema.prefault("1h"),
+  /** The window of logged predictions each scheduled drift check reads, back from the check (a duration). */
+  DRIFT_WINDOW: durationSchema.prefault("24h"),
+  /** How often the scheduled `prediction_retention` job trims the prediction log (a duration). */
+  PREDICTION_RETENTION_EVERY: durationSchema.prefault("1h"),
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { jobFailure } from "@mlw/jobs";
+import { durationSchema as duration } from "@mlw/runtime";
 
 /** Every error answer: `{error: {code, message, details?}}`. */
 export const errorEnvelope = z
@@ -55,5 +56,11 @@ export const predictionSchema = z
   .object({
     predictions: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])),
     probabilities: z.array(z.record(z.string(), z.number())).optional(),
+    prediction_ids: z
+      .array(z.string().nullable())
+      .meta({ description: "One per row: the id to send its true outcome to `POST /predictions/feedback` with; null for a row the prediction log did not sample (PREDICTION_LOG_SAMPLE)." }),
   })
   .meta({ id: "Predictions" });
+
+/** A window or interval in a query string, `15m`, `24h` or `7d`, in milliseconds (the one parser: @mlw/runtime's `durationSchema`). */
+export const durationSchema = duration.meta({ description: "A duration: a whole number and a unit, s, m, h or d (`15m`, `24h`, `7d`); at most 366 days.", example: "24h" });

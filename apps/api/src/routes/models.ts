@@ -90,11 +90,14 @@ const compareSchema = z.object({
 const notFound = { description: "Unknown model.", schema: errorEnvelope };
 
 /** Model catalogue, evaluation and prediction. */
+/** The 404 of an unknown model id. */
+export const modelNotFound = (id: string) => new HttpError(404, "MODEL_NOT_FOUND", `No model with id "${id}".`);
+
 export function modelRoutes(ctx: AppContext): Route[] {
   /** The model row of `id`; 404 for an id of the wrong form or an unknown one. */
   const findModel = async (id: string): Promise<ModelRow> => {
     const row = isModelId(id) ? await getModel(ctx.database.db, id) : undefined;
-    if (!row) throw new HttpError(404, "MODEL_NOT_FOUND", `No model with id "${id}".`);
+    if (!row) throw modelNotFound(id);
     return row;
   };
 
@@ -183,12 +186,13 @@ export function modelRoutes(ctx: AppContext): Route[] {
         const outcome = await deleteModel(ctx.database.db, row.id, async (locked) => {
           if (ctx.artifacts.kind === "fs") await ctx.artifacts.remove(locked.artifactUri);
         });
-        if (outcome.state === "not_found") throw new HttpError(404, "MODEL_NOT_FOUND", `No model with id "${row.id}".`);
+        if (outcome.state === "not_found") throw modelNotFound(row.id);
         if (outcome.state === "in_use") {
           const names = outcome.versions.map((v) => `"${v.name}" version ${v.version}`);
           throw new HttpError(409, "MODEL_IN_USE", `Model ${row.id} is ${names.join(", ")} in the registry; delete ${names.length === 1 ? "that version" : "those versions"} first.`, { versions: outcome.versions });
         }
         ctx.serving.models.evict(row.id);
+        await ctx.serving.registry.publishModelDeleted(row.id);
         res.status(200).json({ deleted: true, model_id: row.id });
       },
     }),
@@ -239,11 +243,13 @@ export function modelRoutes(ctx: AppContext): Route[] {
       responses: { 200: { description: "One prediction per row (and class probabilities where the model gives them).", schema: predictionSchema }, 404: notFound, 422: { description: "A row's value cannot be used.", schema: errorEnvelope } },
       async handler({ params, body, res }) {
         const started = performance.now();
-        const row = await findModel(params.id);
+        const row = isModelId(params.id) ? await ctx.serving.registry.model(params.id) : undefined;
+        if (!row) throw modelNotFound(params.id);
         const model = await ctx.serving.models.get(row.id, row.artifactUri, row.artifactBytes);
         const answer = predictRows(model, body.rows);
-        res.json(answer);
-        ctx.serving.predictions.record({ requestId: randomUUID(), modelId: row.id, predictions: answer.predictions, latencyMs: performance.now() - started });
+        const ids = ctx.serving.predictions.ids(body.rows.length);
+        res.json({ ...answer, prediction_ids: ids });
+        ctx.serving.predictions.record({ requestId: randomUUID(), ids, rows: body.rows, modelId: row.id, ...answer, latencyMs: performance.now() - started });
       },
     }),
   ];

@@ -9,6 +9,7 @@ import { HttpError } from "../errors";
 import type { AppContext } from "../http/context";
 import { defineRoute, type Route } from "../http/route";
 import { errorEnvelope } from "../http/schemas";
+import { modelNotFound } from "./models";
 
 const MAX_INT = 2 ** 31 - 1;
 const MAX_TAGS = 50;
@@ -24,7 +25,8 @@ const tagPatch = z
   .record(tagKey, tagValue.nullable())
   .refine((t) => Object.keys(t).length <= MAX_TAGS, `at most ${MAX_TAGS} tags per change`)
   .meta({ description: "Tags to set; a tag whose value is null is removed; tags not named stay (JSON merge patch)." });
-const versionNumber = z.coerce.number().int("the version must be an integer").min(1, "versions start at 1").max(MAX_INT, "no such version");
+/** A version number in a path or query. */
+export const versionNumber = z.coerce.number().int("the version must be an integer").min(1, "versions start at 1").max(MAX_INT, "no such version");
 
 /** `{name}` in a registry path. */
 export const nameParams = z.object({ name: z.string().min(1) });
@@ -178,7 +180,9 @@ function page<T>(rows: T[], limit: number, cursorOf: (last: T) => string | numbe
 
 /** 404 for a registered model name. */
 export const nameNotFound = (name: string) => new HttpError(404, "REGISTERED_MODEL_NOT_FOUND", `No registered model named "${name}".`);
-/** 404 for a version of a registered model. */
+/** 404 for an alias the registered model does not have. */
+export const aliasNotFound = (name: string, alias: string) => new HttpError(404, "ALIAS_NOT_FOUND", `Registered model "${name}" has no alias "${alias}".`);
+/** 404 for a version the registered model does not have. */
 export const versionNotFound = (name: string, version: number) => new HttpError(404, "VERSION_NOT_FOUND", `Registered model "${name}" has no version ${version}.`);
 
 /** The HTTP error of a refused registry write. */
@@ -189,7 +193,7 @@ export function refusalError(r: RegistryRefusal, at: { name: string; version?: n
     case "VERSION_NOT_FOUND":
       return versionNotFound(at.name, at.version ?? 0);
     case "MODEL_NOT_FOUND":
-      return new HttpError(404, "MODEL_NOT_FOUND", `No model with id "${at.modelId}".`);
+      return modelNotFound(at.modelId ?? "");
     case "TASK_MISMATCH":
       return new HttpError(409, "TASK_MISMATCH", `Registered model "${at.name}" holds ${r.task} models, but model ${at.modelId} is a ${r.modelTask} model.`, { name: at.name, task: r.task, model_task: r.modelTask });
     case "ALIAS_NOT_FOUND":
@@ -421,7 +425,7 @@ export function registryRoutes(ctx: AppContext): Route[] {
         const alias = await getAlias(db, params.name, params.alias);
         if (!alias) {
           await findRegistered(params.name);
-          throw new HttpError(404, "ALIAS_NOT_FOUND", `Registered model "${params.name}" has no alias "${params.alias}".`);
+          throw aliasNotFound(params.name, params.alias);
         }
         const version = await getModelVersion(db, params.name, alias.version);
         res.json(aliasView(alias, version?.modelId ?? ""));
@@ -442,7 +446,7 @@ export function registryRoutes(ctx: AppContext): Route[] {
       async handler({ params, principal, req, res }) {
         const removed = await deleteAlias(db, { name: params.name, alias: params.alias, by: principal!.name });
         if (isRefusal(removed)) throw refusalError(removed, params);
-        if (!removed) throw new HttpError(404, "ALIAS_NOT_FOUND", `Registered model "${params.name}" has no alias "${params.alias}".`);
+        if (!removed) throw aliasNotFound(params.name, params.alias);
         await changed(params.name);
         req.log.info({ name: params.name, alias: params.alias, version: removed.version, by: principal!.name }, "alias removed");
         res.json({ deleted: true, name: params.name, alias: params.alias, version: removed.version });

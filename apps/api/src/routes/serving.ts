@@ -9,7 +9,7 @@ import { errorEnvelope, predictBody, predictionSchema } from "../http/schemas";
 import { predictRows } from "../serving/predict";
 import type { ServedVersion } from "../serving/registry-cache";
 import { pickRoute, routingPoint } from "../serving/routing";
-import { nameNotFound, nameParams, notFound, refusalError, versionNotFound } from "./registry";
+import { aliasNotFound, nameNotFound, nameParams, notFound, refusalError, versionNotFound } from "./registry";
 
 const MAX_INT = 2 ** 31 - 1;
 const MAX_ROUTES = 20;
@@ -75,7 +75,6 @@ function stickyValue(row: Record<string, unknown> | undefined, field: string | n
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-const aliasNotFound = (name: string, alias: string) => new HttpError(404, "ALIAS_NOT_FOUND", `Registered model "${name}" has no alias "${alias}".`);
 const policyNotFound = (name: string) => new HttpError(404, "TRAFFIC_POLICY_NOT_FOUND", `Registered model "${name}" has no traffic policy.`);
 
 /** Serving by registered model name, and its traffic policy. */
@@ -128,14 +127,17 @@ export function servingRoutes(ctx: AppContext): Route[] {
         const served = await versionOf(name, registered.aliases, choice);
         const model = await ctx.serving.models.get(served.model.id, served.model.artifactUri, served.model.artifactBytes);
         const answer = predictRows(model, body.rows);
-        res.set("X-Model-Version", String(served.version)).json({ ...answer, model_version: served.version });
+        const ids = ctx.serving.predictions.ids(body.rows.length);
+        res.set("X-Model-Version", String(served.version)).json({ ...answer, prediction_ids: ids, model_version: served.version });
         const record = {
           requestId,
+          ids,
+          rows: body.rows,
           modelId: served.model.id,
           name,
           version: served.version,
           alias: "alias" in choice ? choice.alias : undefined,
-          predictions: answer.predictions,
+          ...answer,
           latencyMs: performance.now() - started,
         };
         if (shadowAlias === undefined) return void ctx.serving.predictions.record(record);

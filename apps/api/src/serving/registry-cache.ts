@@ -24,16 +24,22 @@ interface Entry {
 
 /** A cached entry is trusted at most this long even without a change message (a lost message, a write by another service). */
 const MAX_AGE_MS = 5_000;
+/** Entries kept at most, of each kind; past it the cache starts afresh. */
+const MAX_ENTRIES = 10_000;
+/** A change message about a model id rather than a name: registered names hold no `/`. */
+const MODEL_MESSAGE = "model/";
 
 /**
- * Resolves registered model names to aliases, traffic policies, versions and models through a small in-process
- * cache, so that predict by name asks Postgres nothing on the hot path. Every registry write
- * publishes the name on a Redis channel (`publish`); every API process drops that name's entry
- * as the message arrives, so an alias move reaches all of them within milliseconds, with no
+ * Resolves registered model names to aliases, traffic policies, versions and models, and model ids
+ * to their rows, through a small in-process cache, so that predict by name or by id asks Postgres
+ * nothing on the hot path. Every registry write publishes the name on a Redis channel
+ * (`publish`), and a model's deletion its id (`publishModelDeleted`); every API process drops that
+ * entry as the message arrives, so an alias move reaches all of them within milliseconds, with no
  * restart. Entries also expire after five seconds, should a message be lost.
  */
 export class RegistryCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly models = new Map<string, { readonly at: number; readonly row: Promise<ModelRow | undefined> }>();
   private subscriber: Redis | undefined;
   private readonly channel: string;
 
@@ -56,17 +62,41 @@ export class RegistryCache {
     const subscriber = this.redis.duplicate();
     this.subscriber = subscriber;
     subscriber.on("error", () => undefined);
-    subscriber.on("message", (_channel: string, name: string) => this.entries.delete(name));
+    subscriber.on("message", (_channel: string, message: string) => this.forget(message));
     // After a reconnect, messages may have been missed meanwhile: forget everything.
-    subscriber.on("ready", () => this.entries.clear());
+    subscriber.on("ready", () => {
+      this.entries.clear();
+      this.models.clear();
+    });
     await subscriber.subscribe(this.channel);
     this.log.debug({ channel: this.channel }, "registry changes subscribed");
   }
 
   /** Tells every API process (this one included) that registered model `name` changed. */
   async publish(name: string): Promise<void> {
-    this.entries.delete(name);
+    this.forget(name);
     await this.redis.publish(this.channel, name).catch((err: unknown) => this.log.warn({ err, name }, "registry change not published"));
+  }
+
+  /** Tells every API process (this one included) that model `id` was deleted. */
+  async publishModelDeleted(id: string): Promise<void> {
+    await this.publish(MODEL_MESSAGE + id);
+  }
+
+  /** Model `id`'s row, or undefined when there is none (a miss is not cached: the model may be about to land). */
+  model(id: string): Promise<ModelRow | undefined> {
+    const now = Date.now();
+    const hit = this.models.get(id);
+    if (hit && now - hit.at < MAX_AGE_MS) return hit.row;
+    const row = getModel(this.db, id);
+    const entry = { at: now, row };
+    const drop = () => {
+      if (this.models.get(id) === entry) this.models.delete(id);
+    };
+    row.then((found) => found ?? drop(), drop);
+    if (this.models.size >= MAX_ENTRIES) this.models.clear();
+    this.models.set(id, entry);
+    return row;
   }
 
   /** Registered model `name`, its aliases and traffic policy, or undefined when there is none. */
@@ -81,13 +111,19 @@ export class RegistryCache {
     if (!hit) {
       hit = (async () => {
         const row = await getModelVersion(this.db, name, version);
-        const model = row ? await getModel(this.db, row.modelId) : undefined;
+        const model = row ? await this.model(row.modelId) : undefined;
         return model ? { version, model } : undefined;
       })();
       hit.catch(() => entry.versions.delete(version));
       entry.versions.set(version, hit);
     }
     return hit;
+  }
+
+  /** Drops what a change message names: a registered model, or a model (`model/<id>`). */
+  private forget(message: string): void {
+    if (message.startsWith(MODEL_MESSAGE)) this.models.delete(message.slice(MODEL_MESSAGE.length));
+    else this.entries.delete(message);
   }
 
   /** Unsubscribes. */
@@ -106,7 +142,7 @@ export class RegistryCache {
     loaded.catch(() => {
       if (this.entries.get(name) === entry) this.entries.delete(name);
     });
-    if (this.entries.size >= 10_000) this.entries.clear();
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(name, entry);
     return entry;
   }

@@ -17,11 +17,11 @@ export interface Serving {
   close(): Promise<void>;
 }
 
-/** Builds the serving state from the process's dependencies (MODEL_CACHE_SIZE, MODEL_CACHE_BYTES). */
+/** Builds the serving state from the process's dependencies (MODEL_CACHE_SIZE, MODEL_CACHE_BYTES, PREDICTION_LOG_SAMPLE). */
 export function createServing(deps: Deps): Serving {
   const models = new ModelCache(deps.artifacts, deps.env.MODEL_CACHE_SIZE, deps.env.MODEL_CACHE_BYTES);
   const registry = new RegistryCache(deps.database.db, deps.redis, deps.env.QUEUE_PREFIX, deps.log);
-  const predictions = new PredictionLog((rows) => insertPredictionLog(deps.database.db, rows), deps.log);
+  const predictions = new PredictionLog((rows) => insertPredictionLog(deps.database.db, rows), deps.log, { sample: deps.env.PREDICTION_LOG_SAMPLE });
   const pending = new Set<Promise<void>>();
   return {
     models,

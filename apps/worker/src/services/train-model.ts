@@ -3,7 +3,10 @@ import { Pipeline, prepareTarget } from "@mlw/ml-core/preprocess";
 import { trainTestSplit } from "@mlw/ml-core/model-selection";
 import { classificationMetrics, regressionMetrics } from "@mlw/ml-core/metrics";
 import { saveModel } from "@mlw/ml-core/persist";
-import { insertModel } from "@mlw/db";
+import { profileCategories, profileNumbers, profileTable, type ReferenceProfile } from "@mlw/ml-core/drift";
+import { Rng } from "@mlw/ml-core";
+import type { Table } from "@mlw/ml-core/data";
+import { insertModel, saveModelReference } from "@mlw/db";
 import { newId, type TrainPayload, type TrainResult } from "@mlw/jobs";
 import { budgetLimits } from "@mlw/runtime";
 import type { Context } from "../context";
@@ -54,7 +57,9 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
     },
   });
   await progress("scoring", 85);
-  const metrics = scoreMetrics(spec.task, ytest, estimator.predict(Xtest), nClasses ?? 0);
+  const testPredictions = estimator.predict(Xtest);
+  const metrics = scoreMetrics(spec.task, ytest, testPredictions, nClasses ?? 0);
+  const reference = referenceProfile(table, trainRows, pipeline.inputColumns, payload.random_state, testPredictions, target.labels);
 
   const modelId = newId("model");
   const bytes = saveModel({
@@ -92,6 +97,7 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
     trialNumber: payload.origin?.trial_number ?? null,
     jobId: jobId ?? null,
   });
+  await saveModelReference(ctx.database.db, modelId, reference as unknown as Record<string, unknown>);
   await progress("done", 100);
   return { model_id: modelId, algorithm: spec.name, task: spec.task, metrics, train_duration_ms: trainDurationMs };
 }
@@ -108,4 +114,13 @@ export function seeded(spec: AlgorithmSpec, hyperparams: Record<string, unknown>
 /** The training metrics of the original design: accuracy/precision/recall/f1 or mse/rmse/mae/r2. */
 export function scoreMetrics(task: Task, yTrue: Float64Array, yPred: Float64Array, nClasses: number): Record<string, number> {
   return task === "classification" ? { ...classificationMetrics(yTrue, yPred, nClasses) } : { ...regressionMetrics(yTrue, yPred) };
+}
+
+/**
+ * The drift reference of a model: its input columns over the training rows (numeric samples drawn
+ * with `randomState`), and its predictions on the test rows (labels or numbers).
+ */
+export function referenceProfile(table: Table, trainRows: Float64Array, columns: readonly string[], randomState: number, testPredictions: Float64Array, labels?: readonly (string | number)[]): ReferenceProfile {
+  const predictions = labels ? profileCategories("prediction", Array.from(testPredictions, (k) => String(labels[k]))) : profileNumbers("prediction", testPredictions, new Rng(randomState));
+  return { version: 1, rows: trainRows.length, columns: profileTable(table, trainRows, columns, randomState), predictions };
 }

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { modelArtifacts, models, type ModelRow, type NewModelRow } from "../schema";
+import { modelArtifacts, modelReferences, models, type ModelRow, type NewModelRow } from "../schema";
 import { versionsOfModel } from "./registry";
 
 /** Inserts a model row. */
@@ -56,6 +56,7 @@ export async function deleteModel(db: Db, id: string, beforeDelete?: (row: Model
     if (versions.length) return { state: "in_use", versions };
     await beforeDelete?.(row);
     await tx.delete(modelArtifacts).where(eq(modelArtifacts.modelId, id));
+    await tx.delete(modelReferences).where(eq(modelReferences.modelId, id));
     await tx.delete(models).where(eq(models.id, id));
     return { state: "deleted" };
   });

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, lt, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import {
-  modelAliases, modelAliasHistory, models, modelVersions, registeredModels, trafficPolicies,
+  driftReports, modelAliases, modelAliasHistory, models, modelVersions, registeredModels, trafficPolicies,
   type AliasHistoryRow, type ModelAliasRow, type ModelVersionRow, type RegisteredModelRow, type TrafficPolicyRow, type TrafficRoute, type TrafficShadow,
 } from "../schema";
 
@@ -148,7 +148,7 @@ export async function updateRegisteredModel(db: Db, name: string, change: { desc
 }
 
 /**
- * Deletes registered model `name` with its versions, aliases, alias history and traffic policy
+ * Deletes registered model `name` with its versions, aliases, alias history, traffic policy and drift reports
  * (the models the versions pointed at stay). False when unknown.
  */
 export async function deleteRegisteredModel(db: Db, name: string): Promise<boolean> {
@@ -156,6 +156,7 @@ export async function deleteRegisteredModel(db: Db, name: string): Promise<boole
     const [locked] = await tx.select({ name: registeredModels.name }).from(registeredModels).where(eq(registeredModels.name, name)).for("update");
     if (!locked) return false;
     await tx.delete(trafficPolicies).where(eq(trafficPolicies.name, name));
+    await tx.delete(driftReports).where(eq(driftReports.name, name));
     await tx.delete(modelAliasHistory).where(eq(modelAliasHistory.name, name));
     await tx.delete(modelAliases).where(eq(modelAliases.name, name));
     await tx.delete(modelVersions).where(eq(modelVersions.name, name));

@@ -1,10 +1,95 @@
+import { and, count, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { predictionLog, type NewPredictionLogRow } from "../schema";
+import { models, predictionLog, type NewPredictionLogRow } from "../schema";
 
-/** Rows per INSERT statement (13 parameters a row stays far below Postgres's 65,535). */
+/** Rows per INSERT statement (17 parameters a row stays far below Postgres's 65,535). */
 const CHUNK = 500;
 
 /** Appends rows to the prediction log, in statements of at most 500 rows. */
 export async function insertPredictionLog(db: Db, rows: readonly NewPredictionLogRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) await db.insert(predictionLog).values(rows.slice(i, i + CHUNK));
+}
+
+/** The true outcome of one logged prediction. */
+export interface Feedback {
+  readonly predictionId: string;
+  readonly actual: string | number | boolean;
+}
+
+/**
+ * Records true outcomes on logged predictions, in one statement: `actual`, and `actual_at` now.
+ * Feedback for a prediction that already has some replaces it; of two for one id in `feedback`,
+ * the later wins. Answers the ids found in the log.
+ */
+export async function recordFeedback(db: Db, feedback: readonly Feedback[]): Promise<Set<string>> {
+  const latest = [...new Map(feedback.map((f) => [f.predictionId, f.actual])).entries()].map(([id, actual]) => ({ id, actual }));
+  if (!latest.length) return new Set();
+  const result = await db.execute<{ id: string }>(sql`
+    UPDATE ${predictionLog} SET actual = v.actual, actual_at = now()
+    FROM jsonb_to_recordset(${JSON.stringify(latest)}::jsonb) AS v(id text, actual jsonb)
+    WHERE ${predictionLog.id} = v.id
+    RETURNING ${predictionLog.id}`);
+  return new Set(result.rows.map((r) => r.id));
+}
+
+/** How often one (prediction, true outcome) pair occurs among a version's rows with feedback; both as text. */
+export interface OutcomeCount {
+  readonly version: number;
+  readonly modelId: string;
+  readonly task: "classification" | "regression";
+  readonly predicted: string;
+  readonly actual: string;
+  readonly count: number;
+}
+
+/**
+ * The predictions served through registered model `name` whose feedback arrived at `since` or
+ * later, and their true outcomes, counted by version and (prediction, outcome) pair: a
+ * classifier's pairs are its confusion matrix. JSON scalars are compared as text (`1` and `"1"`
+ * are the same label).
+ */
+export async function feedbackOutcomes(db: Db, name: string, since: Date): Promise<OutcomeCount[]> {
+  const predicted = sql<string>`${predictionLog.result} #>> '{}'`;
+  const actual = sql<string>`${predictionLog.actual} #>> '{}'`;
+  const rows = await db
+    .select({ version: predictionLog.version, modelId: predictionLog.modelId, task: models.task, predicted, actual, count: count() })
+    .from(predictionLog)
+    .innerJoin(models, eq(models.id, predictionLog.modelId))
+    .where(and(eq(predictionLog.registeredName, name), isNotNull(predictionLog.actualAt), gte(predictionLog.actualAt, since), isNotNull(predictionLog.version)))
+    .groupBy(predictionLog.version, predictionLog.modelId, models.task, predicted, actual);
+  return rows.map((r) => ({ ...r, version: r.version! }));
+}
+
+/** The predictions logged for one version of a registered model. */
+export interface LoggedCount {
+  readonly version: number;
+  readonly modelId: string;
+  readonly task: "classification" | "regression";
+  readonly count: number;
+}
+
+/** The predictions logged for each version of registered model `name` at `since` or later. */
+export async function loggedPredictions(db: Db, name: string, since: Date): Promise<LoggedCount[]> {
+  const rows = await db
+    .select({ version: predictionLog.version, modelId: predictionLog.modelId, task: models.task, count: count() })
+    .from(predictionLog)
+    .innerJoin(models, eq(models.id, predictionLog.modelId))
+    .where(and(eq(predictionLog.registeredName, name), gte(predictionLog.createdAt, since), isNotNull(predictionLog.version)))
+    .groupBy(predictionLog.version, predictionLog.modelId, models.task);
+  return rows.map((r) => ({ ...r, version: r.version! }));
+}
+
+/**
+ * Deletes the prediction log's rows older than `before`, `batch` rows per statement (short
+ * locks on a large table); answers how many it deleted.
+ */
+export async function deletePredictionsBefore(db: Db, before: Date, batch = 10_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const result = await db.execute(sql`
+      DELETE FROM ${predictionLog} WHERE ${predictionLog.id} IN (
+        SELECT ${predictionLog.id} FROM ${predictionLog} WHERE ${lt(predictionLog.createdAt, before)} LIMIT ${batch})`);
+    total += result.rowCount ?? 0;
+    if ((result.rowCount ?? 0) < batch) return total;
+  }
 }

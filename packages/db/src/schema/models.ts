@@ -42,5 +42,16 @@ export const modelArtifacts = pgTable("model_artifacts", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
 });
 
+/**
+ * A model's drift reference, computed at train time over its training split: one profile per
+ * input column (and of its predictions on the test split), as ml-core's `ReferenceProfile`. Its
+ * own table, so that listing models never reads the sampled raw values. Deleted with the model.
+ */
+export const modelReferences = pgTable("model_references", {
+  modelId: text("model_id").primaryKey(),
+  profile: jsonb("profile").$type<Record<string, unknown>>().notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
+});
+
 export type ModelRow = typeof models.$inferSelect;
 export type NewModelRow = typeof models.$inferInsert;

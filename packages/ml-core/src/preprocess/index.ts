@@ -1,3 +1,3 @@
 export * from "./target";
 export * from "./pipeline";
-export { median } from "./steps";
+export { median, readCategory, readNumber } from "./steps";

@@ -26,6 +26,29 @@ function isMissing(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === "number" && Number.isNaN(value)) || (typeof value === "string" && MISSING.has(value));
 }
 
+/**
+ * A raw JSON value read as predict reads a numeric column: a number (numeric text and booleans
+ * too), `NaN` when missing (`null`, `""`, "NA", ...), `undefined` when it is not a number.
+ */
+export function readNumber(value: unknown): number | undefined {
+  if (isMissing(value)) return NaN;
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "string") {
+    const n = parseNumber(value);
+    if (n === n) return n;
+  }
+  return undefined;
+}
+
+/** A raw JSON value read as predict reads a categorical column: its text, `null` when missing, `undefined` when it is no category. */
+export function readCategory(value: unknown): string | null | undefined {
+  if (isMissing(value)) return null;
+  if (typeof value === "string") return value;
+  if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean") return String(value);
+  return undefined;
+}
+
 function invalid(row: number, column: string, expected: string, value: unknown): DataError {
   let shown: string;
   try {
@@ -86,13 +109,9 @@ export class NumericStep implements Step {
   }
 
   writeValue(value: unknown, row: number, out: Float64Array, base: number): void {
-    let v: number;
-    if (isMissing(value)) v = this.fill;
-    else if (typeof value === "number" && Number.isFinite(value)) v = value;
-    else if (typeof value === "boolean") v = value ? 1 : 0;
-    else if (typeof value === "string" && parseNumber(value) === parseNumber(value)) v = parseNumber(value);
-    else throw invalid(row, this.column, "a number", value);
-    out[base] = (v - this.mean) / this.scale;
+    const v = readNumber(value);
+    if (v === undefined) throw invalid(row, this.column, "a number", value);
+    out[base] = ((v === v ? v : this.fill) - this.mean) / this.scale;
   }
 
   toState(): StateObject {
@@ -164,11 +183,9 @@ export class OneHotStep implements Step {
   }
 
   writeValue(value: unknown, row: number, out: Float64Array, base: number): void {
-    let j: number;
-    if (isMissing(value)) j = this.fillIndex;
-    else if (typeof value === "string") j = this.index.get(value) ?? -1;
-    else if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean") j = this.index.get(String(value)) ?? -1;
-    else throw invalid(row, this.column, "a category (text)", value);
+    const category = readCategory(value);
+    if (category === undefined) throw invalid(row, this.column, "a category (text)", value);
+    const j = category === null ? this.fillIndex : (this.index.get(category) ?? -1);
     if (j >= 0) out[base + j] = 1;
   }
 

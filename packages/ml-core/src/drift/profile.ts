@@ -1,0 +1,115 @@
+import { Rng } from "../core/rng";
+import type { Table } from "../data/table";
+import { binCounts, psiEdges, quantile } from "./psi";
+
+/** Most raw values a numeric column's profile keeps (a seeded sample beyond it). */
+export const PROFILE_SAMPLE_SIZE = 5000;
+/** Bins of a numeric column's histogram. */
+export const HISTOGRAM_BINS = 20;
+/** The quantiles a numeric column's profile records: 0, 0.05, ..., 1. */
+export const PROFILE_QUANTILES = Array.from({ length: 21 }, (_, i) => i / 20);
+
+/** The reference of a numeric column over the training rows (missing values left out). */
+export interface NumericProfile {
+  readonly kind: "numeric";
+  readonly column: string;
+  /** Non-missing values. */
+  readonly count: number;
+  readonly missing: number;
+  readonly mean: number;
+  /** Population standard deviation (numpy's `std`, ddof 0). */
+  readonly std: number;
+  /** At `PROFILE_QUANTILES`. */
+  readonly quantiles: number[];
+  /** `HISTOGRAM_BINS` equal-width bins from the minimum to the maximum (numpy's `histogram`). */
+  readonly histogram: { readonly edges: number[]; readonly counts: number[] };
+  /** PSI's inner bin edges (the distinct deciles) and the reference's count per bin. */
+  readonly psi_edges: number[];
+  readonly psi_counts: number[];
+  /** The raw values: all of them up to `PROFILE_SAMPLE_SIZE`, else a sample drawn with the training `random_state`. */
+  readonly sample: number[];
+}
+
+/** The reference of a categorical column: its count per category (missing values left out). */
+export interface CategoricalProfile {
+  readonly kind: "categorical";
+  readonly column: string;
+  readonly count: number;
+  readonly missing: number;
+  readonly frequencies: Record<string, number>;
+}
+
+export type ColumnProfile = NumericProfile | CategoricalProfile;
+
+/**
+ * What a model's inputs looked like when it was trained: one profile per input column over the
+ * training split (the drift report's reference), and one of the model's predictions on the test split.
+ */
+export interface ReferenceProfile {
+  readonly version: 1;
+  /** Training rows: the reference size that chooses the drift tests. */
+  readonly rows: number;
+  readonly columns: ColumnProfile[];
+  readonly predictions?: ColumnProfile;
+}
+
+/**
+ * Profiles `columns` of `table` over `rows` (the training split).
+ * @param randomState seeds the sample of numeric columns with more than `sampleSize` values.
+ * @param sampleSize default `PROFILE_SAMPLE_SIZE`.
+ */
+export function profileTable(table: Table, rows: ArrayLike<number>, columns: readonly string[], randomState: number, sampleSize = PROFILE_SAMPLE_SIZE): ColumnProfile[] {
+  const rng = new Rng(randomState);
+  return columns.map((name) => {
+    const col = table.column(name);
+    if (!col) throw new RangeError(`profileTable: no column ${name}.`);
+    if (col.kind === "numeric") return profileNumbers(name, Float64Array.from({ length: rows.length }, (_, k) => col.values[rows[k]!]!), rng, sampleSize);
+    return profileCategories(name, Array.from({ length: rows.length }, (_, k) => col.categories[col.codes[rows[k]!]!] ?? null));
+  });
+}
+
+/** The profile of numeric values (`NaN` is missing); `rng` draws the sample when there are more than `sampleSize`. */
+export function profileNumbers(column: string, values: Float64Array, rng: Rng, sampleSize = PROFILE_SAMPLE_SIZE): NumericProfile {
+  const present = values.filter((v) => v === v);
+  const n = present.length;
+  const mean = n ? present.reduce((s, v) => s + v, 0) / n : 0;
+  const std = n ? Math.sqrt(present.reduce((s, v) => s + (v - mean) ** 2, 0) / n) : 0;
+  const sorted = Float64Array.from(present).sort();
+  const edges = n ? psiEdges(sorted) : [];
+  return {
+    kind: "numeric",
+    column,
+    count: n,
+    missing: values.length - n,
+    mean,
+    std,
+    quantiles: n ? PROFILE_QUANTILES.map((q) => quantile(sorted, q)) : [],
+    histogram: histogram(sorted),
+    psi_edges: edges,
+    psi_counts: binCounts(sorted, edges),
+    sample: Array.from(n > sampleSize ? rng.shuffle(Float64Array.from(present)).subarray(0, sampleSize) : present),
+  };
+}
+
+/** The profile of category values (`null` is missing). */
+export function profileCategories(column: string, values: readonly (string | null)[]): CategoricalProfile {
+  const frequencies: Record<string, number> = {};
+  let count = 0;
+  for (const v of values) {
+    if (v === null) continue;
+    frequencies[v] = (frequencies[v] ?? 0) + 1;
+    count++;
+  }
+  return { kind: "categorical", column, count, missing: values.length - count, frequencies };
+}
+
+function histogram(sorted: Float64Array): { edges: number[]; counts: number[] } {
+  if (!sorted.length) return { edges: [], counts: [] };
+  const lo = sorted[0]!;
+  const hi = sorted[sorted.length - 1]!;
+  const [a, b] = lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
+  const edges = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => a + ((b - a) * i) / HISTOGRAM_BINS);
+  const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
+  for (const v of sorted) counts[Math.min(Math.floor(((v - a) / (b - a)) * HISTOGRAM_BINS), HISTOGRAM_BINS - 1)]!++;
+  return { edges, counts };
+}
