@@ -17,6 +17,7 @@ const EXPECTED: Record<string, Role[]> = {
   "POST /train": ["admin", "trainer"],
   "POST /optimize": ["admin", "trainer"],
   "GET /studies/{id}": ["admin", "trainer", "reader"],
+  "GET /studies/{id}/importance": ["admin", "trainer", "reader"],
   "POST /datasets": ["admin", "trainer"],
   "GET /datasets": ["admin", "trainer", "reader"],
   "GET /datasets/{id}": ["admin", "trainer", "reader"],

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { getRegisteredModel, getStudy, insertStudy, listTrials } from "@mlw/db";
 import { newId, optimizeJob, optimizeRequest, optimizeResult, trialJob } from "@mlw/jobs";
 import { checkSearchSpace, type SearchSpace } from "@mlw/ml-core";
+import { studyImportance } from "@mlw/ml-core/importance";
 import { budgetLimits } from "@mlw/runtime";
 import { defaultMetric, getScorer } from "@mlw/ml-core/metrics";
 import { HttpError } from "../errors";
@@ -55,8 +56,29 @@ const studySchema = z
   })
   .meta({ id: "Study" });
 
-/** `POST /optimize` (a TPE study spread over every worker) and `GET /studies/{id}`. */
+/** Importance answers kept per API process. */
+const IMPORTANCE_CACHE_SIZE = 200;
+
+const importanceSchema = z
+  .object({
+    study_id: z.string(),
+    method: z.literal("fanova"),
+    n_trials: z.number().int().meta({ description: "The complete trials the importances are computed over." }),
+    importances: z
+      .array(z.object({ param: z.string(), importance: z.number() }))
+      .meta({ description: "Every parameter the complete trials share, most important first; the importances sum to 1 (a parameter that can take one value gets 0)." }),
+  })
+  .meta({ id: "StudyImportance" });
+
+/** `POST /optimize` (a TPE study spread over every worker), `GET /studies/{id}` and its importance. */
 export function optimizeRoutes(ctx: AppContext): Route[] {
+  /** Importance answers by study and number of complete trials (a finished study's never changes), newest last. */
+  const importanceCache = new Map<string, unknown>();
+  const findStudy = async (id: string) => {
+    const study = await getStudy(ctx.database.db, id);
+    if (!study) throw new HttpError(404, "STUDY_NOT_FOUND", `No study with id "${id}".`);
+    return study;
+  };
   return [
     defineRoute({
       method: "post",
@@ -138,8 +160,7 @@ export function optimizeRoutes(ctx: AppContext): Route[] {
       params: idParams,
       responses: { 200: { description: "The study.", schema: studySchema }, 404: { description: "Unknown study.", schema: errorEnvelope } },
       async handler({ params, res }) {
-        const study = await getStudy(ctx.database.db, params.id);
-        if (!study) throw new HttpError(404, "STUDY_NOT_FOUND", `No study with id "${params.id}".`);
+        const study = await findStudy(params.id);
         const trials = await listTrials(ctx.database.db, study.id);
         const view = (t: (typeof trials)[number]) => ({
           number: t.number,
@@ -180,6 +201,35 @@ export function optimizeRoutes(ctx: AppContext): Route[] {
           finished_at: study.finishedAt?.toISOString() ?? null,
           trials: trials.map(view),
         });
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/studies/{id}/importance",
+      tag: "training",
+      summary: "Hyperparameter importance of a study (fANOVA)",
+      description:
+        "fANOVA over the study's complete trials so far, as Optuna's `FanovaImportanceEvaluator` computes it (a random forest of 64 trees, depth 64, seed 0, fitted to the trials' values; each parameter's share of the variance of the forest's prediction, normalised to sum to 1). A list, most important first.",
+      access: "read",
+      params: idParams,
+      responses: {
+        200: { description: "The importances.", schema: importanceSchema },
+        404: { description: "Unknown study.", schema: errorEnvelope },
+        422: { description: "Fewer than two complete trials (NOT_ENOUGH_TRIALS), or every trial has the same value (NO_VARIANCE).", schema: errorEnvelope },
+      },
+      async handler({ params, res }) {
+        const study = await findStudy(params.id);
+        const trials = await listTrials(ctx.database.db, study.id);
+        const complete = trials.filter((t) => t.state === "complete");
+        const key = `${study.id}:${complete.length}`;
+        let answer = importanceCache.get(key);
+        if (!answer) {
+          const { importances, nTrials } = await studyImportance(study.searchSpace as SearchSpace, complete);
+          answer = { study_id: study.id, method: "fanova", n_trials: nTrials, importances };
+          importanceCache.set(key, answer);
+          if (importanceCache.size > IMPORTANCE_CACHE_SIZE) importanceCache.delete(importanceCache.keys().next().value!);
+        }
+        res.json(answer);
       },
     }),
   ];

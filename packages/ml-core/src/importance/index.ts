@@ -1,0 +1,3 @@
+export * from "./encode-trials";
+export * from "./fanova-tree";
+export * from "./fanova";
