@@ -33,7 +33,7 @@ function parsePrometheus(text: string): { name: string; labels: Record<string, s
 it("exposes request durations, jobs by queue and state, and the process defaults after a train and a predict", async () => {
   const trained = await call(stack.api.url, "POST", "/train?wait=60", { dataset_path: "iris.csv", target_column: "species", algorithm: "RandomForestClassifier", hyperparams: { n_estimators: 10 } });
   expect(trained.status).toBe(200);
-  const predicted = await call(stack.api.url, "POST", `/model/${trained.body.model_id}/predict`, { rows: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }] });
+  const predicted = await call(stack.api.url, "POST", `/model/${trained.body.model_id}/predict`, { rows: [{ sepal_length_cm: 5.1, sepal_width_cm: 3.5, petal_length_cm: 1.4, petal_width_cm: 0.2 }] });
   expect(predicted.status).toBe(200);
 
   const res = await fetch(`${stack.api.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });

@@ -147,6 +147,13 @@ describe("POST /model/{id}/predict", () => {
     expect(res.body.error.message).toMatch(/1/);
   });
 
+  it("refuses a row with none of the model's columns (misnamed) with a 422 naming them, rather than predicting it from imputed values", async () => {
+    const shouted = Object.fromEntries(Object.entries(raw[0]!).map(([k, v]) => [k.toUpperCase(), v]));
+    const res = await call(stack.api.url, "POST", `/model/${churnRf.model_id}/predict`, { rows: [without(raw[0]!, "Churn"), shouted] });
+    expect([res.status, res.body.error.code, res.body.error.details.row]).toEqual([422, "NO_KNOWN_COLUMNS", 1]);
+    expect(res.body.error.message).toMatch(/monthly_charges/);
+  });
+
   it("predicts numbers for a regressor", async () => {
     const rows = [{ age: 0.03, sex: 0.05, bmi: 0.06, bp: 0.02, s1: -0.04, s2: -0.03, s3: -0.04, s4: -0.002, s5: 0.02, s6: -0.02 }];
     const res = await call(stack.api.url, "POST", `/model/${diabetes.model_id}/predict`, { rows });

@@ -88,6 +88,8 @@ export class Pipeline {
    * The feature matrix of raw JSON records (prediction requests): absent columns and missing
    * values are imputed, unseen categories give all zeros.
    * @throws DataError `INVALID_VALUE` naming the record index and column for a value of the wrong type.
+   * @throws DataError `NO_KNOWN_COLUMNS` for a record with none of the model's columns (misnamed
+   *   columns would otherwise all be imputed, and every such row predicted alike).
    */
   transformRecords(records: readonly Record<string, unknown>[]): Matrix {
     const cols = this.featureNames.length;
@@ -95,6 +97,10 @@ export class Pipeline {
     records.forEach((record, i) => {
       if (record === null || typeof record !== "object" || Array.isArray(record)) {
         throw new DataError("INVALID_VALUE", `Row ${i}: expected an object of column -> value, but got ${JSON.stringify(record)}.`, { row: i });
+      }
+      if (this.steps.length && !this.steps.some((step) => step.column in record)) {
+        const expected = this.steps.map((step) => step.column);
+        throw new DataError("NO_KNOWN_COLUMNS", `Row ${i} has none of the model's columns (${expected.join(", ")}); send a missing value as null.`, { row: i, columns: expected });
       }
       let at = i * cols;
       for (const step of this.steps) {

@@ -73,8 +73,16 @@ describe("Pipeline", () => {
       { age: "50", city: "Rome", member: null, extra: 1 },
     ]);
     expect(fromRecords).toEqual(fromTable);
-    expect(row(p.transformRecords([{}]), 0)).toEqual(row(p.transform(t, [2]), 0).map((v, j) => (j === 0 ? v : [0, 1, 0, 1][j - 1]!)));
+    expect(row(p.transformRecords([{ age: null }]), 0)).toEqual(row(p.transform(t, [2]), 0).map((v, j) => (j === 0 ? v : [0, 1, 0, 1][j - 1]!)));
     expect(row(p.transformRecords([{ city: "Atlantis", member: true }]), 0).slice(1)).toEqual([0, 0, 0, 1]);
+  });
+
+  it("refuses a row with none of the model's columns (misnamed ones), naming them", async () => {
+    const t = await parseCsv(CSV);
+    const p = Pipeline.fit(t, [0, 1, 2, 3, 4], { target: "y", scale: false });
+    for (const record of [{}, { Age: 20, town: "Paris" }]) {
+      expect(() => p.transformRecords([{ age: 1 }, record])).toThrow(expect.objectContaining({ code: "NO_KNOWN_COLUMNS", details: { row: 1, columns: ["age", "city", "member"] } }));
+    }
   });
 
   it("refuses a value of the wrong type, naming the row and column", async () => {
