@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import Papa from "papaparse";
 import { Pool } from "pg";
 import { Redis } from "ioredis";
 
@@ -101,11 +102,10 @@ export class BenchStack {
 }
 
 /** The first data row of churn.csv as a raw record, without its target. */
-export function churnRow(): Record<string, string> {
-  const [header, values] = readFileSync(path.join(DATA_DIR, "churn.csv"), "utf8").split("\n");
-  const names = header!.split(",");
-  const cells = values!.split(",");
-  return Object.fromEntries(names.map((h, i) => [h, cells[i]!] as const).filter(([h]) => h !== "Churn"));
+export function churnRow(): Record<string, unknown> {
+  const { data } = Papa.parse<Record<string, unknown>>(readFileSync(path.join(DATA_DIR, "churn.csv"), "utf8"), { header: true, dynamicTyping: true, preview: 1 });
+  const { Churn: _target, ...row } = data[0]!;
+  return row;
 }
 
 export function quantile(sorted: number[], q: number): number {
