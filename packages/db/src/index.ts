@@ -6,3 +6,5 @@ export * from "./queries/studies";
 export * from "./queries/keys";
 export * from "./queries/registry";
 export * from "./queries/serving";
+export * from "./queries/study-store";
+export * from "./queries/keyset";

@@ -6,6 +6,7 @@ import { metricDirection } from "@mlw/ml-core/metrics";
 
 import { HttpError } from "../errors";
 import type { AppContext } from "../http/context";
+import { newestFirstPage } from "../http/cursor";
 import { defineRoute, type Route } from "../http/route";
 import { errorEnvelope, idParams, pendingJobSchema, predictBody, predictionSchema, waitQuery } from "../http/schemas";
 import { replyWithJob } from "../jobs-view";
@@ -43,17 +44,6 @@ function modelView(m: ModelRow) {
     study_id: m.studyId,
     trial_number: m.trialNumber,
   };
-}
-
-function encodeCursor(m: ModelRow): string {
-  return Buffer.from(`${m.createdAt.toISOString()}|${m.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const createdAt = new Date(at ?? "");
-  if (!id || !isModelId(id) || Number.isNaN(createdAt.getTime())) throw new HttpError(400, "INVALID_CURSOR", "`cursor` is not a cursor this API gave out.");
-  return { createdAt, id };
 }
 
 const modelSchema = z
@@ -108,15 +98,9 @@ export function modelRoutes(ctx: AppContext): Route[] {
       query: listQuery,
       responses: { 200: { description: "A page of models.", schema: z.object({ models: z.array(modelSchema), next_cursor: z.string().nullable() }) } },
       async handler({ query: q, res }) {
-        const rows = await listModels(ctx.database.db, {
-          algorithm: q.algorithm,
-          task: q.task,
-          datasetPath: q.dataset,
-          limit: q.limit + 1,
-          before: q.cursor ? decodeCursor(q.cursor) : undefined,
-        });
-        const page = rows.slice(0, q.limit);
-        res.json({ models: page.map(modelView), next_cursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null });
+        const filters = { algorithm: q.algorithm, task: q.task, datasetPath: q.dataset };
+        const { page, next_cursor } = await newestFirstPage(q, "model", (before, limit) => listModels(ctx.database.db, { ...filters, before, limit }));
+        res.json({ models: page.map(modelView), next_cursor });
       },
     }),
     defineRoute({

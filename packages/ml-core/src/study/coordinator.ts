@@ -29,14 +29,18 @@ export class StudyEngine {
   /**
    * One step of the coordinator: reads the trials, then starts a trial when a slot is free and the
    * budget and deadline allow, finishes when every trial is done (or the deadline passed and none
-   * runs), and otherwise waits.
+   * runs), and otherwise waits. Whether to start is decided again under the store's lock, on the
+   * trials as they are then: several coordinators never overrun the budget or a grid.
    */
   async tick(now = Date.now()): Promise<Tick> {
     const trials = await this.store.listTrials(this.study.id);
-    const action = nextAction(trials, this.budget, this.study.nParallel, now >= this.study.deadline);
+    const timedOut = now >= this.study.deadline;
+    const action = nextAction(trials, this.budget, this.study.nParallel, timedOut);
     if (action !== "start") return { action, trials };
-    const trial = await this.store.createTrial(this.study.id, (existing) => this.propose(existing));
-    return { action: "started", trial, trials };
+    const trial = await this.store.createTrial(this.study.id, (existing) =>
+      nextAction(existing, this.budget, this.study.nParallel, timedOut) === "start" ? this.propose(existing) : null,
+    );
+    return trial ? { action: "started", trial, trials } : { action: "wait", trials };
   }
 
   /**

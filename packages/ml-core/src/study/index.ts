@@ -9,3 +9,5 @@ export * from "./samplers";
 export * from "./pruners";
 export * from "./store";
 export { StudyEngine, bestTrial, nextAction, type Tick } from "./coordinator";
+export { checkInitialTrials } from "./initial-trials";
+export { SAMPLER_DOCS, PRUNER_DOCS, type ChoiceDoc } from "./choices";

@@ -45,9 +45,10 @@ export interface StudyStore {
   listTrials(studyId: string): Promise<StoredTrial[]>;
   /**
    * Creates the next trial, numbered after the existing ones, atomically: `choose` sees every
-   * existing trial and answers the new one's parameters, and no two calls ever get one number.
+   * existing trial and answers the new one's parameters, or null for no trial (undefined then);
+   * no two calls ever get one number, and no call sees a trial another one is still creating.
    */
-  createTrial(studyId: string, choose: (existing: readonly StoredTrial[]) => Params): Promise<StoredTrial>;
+  createTrial(studyId: string, choose: (existing: readonly StoredTrial[]) => Params | null): Promise<StoredTrial | undefined>;
   /** Stores a running trial's intermediate values (one per step so far) and rung records. */
   recordSteps(studyId: string, number: number, intermediate: readonly number[], rungs: readonly number[]): Promise<void>;
   /** Moves a running trial to its final state, once; false when it was not running. */

@@ -1,7 +1,7 @@
 import { Rng } from "../../src/core/rng";
 import type { SearchSpace } from "../../src/core/search-space";
 import { ask } from "../../src/tpe/sampler";
-import { StudyEngine, bestTrial, nextAction, prunerConfigSchema, samplerConfigSchema, type StoredTrial, type StudyDefinition } from "../../src/study";
+import { StudyEngine, bestTrial, checkInitialTrials, nextAction, prunerConfigSchema, samplerConfigSchema, type StoredTrial, type StudyDefinition } from "../../src/study";
 import { MemoryStudyStore } from "./memory-store";
 
 const space: SearchSpace = { x: { type: "float", low: -3, high: 3 }, k: { type: "categorical", choices: [1, 2, 3] } };
@@ -116,4 +116,20 @@ describe("nextAction", () => {
   ] as const)("%j of %i trials, %i in parallel, timed out %s: %s", (trials, budget, nParallel, timedOut, action) => {
     expect(nextAction(trials, budget, nParallel, timedOut)).toBe(action);
   });
+});
+
+describe("checkInitialTrials", () => {
+  const s: SearchSpace = { ...space, g: { type: "int", low: 0, high: 10, step: 2, condition: { param: "k", in: [3] } } };
+  it.each([
+    [{ x: 0, k: 1, z: 1 }, /^initial_trials\[1\] `z` is not in the search space/],
+    [{ x: 0 }, /`k` is missing/],
+    [{ x: 4, k: 1 }, /`x` must be within \[-3, 3\], but got 4/],
+    [{ x: 0, k: 4 }, /`k` is 4, which is not one of \[1,2,3\]/],
+    [{ x: 0, k: 1, g: 2 }, /`g` is given, but it exists only when `k` is one of \[3\]/],
+    [{ x: 0, k: 3, g: 3 }, /`g` must be 0 plus a multiple of 2, but got 3/],
+    [{ x: "0", k: 1 }, /`x` must be a number, but got "0"/],
+  ])("refuses %j", (params, message) => {
+    expect(() => checkInitialTrials(s, [{ x: 1, k: 3, g: 4 }, params] as never)).toThrow(message);
+  });
+  it("accepts complete, valid points", () => expect(() => checkInitialTrials(s, [{ x: 1, k: 3, g: 4 }, { x: -3, k: 1 }])).not.toThrow());
 });

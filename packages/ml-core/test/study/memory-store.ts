@@ -11,8 +11,10 @@ export class MemoryStudyStore implements StudyStore {
     return this.trials.map((t) => ({ ...t }));
   }
 
-  async createTrial(_studyId: string, choose: (existing: readonly StoredTrial[]) => Params): Promise<StoredTrial> {
-    const row: Row = { number: this.trials.length, params: choose(await this.listTrials()), state: "running", value: null, intermediate: [], rungs: [] };
+  async createTrial(_studyId: string, choose: (existing: readonly StoredTrial[]) => Params | null): Promise<StoredTrial | undefined> {
+    const params = choose(await this.listTrials());
+    if (params === null) return undefined;
+    const row: Row = { number: this.trials.length, params, state: "running", value: null, intermediate: [], rungs: [] };
     this.trials.push(row);
     return { ...row };
   }

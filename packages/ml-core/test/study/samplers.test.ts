@@ -2,7 +2,7 @@ import sobolFixture from "../fixtures/sobol-scipy.json";
 import { Rng } from "../../src/core/rng";
 import type { SearchSpace } from "../../src/core/search-space";
 import { ask } from "../../src/tpe/sampler";
-import { GridSampler, QmcSampler, RandomSampler, Sobol, TpeSampler, gridPoints, makeSampler, samplerConfigSchema, type Params, type SampleContext, type TrialRecord } from "../../src/study";
+import { GridSampler, PRUNER_DOCS, QmcSampler, RandomSampler, SAMPLER_DOCS, Sobol, TpeSampler, gridPoints, makeSampler, samplerConfigSchema, type Params, type SampleContext, type TrialRecord } from "../../src/study";
 
 const ctx = (index: number, seed = 7): SampleContext => ({ direction: "maximize", seed, index });
 const space: SearchSpace = {
@@ -106,5 +106,14 @@ describe("samplerConfigSchema", () => {
     expect(samplerConfigSchema.safeParse({ name: "grid", n_points: 1 }).success).toBe(false);
     expect(samplerConfigSchema.safeParse({ name: "tpe", n_points: 3 }).success).toBe(false);
     expect(makeSampler(samplerConfigSchema.parse("random"))).toBeInstanceOf(RandomSampler);
+  });
+});
+
+describe("SAMPLER_DOCS and PRUNER_DOCS", () => {
+  it("list every sampler and pruner with their settings and defaults", () => {
+    expect(SAMPLER_DOCS.map((d) => d.name)).toEqual(["tpe", "random", "grid", "qmc"]);
+    expect(PRUNER_DOCS.map((d) => d.name)).toEqual(["none", "median", "percentile", "successive_halving", "hyperband"]);
+    expect(PRUNER_DOCS.find((d) => d.name === "hyperband")!.settings.find((s) => s.name === "max_resource")).toMatchObject({ default: "auto" });
+    expect(SAMPLER_DOCS.find((d) => d.name === "grid")!.settings).toEqual([expect.objectContaining({ name: "n_points", default: 5, description: expect.stringContaining("float") })]);
   });
 });
