@@ -86,3 +86,22 @@ it("GET /algorithms lists the samplers and pruners with their settings", async (
   expect(body.pruners.map((p: any) => p.name)).toEqual(["none", "median", "percentile", "successive_halving", "hyperband"]);
   expect(body.pruners[1].settings).toContainEqual(expect.objectContaining({ name: "n_startup_trials", default: 5 }));
 });
+
+it("prunes HistGradientBoosting on boosting rounds with Hyperband: a step every 10 rounds, the folds in lockstep", async () => {
+  const res = await call(stack.api.url, "POST", "/optimize?wait=150", {
+    dataset_path: "breast_cancer.csv", target_column: "diagnosis", algorithm: "HistGradientBoostingClassifier", cv_folds: 2, n_trials: 14, n_parallel: 1, random_state: 3,
+    pruner: "hyperband",
+    search_space: { max_iter: { type: "int", low: 50, high: 50 }, learning_rate: { type: "float", low: 0.01, high: 0.3, log: true }, max_leaf_nodes: { type: "int", low: 2, high: 31 } },
+  });
+  expect(res.status).toBe(200);
+  const study = (await call(stack.api.url, "GET", `/studies/${res.body.study_id}`)).body;
+  const complete = study.trials.filter((t: any) => t.state === "complete");
+  const pruned = study.trials.filter((t: any) => t.state === "pruned");
+  expect(complete.length).toBeGreaterThan(0);
+  expect(pruned.length).toBeGreaterThan(0);
+  for (const t of complete) {
+    expect(t.fold_scores).toHaveLength(5); // 50 rounds in steps of 10
+    expect(t.value).toBe(t.fold_scores[4]);
+  }
+  for (const t of pruned) expect(t.fold_scores.length).toBeLessThan(5);
+}, 200_000);

@@ -51,7 +51,7 @@ export const optimizeRequest = z.object({
   }),
   pruner: prunerConfigSchema.prefault("none").meta({
     description:
-      'When trials stop early: "none" (default), "median", "percentile", "successive_halving" or "hyperband", or {"name": ..., ...settings} with Optuna\'s settings and defaults (median: n_startup_trials 5, n_warmup_steps 0, interval_steps 1; percentile: percentile 25 and the same; successive_halving: min_resource "auto", reduction_factor 4, min_early_stopping_rate 0, bootstrap_count 0; hyperband: min_resource 1, max_resource "auto", reduction_factor 3, bootstrap_count 0). Steps are CV folds.',
+      'When trials stop early: "none" (default), "median", "percentile", "successive_halving" or "hyperband", or {"name": ..., ...settings} with Optuna\'s settings and defaults (median: n_startup_trials 5, n_warmup_steps 0, interval_steps 1; percentile: percentile 25 and the same; successive_halving: min_resource "auto", reduction_factor 4, min_early_stopping_rate 0, bootstrap_count 0; hyperband: min_resource 1, max_resource "auto", reduction_factor 3, bootstrap_count 0). A step is a CV fold, or for HistGradientBoosting ten boosting rounds (the folds in lockstep).',
   }),
   initial_trials: z
     .array(z.strictObject({ params: z.record(z.string(), z.unknown()) }))

@@ -12,8 +12,8 @@ import { seeded } from "../services/train-model";
 import { sandboxed } from "./sandboxed";
 
 /**
- * Runs one trial of a study (sandboxed): cross-validates its parameters, reporting each fold's
- * score as a step to the study engine, which records it and asks the study's pruner whether to
+ * Runs one trial of a study (sandboxed): cross-validates its parameters, reporting each step (a
+ * fold's score, or for boosting the folds' mean score every ten rounds) to the study engine, which records it and asks the study's pruner whether to
  * stop (the last fold is never pruned). A trial that is not running any more (finished by an earlier attempt) is
  * skipped, so a retried job never counts twice. Parameters the estimator refuses (an invalid
  * penalty/solver pair) fail the trial without a score; a model over MAX_MODEL_PARAMS at a fold's
@@ -45,23 +45,22 @@ export default sandboxed(
       const target = prepareTarget(table, study.target, spec.task);
       const engine = new StudyEngine(studyDefinition(study), postgresStudyStore(db));
       let rungs: readonly number[] = [];
-      const { scores, pruned } = await crossValidate(
+      const { steps, value, pruned } = await crossValidate(
         spec,
         params,
         table,
         target,
         study.target,
         { folds: study.cvFolds, randomState: study.randomState, scorer, limits: budgetLimits(env()) },
-        async (scores) => {
-          await job.updateProgress({ folds_done: scores.length, cv_folds: study.cvFolds });
-          const decision = await engine.report(number, scores, rungs, scores.length === study.cvFolds);
+        async (values, last) => {
+          await job.updateProgress({ steps_done: values.length, cv_folds: study.cvFolds });
+          const decision = await engine.report(number, values, rungs, last);
           rungs = decision.rungs;
           return decision.prune ? "prune" : "continue";
         },
       );
-      const value = scores.reduce((a, b) => a + b, 0) / scores.length;
       const state = pruned ? "pruned" : "complete";
-      await finishTrial(db, study_id, number, { state, value: pruned ? null : value, foldScores: scores, durationMs: Date.now() - started });
+      await finishTrial(db, study_id, number, { state, value: pruned ? null : value, foldScores: steps, durationMs: Date.now() - started });
       return pruned ? { state } : { state, value };
     } catch (e) {
       // The trial's row fails now if no attempt is left, or if another attempt would fail the same way.
