@@ -45,14 +45,16 @@ export class StudyEngine {
 
   /**
    * The parameters of trial number `history.length`: the next initial trial, else the sampler's
-   * answer with a per-trial seed derived from the study's (the same for the same history).
+   * answer with a per-trial seed derived from the study's (the same for the same history), from
+   * the trials the pruner lets it learn from (with Hyperband, the new trial's bracket).
    */
   propose(history: readonly StoredTrial[]): Params {
     const k = history.length;
     const initial = this.study.initialTrials;
     if (k < initial.length) return { ...initial[k] };
     const rng = new Rng((this.study.randomState ^ Math.imul(k + 1, 0x9e3779b1)) >>> 0);
-    return this.sampler.ask(this.study.searchSpace, history, rng, { direction: this.study.direction, seed: this.study.randomState, index: k - initial.length });
+    const learnFrom = this.pruner.historyFor?.(k, history, this.study.id) ?? history;
+    return this.sampler.ask(this.study.searchSpace, learnFrom, rng, { direction: this.study.direction, seed: this.study.randomState, index: k - initial.length });
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Rng } from "../../src/core/rng";
 import type { SearchSpace } from "../../src/core/search-space";
 import { ask } from "../../src/tpe/sampler";
-import { StudyEngine, bestTrial, checkInitialTrials, nextAction, prunerConfigSchema, samplerConfigSchema, type StoredTrial, type StudyDefinition } from "../../src/study";
+import { HyperbandPruner, StudyEngine, bestTrial, bracketOf, checkInitialTrials, nextAction, prunerConfigSchema, samplerConfigSchema, type StoredTrial, type StudyDefinition } from "../../src/study";
 import { MemoryStudyStore } from "./memory-store";
 
 const space: SearchSpace = { x: { type: "float", low: -3, high: 3 }, k: { type: "categorical", choices: [1, 2, 3] } };
@@ -132,4 +132,23 @@ describe("checkInitialTrials", () => {
     expect(() => checkInitialTrials(s, [{ x: 1, k: 3, g: 4 }, params] as never)).toThrow(message);
   });
   it("accepts complete, valid points", () => expect(() => checkInitialTrials(s, [{ x: 1, k: 3, g: 4 }, { x: -3, k: 1 }])).not.toThrow());
+});
+
+describe("StudyEngine with Hyperband", () => {
+  it("lets TPE learn only from the new trial's bracket, as Optuna's _filter_study does", async () => {
+    const store = new MemoryStudyStore();
+    const pruner = prunerConfigSchema.parse({ name: "hyperband", max_resource: 9 });
+    const engine = new StudyEngine(define({ nTrials: 40, pruner }), store);
+    const trials = await run(engine, store, 9);
+    const hb = new HyperbandPruner({ min_resource: 1, max_resource: 9, reduction_factor: 3, bootstrap_count: 0 });
+    const brackets = (await hb.brackets({ facts: async () => ({ nComplete: 1, maxLastStep: 8 }) }))!;
+    expect(brackets.budgets.length).toBe(3);
+    const last = trials[39]!;
+    const mine = bracketOf("study-1", 39, brackets);
+    const history = trials.slice(0, 39).filter((t) => bracketOf("study-1", t.number, brackets) === mine);
+    expect(history.length).toBeGreaterThanOrEqual(10); // enough for TPE to be past its startup
+    expect(history.length).toBeLessThan(39);
+    const rng = new Rng((42 ^ Math.imul(40, 0x9e3779b1)) >>> 0);
+    expect(last.params).toEqual(ask(space, history, rng, { direction: "maximize" }));
+  });
 });

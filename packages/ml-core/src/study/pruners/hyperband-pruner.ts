@@ -1,5 +1,5 @@
 import { crc32 } from "./crc32";
-import { keepGoing, type PruneDecision, type Pruner, type PruneSummary, type PruneTrial } from "./pruner";
+import { keepGoing, type HistoryTrial, type PruneDecision, type Pruner, type PruneSummary, type PruneTrial } from "./pruner";
 import { SuccessiveHalvingPruner } from "./successive-halving-pruner";
 
 /** Settings of `HyperbandPruner`, with Optuna's names. */
@@ -43,12 +43,25 @@ export class HyperbandPruner implements Pruner {
     return sh.decide(trial, summary);
   }
 
+  /** TPE and the other samplers learn only from the trials of the new trial's bracket, as in Optuna. */
+  historyFor<T extends HistoryTrial>(number: number, history: readonly T[], studyName: string): readonly T[] {
+    const lastSteps = history.filter((t) => t.state === "complete" && t.intermediate?.length).map((t) => t.intermediate!.length - 1);
+    const brackets = this.bracketsFor(lastSteps.length ? Math.max(...lastSteps) : null);
+    if (!brackets) return history;
+    const bracket = bracketOf(studyName, number, brackets);
+    return history.filter((t) => bracketOf(studyName, t.number, brackets) === bracket);
+  }
+
   /** The brackets, or null while max_resource is "auto" and no trial is complete. */
   async brackets(summary: Pick<PruneSummary, "facts">): Promise<Brackets | null> {
+    return this.settings.max_resource === "auto" ? this.bracketsFor((await summary.facts()).maxLastStep) : this.bracketsFor(null);
+  }
+
+  /** The brackets given the longest complete trial's last step (null: none complete). */
+  private bracketsFor(maxLastStep: number | null): Brackets | null {
     const s = this.settings;
     let maxResource = s.max_resource;
     if (maxResource === "auto") {
-      const { maxLastStep } = await summary.facts();
       if (maxLastStep === null) return null;
       maxResource = maxLastStep + 1;
     }

@@ -49,6 +49,18 @@ export interface PruneDecision {
  */
 export interface Pruner {
   decide(trial: PruneTrial, summary: PruneSummary): Promise<PruneDecision>;
+  /**
+   * The trials a sampler learns from when it proposes trial `number` (Optuna's `_filter_study`):
+   * all of them unless the pruner splits the study (Hyperband: the trial's bracket only).
+   */
+  historyFor?<T extends HistoryTrial>(number: number, history: readonly T[], studyName: string): readonly T[];
+}
+
+/** What a pruner needs of a past trial to filter a sampler's history. */
+export interface HistoryTrial {
+  readonly number: number;
+  readonly state: string;
+  readonly intermediate?: readonly number[];
 }
 
 /** The decision "go on" that keeps the trial's rung records. */
