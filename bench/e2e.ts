@@ -6,54 +6,22 @@
  * Run: pnpm bench:e2e (builds first; BENCH_SEED, BENCH_TRIALS change the seed and trial count).
  * Uses the local Redis and Postgres, in a schema of its own.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { Pool } from "pg";
-import { Redis } from "ioredis";
+import { DATA_DIR, startService, type Service } from "./service";
 
-const ROOT = path.resolve(__dirname, "..");
-const DATA_DIR = process.env.MLW_DATASETS ?? path.resolve(ROOT, "../shared/datasets");
 const N_TRIALS = Number(process.env.BENCH_TRIALS ?? 30);
 const SEED = Number(process.env.BENCH_SEED ?? 42);
-const id = randomBytes(4).toString("hex");
-// An admin key of this run's own, with limits out of the way of a benchmark.
-const KEY = `mlw_bench_${randomBytes(24).toString("hex")}`;
-const env = {
-  ...process.env, DATA_DIR, MLW_ADMIN_KEY: KEY, RATE_LIMIT_PER_MIN: "100000000", MAX_ACTIVE_JOBS_PER_KEY: "100000", DB_SCHEMA: `bench_${id}`, QUEUE_PREFIX: `bench-${id}`, LOG_LEVEL: "warn",
-  DATABASE_URL: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-  PORT: String(18000 + Math.floor(Math.random() * 1000)), HOST: "127.0.0.1",
-};
-const base = `http://127.0.0.1:${env.PORT}`;
-const procs: ChildProcess[] = [];
-
-async function post(url: string, body: unknown): Promise<any> {
-  const res = await fetch(base + url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
-}
-
-async function waitHealthy(): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("the API did not start");
-}
+let service: Service | undefined;
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 async function main(): Promise<void> {
-  procs.push(spawn(process.execPath, [path.join(ROOT, "apps/api/dist/main.js")], { env, stdio: "inherit" }));
-  await waitHealthy();
-  for (const w of ["w1", "w2"]) procs.push(spawn(process.execPath, [path.join(ROOT, "apps/worker/dist/main.js")], { env: { ...env, WORKER_ID: w }, stdio: "inherit" }));
-  await new Promise((r) => setTimeout(r, 4000));
+  service = await startService();
+  const post = service.post;
 
   const t0 = Date.now();
   const opt = await post("/optimize?wait=300", { dataset_path: "churn.csv", target_column: "Churn", algorithm: "RandomForestClassifier", n_trials: N_TRIALS, cv_folds: 3, random_state: SEED, n_parallel: 2 });
@@ -92,13 +60,4 @@ main()
     console.error(e);
     process.exitCode = 1;
   })
-  .finally(async () => {
-    for (const p of procs) p.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 1500));
-    const pool = new Pool({ connectionString: env.DATABASE_URL, max: 1 });
-    await pool.query(`DROP SCHEMA IF EXISTS "${env.DB_SCHEMA}" CASCADE`).finally(() => pool.end());
-    const redis = new Redis(env.REDIS_URL);
-    const keys = await redis.keys(`${env.QUEUE_PREFIX}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
+  .finally(() => service?.stop());
