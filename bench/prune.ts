@@ -18,11 +18,17 @@ let service: Service | undefined;
 /** One study with `pruner`: its best score, wall time and pruned trials. */
 async function study(s: Service, pruner: string): Promise<{ best: number; seconds: number; pruned: number }> {
   const t0 = Date.now();
-  const res = await s.post("/optimize?wait=300", { dataset_path: "churn.csv", target_column: "Churn", algorithm: "HistGradientBoostingClassifier", n_trials: N_TRIALS, cv_folds: 3, random_state: SEED, n_parallel: 2, search_space: space, pruner });
+  const res = await s.post("/optimize", { dataset_path: "churn.csv", target_column: "Churn", algorithm: "HistGradientBoostingClassifier", n_trials: N_TRIALS, cv_folds: 3, random_state: SEED, n_parallel: 2, search_space: space, pruner });
+  if (res.status !== 202) throw new Error(`optimize (${pruner}) refused: ${JSON.stringify(res.body)}`);
+  let job = (await s.get(`/jobs/${res.body.job_id}`)).body;
+  while (job.state !== "completed" && job.state !== "failed") {
+    await new Promise((r) => setTimeout(r, 200));
+    job = (await s.get(`/jobs/${res.body.job_id}`)).body;
+  }
   const seconds = (Date.now() - t0) / 1000;
-  if (res.status !== 200) throw new Error(`optimize (${pruner}) failed: ${JSON.stringify(res.body)}`);
+  if (job.state !== "completed") throw new Error(`optimize (${pruner}) failed: ${JSON.stringify(job.error)}`);
   const trials = (await s.get(`/studies/${res.body.study_id}`)).body.trials as { state: string }[];
-  return { best: res.body.best_score, seconds, pruned: trials.filter((t) => t.state === "pruned").length };
+  return { best: job.result.best_score, seconds, pruned: trials.filter((t) => t.state === "pruned").length };
 }
 
 async function main(): Promise<void> {

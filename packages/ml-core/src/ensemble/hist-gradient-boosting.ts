@@ -292,7 +292,7 @@ export class HistGradientBoostingClassifier extends BoostedModel<HistGradientBoo
     const p = this.parse();
     const k = countClasses(y, options?.nClasses);
     const stages = boostStages(X, y, p, (n) => classification(k, n), true, options, every);
-    return refitEachStage(stages, (b) => this.fitted(b.trees, b.init, X.cols, k, b.nIter));
+    return this.staged(refitEachStage(stages, (b) => this.fitted(b.trees, b.init, X.cols, k, b.nIter)));
   }
 
   /** Class probabilities, rows x classes. */
@@ -326,7 +326,7 @@ export class HistGradientBoostingRegressor extends BoostedModel<HistGradientBoos
   fitStages(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
     const p = this.parse();
     const stages = boostStages(X, y, p, squaredError, false, options, every);
-    return refitEachStage(stages, (b) => this.fitted(b.trees, b.init, X.cols, 0, b.nIter));
+    return this.staged(refitEachStage(stages, (b) => this.fitted(b.trees, b.init, X.cols, 0, b.nIter)));
   }
 
   /** Rebuilds a fitted regressor from `toState()`. */
