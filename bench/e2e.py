@@ -2,17 +2,15 @@
 RandomForestClassifier space, 3-fold stratified CV accuracy on churn.csv, one process.
 Prints one JSON line: {"best": ..., "seconds": ..., "n_trials": ...}."""
 import json, sys, time
-import numpy as np, pandas as pd, optuna
+import numpy as np, optuna
+from churn import load_churn
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 path, n_trials, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 start = time.time()
-df = pd.read_csv(path)
-y = df.pop("Churn").to_numpy()
-num = df.select_dtypes("number")
-X = pd.concat([num.fillna(num.median()), pd.get_dummies(df.select_dtypes(exclude="number"))], axis=1).to_numpy(dtype=float)
+X, y = load_churn(path)
 cv = StratifiedKFold(3, shuffle=True, random_state=seed)
 
 def objective(trial):

@@ -22,6 +22,7 @@ import { jobRoutes } from "./routes/jobs";
 import { keyRoutes } from "./routes/keys";
 import { modelRoutes } from "./routes/models";
 import { optimizeRoutes } from "./routes/optimize";
+import { studyRoutes } from "./routes/studies";
 import { registryRoutes } from "./routes/registry";
 import { servingRoutes } from "./routes/serving";
 import { driftRoutes } from "./routes/drift";
@@ -30,7 +31,7 @@ import { trainRoutes } from "./routes/train";
 
 /** Every route of the API, declared once (the OpenAPI document is made from these). */
 export function apiRoutes(ctx: AppContext, metrics: ApiMetrics): Route[] {
-  const routes = [...healthRoutes(ctx), metricsRoute(metrics), ...algorithmRoutes(), ...trainRoutes(ctx), ...optimizeRoutes(ctx), ...datasetRoutes(ctx), ...modelRoutes(ctx), ...registryRoutes(ctx), ...servingRoutes(ctx), ...feedbackRoutes(ctx), ...driftRoutes(ctx), ...jobRoutes(ctx), ...keyRoutes(ctx)];
+  const routes = [...healthRoutes(ctx), metricsRoute(metrics), ...algorithmRoutes(), ...trainRoutes(ctx), ...optimizeRoutes(ctx), ...studyRoutes(ctx), ...datasetRoutes(ctx), ...modelRoutes(ctx), ...registryRoutes(ctx), ...servingRoutes(ctx), ...feedbackRoutes(ctx), ...driftRoutes(ctx), ...jobRoutes(ctx), ...keyRoutes(ctx)];
   const document = openApiDocument([...routes, openApiRoute(() => document)], ctx.version);
   return [...routes, openApiRoute(() => document)];
 }

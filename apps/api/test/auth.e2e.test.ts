@@ -16,6 +16,7 @@ const EXPECTED: Record<string, Role[]> = {
   "GET /algorithms": ["admin", "trainer", "reader"],
   "POST /train": ["admin", "trainer"],
   "POST /optimize": ["admin", "trainer"],
+  "GET /studies": ["admin", "trainer", "reader"],
   "GET /studies/{id}": ["admin", "trainer", "reader"],
   "GET /studies/{id}/importance": ["admin", "trainer", "reader"],
   "POST /datasets": ["admin", "trainer"],

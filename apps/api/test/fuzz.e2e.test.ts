@@ -57,7 +57,7 @@ const query = fc.oneof(
   fc.string({ maxLength: 30 }).map((s) => `?${encodeURIComponent(s)}=${encodeURIComponent(s)}`),
 );
 
-const known = ["dataset_path", "dataset_id", "target_column", "algorithm", "random_state", "test_size", "hyperparams", "n_trials", "metric", "cv_folds", "search_space", "rows", "name", "role", "timeout", "pruner", "train_best", "n_parallel"];
+const known = ["dataset_path", "dataset_id", "target_column", "algorithm", "random_state", "test_size", "hyperparams", "n_trials", "metric", "cv_folds", "search_space", "rows", "name", "role", "timeout", "sampler", "pruner", "initial_trials", "train_best", "n_parallel", "state", "dataset"];
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
 const plausible = {
   dataset_path: fc.constantFrom("iris.csv", "diabetes.csv", "binary.csv", "../etc/passwd", "/etc/passwd", "nope.csv", "iris.csv\u0000"),

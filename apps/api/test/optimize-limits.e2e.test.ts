@@ -79,17 +79,16 @@ describe("a minimised metric", () => {
     expect(study.best_trial.value).toBe(lowest);
     expect(study.best_params).toEqual(study.best_trial.params);
 
-    // A trial is pruned after fold f exactly when its score there is HIGHER than the median of
-    // the earlier finished trials' scores at fold f (with at least two of them); never after the last fold.
+    // Optuna's MedianPruner: once 5 trials are complete, a trial is pruned after fold f exactly
+    // when its best (lowest) score so far is HIGHER than the median of the complete trials' scores
+    // at fold f (one at a time, those are the earlier complete ones); never after the last fold.
     const pruned = trials.filter((t) => t.state === "pruned");
     expect(pruned.length).toBeGreaterThan(0);
     for (const t of trials) {
       if (t.state !== "complete" && t.state !== "pruned") continue;
-      const decisions = t.fold_scores.slice(0, 3).map((score, f) => {
-        const earlier = trials
-          .filter((e) => e.number < t.number && (e.state === "complete" || e.state === "pruned") && e.fold_scores.length > f)
-          .map((e) => e.fold_scores[f]!);
-        return earlier.length >= 2 && score > median(earlier);
+      const decisions = t.fold_scores.slice(0, 3).map((_, f) => {
+        const earlier = trials.filter((e) => e.number < t.number && e.state === "complete").map((e) => e.fold_scores[f]!);
+        return earlier.length >= 5 && Math.min(...t.fold_scores.slice(0, f + 1)) > median(earlier);
       });
       const expected = t.state === "pruned" ? [...Array(t.fold_scores.length - 1).fill(false), true] : Array(t.fold_scores.length - 1).fill(false);
       expect([t.number, t.state, decisions]).toEqual([t.number, t.state, expected]);

@@ -9,3 +9,5 @@ export * from "./queries/serving";
 export * from "./queries/drift";
 export * from "./dataset-store";
 export * from "./queries/datasets";
+export * from "./queries/study-store";
+export * from "./queries/keyset";

@@ -1,24 +1,10 @@
-import { randomBytes } from "node:crypto";
-import { Pool } from "pg";
 import {
   connect, countModels, createTrial, deleteModel, finishTrial, getModel, insertModel, insertStudy, listModels, listTrials,
-  migrateDatabase, postgresArtifactStore, startTrialAttempt, type Database,
+  migrateDatabase, postgresArtifactStore, startTrialAttempt,
 } from "../src";
+import { URL, useIsolatedDatabase } from "./isolated-database";
 
-const URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const schema = `t_db_${randomBytes(4).toString("hex")}`;
-let database: Database;
-
-beforeAll(async () => {
-  database = connect(URL, { schema });
-  await migrateDatabase(database);
-});
-
-afterAll(async () => {
-  await database.close();
-  const pool = new Pool({ connectionString: URL, max: 1 });
-  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => pool.end());
-});
+const iso = useIsolatedDatabase("t_db");
 
 const model = (id: string, createdAt: Date, algorithm = "RandomForestClassifier") => ({
   id, algorithm, task: "classification" as const, hyperparams: {}, metrics: { accuracy: 0.9 }, datasetPath: "iris.csv", datasetSha256: "ab",
@@ -27,61 +13,61 @@ const model = (id: string, createdAt: Date, algorithm = "RandomForestClassifier"
 });
 
 it("applies migrations idempotently, from several processes at once", async () => {
-  const others = [connect(URL, { schema }), connect(URL, { schema })];
-  await Promise.all([migrateDatabase(database), ...others.map(migrateDatabase)]);
+  const others = [connect(URL, { schema: iso.schema }), connect(URL, { schema: iso.schema })];
+  await Promise.all([migrateDatabase(iso.database), ...others.map(migrateDatabase)]);
   await Promise.all(others.map((d) => d.close()));
-  expect(await countModels(database.db)).toBe(0);
+  expect(await countModels(iso.database.db)).toBe(0);
 });
 
 it("stores a model with its artifact and deletes both", async () => {
-  const store = postgresArtifactStore(database.db);
+  const store = postgresArtifactStore(iso.database.db);
   const uri = await store.put("model-00000000000000aa", Buffer.from([1, 2, 3]));
-  await insertModel(database.db, model("model-00000000000000aa", new Date()));
+  await insertModel(iso.database.db, model("model-00000000000000aa", new Date()));
   expect(Array.from(await store.get(uri))).toEqual([1, 2, 3]);
-  expect(await deleteModel(database.db, "model-00000000000000aa")).toEqual({ state: "deleted" });
-  expect(await getModel(database.db, "model-00000000000000aa")).toBeUndefined();
+  expect(await deleteModel(iso.database.db, "model-00000000000000aa")).toEqual({ state: "deleted" });
+  expect(await getModel(iso.database.db, "model-00000000000000aa")).toBeUndefined();
   await expect(store.get(uri)).rejects.toThrow(/missing/);
-  expect(await deleteModel(database.db, "model-00000000000000aa")).toEqual({ state: "not_found" });
+  expect(await deleteModel(iso.database.db, "model-00000000000000aa")).toEqual({ state: "not_found" });
 });
 
 it("pages models newest first with a keyset cursor, ties broken by id", async () => {
   const t = new Date("2026-01-01T00:00:00Z");
   const ids = ["model-0000000000000001", "model-0000000000000002", "model-0000000000000003"];
-  await insertModel(database.db, model(ids[0]!, t));
-  await insertModel(database.db, model(ids[1]!, t, "SVC"));
-  await insertModel(database.db, model(ids[2]!, new Date(t.getTime() + 1000)));
-  const page1 = await listModels(database.db, { limit: 2 });
+  await insertModel(iso.database.db, model(ids[0]!, t));
+  await insertModel(iso.database.db, model(ids[1]!, t, "SVC"));
+  await insertModel(iso.database.db, model(ids[2]!, new Date(t.getTime() + 1000)));
+  const page1 = await listModels(iso.database.db, { limit: 2 });
   expect(page1.map((m) => m.id)).toEqual([ids[2], ids[1]]);
   const last = page1[1]!;
-  const page2 = await listModels(database.db, { limit: 2, before: { createdAt: last.createdAt, id: last.id } });
+  const page2 = await listModels(iso.database.db, { limit: 2, before: { createdAt: last.createdAt, id: last.id } });
   expect(page2.map((m) => m.id)).toEqual([ids[0]]);
-  expect((await listModels(database.db, { limit: 10, algorithm: "SVC" })).map((m) => m.id)).toEqual([ids[1]]);
+  expect((await listModels(iso.database.db, { limit: 10, algorithm: "SVC" })).map((m) => m.id)).toEqual([ids[1]]);
 });
 
 describe("trials", () => {
   const studyId = "study-00000000000000aa";
   beforeAll(async () => {
-    await insertStudy(database.db, {
+    await insertStudy(iso.database.db, {
       id: studyId, algorithm: "RandomForestClassifier", task: "classification", datasetPath: "iris.csv", target: "species", metric: "accuracy",
       direction: "maximize", searchSpace: {}, nTrials: 10, cvFolds: 3, randomState: 1, nParallel: 2,
     });
   });
 
   it("numbers trials without gaps or duplicates when created concurrently", async () => {
-    await Promise.all(Array.from({ length: 8 }, (_, i) => createTrial(database.db, studyId, (existing) => ({ i, seen: existing.length }))));
-    const trials = await listTrials(database.db, studyId);
+    await Promise.all(Array.from({ length: 8 }, (_, i) => createTrial(iso.database.db, studyId, (existing) => ({ i, seen: existing.length }))));
+    const trials = await listTrials(iso.database.db, studyId);
     expect(trials.map((t) => t.number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     // each saw exactly the trials created before it
     expect(trials.map((t) => (t.params as { seen: number }).seen)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it("finishes a trial once: a retried attempt cannot count it twice", async () => {
-    expect(await startTrialAttempt(database.db, studyId, 0, "w1")).toMatchObject({ attempts: 1, workerId: "w1" });
-    expect(await startTrialAttempt(database.db, studyId, 0, "w2")).toMatchObject({ attempts: 2, workerId: "w2" });
-    expect(await finishTrial(database.db, studyId, 0, { state: "complete", value: 0.9, foldScores: [0.9] })).toBe(true);
-    expect(await finishTrial(database.db, studyId, 0, { state: "complete", value: 0.1, foldScores: [0.1] })).toBe(false);
-    expect(await startTrialAttempt(database.db, studyId, 0, "w3")).toBeUndefined();
-    const [t0] = await listTrials(database.db, studyId);
+    expect(await startTrialAttempt(iso.database.db, studyId, 0, "w1")).toMatchObject({ attempts: 1, workerId: "w1" });
+    expect(await startTrialAttempt(iso.database.db, studyId, 0, "w2")).toMatchObject({ attempts: 2, workerId: "w2" });
+    expect(await finishTrial(iso.database.db, studyId, 0, { state: "complete", value: 0.9, foldScores: [0.9] })).toBe(true);
+    expect(await finishTrial(iso.database.db, studyId, 0, { state: "complete", value: 0.1, foldScores: [0.1] })).toBe(false);
+    expect(await startTrialAttempt(iso.database.db, studyId, 0, "w3")).toBeUndefined();
+    const [t0] = await listTrials(iso.database.db, studyId);
     expect(t0).toMatchObject({ state: "complete", value: 0.9, workerId: "w2", attempts: 2 });
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { searchSpaceSchema } from "@mlw/ml-core";
+import { prunerConfigSchema, samplerConfigSchema } from "@mlw/ml-core/study";
 import { defineJob, kindOfJobId, modelKey, trialKey, uuidKey, type JobKind } from "./define-job";
 
 const datasetFields = {
@@ -49,7 +50,18 @@ export const optimizeRequest = z.object({
   metric: z.string().optional(),
   cv_folds: z.number().int().min(2).max(20).default(3),
   n_parallel: z.number().int().min(1).max(64).optional(),
-  pruner: z.enum(["median", "none"]).default("none"),
+  sampler: samplerConfigSchema.prefault("tpe").meta({
+    description: 'How trials are proposed: "tpe" (default), "random", "grid" or "qmc" (Sobol\'), or {"name": ..., ...settings}: grid takes `n_points` (values of a float without a step, 5), qmc `scramble` (false).',
+  }),
+  pruner: prunerConfigSchema.prefault("none").meta({
+    description:
+      'When trials stop early: "none" (default), "median", "percentile", "successive_halving" or "hyperband", or {"name": ..., ...settings} with Optuna\'s settings and defaults (median: n_startup_trials 5, n_warmup_steps 0, interval_steps 1; percentile: percentile 25 and the same; successive_halving: min_resource "auto", reduction_factor 4, min_early_stopping_rate 0, bootstrap_count 0; hyperband: min_resource 1, max_resource "auto", reduction_factor 3, bootstrap_count 0). A step is a CV fold, or for HistGradientBoosting ten boosting rounds (the folds in lockstep).',
+  }),
+  initial_trials: z
+    .array(z.strictObject({ params: z.record(z.string(), z.unknown()) }))
+    .max(1000)
+    .default([])
+    .meta({ description: "Parameters to evaluate first, as trials 0..k-1 (Optuna's enqueue_trial); they count in n_trials and TPE learns from them like any trial." }),
   train_best: z.boolean().default(false),
   test_size: z.number().gt(0).lt(1).default(0.2),
   search_space: searchSpaceSchema.optional(),

@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { ALGORITHMS } from "@mlw/ml-core";
+import { PRUNER_DOCS, SAMPLER_DOCS } from "@mlw/ml-core/study";
 import { defineRoute, type Route } from "../http/route";
 
+const choiceSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  settings: z.array(z.object({ name: z.string(), default: z.unknown(), description: z.string() })),
+});
 const algorithmsSchema = z.object({
   algorithms: z.array(
     z.object({
@@ -12,19 +18,23 @@ const algorithmsSchema = z.object({
       search_space: z.record(z.string(), z.unknown()),
     }),
   ),
+  samplers: z.array(choiceSchema).meta({ description: "The values of `sampler` in POST /optimize." }),
+  pruners: z.array(choiceSchema).meta({ description: "The values of `pruner` in POST /optimize." }),
 });
 
-/** `GET /algorithms`: every algorithm the workers can train, with its hyperparameters and search space. */
+/** `GET /algorithms`: every algorithm the workers can train, with its hyperparameters and search space, and the samplers and pruners a study can use. */
 export function algorithmRoutes(): Route[] {
   const body = {
     algorithms: ALGORITHMS.map((a) => ({ name: a.name, task: a.task, description: a.description, hyperparameters: a.params.docs, search_space: a.searchSpace })),
+    samplers: SAMPLER_DOCS,
+    pruners: PRUNER_DOCS,
   };
   return [
     defineRoute({
       method: "get",
       path: "/algorithms",
       tag: "training",
-      summary: "Every algorithm, with its hyperparameters and default search space",
+      summary: "Every algorithm, with its hyperparameters and default search space; the samplers and pruners",
       access: "read",
       responses: { 200: { description: "The algorithms.", schema: algorithmsSchema } },
       handler({ res }) {

@@ -3,7 +3,7 @@ import { deleteDataset, getDataset, listDatasets, type DatasetRow } from "@mlw/d
 import { isId, newId } from "@mlw/jobs";
 import { HttpError } from "../errors";
 import type { AppContext } from "../http/context";
-import { decodeCursor, pageOf } from "../http/keyset-cursor";
+import { newestFirstPage } from "../http/cursor";
 import { defineRoute, type Route } from "../http/route";
 import { errorEnvelope, idParams } from "../http/schemas";
 import { receiveCsv } from "../http/upload";
@@ -85,9 +85,8 @@ export function datasetRoutes(ctx: AppContext): Route[] {
       query: listQuery,
       responses: { 200: { description: "A page of datasets.", schema: z.object({ datasets: z.array(datasetSchema), next_cursor: z.string().nullable() }) } },
       async handler({ query, res }) {
-        const rows = await listDatasets(ctx.database.db, { limit: query.limit + 1, before: query.cursor ? decodeCursor(query.cursor, isDatasetId) : undefined });
-        const { page, nextCursor } = pageOf(rows, query.limit);
-        res.json({ datasets: page.map(datasetView), next_cursor: nextCursor });
+        const { page, next_cursor } = await newestFirstPage(query, "dataset", (before, limit) => listDatasets(ctx.database.db, { before, limit }));
+        res.json({ datasets: page.map(datasetView), next_cursor });
       },
     }),
     defineRoute({

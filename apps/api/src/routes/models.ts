@@ -6,7 +6,7 @@ import { metricDirection } from "@mlw/ml-core/metrics";
 
 import { HttpError } from "../errors";
 import type { AppContext } from "../http/context";
-import { decodeCursor, pageOf } from "../http/keyset-cursor";
+import { newestFirstPage } from "../http/cursor";
 import { defineRoute, type Route } from "../http/route";
 import { errorEnvelope, idParams, pendingJobSchema, predictBody, predictionSchema, waitQuery } from "../http/schemas";
 import { replyWithJob } from "../jobs-view";
@@ -105,16 +105,9 @@ export function modelRoutes(ctx: AppContext): Route[] {
       query: listQuery,
       responses: { 200: { description: "A page of models.", schema: z.object({ models: z.array(modelSchema), next_cursor: z.string().nullable() }) } },
       async handler({ query: q, res }) {
-        const rows = await listModels(ctx.database.db, {
-          algorithm: q.algorithm,
-          task: q.task,
-          datasetPath: q.dataset,
-          datasetId: q.dataset_id,
-          limit: q.limit + 1,
-          before: q.cursor ? decodeCursor(q.cursor, isModelId) : undefined,
-        });
-        const { page, nextCursor } = pageOf(rows, q.limit);
-        res.json({ models: page.map(modelView), next_cursor: nextCursor });
+        const filters = { algorithm: q.algorithm, task: q.task, datasetPath: q.dataset, datasetId: q.dataset_id };
+        const { page, next_cursor } = await newestFirstPage(q, "model", (before, limit) => listModels(ctx.database.db, { ...filters, before, limit }));
+        res.json({ models: page.map(modelView), next_cursor });
       },
     }),
     defineRoute({

@@ -1,8 +1,8 @@
 import { Job, UnrecoverableError, type Processor } from "bullmq";
-import { createTrial, finishTrial, getStudy, listTrials, updateStudy, type TrialRow } from "@mlw/db";
+import { finishTrial, getStudy, postgresStudyStore, studyDefinition, updateStudy } from "@mlw/db";
 import { optimizeJob, readFailure, trainJob, trialJob, type JobQueues, type OptimizePayload, type OptimizeResult, type TrainResult } from "@mlw/jobs";
-import { MlError, Rng, type SearchSpace } from "@mlw/ml-core";
-import { ask, type TrialRecord } from "@mlw/ml-core/tpe";
+import { MlError } from "@mlw/ml-core";
+import { StudyEngine, bestTrial, type StoredTrial } from "@mlw/ml-core/study";
 import { getContext } from "../context";
 import { registerFinalModel } from "../services/register-model";
 import type { ProcessorDeps } from "../workers";
@@ -13,9 +13,9 @@ const POLL_MS = 50;
 /**
  * The coordinator of a study (runs in the worker's event loop: it only samples and waits).
  * It keeps up to `n_parallel` trial jobs in flight on the `trial` queue, which every worker
- * consumes, sampling each new trial's parameters with TPE from every trial so far (running
- * ones count as the constant liar). All state is in Postgres, so if this worker dies another
- * one resumes the job where it stopped. With `train_best` it trains the final model, and with
+ * consumes; the study engine (`@mlw/ml-core/study`) decides which trial comes next (the initial
+ * trials, then the study's sampler), when the study is done and which trial is best. All state
+ * is in Postgres, so if this worker dies another one resumes the job where it stopped. With `train_best` it trains the final model, and with
  * `register_as` files it as a registered model's next version (and moves `set_alias` to it).
  */
 export default function optimizeProcessor({ queues }: ProcessorDeps): Processor {
@@ -29,35 +29,23 @@ async function coordinate(job: Job, queues: JobQueues): Promise<OptimizeResult> 
   const log = ctx.log.child({ jobId: job.id, studyId: payload.study_id });
   const study = await getStudy(db, payload.study_id);
   if (!study) throw new MlError("STUDY_NOT_FOUND", `Study ${payload.study_id} does not exist.`, 404);
-  const space = study.searchSpace as SearchSpace;
-  const deadline = study.timeoutSeconds ? study.createdAt.getTime() + study.timeoutSeconds * 1000 : Infinity;
   log.info({ algorithm: study.algorithm, nTrials: study.nTrials, nParallel: study.nParallel }, "optimize started");
 
-  let trials: TrialRow[] = [];
+  const engine = new StudyEngine(studyDefinition(study), postgresStudyStore(db));
+  let trials: readonly StoredTrial[];
   for (;;) {
-    trials = await listTrials(db, study.id);
+    const tick = await engine.tick();
+    trials = tick.trials;
     const running = trials.filter((t) => t.state === "running");
     await reconcile(running, queues, db, study.id);
-    const done = trials.filter((t) => t.state !== "running").length;
-    const timedOut = Date.now() >= deadline;
-    if (done >= study.nTrials || ((timedOut || trials.length >= study.nTrials) && running.length === 0)) break;
-    if (!timedOut && trials.length < study.nTrials && running.length < study.nParallel) {
-      const created = await createTrial(db, study.id, (existing) => {
-        const history: TrialRecord[] = existing.map((t) => ({
-          number: t.number,
-          params: t.params as TrialRecord["params"],
-          state: t.state,
-          value: t.value,
-          intermediate: t.foldScores as number[],
-        }));
-        const rng = new Rng((study.randomState ^ Math.imul(existing.length + 1, 0x9e3779b1)) >>> 0);
-        return ask(space, history, rng, { direction: study.direction });
-      });
-      await queues.add(trialJob, { study_id: study.id, number: created.number, algorithm: study.algorithm }, trialJob.jobId(study.id, created.number));
+    if (tick.action === "finish") break;
+    if (tick.action === "started") {
+      await queues.add(trialJob, { study_id: study.id, number: tick.trial.number, algorithm: study.algorithm }, trialJob.jobId(study.id, tick.trial.number));
       continue;
     }
+    const done = trials.length - running.length;
     const best = bestTrial(trials, study.direction);
-    await job.updateProgress({ trials_done: done, n_trials: study.nTrials, running: running.length, best_score: best?.value ?? null });
+    await job.updateProgress({ trials_done: done, n_trials: engine.budget, running: running.length, best_score: best?.value ?? null });
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 
@@ -69,7 +57,7 @@ async function coordinate(job: Job, queues: JobQueues): Promise<OptimizeResult> 
     await updateStudy(db, study.id, { state: "failed", error: message, finishedAt: new Date() });
     throw new MlError("NO_COMPLETED_TRIALS", message, 422);
   }
-  await updateStudy(db, study.id, { bestTrialNumber: best.number, bestValue: best.value, bestParams: best.params });
+  await updateStudy(db, study.id, { bestTrialNumber: best.number, bestValue: best.value ?? null, bestParams: best.params });
   let modelId: string | undefined;
   let registered: OptimizeResult["registered"];
   if (study.trainBest) {
@@ -86,7 +74,7 @@ async function coordinate(job: Job, queues: JobQueues): Promise<OptimizeResult> 
     }
   }
   await updateStudy(db, study.id, { state: "complete", modelId: modelId ?? null, finishedAt: new Date() });
-  await job.updateProgress({ trials_done: finished, n_trials: study.nTrials, running: 0, best_score: best.value });
+  await job.updateProgress({ trials_done: finished, n_trials: engine.budget, running: 0, best_score: best.value });
   log.info({ best: best.value, trials: finished }, "optimize finished");
   return {
     success: true,
@@ -99,22 +87,12 @@ async function coordinate(job: Job, queues: JobQueues): Promise<OptimizeResult> 
   };
 }
 
-/** The best complete trial, or undefined. */
-function bestTrial(trials: TrialRow[], direction: "maximize" | "minimize"): TrialRow | undefined {
-  let best: TrialRow | undefined;
-  for (const t of trials) {
-    if (t.state !== "complete" || t.value === null) continue;
-    if (!best || (direction === "maximize" ? t.value > best.value! : t.value < best.value!)) best = t;
-  }
-  return best;
-}
-
 /**
  * Makes every running trial's job exist: a trial created just before a coordinator crash is
  * enqueued again; a trial whose job failed for good without finishing its row (its worker died
  * too often, or it ran past TRIAL_TIMEOUT_S) is marked failed, with the job's failure code.
  */
-async function reconcile(running: TrialRow[], queues: JobQueues, db: Parameters<typeof finishTrial>[0], studyId: string): Promise<void> {
+async function reconcile(running: readonly StoredTrial[], queues: JobQueues, db: Parameters<typeof finishTrial>[0], studyId: string): Promise<void> {
   for (const t of running) {
     const id = trialJob.jobId(studyId, t.number);
     const queue = queues.queue(trialJob);
@@ -130,7 +108,7 @@ async function reconcile(running: TrialRow[], queues: JobQueues, db: Parameters<
 }
 
 /** Trains the study's final model with the best parameters, as a train job whose id comes from the optimize job's. */
-async function trainFinalModel(queues: JobQueues, payload: OptimizePayload, best: TrialRow, parent: Job): Promise<TrainResult> {
+async function trainFinalModel(queues: JobQueues, payload: OptimizePayload, best: StoredTrial, parent: Job): Promise<TrainResult> {
   const jobId = trainJob.jobId(parent.id!.slice(`${optimizeJob.name}-`.length));
   const data = {
     dataset_path: payload.dataset_path,

@@ -1,7 +1,8 @@
-import { finishTrial, getStudy, listTrials, recordFoldScore, startTrialAttempt } from "@mlw/db";
+import { finishTrial, getStudy, postgresStudyStore, startTrialAttempt, studyDefinition } from "@mlw/db";
 import { failureOf, trialJob, type TrialResult } from "@mlw/jobs";
 import { getAlgorithm, InvalidHyperparameterError, MlError } from "@mlw/ml-core";
 import { getScorer } from "@mlw/ml-core/metrics";
+import { StudyEngine } from "@mlw/ml-core/study";
 import { budgetLimits } from "@mlw/runtime";
 import { prepareTarget } from "@mlw/ml-core/preprocess";
 import { env } from "../env";
@@ -11,9 +12,9 @@ import { seeded } from "../services/train-model";
 import { sandboxed } from "./sandboxed";
 
 /**
- * Runs one trial of a study (sandboxed): cross-validates its parameters, writing each fold's
- * score to Postgres; with the median pruner, stops after a fold worse than the median of earlier
- * trials at that fold. A trial that is not running any more (finished by an earlier attempt) is
+ * Runs one trial of a study (sandboxed): cross-validates its parameters, reporting each step (a
+ * fold's score, or for boosting the folds' mean score every ten rounds) to the study engine, which records it and asks the study's pruner whether to
+ * stop (the last fold is never pruned). A trial that is not running any more (finished by an earlier attempt) is
  * skipped, so a retried job never counts twice. Parameters the estimator refuses (an invalid
  * penalty/solver pair) fail the trial without a score; a model over MAX_MODEL_PARAMS at a fold's
  * encoded width fails the trial and its job (400, not retried).
@@ -42,31 +43,24 @@ export default sandboxed(
       const scorer = getScorer(study.metric, spec.task);
       const { table } = await loadDataset(ctx, { dataset_path: study.datasetPath ?? undefined, dataset_id: study.datasetId ?? undefined });
       const target = prepareTarget(table, study.target, spec.task);
-      const better = (a: number, b: number): boolean => (study.direction === "maximize" ? a > b : a < b);
-      const { scores, pruned } = await crossValidate(
+      const engine = new StudyEngine(studyDefinition(study), postgresStudyStore(db));
+      let rungs: readonly number[] = [];
+      const { steps, value, pruned } = await crossValidate(
         spec,
         params,
         table,
         target,
         study.target,
         { folds: study.cvFolds, randomState: study.randomState, scorer, limits: budgetLimits(env()) },
-        async (scores) => {
-          await recordFoldScore(db, study_id, number, scores);
-          await job.updateProgress({ folds_done: scores.length, cv_folds: study.cvFolds });
-          if (study.pruner !== "median" || scores.length === study.cvFolds) return "continue";
-          const fold = scores.length - 1;
-          const earlier = (await listTrials(db, study_id))
-            .filter((t) => t.number !== number && (t.state === "complete" || t.state === "pruned"))
-            .map((t) => (t.foldScores as number[])[fold])
-            .filter((v): v is number => typeof v === "number");
-          if (earlier.length < 2) return "continue";
-          const m = median(earlier);
-          return better(m, scores[fold]!) ? "prune" : "continue";
+        async (values, last) => {
+          await job.updateProgress({ steps_done: values.length, cv_folds: study.cvFolds });
+          const decision = await engine.report(number, values, rungs, last);
+          rungs = decision.rungs;
+          return decision.prune ? "prune" : "continue";
         },
       );
-      const value = scores.reduce((a, b) => a + b, 0) / scores.length;
       const state = pruned ? "pruned" : "complete";
-      await finishTrial(db, study_id, number, { state, value: pruned ? null : value, foldScores: scores, durationMs: Date.now() - started });
+      await finishTrial(db, study_id, number, { state, value: pruned ? null : value, foldScores: steps, durationMs: Date.now() - started });
       return pruned ? { state } : { state, value };
     } catch (e) {
       // The trial's row fails now if no attempt is left, or if another attempt would fail the same way.
@@ -80,8 +74,3 @@ export default sandboxed(
   (payload) => ({ studyId: payload.study_id, trial: payload.number }),
 );
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}

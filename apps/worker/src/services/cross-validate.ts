@@ -1,17 +1,36 @@
-import { checkBudget, take, type AlgorithmSpec, type BudgetLimits } from "@mlw/ml-core";
+import { checkBudget, isStaged, take, type AlgorithmSpec, type BudgetLimits, type Estimator, type Matrix, type StagedEstimator } from "@mlw/ml-core";
 import type { Table } from "@mlw/ml-core/data";
-import { kFold, stratifiedKFold } from "@mlw/ml-core/model-selection";
+import { kFold, stratifiedKFold, type Fold } from "@mlw/ml-core/model-selection";
 import { Pipeline, type Target } from "@mlw/ml-core/preprocess";
 import type { Scorer } from "@mlw/ml-core/metrics";
 
-/** What `onFold` answers: go on, or stop (the trial is pruned). */
-export type FoldVerdict = "continue" | "prune";
+/** What `onStep` answers: go on, or stop (the trial is pruned). */
+export type StepVerdict = "continue" | "prune";
+
+/** What `crossValidate` ran on. */
+export interface CrossValidateOptions {
+  folds: number;
+  randomState: number;
+  scorer: Scorer;
+  limits: BudgetLimits;
+}
+
+/** The intermediate value at each step, the objective value (the mean of the folds' final scores), and whether it was pruned. */
+export interface CrossValidation {
+  readonly steps: number[];
+  readonly value: number;
+  readonly pruned: boolean;
+}
 
 /**
  * K-fold cross-validation of one parameter set (stratified for classification, shuffled with
- * `randomState`). The pipeline is fitted on each fold's training rows only, and each fold's
- * model must fit `limits` at its encoded width (else InvalidHyperparameterError). After each fold,
- * `onFold` gets the scores so far and may stop the run (pruning).
+ * `randomState`). The pipeline is fitted on each fold's training rows only, and each fold's model
+ * must fit `limits` at its encoded width (else InvalidHyperparameterError). After each step,
+ * `onStep` gets the values so far (and whether it was the last) and may stop the run (pruning).
+ *
+ * A step is a fold, one after another, unless the algorithm is fitted in stages of a budget
+ * (`budgetStep`, boosting rounds): then the folds advance in lockstep and a step's value is the
+ * mean of the folds' scores after that many rounds (a fold done early keeps its final score).
  */
 export async function crossValidate(
   spec: AlgorithmSpec,
@@ -19,30 +38,84 @@ export async function crossValidate(
   table: Table,
   target: Target,
   target_column: string,
-  options: { folds: number; randomState: number; scorer: Scorer; limits: BudgetLimits },
-  onFold: (scores: number[]) => Promise<FoldVerdict>,
-): Promise<{ scores: number[]; pruned: boolean }> {
-  const n = target.rows.length;
+  options: CrossValidateOptions,
+  onStep: (values: number[], last: boolean) => Promise<StepVerdict>,
+): Promise<CrossValidation> {
   const folds =
     spec.task === "classification"
       ? stratifiedKFold(target.y, options.folds, { shuffle: true, randomState: options.randomState })
-      : kFold(n, options.folds, { shuffle: true, randomState: options.randomState });
-  const nClasses = target.labels?.length ?? 0;
+      : kFold(target.rows.length, options.folds, { shuffle: true, randomState: options.randomState });
+  const prepare = (fold: Fold): PreparedFold => prepareFold(spec, params, table, target, target_column, fold, options.limits);
+  return spec.budgetStep ? byBudget(folds.map(prepare), spec.budgetStep.every, options.scorer, onStep) : byFold(folds, prepare, options.scorer, onStep);
+}
+
+/** One fold ready to fit: its estimator, encoded training and test rows. */
+interface PreparedFold {
+  readonly estimator: Estimator;
+  readonly Xtrain: Matrix;
+  readonly ytrain: Float64Array;
+  readonly Xtest: Matrix;
+  readonly ytest: Float64Array;
+  readonly nClasses: number | undefined;
+}
+
+function prepareFold(spec: AlgorithmSpec, params: unknown, table: Table, target: Target, targetColumn: string, fold: Fold, limits: BudgetLimits): PreparedFold {
   const rows = Float64Array.from(target.rows);
+  const nClasses = target.labels?.length || undefined;
+  const trainRows = take(rows, fold.train);
+  const pipeline = Pipeline.fit(table, trainRows, { target: targetColumn, scale: spec.scale });
+  checkBudget(spec, params, { nFeatures: pipeline.featureNames.length, nClasses }, limits);
+  return {
+    estimator: spec.create(params),
+    Xtrain: pipeline.transform(table, trainRows),
+    ytrain: take(target.y, fold.train),
+    Xtest: pipeline.transform(table, take(rows, fold.test)),
+    ytest: take(target.y, fold.test),
+    nClasses,
+  };
+}
+
+const score = (f: PreparedFold, scorer: Scorer): number => scorer.score(f.estimator, f.Xtest, f.ytest, f.nClasses ?? 0);
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** One fold after another, each a step. */
+async function byFold(folds: Fold[], prepare: (fold: Fold) => PreparedFold, scorer: Scorer, onStep: (values: number[], last: boolean) => Promise<StepVerdict>): Promise<CrossValidation> {
   const scores: number[] = [];
   for (const fold of folds) {
-    const trainRows = take(rows, fold.train);
-    const pipeline = Pipeline.fit(table, trainRows, { target: target_column, scale: spec.scale });
-    checkBudget(spec, params, { nFeatures: pipeline.featureNames.length, nClasses: nClasses || undefined }, options.limits);
-    const estimator = spec.create(params);
+    const f = prepare(fold);
     try {
-      await estimator.fit(pipeline.transform(table, trainRows), take(target.y, fold.train), { nClasses: nClasses || undefined });
-      const Xtest = pipeline.transform(table, take(rows, fold.test));
-      scores.push(options.scorer.score(estimator, Xtest, take(target.y, fold.test), nClasses));
+      await f.estimator.fit(f.Xtrain, f.ytrain, { nClasses: f.nClasses });
+      scores.push(score(f, scorer));
     } finally {
-      estimator.dispose?.();
+      f.estimator.dispose?.();
     }
-    if ((await onFold(scores)) === "prune") return { scores, pruned: true };
+    if ((await onStep(scores, scores.length === folds.length)) === "prune") return { steps: scores, value: mean(scores), pruned: true };
   }
-  return { scores, pruned: false };
+  return { steps: scores, value: mean(scores), pruned: false };
+}
+
+/** Every fold fitted in stages of `every` rounds, in lockstep; a step is the mean of the folds' scores. */
+async function byBudget(folds: PreparedFold[], every: number, scorer: Scorer, onStep: (values: number[], last: boolean) => Promise<StepVerdict>): Promise<CrossValidation> {
+  const runs = folds.map((f) => {
+    if (!isStaged(f.estimator)) throw new TypeError(`${f.estimator.algorithm} declares a budget step but cannot be fitted in stages.`);
+    return { fold: f, stages: (f.estimator as StagedEstimator).fitStages(f.Xtrain, f.ytrain, every, { nClasses: f.nClasses }), done: false, score: NaN };
+  });
+  const steps: number[] = [];
+  try {
+    for (;;) {
+      for (const run of runs.filter((r) => !r.done)) {
+        run.done = run.stages.next().done === true;
+        run.score = score(run.fold, scorer);
+      }
+      steps.push(mean(runs.map((r) => r.score)));
+      const last = runs.every((r) => r.done);
+      if ((await onStep(steps, last)) === "prune") return { steps, value: steps[steps.length - 1]!, pruned: true };
+      if (last) return { steps, value: steps[steps.length - 1]!, pruned: false };
+    }
+  } finally {
+    for (const run of runs) {
+      run.stages.return(run.fold.estimator as never);
+      run.fold.estimator.dispose?.();
+    }
+  }
 }

@@ -2,6 +2,7 @@ import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { Db } from "../client";
 import type { DatasetStore } from "../dataset-store";
 import { datasets, models, studies, type DatasetRow } from "../schema";
+import { newestFirst, type PageInput } from "./keyset";
 
 /** The dataset `id`, or undefined. */
 export async function getDataset(db: Db, id: string): Promise<DatasetRow | undefined> {
@@ -9,11 +10,8 @@ export async function getDataset(db: Db, id: string): Promise<DatasetRow | undef
 }
 
 /** Datasets newest first, one page at a time (keyset pagination on created_at, id, as `listModels`). */
-export async function listDatasets(db: Db, input: { limit: number; before?: { createdAt: Date; id: string } }): Promise<DatasetRow[]> {
-  const where = input.before
-    ? or(lt(datasets.createdAt, input.before.createdAt), and(eq(datasets.createdAt, input.before.createdAt), lt(datasets.id, input.before.id)))
-    : undefined;
-  return db.select().from(datasets).where(where).orderBy(desc(datasets.createdAt), desc(datasets.id)).limit(input.limit);
+export function listDatasets(db: Db, page: PageInput): Promise<DatasetRow[]> {
+  return newestFirst(db, datasets, [], page);
 }
 
 /** What `deleteDataset` did: deleted, found nothing, or refused because models or studies refer to it. */

@@ -1,6 +1,7 @@
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { modelArtifacts, modelReferences, models, type ModelRow, type NewModelRow } from "../schema";
+import { newestFirst, type PageInput } from "./keyset";
 import { versionsOfModel } from "./registry";
 
 /** Inserts a model row. */
@@ -15,28 +16,22 @@ export async function getModel(db: Db, id: string): Promise<ModelRow | undefined
 }
 
 /** Filters and cursor of `listModels`. */
-export interface ListModelsInput {
+export interface ListModelsInput extends PageInput {
   algorithm?: string;
   task?: "classification" | "regression";
   datasetPath?: string;
   datasetId?: string;
-  limit: number;
-  /** Opaque cursor from a previous page: created_at and id of its last row. */
-  before?: { createdAt: Date; id: string };
 }
 
 /** Models newest first, filtered, one page at a time (keyset pagination on created_at, id). */
 export async function listModels(db: Db, input: ListModelsInput): Promise<ModelRow[]> {
-  const where = and(
+  const filters = [
     input.algorithm ? eq(models.algorithm, input.algorithm) : undefined,
     input.task ? eq(models.task, input.task) : undefined,
     input.datasetPath ? eq(models.datasetPath, input.datasetPath) : undefined,
     input.datasetId ? eq(models.datasetId, input.datasetId) : undefined,
-    input.before
-      ? or(lt(models.createdAt, input.before.createdAt), and(eq(models.createdAt, input.before.createdAt), lt(models.id, input.before.id)))
-      : undefined,
-  );
-  return db.select().from(models).where(where).orderBy(desc(models.createdAt), desc(models.id)).limit(input.limit);
+  ];
+  return newestFirst(db, models, filters, input);
 }
 
 /** What `deleteModel` did: deleted, found nothing, or refused because registry versions point at the model. */

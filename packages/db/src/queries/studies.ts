@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { studies, trials, type StudyRow, type TrialRow } from "../schema";
+import { newestFirst, type PageInput } from "./keyset";
 
 export type NewStudy = typeof studies.$inferInsert;
 
@@ -15,6 +16,25 @@ export async function getStudy(db: Db, id: string): Promise<StudyRow | undefined
   return db.query.studies.findFirst({ where: eq(studies.id, id) });
 }
 
+/** Filters and cursor of `listStudies`. */
+export interface ListStudiesInput extends PageInput {
+  state?: StudyRow["state"];
+  algorithm?: string;
+  datasetPath?: string;
+  datasetId?: string;
+}
+
+/** Studies newest first, filtered, one page at a time (keyset pagination on created_at, id). */
+export async function listStudies(db: Db, input: ListStudiesInput): Promise<StudyRow[]> {
+  const filters = [
+    input.state ? eq(studies.state, input.state) : undefined,
+    input.algorithm ? eq(studies.algorithm, input.algorithm) : undefined,
+    input.datasetPath ? eq(studies.datasetPath, input.datasetPath) : undefined,
+    input.datasetId ? eq(studies.datasetId, input.datasetId) : undefined,
+  ];
+  return newestFirst(db, studies, filters, input);
+}
+
 /** Every trial of a study, by number. */
 export async function listTrials(db: Db, studyId: string): Promise<TrialRow[]> {
   return db.select().from(trials).where(eq(trials.studyId, studyId)).orderBy(asc(trials.number));
@@ -27,35 +47,32 @@ export async function getTrial(db: Db, studyId: string, number: number): Promise
 
 /**
  * Creates the next trial of a study under a row lock on the study, so that coordinators never
- * give two trials one number. `choose` gets every existing trial and answers the new params.
+ * give two trials one number. `choose` gets every existing trial and answers the new params, or
+ * null to create none (the study's budget is spent): undefined then.
  */
 export async function createTrial(
   db: Db,
   studyId: string,
-  choose: (existing: TrialRow[]) => Record<string, unknown>,
-): Promise<TrialRow> {
+  choose: (existing: TrialRow[]) => Record<string, unknown> | null,
+): Promise<TrialRow | undefined> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT id FROM ${studies} WHERE ${studies.id} = ${studyId} FOR UPDATE`);
     const existing = await tx.select().from(trials).where(eq(trials.studyId, studyId)).orderBy(asc(trials.number));
     const params = choose(existing);
+    if (params === null) return undefined;
     const [row] = await tx.insert(trials).values({ studyId, number: existing.length, params, state: "running", attempts: 0 }).returning();
     return row!;
   });
 }
 
-/** Marks a (re)started attempt of a trial: clears fold scores, records the worker. */
+/** Marks a (re)started attempt of a trial: clears its intermediate values and rungs, records the worker. */
 export async function startTrialAttempt(db: Db, studyId: string, number: number, workerId: string): Promise<TrialRow | undefined> {
   const [row] = await db
     .update(trials)
-    .set({ workerId, foldScores: [], startedAt: new Date(), attempts: sql`${trials.attempts} + 1` })
+    .set({ workerId, foldScores: [], rungs: [], startedAt: new Date(), attempts: sql`${trials.attempts} + 1` })
     .where(and(eq(trials.studyId, studyId), eq(trials.number, number), eq(trials.state, "running")))
     .returning();
   return row;
-}
-
-/** Appends one fold's score to a running trial. */
-export async function recordFoldScore(db: Db, studyId: string, number: number, foldScores: number[]): Promise<void> {
-  await db.update(trials).set({ foldScores }).where(and(eq(trials.studyId, studyId), eq(trials.number, number), eq(trials.state, "running")));
 }
 
 /**

@@ -20,7 +20,13 @@ export const studies = pgTable(
     cvFolds: integer("cv_folds").notNull(),
     randomState: integer("random_state").notNull(),
     nParallel: integer("n_parallel").notNull(),
+    /** The pruner's name (`none`, `median`, ...); null on studies made before samplers and pruners were chosen (none). */
     pruner: text("pruner"),
+    prunerSettings: jsonb("pruner_settings").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    sampler: text("sampler").notNull().default("tpe"),
+    samplerSettings: jsonb("sampler_settings").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    /** Parameters evaluated first, as trials 0..k-1. */
+    initialTrials: jsonb("initial_trials").$type<Record<string, unknown>[]>().notNull().default(sql`'[]'::jsonb`),
     trainBest: boolean("train_best").notNull().default(false),
     state: text("state", { enum: ["running", "complete", "failed"] }).notNull().default("running"),
     bestTrialNumber: integer("best_trial_number"),
@@ -32,7 +38,7 @@ export const studies = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (t) => [index("studies_dataset_id_idx").on(t.datasetId)],
+  (t) => [index("studies_dataset_id_idx").on(t.datasetId), index("studies_created_idx").on(t.createdAt, t.id)],
 );
 
 /** One trial of a study: its parameters, state, score per fold, and who ran it. */
@@ -46,7 +52,10 @@ export const trials = pgTable(
     params: jsonb("params").$type<Record<string, unknown>>().notNull(),
     state: text("state", { enum: ["running", "complete", "pruned", "failed"] }).notNull(),
     value: doublePrecision("value"),
+    /** The intermediate value at each step (a fold's score, or a budget step's), in step order. */
     foldScores: jsonb("fold_scores").$type<number[]>().notNull().default(sql`'[]'::jsonb`),
+    /** The value recorded at each rung completed (SuccessiveHalving, Hyperband). */
+    rungs: jsonb("rungs").$type<number[]>().notNull().default(sql`'[]'::jsonb`),
     durationMs: integer("duration_ms"),
     workerId: text("worker_id"),
     attempts: integer("attempts").notNull().default(1),

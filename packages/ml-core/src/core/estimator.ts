@@ -48,6 +48,24 @@ export interface Estimator {
   dispose?(): void;
 }
 
+/**
+ * An estimator that can be fitted in stages of its budget (boosting rounds), its model usable
+ * after each stage: a study scores it per stage and may stop it early (pruning on a real budget).
+ */
+export interface StagedEstimator extends Estimator {
+  /**
+   * Fits like `fit`, pausing after every `every` units of budget: each `next()` runs one stage and
+   * leaves `this` fitted with the stages so far (yielding the units done); the last one returns
+   * `this` fitted exactly as `fit` fits it. Call `return()` to stop early and free resources.
+   */
+  fitStages(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void>;
+}
+
+/** Whether `e` can be fitted in stages. */
+export function isStaged(e: Estimator): e is StagedEstimator {
+  return typeof (e as Partial<StagedEstimator>).fitStages === "function";
+}
+
 /** What a fit will see of the data, as far as it is known when a budget is checked. */
 export interface FitShape {
   /** Input features after encoding (one-hot columns counted); a lower bound when only the header is known. */
@@ -84,6 +102,11 @@ export interface AlgorithmSpec<P = any> {
   readonly searchSpace: SearchSpace;
   /** The size of the model it learns, checked against MAX_MODEL_PARAMS (`checkBudget`); optional. */
   readonly modelSize?: ModelSize<P>;
+  /**
+   * For estimators fitted in stages (`StagedEstimator`): the budget units (boosting rounds) per
+   * step a study reports, with what they are.
+   */
+  readonly budgetStep?: { readonly every: number; readonly unit: string };
   /** A new, unfitted estimator with validated parameters. */
   create(params: P): Estimator;
   /** Rebuilds a fitted estimator from `toState()`. */

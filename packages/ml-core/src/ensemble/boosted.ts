@@ -22,7 +22,23 @@ export abstract class BoostedModel<P> implements Estimator {
   /** Boosting rounds actually run (early stopping may stop before the maximum). */
   nIter_ = 0;
 
+  /**
+   * During a staged fit: the raw scores computed so far, by input matrix, so that scoring the same
+   * rows after the next stage adds only the new trees (the same sums, tree by tree, to the bit).
+   */
+  private stageMemo?: WeakMap<Matrix, { init: Float64Array; trees: number; raw: Float64Array }>;
+
   constructor(readonly params: Partial<P> = {}) {}
+
+  /** Runs a staged fit with the raw-score memo on, and off again however it ends. */
+  protected *staged<M>(stages: Generator<number, M, void>): Generator<number, M, void> {
+    this.stageMemo = new WeakMap();
+    try {
+      return yield* stages;
+    } finally {
+      this.stageMemo = undefined;
+    }
+  }
 
   protected abstract parse(): P;
 
@@ -44,10 +60,14 @@ export abstract class BoostedModel<P> implements Estimator {
     if (!e || !init) throw new NotFittedError(this.algorithm);
     checkCols(X, this.nFeatures_);
     const cols = init.length;
-    const out = new Float64Array(X.rows * cols);
-    for (let i = 0; i < X.rows; i++) out.set(init, i * cols);
-    for (let t = 0; t < e.nTrees; t++) e.addTree(t, X, out, cols, t % cols, 1);
-    return out;
+    const memo = this.stageMemo?.get(X);
+    const from = memo && memo.init === init && memo.trees <= e.nTrees ? memo.trees : 0;
+    const out = from > 0 ? memo!.raw : new Float64Array(X.rows * cols);
+    if (from === 0) for (let i = 0; i < X.rows; i++) out.set(init, i * cols);
+    for (let t = from; t < e.nTrees; t++) e.addTree(t, X, out, cols, t % cols, 1);
+    if (!this.stageMemo) return out;
+    this.stageMemo.set(X, { init, trees: e.nTrees, raw: out });
+    return Float64Array.from(out);
   }
 
   /** Class probabilities (classifiers), rows x classes. */

@@ -1,4 +1,4 @@
-import type { EstimatorState, FitOptions } from "../core/estimator";
+import type { EstimatorState, FitOptions, StagedEstimator } from "../core/estimator";
 import { custom, defineParams, float, int, oneOf } from "../core/hyperparams";
 import { takeRows, take, type Matrix } from "../core/matrix";
 import { DataError } from "../core/errors";
@@ -121,8 +121,18 @@ function squaredError(n: number): Objective {
   };
 }
 
-/** The boosting loop shared by both estimators; returns trees, init and rounds run. */
-function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, stratify: boolean, options: FitOptions | undefined): { trees: TreeArrays[]; init: Float64Array; nIter: number } {
+/** The trees, init and rounds run of a boosting run so far. */
+interface Boosted {
+  readonly trees: TreeArrays[];
+  readonly init: Float64Array;
+  readonly nIter: number;
+}
+
+/**
+ * The boosting loop shared by both estimators, pausing (yielding the model so far) after every
+ * `every` rounds unless it is the last; returns trees, init and rounds run.
+ */
+function* boostStages(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, stratify: boolean, options: FitOptions | undefined, every: number): Generator<Boosted, Boosted, void> {
   checkXy(X, y);
   const seed = resolveSeed(p.random_state);
   const rng = new Rng(seed);
@@ -195,11 +205,34 @@ function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number)
           break;
         }
       }
+      if ((iter + 1) % every === 0 && iter + 1 < p.max_iter) yield { trees, init, nIter: iter + 1 };
     }
   } finally {
     team?.stop();
   }
   return { trees, init, nIter: iter };
+}
+
+/** Runs `stages` to its end, refitting `model` after every stage; the rounds done at each. */
+function* refitEachStage<M>(stages: Generator<Boosted, Boosted, void>, refit: (b: Boosted) => M): Generator<number, M, void> {
+  try {
+    for (;;) {
+      const r = stages.next();
+      const model = refit(r.value);
+      if (r.done) return model;
+      yield r.value.nIter;
+    }
+  } finally {
+    stages.return(undefined as never);
+  }
+}
+
+/** Runs a staged fit to its end. */
+function finish<M>(stages: Generator<number, M, void>): M {
+  for (;;) {
+    const r = stages.next();
+    if (r.done) return r.value;
+  }
 }
 
 /**
@@ -242,7 +275,7 @@ export function shouldStop(losses: readonly number[], n: number, tol: number): b
  * share when there are more than 10,000 rows.
  * See https://scikit-learn.org/stable/modules/generated/sklearn.ensemble.HistGradientBoostingClassifier.html
  */
-export class HistGradientBoostingClassifier extends BoostedModel<HistGradientBoostingClassifierParams> {
+export class HistGradientBoostingClassifier extends BoostedModel<HistGradientBoostingClassifierParams> implements StagedEstimator {
   readonly algorithm = "HistGradientBoostingClassifier";
   static readonly paramSchema = HIST_GRADIENT_BOOSTING_CLASSIFIER_PARAMS;
 
@@ -251,10 +284,15 @@ export class HistGradientBoostingClassifier extends BoostedModel<HistGradientBoo
   }
 
   async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
+    return finish(this.fitStages(X, y, Infinity, options));
+  }
+
+  /** Fits in stages of `every` boosting rounds (`StagedEstimator`). */
+  fitStages(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
     const p = this.parse();
     const k = countClasses(y, options?.nClasses);
-    const { trees, init, nIter } = boost(X, y, p, (n) => classification(k, n), true, options);
-    return this.fitted(trees, init, X.cols, k, nIter);
+    const stages = boostStages(X, y, p, (n) => classification(k, n), true, options, every);
+    return this.staged(refitEachStage(stages, (b) => this.fitted(b.trees, b.init, X.cols, k, b.nIter)));
   }
 
   /** Class probabilities, rows x classes. */
@@ -272,7 +310,7 @@ export class HistGradientBoostingClassifier extends BoostedModel<HistGradientBoo
  * Histogram gradient boosting regressor (squared error); see HistGradientBoostingClassifier.
  * See https://scikit-learn.org/stable/modules/generated/sklearn.ensemble.HistGradientBoostingRegressor.html
  */
-export class HistGradientBoostingRegressor extends BoostedModel<HistGradientBoostingRegressorParams> {
+export class HistGradientBoostingRegressor extends BoostedModel<HistGradientBoostingRegressorParams> implements StagedEstimator {
   readonly algorithm = "HistGradientBoostingRegressor";
   static readonly paramSchema = HIST_GRADIENT_BOOSTING_REGRESSOR_PARAMS;
 
@@ -281,9 +319,14 @@ export class HistGradientBoostingRegressor extends BoostedModel<HistGradientBoos
   }
 
   async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
+    return finish(this.fitStages(X, y, Infinity, options));
+  }
+
+  /** Fits in stages of `every` boosting rounds (`StagedEstimator`). */
+  fitStages(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
     const p = this.parse();
-    const { trees, init, nIter } = boost(X, y, p, squaredError, false, options);
-    return this.fitted(trees, init, X.cols, 0, nIter);
+    const stages = boostStages(X, y, p, squaredError, false, options, every);
+    return this.staged(refitEachStage(stages, (b) => this.fitted(b.trees, b.init, X.cols, 0, b.nIter)));
   }
 
   /** Rebuilds a fitted regressor from `toState()`. */

@@ -31,6 +31,9 @@ export const HIST_GRADIENT_BOOSTING_SPACE: SearchSpace = {
 };
 
 /** The ensemble algorithms the service offers (see registry.ts). */
+/** A study's step on histogram gradient boosting: ten boosting rounds. */
+const HIST_BUDGET_STEP = { every: 10, unit: "boosting rounds" } as const;
+
 export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
   {
     name: "RandomForestClassifier",
@@ -79,6 +82,7 @@ export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
     params: HIST_GRADIENT_BOOSTING_CLASSIFIER_PARAMS,
     scale: false,
     searchSpace: HIST_GRADIENT_BOOSTING_SPACE,
+    budgetStep: HIST_BUDGET_STEP,
     create: (params: HistGradientBoostingClassifierParams) => new HistGradientBoostingClassifier(params),
     restore: (state) => HistGradientBoostingClassifier.restore(state),
   },
@@ -89,6 +93,7 @@ export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
     params: HIST_GRADIENT_BOOSTING_REGRESSOR_PARAMS,
     scale: false,
     searchSpace: HIST_GRADIENT_BOOSTING_SPACE,
+    budgetStep: HIST_BUDGET_STEP,
     create: (params: HistGradientBoostingRegressorParams) => new HistGradientBoostingRegressor(params),
     restore: (state) => HistGradientBoostingRegressor.restore(state),
   },

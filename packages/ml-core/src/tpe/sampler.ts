@@ -261,7 +261,8 @@ function observations(dists: readonly Distribution[], names: readonly string[], 
   return { below: below.map((a) => a.subarray(0, nb)), above: above.map((a) => a.subarray(0, na)), belowTrials: belowTrials.subarray(0, nb) };
 }
 
-function isActive(d: Distribution, params: Readonly<Record<string, ParamValue>>): boolean {
+/** Whether a conditional parameter exists given its parent's value in `params` (always, without a condition). */
+export function isActive(d: Distribution, params: Readonly<Record<string, ParamValue>>): boolean {
   const c = d.condition;
   if (!c) return true;
   if (!Object.prototype.hasOwnProperty.call(params, c.param)) return false;

@@ -67,3 +67,34 @@ describe("validationSplit", () => {
     expect(train.length).toBe(90);
   });
 });
+
+describe("HistGradientBoosting fitted in stages (fitStages)", () => {
+  it("pauses every 10 rounds with the model of the rounds so far, and ends with fit's model to the bit", async () => {
+    const { X, y } = loadNumeric("breast_cancer.csv", "classification");
+    const params = { max_iter: 35, learning_rate: 0.2, random_state: 0 };
+    const staged = new HistGradientBoostingClassifier(params);
+    const stages = staged.fitStages(X, y, 10);
+    const rounds: number[] = [];
+    for (let r = stages.next(); ; r = stages.next()) {
+      if (r.done) break;
+      rounds.push(r.value);
+      // after k rounds, the model is the one max_iter = k fits
+      const short = await new HistGradientBoostingClassifier({ ...params, max_iter: r.value }).fit(X, y);
+      expect(Array.from(staged.predictProba(X).data)).toEqual(Array.from(short.predictProba(X).data));
+    }
+    expect(rounds).toEqual([10, 20, 30]);
+    const full = await new HistGradientBoostingClassifier(params).fit(X, y);
+    expect(staged.nIter_).toBe(35);
+    expect(Array.from(staged.predictProba(X).data)).toEqual(Array.from(full.predictProba(X).data));
+  });
+
+  it("stops early when asked to (return), keeping the model of the stages run", async () => {
+    const { X, y } = loadNumeric("breast_cancer.csv", "classification");
+    const m = new HistGradientBoostingClassifier({ max_iter: 100, random_state: 0 });
+    const stages = m.fitStages(X, y, 10);
+    stages.next();
+    stages.next();
+    expect(stages.return(m).done).toBe(true);
+    expect(m.nIter_).toBe(20);
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Pruning on a real budget, side by side in one invocation:
+ * - ours with Hyperband against ours without pruning: POST /optimize HistGradientBoostingClassifier
+ *   on churn.csv, 40 trials, max_iter 50-500 (step 10), learning_rate log 0.01-0.3, 3-fold CV, 2 workers;
+ * - against Optuna 3.1's HyperbandPruner with scikit-learn's HistGradientBoostingClassifier
+ *   reporting its folds' mean validation accuracy every 10 rounds (bench/prune.py), one core.
+ * Run: pnpm bench:prune (builds first; BENCH_SEED, BENCH_TRIALS change the seed and trial count).
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { BenchStack, DATA_DIR, runBench } from "./support";
+
+const N_TRIALS = Number(process.env.BENCH_TRIALS ?? 40);
+const SEED = Number(process.env.BENCH_SEED ?? 42);
+const space = { max_iter: { type: "int", low: 50, high: 500, step: 10 }, learning_rate: { type: "float", low: 0.01, high: 0.3, log: true } };
+const stack = new BenchStack();
+
+/** One study with `pruner`: its best score, wall time and pruned trials. */
+async function study(pruner: string): Promise<{ best: number; seconds: number; pruned: number }> {
+  const t0 = Date.now();
+  const res = await stack.call("POST", "/optimize", { dataset_path: "churn.csv", target_column: "Churn", algorithm: "HistGradientBoostingClassifier", n_trials: N_TRIALS, cv_folds: 3, random_state: SEED, n_parallel: 2, search_space: space, pruner });
+  if (res.status !== 202) throw new Error(`optimize (${pruner}) refused: ${JSON.stringify(res.body)}`);
+  let job = (await stack.call("GET", `/jobs/${res.body.job_id}`)).body;
+  while (job.state !== "completed" && job.state !== "failed") {
+    await new Promise((r) => setTimeout(r, 200));
+    job = (await stack.call("GET", `/jobs/${res.body.job_id}`)).body;
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  if (job.state !== "completed") throw new Error(`optimize (${pruner}) failed: ${JSON.stringify(job.error)}`);
+  const trials = (await stack.call("GET", `/studies/${res.body.study_id}`)).body.trials as { state: string }[];
+  return { best: job.result.best_score, seconds, pruned: trials.filter((t) => t.state === "pruned").length };
+}
+
+async function main(): Promise<void> {
+  await stack.startApi();
+  await stack.startWorkers(["w1", "w2"]);
+  const hyperband = await study("hyperband");
+  const none = await study("none");
+  const py = spawnSync("/usr/bin/python3", [path.join(__dirname, "prune.py"), path.join(DATA_DIR, "churn.csv"), String(N_TRIALS), String(SEED)], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" } });
+  if (py.status !== 0) throw new Error(`python failed: ${py.stderr}`);
+  const ref = JSON.parse(py.stdout.trim().split("\n").pop()!);
+
+  const f = (x: number) => x.toFixed(4);
+  console.log(`\nHistGradientBoosting on churn, ${N_TRIALS} trials x 3 folds, max_iter 50-500, learning_rate log 0.01-0.3 (seed ${SEED})`);
+  console.log("| run | best CV accuracy | wall | pruned trials |");
+  console.log("|---|---|---|---|");
+  console.log(`| ours, Hyperband (2 workers) | ${f(hyperband.best)} | ${hyperband.seconds.toFixed(1)} s | ${hyperband.pruned} |`);
+  console.log(`| ours, no pruning (2 workers) | ${f(none.best)} | ${none.seconds.toFixed(1)} s | ${none.pruned} |`);
+  console.log(`| Optuna HyperbandPruner + scikit-learn (1 core) | ${f(ref.best)} | ${ref.seconds.toFixed(1)} s | ${ref.n_pruned} |`);
+  console.log("\n| measure | value | goal |");
+  console.log("|---|---|---|");
+  console.log(`| Hyperband vs none: best difference | ${(hyperband.best - none.best).toFixed(4)} | >= -0.003 |`);
+  console.log(`| Hyperband vs none: wall ratio | ${(hyperband.seconds / none.seconds).toFixed(3)} | <= 0.5 |`);
+  console.log(`| ours Hyperband vs Optuna Hyperband: best difference | ${(hyperband.best - ref.best).toFixed(4)} | >= -0.003 |`);
+  console.log(`| ours Hyperband vs Optuna Hyperband: wall ratio | ${(hyperband.seconds / ref.seconds).toFixed(3)} | <= 0.35 |`);
+}
+
+runBench(stack, main);

@@ -1,0 +1,91 @@
+import { Rng } from "../core/rng";
+import { makePruner, type Pruner } from "./pruners";
+import { makeSampler, type Sampler } from "./samplers";
+import type { StoredTrial, StudyDefinition, StudyStore } from "./store";
+import type { Direction, Params } from "./types";
+
+/** What the coordinator did on a tick, and the trials it saw. */
+export type Tick =
+  | { readonly action: "started"; readonly trial: StoredTrial; readonly trials: readonly StoredTrial[] }
+  | { readonly action: "wait" | "finish"; readonly trials: readonly StoredTrial[] };
+
+/**
+ * The pure logic of a study: which trial comes next, when the study is done, which trial is best,
+ * and whether a reporting trial stops. It talks to storage only through a `StudyStore`; the job
+ * system that runs the trials (BullMQ in apps/worker) is the caller's.
+ */
+export class StudyEngine {
+  readonly sampler: Sampler;
+  readonly pruner: Pruner;
+  /** How many trials the study runs: n_trials, or fewer when the grid is smaller. */
+  readonly budget: number;
+
+  constructor(readonly study: StudyDefinition, private readonly store: StudyStore) {
+    this.sampler = makeSampler(study.sampler);
+    this.pruner = makePruner(study.pruner);
+    this.budget = Math.min(study.nTrials, study.initialTrials.length + this.sampler.capacity(study.searchSpace));
+  }
+
+  /**
+   * One step of the coordinator: reads the trials, then starts a trial when a slot is free and the
+   * budget and deadline allow, finishes when every trial is done (or the deadline passed and none
+   * runs), and otherwise waits. Whether to start is decided again under the store's lock, on the
+   * trials as they are then: several coordinators never overrun the budget or a grid.
+   */
+  async tick(now = Date.now()): Promise<Tick> {
+    const trials = await this.store.listTrials(this.study.id);
+    const timedOut = now >= this.study.deadline;
+    const action = nextAction(trials, this.budget, this.study.nParallel, timedOut);
+    if (action !== "start") return { action, trials };
+    const trial = await this.store.createTrial(this.study.id, (existing) =>
+      nextAction(existing, this.budget, this.study.nParallel, timedOut) === "start" ? this.propose(existing) : null,
+    );
+    return trial ? { action: "started", trial, trials } : { action: "wait", trials };
+  }
+
+  /**
+   * The parameters of trial number `history.length`: the next initial trial, else the sampler's
+   * answer with a per-trial seed derived from the study's (the same for the same history), from
+   * the trials the pruner lets it learn from (with Hyperband, the new trial's bracket).
+   */
+  propose(history: readonly StoredTrial[]): Params {
+    const k = history.length;
+    const initial = this.study.initialTrials;
+    if (k < initial.length) return { ...initial[k] };
+    const rng = new Rng((this.study.randomState ^ Math.imul(k + 1, 0x9e3779b1)) >>> 0);
+    const learnFrom = this.pruner.historyFor?.(k, history, this.study.id) ?? history;
+    return this.sampler.ask(this.study.searchSpace, learnFrom, rng, { direction: this.study.direction, seed: this.study.randomState, index: k - initial.length });
+  }
+
+  /**
+   * Records a trial's intermediate values after a step and asks the pruner whether it stops. The
+   * last step is never pruned (the work is done). Answers the decision; `rungs` is what the trial
+   * recorded so far (start with []).
+   */
+  async report(number: number, intermediate: readonly number[], rungs: readonly number[], lastStep: boolean): Promise<{ prune: boolean; rungs: readonly number[] }> {
+    await this.store.recordSteps(this.study.id, number, intermediate, rungs);
+    if (lastStep) return { prune: false, rungs };
+    const decision = await this.pruner.decide({ number, intermediate, rungs }, this.store.pruneSummary(this.study, number));
+    if (decision.rungs.length !== rungs.length) await this.store.recordSteps(this.study.id, number, intermediate, decision.rungs);
+    return decision;
+  }
+}
+
+/** start, wait or finish, given the trials so far. */
+export function nextAction(trials: readonly StoredTrial[], budget: number, nParallel: number, timedOut: boolean): "start" | "wait" | "finish" {
+  const running = trials.filter((t) => t.state === "running").length;
+  const done = trials.length - running;
+  if (done >= budget || ((timedOut || trials.length >= budget) && running === 0)) return "finish";
+  if (!timedOut && trials.length < budget && running < nParallel) return "start";
+  return "wait";
+}
+
+/** The best complete trial (the oldest among equals), or undefined. */
+export function bestTrial<T extends StoredTrial>(trials: readonly T[], direction: Direction): T | undefined {
+  let best: T | undefined;
+  for (const t of trials) {
+    if (t.state !== "complete" || typeof t.value !== "number" || Number.isNaN(t.value)) continue;
+    if (!best || (direction === "maximize" ? t.value > best.value! : t.value < best.value!)) best = t;
+  }
+  return best;
+}
