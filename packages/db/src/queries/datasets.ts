@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "../client";
 import type { DatasetStore } from "../dataset-store";
 import { datasets, models, studies, type DatasetRow } from "../schema";
