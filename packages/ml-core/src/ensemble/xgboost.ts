@@ -15,6 +15,7 @@ import { BoostedModel } from "./boosted";
 import { ColumnSampler } from "./column-sampler";
 import { validationSplit } from "./hist-gradient-boosting";
 import { binDataParallel, startHistTeam } from "./parallel";
+import { XgbThresholds } from "./xgb-thresholds";
 import { binaryLogistic, multiSoftprob, squaredError, type XgbObjective } from "./xgb-objectives";
 
 const fraction = (description: string) => float({ default: 1, min: 0, max: 1, exclusiveMin: true, description });
@@ -95,6 +96,7 @@ interface Fit {
   readonly sampler: ColumnSampler | undefined;
   readonly team: HistTeam | undefined;
   readonly rng: Rng;
+  readonly thresholds: XgbThresholds;
 }
 
 /** One tree for output column `c` on this round's gradients, its weights already times the learning rate. */
@@ -103,6 +105,7 @@ function growOne(fit: Fit, p: Common, g: Float64Array, h: Float64Array | undefin
   const sample = p.subsample < 1 ? bernoulliRows(fit.X.rows, p.subsample, fit.rng) : identityRows(fit.X.rows);
   const tree = growTree(fit.data, { ...fit.target, g, ...(h ? { h } : {}) }, sample, fit.grow, undefined, fit.team);
   for (let node = 0; node < tree.value.length; node++) tree.value[node]! *= p.learning_rate;
+  fit.thresholds.snap(tree);
   return tree;
 }
 
@@ -184,10 +187,11 @@ function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number)
     y: ytr,
     data,
     grow: growOptions(p, X.cols, sampler),
-    target: { kind: "grad", l2: p.reg_lambda, alpha: p.reg_alpha, maxDeltaStep: p.max_delta_step },
+    target: { kind: "grad", l2: p.reg_lambda, regularization: { l2: p.reg_lambda, alpha: p.reg_alpha, maxDeltaStep: p.max_delta_step, minChildWeight: p.min_child_weight } },
     sampler,
     team,
     rng: rng.fork(),
+    thresholds: new XgbThresholds(Xtr, data),
   };
   const raw = new Float64Array(n * cols).fill(obj.baseMargin);
   const rawVal = Xval ? new Float64Array(Xval.rows * cols).fill(obj.baseMargin) : undefined;

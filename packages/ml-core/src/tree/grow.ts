@@ -24,10 +24,8 @@ export interface GradTarget {
   /** Omitted: every row has hessian 1 (the hessian sum is the row count; one channel less to build). */
   readonly h?: Float64Array;
   readonly l2: number;
-  /** L1 penalty on leaf values (XGBoost's reg_alpha); 0 or omitted for none. */
-  readonly alpha?: number;
-  /** Largest absolute leaf value (XGBoost's max_delta_step); 0 or omitted for no limit. */
-  readonly maxDeltaStep?: number;
+  /** XGBoost's leaf weight and gain formulas instead of G / (H + l2) and G^2 / (H + l2) (its l2 is used, not this one's). */
+  readonly regularization?: LeafRegularization;
 }
 
 /** How a tree grows. */
@@ -54,6 +52,8 @@ export interface GrowOptions {
   readonly nodeFeatures?: (depth: number) => ArrayLike<number>;
 }
 
+/** Relative difference below which two gains with XGBoost's formulas are equal (summation order, not the data, tells them apart). */
+const TIE_TOLERANCE = 1e-10;
 /** XGBoost's kRtEps: a split must lower the loss by more than this. */
 const MIN_LOSS_CHANGE = 1e-6;
 
@@ -186,8 +186,9 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const C = useArena ? arena.width : counted ? k + 1 : k;
   const score = CRITERIA[isClass ? target.criterion : "grad"];
   const l2 = isClass ? 0 : target.l2;
-  // L1 penalty or a leaf value limit: XGBoost's gain and weight formulas replace G^2/(H+l2) and G/(H+l2)
-  const reg: LeafRegularization | undefined = !isClass && (target.alpha || target.maxDeltaStep) ? { l2, alpha: target.alpha ?? 0, maxDeltaStep: target.maxDeltaStep ?? 0 } : undefined;
+  const reg = isClass ? undefined : target.regularization;
+  // with XGBoost's formulas, equal gains (up to rounding) keep the first candidate (lowest feature, then bin), as XGBoost does
+  const tie = reg ? TIE_TOLERANCE : 0;
   const allFeatures = opts.maxFeatures >= F;
   const sampledMode = !allFeatures && rng !== undefined;
   // with a team the rows live in its memory, where its kernels partition them (copied back at the end)
@@ -422,7 +423,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
         if (hL >= minHess && hR >= minHess) {
           const gR = Tg - gL, hl = hL + l2, hr = hR + l2;
           const sc = reg ? regularizedGain(gL, hL, reg) + regularizedGain(gR, hR, reg) : (hl > 0 ? (gL * gL) / hl : 0) + (hr > 0 ? (gR * gR) / hr : 0);
-          if (sc > best) {
+          if (sc > best && (tie === 0 || best === -Infinity || sc - best > tie * Math.abs(best))) {
             best = sc;
             node.improvement = sc;
             node.feature = f;
@@ -444,7 +445,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
           if (h2 >= minHess && hR >= minHess) {
             const gR = Tg - g2, hl = h2 + l2, hr = hR + l2;
             const sc = reg ? regularizedGain(g2, h2, reg) + regularizedGain(gR, hR, reg) : (hl > 0 ? (g2 * g2) / hl : 0) + (hr > 0 ? (gR * gR) / hr : 0);
-            if (sc > best) {
+            if (sc > best && (tie === 0 || best === -Infinity || sc - best > tie * Math.abs(best))) {
               best = sc;
               node.improvement = sc;
               node.feature = f;

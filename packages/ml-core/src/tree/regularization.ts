@@ -10,6 +10,8 @@ export interface LeafRegularization {
   readonly alpha: number;
   /** Largest absolute leaf weight (max_delta_step); 0 for no limit. */
   readonly maxDeltaStep: number;
+  /** A node whose hessian sum is below this gets weight 0 (min_child_weight). */
+  readonly minChildWeight: number;
 }
 
 /** `g` moved towards 0 by `alpha`, and 0 where |g| <= alpha (soft thresholding). */
@@ -19,10 +21,13 @@ export function thresholdL1(g: number, alpha: number): number {
   return 0;
 }
 
-/** The leaf weight ThresholdL1(G, α) / (H + λ), clipped to ±max_delta_step when that is not 0; 0 when H + λ <= 0. */
+/**
+ * The leaf weight ThresholdL1(G, α) / (H + λ), clipped to ±max_delta_step when that is not 0; 0
+ * when H <= 0 or H < min_child_weight.
+ */
 export function regularizedWeight(G: number, H: number, r: LeafRegularization): number {
+  if (H <= 0 || H < r.minChildWeight) return 0;
   const d = H + r.l2;
-  if (d <= 0) return 0;
   const w = thresholdL1(G, r.alpha) / d;
   const m = r.maxDeltaStep;
   return m !== 0 && Math.abs(w) > m ? Math.sign(w) * m : w;
