@@ -4,7 +4,7 @@ import type { Matrix } from "../../src/core/matrix";
 import { InvalidHyperparameterError } from "../../src/core/errors";
 import { XGBClassifier, XGBRegressor, XGB_CLASSIFIER_PARAMS } from "../../src/ensemble/xgboost";
 import { regularizedGain, regularizedWeight, thresholdL1 } from "../../src/tree/regularization";
-import { logLoss as probaLogLoss } from "../../src/metrics";
+import { logLoss as probaLogLoss, regressionMetrics } from "../../src/metrics";
 import { prepareDataset, type PreparedDataset } from "../prepare-dataset";
 
 // Parity with Debian's python3-xgboost 1.7.4 (tree_method="hist"): see scripts/make-xgb-fixture.py.
@@ -31,16 +31,6 @@ function withMissing(d: PreparedDataset): Matrix {
     if (row % 7 === 0) data[i * d.Xtrain.cols] = NaN;
   });
   return { ...d.Xtrain, data };
-}
-
-function r2(p: Float64Array, y: Float64Array): number {
-  const mean = y.reduce((a, b) => a + b, 0) / y.length;
-  let res = 0, tot = 0;
-  p.forEach((v, i) => {
-    res += (v - y[i]!) ** 2;
-    tot += (y[i]! - mean) ** 2;
-  });
-  return 1 - res / tot;
 }
 
 describe("XGBoost's formulas (tree/regularization.ts)", () => {
@@ -126,7 +116,7 @@ describe("parity with xgboost: held-out scores, mean of random_state 0..4", () =
       const m = make(c.task, { ...c.params, random_state: seed });
       await m.fit(d.Xtrain, d.ytrain, { ...(d.nClasses ? { nClasses: d.nClasses } : {}) });
       const p = m.predict(d.Xtest);
-      if (c.task === "regression") score += r2(p, d.ytest);
+      if (c.task === "regression") score += regressionMetrics(d.ytest, p).r2;
       else {
         acc += p.filter((v, i) => v === d.ytest[i]).length / p.length;
         loss += probaLogLoss(d.ytest, (m as XGBClassifier).predictProba(d.Xtest));
