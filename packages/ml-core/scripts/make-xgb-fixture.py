@@ -3,9 +3,9 @@
 gives on small data, for test/ensemble/xgboost.test.ts.
 
 - "margins": raw margins (output_margin=True) on the training rows after 10 rounds, for several
-  parameter sets without randomness, on iris, wine and diabetes (fewer than 256 distinct values per
-  feature, so XGBoost's cuts and our bins are the same values) and on iris with every 7th value of
-  its first column missing (the learned default direction). Trees should match ours node for node.
+  parameter sets without randomness, on iris, wine, diabetes and breast_cancer (whose features have
+  more distinct values than bins: XGBoost's quantile cuts) and on iris with every 7th value of its
+  first column missing (the learned default direction). Trees should match ours node for node.
 - "scores": held-out accuracy / log loss / R^2 at the defaults and with row and column sampling,
   for random_state 0..4 (compared as means over the seeds).
 - "tiny": four rows, one feature, one stump, where gamma, min_child_weight and reg_alpha decide by
@@ -64,7 +64,8 @@ def model(task, params, seed=0):
 def margins():
     out = []
     for name, target, task, missing in [("iris.csv", "species", "classification", False), ("iris.csv", "species", "classification", True),
-                                        ("wine.csv", "cultivar", "classification", False), ("diabetes.csv", "progression", "regression", False)]:
+                                        ("wine.csv", "cultivar", "classification", False), ("diabetes.csv", "progression", "regression", False),
+                                        ("breast_cancer.csv", "diagnosis", "classification", False)]:
         Xtr, ytr, _, _ = load(name, target, task, missing)
         for params in MARGIN_SETS:
             m = model(task, {"n_estimators": 10, **params}).fit(Xtr, ytr)

@@ -14,8 +14,8 @@ import type { HistTeam } from "../tree/hist-team";
 import { BoostedModel } from "./boosted";
 import { ColumnSampler } from "./column-sampler";
 import { validationSplit } from "./hist-gradient-boosting";
-import { binDataParallel, startHistTeam } from "./parallel";
-import { XgbThresholds } from "./xgb-thresholds";
+import { startHistTeam } from "./parallel";
+import { xgbBinData } from "./xgb-cuts";
 import { binaryLogistic, multiSoftprob, squaredError, type XgbObjective } from "./xgb-objectives";
 
 const fraction = (description: string) => float({ default: 1, min: 0, max: 1, exclusiveMin: true, description });
@@ -33,7 +33,7 @@ const common = {
   reg_lambda: float({ default: 1, min: 0, description: "L2 penalty on leaf weights (alias `lambda`)." }),
   reg_alpha: float({ default: 0, min: 0, description: "L1 penalty on leaf weights: a leaf whose |G| is at most alpha gets weight 0 (alias `alpha`)." }),
   max_delta_step: float({ default: 0, min: 0, description: "Largest absolute leaf weight; 0 for no limit." }),
-  max_bin: int({ default: 256, min: 3, max: 256, description: "Most histogram bins per feature (missing values get their own; at most 255 value bins are used)." }),
+  max_bin: int({ default: 256, min: 2, max: 256, description: "Most histogram bins per feature, cut at XGBoost's quantiles (missing values get their own; at most 255 value bins are kept: with 256 the top two merge)." }),
   grow_policy: oneOf(["depthwise", "lossguide"] as const, { default: "depthwise", description: "depthwise splits every node down to max_depth; lossguide splits the node with the largest loss reduction first." }),
   max_leaves: int({ default: 0, min: 0, description: "Most leaves per tree, grown largest loss reduction first; 0 for no limit." }),
   early_stopping_rounds: custom(z.number().int().min(1).nullable() as z.ZodType<number | null>, {
@@ -96,7 +96,6 @@ interface Fit {
   readonly sampler: ColumnSampler | undefined;
   readonly team: HistTeam | undefined;
   readonly rng: Rng;
-  readonly thresholds: XgbThresholds;
 }
 
 /** One tree for output column `c` on this round's gradients, its weights already times the learning rate. */
@@ -105,7 +104,6 @@ function growOne(fit: Fit, p: Common, g: Float64Array, h: Float64Array | undefin
   const sample = p.subsample < 1 ? bernoulliRows(fit.X.rows, p.subsample, fit.rng) : identityRows(fit.X.rows);
   const tree = growTree(fit.data, { ...fit.target, g, ...(h ? { h } : {}) }, sample, fit.grow, undefined, fit.team);
   for (let node = 0; node < tree.value.length; node++) tree.value[node]! *= p.learning_rate;
-  fit.thresholds.snap(tree);
   return tree;
 }
 
@@ -149,6 +147,12 @@ function growOptions(p: Common, nFeatures: number, sampler: ColumnSampler | unde
   };
 }
 
+/** The training parameters as XGBoost holds them, in float32 (`TrainParam`): 0.3 is 0.30000001192092896 there. */
+function asFloat32<P extends Common>(p: P): P {
+  const f = Math.fround;
+  return { ...p, learning_rate: f(p.learning_rate), reg_lambda: f(p.reg_lambda), reg_alpha: f(p.reg_alpha), max_delta_step: f(p.max_delta_step), min_child_weight: f(p.min_child_weight), gamma: f(p.gamma) };
+}
+
 /** Validation metric per round; the best round so far and whether to stop (XGBoost's EarlyStopping callback). */
 class EarlyStopping {
   best = Infinity;
@@ -166,8 +170,9 @@ class EarlyStopping {
 }
 
 /** The boosting loop of both estimators; returns trees (round-major), base margins and rounds kept. */
-function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number) => XgbObjective, stratify: boolean, options: FitOptions | undefined): { trees: TreeArrays[]; init: Float64Array; nIter: number } {
+function boost(X: Matrix, y: Float64Array, params: Common, makeObjective: (n: number) => XgbObjective, stratify: boolean, options: FitOptions | undefined): { trees: TreeArrays[]; init: Float64Array; nIter: number } {
   checkXy(X, y);
+  const p = asFloat32(params);
   const seed = resolveSeed(p.random_state);
   const rng = new Rng(seed);
   let Xtr = X, ytr = y, Xval: Matrix | undefined, yval: Float64Array | undefined;
@@ -176,7 +181,7 @@ function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number)
     [Xtr, ytr, Xval, yval] = [takeRows(X, train), take(y, train), takeRows(X, validation), take(y, validation)];
   }
   const n = Xtr.rows;
-  const data = binDataParallel(Xtr, Math.min(p.max_bin, 256) - 1, rng.fork());
+  const data = xgbBinData(Xtr, p.max_bin);
   const obj = makeObjective(n);
   const cols = obj.cols;
   const fractions = { bytree: p.colsample_bytree, bylevel: p.colsample_bylevel, bynode: p.colsample_bynode };
@@ -191,7 +196,6 @@ function boost(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number)
     sampler,
     team,
     rng: rng.fork(),
-    thresholds: new XgbThresholds(Xtr, data),
   };
   const raw = new Float64Array(n * cols).fill(obj.baseMargin);
   const rawVal = Xval ? new Float64Array(Xval.rows * cols).fill(obj.baseMargin) : undefined;

@@ -84,9 +84,9 @@ describe("XGBRegressor on four hand-checkable rows", () => {
   });
 
   it("max_delta_step clips the leaf weight", async () => {
-    const p = await stump({ max_delta_step: 0.3 });
-    expect(p).toEqual([0, 0, 0.3, 0.3]);
-    p.forEach((v, i) => expect(v).toBeCloseTo(xgboost({ max_delta_step: 0.3 })[i]!, 6));
+    // XGBoost holds its parameters in float32: the weight is 0.3f
+    expect(await stump({ max_delta_step: 0.3 })).toEqual([0, 0, Math.fround(0.3), Math.fround(0.3)]);
+    expect(await stump({ max_delta_step: 0.3 })).toEqual(xgboost({ max_delta_step: 0.3 }));
   });
 });
 
@@ -99,10 +99,12 @@ describe("parity with xgboost: training margins after 10 rounds, tree for tree",
     expect(ours).toHaveLength(c.margins.length);
     // xgboost sums in float32: agreement to float32 precision
     const off = c.margins.filter((v, i) => Math.abs(ours[i]! - v) > 1e-4 * (1 + Math.abs(v)));
-    // One known departure: on wine with max_delta_step, 14 of 399 margins differ after 10 rounds
-    // (one split chosen differently; not traced down: clipped-weight gains are linear in G and H,
-    // so near-ties that XGBoost's float32 arithmetic breaks otherwise are likely).
-    const known = c.dataset === "wine.csv" && c.params.max_delta_step !== undefined ? 15 : 0;
+    // Known departures, with max_delta_step only: 14 of 399 margins on wine, 9 of 426 on
+    // breast_cancer. On wine XGBoost makes a split whose gain is float32 rounding noise (1.9e-6,
+    // above its 1e-6 floor) between two leaves clipped to the same weight; exact arithmetic finds
+    // no gain there.
+    const KNOWN: Record<string, number> = { "wine.csv": 15, "breast_cancer.csv": 10 };
+    const known = c.params.max_delta_step !== undefined ? (KNOWN[c.dataset] ?? 0) : 0;
     if (known > 0) expect(off.length).toBeLessThanOrEqual(known);
     else expect(off).toEqual([]);
   });
@@ -123,12 +125,10 @@ describe("parity with xgboost: held-out scores, mean of random_state 0..4", () =
       }
     }
     const k = c.seeds.length;
-    // Without sampling: 1 point, and 5% of log loss (breast_cancer, whose features have more distinct
-    // values than bins so that XGBoost's sketch and our quantiles cut differently, is 4.1% off).
-    // With sampling the random streams differ, and on ~110 held-out rows one seed's R^2 spreads over
+    // Without sampling: 1 point, and 3% of log loss. With sampling the random streams differ, and on ~110 held-out rows one seed's R^2 spreads over
     // 0.19-0.47 on both sides: a loose check that sampling does not break the model.
     const sampled = Object.keys(c.params).length > 0;
-    const [points, relLoss] = sampled ? [0.1, 0.25] : [0.01, 0.05];
+    const [points, relLoss] = sampled ? [0.1, 0.25] : [0.01, 0.03];
     if (c.task === "regression") expect(Math.abs(score / k - c.mean.r2!)).toBeLessThanOrEqual(points);
     else {
       expect(Math.abs(acc / k - c.mean.accuracy!)).toBeLessThanOrEqual(points);
