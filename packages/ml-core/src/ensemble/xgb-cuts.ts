@@ -15,18 +15,22 @@ const f32 = Math.fround;
 
 /**
  * XGBoost 1.7's `hist` cuts of one feature (`HostSketchContainer::MakeCuts`), from the exact
- * summary of its values: pruned to min(n, 8 max_bin) entries, then to max_bin + 1, whose values
- * from the second on are the cuts (`AddCutPoint`). A bin holds the values from one cut up to, not
+ * summary of its values: pruned to the sketch's limit size, then to min(n, 8 max_bin) entries,
+ * then to max_bin + 1, whose values from the second on are the cuts (`AddCutPoint`). A bin holds the values from one cut up to, not
  * including, the next. XGBoost works in float32, and so does this (values and rank arithmetic).
- * For columns of more than ~2,000 rows XGBoost's streaming sketch is itself approximate, so there
- * the cuts are close to, not always equal to, XGBoost's.
+ * When the values overflow the sketch's queue (more than 2 limit_size of them: over 4,098 at
+ * max_bin 256) XGBoost's streaming sketch is itself approximate, and the cuts here are close to,
+ * not always equal to, XGBoost's.
  * @param values the feature's non-missing values.
  * @returns ascending interior cuts (the last, above every value, is left out).
  */
 export function xgbCuts(values: Float64Array, maxBin: number): Float64Array {
   const n = values.length;
   if (n === 0) return new Float64Array(0);
-  const summary = exactSummary(Float32Array.from(values).sort());
+  const exact = exactSummary(Float32Array.from(values).sort());
+  // the sketch's own summary, when all values fit its queue (WQuantileSketch::GetSummary)
+  const limit = sketchLimit(n, Math.min(maxBin, n));
+  const summary = n <= 2 * limit ? setPrune(exact, limit) : exact;
   const intermediate = Math.min(n, maxBin * SKETCH_FACTOR);
   const bins = Math.min(intermediate, maxBin);
   const final = setPrune(setPrune(summary, intermediate), bins + 1);
@@ -36,6 +40,14 @@ export function xgbCuts(values: Float64Array, maxBin: number): Float64Array {
     if (i === 1 || v > cuts[cuts.length - 1]!) cuts.push(v);
   }
   return Float64Array.from(cuts);
+}
+
+/** WQuantileSketch::Init's limit_size for n values at eps = 1 / (8 bins). */
+function sketchLimit(n: number, bins: number): number {
+  for (let level = 1; ; level++) {
+    const limit = Math.min(n, level * bins * SKETCH_FACTOR + 1);
+    if (2 ** level * limit >= n) return limit;
+  }
 }
 
 /** Each distinct value of ascending `sorted` with its rank range (WQSummary::MakeSummary). */
