@@ -89,7 +89,6 @@ type Common = XGBClassifierParams | XGBRegressorParams;
 /** The training rows, binned, with what every tree of a fit shares. */
 interface Fit {
   readonly X: Matrix;
-  readonly y: Float64Array;
   readonly data: BinnedData;
   readonly grow: GrowOptions;
   readonly target: Omit<GradTarget, "g" | "h">;
@@ -98,7 +97,7 @@ interface Fit {
   readonly rng: Rng;
 }
 
-/** One tree for output column `c` on this round's gradients, its weights already times the learning rate. */
+/** One tree on the gradients `g` (and hessians `h`, omitted when all 1), its weights already times the learning rate. */
 function growOne(fit: Fit, p: Common, g: Float64Array, h: Float64Array | undefined): GrownTree {
   fit.sampler?.startTree();
   const sample = p.subsample < 1 ? bernoulliRows(fit.X.rows, p.subsample, fit.rng) : identityRows(fit.X.rows);
@@ -189,7 +188,6 @@ function boost(X: Matrix, y: Float64Array, params: Common, makeObjective: (n: nu
   const team = startHistTeam(data);
   const fit: Fit = {
     X: Xtr,
-    y: ytr,
     data,
     grow: growOptions(p, X.cols, sampler),
     target: { kind: "grad", l2: p.reg_lambda, regularization: { l2: p.reg_lambda, alpha: p.reg_alpha, maxDeltaStep: p.max_delta_step, minChildWeight: p.min_child_weight } },
