@@ -142,6 +142,7 @@ function growOptions(p: Common, nFeatures: number, sampler: ColumnSampler | unde
     maxLeafNodes: p.max_leaves,
     minHessianLeaf: p.min_child_weight,
     minSplitLoss: p.gamma,
+    unseenMissingRight: true,
     ...(sampler ? { nodeFeatures: sampler.forNode } : {}),
   };
 }

@@ -50,6 +50,8 @@ export interface GrowOptions {
    * in growth order when every feature is a candidate. Omitted: all of them.
    */
   readonly nodeFeatures?: (depth: number) => ArrayLike<number>;
+  /** A node that saw no missing value sends them right, as XGBoost does (default: to the larger child). */
+  readonly unseenMissingRight?: boolean;
 }
 
 /** Relative difference below which two gains with XGBoost's formulas are equal (summation order, not the data, tells them apart). */
@@ -716,10 +718,10 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
       }
     }
     const mid = i;
-    // a node seen with no missing value sends them to the larger child
+    // a node seen with no missing value sends them to the larger child (or right, XGBoost's rule)
     let missingLeft = missLeft;
     const leftCount = mid - node.start, rightCount = node.end - mid;
-    if (missing === 0 && leftCount > rightCount) missingLeft = true;
+    if (missing === 0 && leftCount > rightCount && !opts.unseenMissingRight) missingLeft = true;
 
     const id = node.id;
     out.feature[id] = f;

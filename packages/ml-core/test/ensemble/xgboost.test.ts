@@ -90,6 +90,15 @@ describe("XGBRegressor on four hand-checkable rows", () => {
   });
 });
 
+describe("missing values a node never saw", () => {
+  it("go right, as in XGBoost (python3-xgboost 1.7.4 predicts 1, 0, 1 here)", async () => {
+    // x = 0..4, y = 0, 0, 0, 1, 1: the stump x < 3 has the larger side on the left
+    const X: Matrix = { data: Float64Array.of(0, 1, 2, 3, 4), rows: 5, cols: 1 };
+    const m = await new XGBRegressor({ n_estimators: 1, learning_rate: 1, reg_lambda: 0, min_child_weight: 0, base_score: 0, max_depth: 1 }).fit(X, Float64Array.of(0, 0, 0, 1, 1));
+    expect(Array.from(m.predict({ data: Float64Array.of(NaN, 0, 4), rows: 3, cols: 1 }))).toEqual([1, 0, 1]);
+  });
+});
+
 describe("parity with xgboost: training margins after 10 rounds, tree for tree", () => {
   it.each(REF.margins.map((c) => [`${c.dataset}${c.missing_every_7th_of_first_column ? " (missing values)" : ""} ${JSON.stringify(c.params)}`, c] as const))("%s", async (_name, c) => {
     const d = await dataset(c.dataset, c.target, c.task);
