@@ -3,7 +3,7 @@ import type { EstimatorState, FitOptions } from "../core/estimator";
 import { InvalidHyperparameterError } from "../core/errors";
 import { custom, defineParams, float, int, oneOf, withAliases } from "../core/hyperparams";
 import { takeRows, take, type Matrix } from "../core/matrix";
-import { Rng } from "../core/rng";
+import { identity, Rng } from "../core/rng";
 import { checkXy } from "../core/check-input";
 import { countClasses } from "../core/classes";
 import { randomStateParam, resolveSeed } from "../core/seed";
@@ -95,12 +95,15 @@ interface Fit {
   readonly sampler: ColumnSampler | undefined;
   readonly team: HistTeam | undefined;
   readonly rng: Rng;
+  /** 0..rows-1. */
+  readonly allRows: Int32Array;
 }
 
 /** One tree on the gradients `g` (and hessians `h`, omitted when all 1), its weights already times the learning rate. */
 function growOne(fit: Fit, p: Common, g: Float64Array, h: Float64Array | undefined): GrownTree {
   fit.sampler?.startTree();
-  const sample = p.subsample < 1 ? bernoulliRows(fit.X.rows, p.subsample, fit.rng) : identityRows(fit.X.rows);
+  // growTree permutes the sample in place: each tree gets its own copy
+  const sample = p.subsample < 1 ? bernoulliRows(fit.X.rows, p.subsample, fit.rng) : fit.allRows.slice();
   const tree = growTree(fit.data, { ...fit.target, g, ...(h ? { h } : {}) }, sample, fit.grow, undefined, fit.team);
   for (let node = 0; node < tree.value.length; node++) tree.value[node]! *= p.learning_rate;
   return tree;
@@ -119,10 +122,6 @@ function applyTree(fit: Fit, tree: GrownTree, raw: Float64Array, cols: number, c
     const v = value[node]!;
     for (let r = start[node]!; r < end[node]!; r++) raw[rows[r]! * cols + c]! += v;
   }
-}
-
-function identityRows(n: number): Int32Array {
-  return Int32Array.from({ length: n }, (_, i) => i);
 }
 
 /** Each row with probability `rate` (XGBoost's uniform subsampling), at least one. */
@@ -195,6 +194,7 @@ function boost(X: Matrix, y: Float64Array, params: Common, makeObjective: (n: nu
     sampler,
     team,
     rng: rng.fork(),
+    allRows: identity(n),
   };
   const raw = new Float64Array(n * cols).fill(obj.baseMargin);
   const rawVal = Xval ? new Float64Array(Xval.rows * cols).fill(obj.baseMargin) : undefined;
