@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Runs the side-by-side benchmarks (ours against scikit-learn / Optuna / pandas on the same
-// machine, in the same invocation) and prints their tables. Usage: node scripts/bench.mjs all|data|trees|linear|tpe|e2e|serve|forest-cv|importance|prune
+// machine, in the same invocation) and prints their tables. Usage: node scripts/bench.mjs all|data|trees|linear|tpe|e2e|serve|forest-cv|importance|prune|xgb
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const all = ["data", "trees", "linear", "tpe", "e2e", "serve", "forest-cv", "importance", "prune"];
+const all = ["data", "trees", "linear", "tpe", "e2e", "serve", "forest-cv", "importance", "prune", "xgb"];
 const wanted = process.argv[2] === "all" || !process.argv[2] ? all : process.argv.slice(2);
 let failed = 0;
 for (const name of wanted) {

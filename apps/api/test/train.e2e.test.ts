@@ -62,6 +62,28 @@ describe("POST /train", () => {
   });
 });
 
+describe("XGBoost estimators", () => {
+  it("trains XGBClassifier with XGBoost's names and aliases, records the canonical names, and refuses an alias given with its parameter", async () => {
+    const body = { dataset_path: "breast_cancer.csv", target_column: "diagnosis", algorithm: "XGBClassifier", hyperparams: { eta: 0.1, max_depth: 4, n_estimators: 50, colsample_bytree: 0.8 }, random_state: 1 };
+    const res = await call(stack.api.url, "POST", "/train?wait=60", body);
+    expect(res.status).toBe(200);
+    expect(res.body.metrics.accuracy).toBeGreaterThan(0.9);
+    const model = await call(stack.api.url, "GET", `/models/${res.body.model_id}`);
+    expect(model.body.hyperparams).toMatchObject({ learning_rate: 0.1, max_depth: 4, n_estimators: 50, colsample_bytree: 0.8 });
+    const twice = await call(stack.api.url, "POST", "/train", { ...body, hyperparams: { eta: 0.1, learning_rate: 0.2 } });
+    expect([twice.status, twice.body.error?.code]).toEqual([400, "INVALID_HYPERPARAMETER"]);
+  });
+
+  it("optimizes XGBRegressor over its default search space", async () => {
+    const res = await call(stack.api.url, "POST", "/optimize?wait=180", { dataset_path: "diabetes.csv", target_column: "progression", algorithm: "XGBRegressor", n_trials: 4, cv_folds: 2, random_state: 3 });
+    expect(res.status).toBe(200);
+    const study = (await call(stack.api.url, "GET", `/studies/${res.body.study_id}`)).body;
+    expect(study.trials.filter((t: any) => t.state === "complete")).toHaveLength(4);
+    const space = ALGORITHMS.find((a) => a.name === "XGBRegressor")!.searchSpace;
+    for (const t of study.trials) expect(Object.keys(t.params).sort()).toEqual(Object.keys(space).sort());
+  });
+});
+
 describe("errors", () => {
   const cases: [string, string, string, unknown, number, string][] = [
     ["a missing field", "POST", "/train", { dataset_path: "iris.csv", algorithm: "RandomForestClassifier" }, 400, "VALIDATION_ERROR"],
@@ -123,7 +145,7 @@ describe("service endpoints", () => {
     const res = await call(stack.api.url, "GET", "/algorithms");
     const expected = ALGORITHMS.map((a) => ({ name: a.name, task: a.task, description: a.description, hyperparameters: a.params.docs, search_space: a.searchSpace }));
     expect(res.body.algorithms).toEqual(JSON.parse(JSON.stringify(expected)));
-    expect(res.body.algorithms).toHaveLength(14);
+    expect(res.body.algorithms).toHaveLength(16);
   });
 
   it("GET /health reports Redis and Postgres", async () => {

@@ -13,17 +13,16 @@
  *     node --import tsx bench/trees.ts [--rows 200000] [--only shuttle,churn,generated]
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Estimator } from "../src/core/estimator";
 import type { Matrix } from "../src/core/matrix";
-import { Rng } from "../src/core/rng";
 import { readCsv } from "../src/data";
-import type * as Ensemble from "../src/ensemble";
 import { Pipeline, prepareTarget } from "../src/preprocess";
 import { datasetPath } from "../test/datasets";
 import { defaultSettings, makeClassification, writeCsv } from "./gen-classification";
+import { compiledEnsemble, splitRows, subset } from "./shared";
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -40,16 +39,6 @@ interface Run {
   model: "RF" | "GB" | "HGB";
   params: Record<string, unknown>;
 }
-/** The ensemble module compiled by tsc (what `pnpm build` ships), not the TypeScript run through tsx. */
-function compiledEnsemble(): typeof Ensemble {
-  const out = join(__dirname, "out", "dist");
-  // type errors elsewhere in the tree do not stop tsc from emitting
-  spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(__dirname, "..", "tsconfig.build.json"), "--outDir", out], { encoding: "utf8" });
-  const entry = join(out, "ensemble", "index.js");
-  if (!existsSync(entry)) throw new Error(`tsc did not emit ${entry}`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the freshly compiled JS, as production runs it
-  return require(entry) as typeof Ensemble;
-}
 const E = compiledEnsemble();
 const MAKE = {
   RF: (p: Record<string, unknown>) => new E.RandomForestClassifier(p),
@@ -64,12 +53,6 @@ function runs(big: boolean): Run[] {
     { model: "GB", params: { n_estimators: big ? 20 : 100, random_state: 0 } },
     { model: "HGB", params: { random_state: 0 } },
   ];
-}
-
-function splitRows(n: number): { train: number[]; test: number[] } {
-  const perm = new Rng(42).permutation(n);
-  const nTest = Math.round(0.2 * n);
-  return { test: Array.from(perm.subarray(0, nTest)).sort((a, b) => a - b), train: Array.from(perm.subarray(nTest)).sort((a, b) => a - b) };
 }
 
 /** Through the data layer: readCsv, prepareTarget, Pipeline (median imputation, one-hot) fitted on the training rows. */
@@ -90,16 +73,6 @@ function encodeNumeric(path: string): { X: Matrix; y: Float64Array; train: numbe
   lines.forEach((r, i) => r.slice(0, cols).forEach((v, j) => (data[i * cols + j] = v === "" ? NaN : Number(v))));
   const y = Float64Array.from(lines, (r) => labels.indexOf(r[cols]!));
   return { X: { data, rows: lines.length, cols }, y, ...splitRows(lines.length) };
-}
-
-function subset(X: Matrix, y: Float64Array, idx: number[]): { X: Matrix; y: Float64Array } {
-  const d = new Float64Array(idx.length * X.cols);
-  const t = new Float64Array(idx.length);
-  idx.forEach((i, k) => {
-    d.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), k * X.cols);
-    t[k] = y[i]!;
-  });
-  return { X: { data: d, rows: idx.length, cols: X.cols }, y: t };
 }
 
 async function main(): Promise<void> {

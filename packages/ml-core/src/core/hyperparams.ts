@@ -125,3 +125,34 @@ function describeIssue(issue: z.core.$ZodIssue, names: string[], input: unknown)
       return `\`${name}\` is invalid (${issue.message}), got ${got}.`;
   }
 }
+
+/**
+ * `set` that also takes other names for some parameters (XGBoost's `eta` for `learning_rate`):
+ * an alias is renamed before validation, and giving both names is refused. The docs, defaults and
+ * parsed values use the canonical names only.
+ * @param aliases alias -> canonical parameter name.
+ */
+export function withAliases<P>(set: ParamSet<P>, aliases: Readonly<Record<string, string>>): ParamSet<P> {
+  const rename = (input: unknown): unknown => {
+    if (input === null || typeof input !== "object") return input;
+    const out: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+    for (const [alias, name] of Object.entries(aliases)) {
+      if (!(alias in out)) continue;
+      if (name in out) throw new InvalidHyperparameterError(`\`${alias}\` is another name for \`${name}\`; give one of them, not both.`);
+      out[name] = out[alias];
+      delete out[alias];
+    }
+    return out;
+  };
+  return {
+    ...set,
+    parse: (input) => set.parse(rename(input)),
+    invalidReason: (input) => {
+      try {
+        return set.invalidReason(rename(input));
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+  };
+}

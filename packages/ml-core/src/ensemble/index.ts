@@ -1,6 +1,7 @@
 export * from "./random-forest";
 export * from "./gradient-boosting";
 export * from "./hist-gradient-boosting";
+export * from "./xgboost";
 export { BoostedModel } from "./boosted";
 export * from "./specs";
 export { resolveMaxFeatures, type MaxFeatures } from "./params";

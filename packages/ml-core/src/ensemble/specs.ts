@@ -2,6 +2,7 @@ import type { AlgorithmSpec } from "../core/estimator";
 import type { SearchSpace } from "../core/search-space";
 import { GRADIENT_BOOSTING_CLASSIFIER_PARAMS, GRADIENT_BOOSTING_REGRESSOR_PARAMS, GradientBoostingClassifier, GradientBoostingRegressor, type GradientBoostingClassifierParams, type GradientBoostingRegressorParams } from "./gradient-boosting";
 import { HIST_GRADIENT_BOOSTING_CLASSIFIER_PARAMS, HIST_GRADIENT_BOOSTING_REGRESSOR_PARAMS, HistGradientBoostingClassifier, HistGradientBoostingRegressor, type HistGradientBoostingClassifierParams, type HistGradientBoostingRegressorParams } from "./hist-gradient-boosting";
+import { XGB_CLASSIFIER_PARAMS, XGB_REGRESSOR_PARAMS, XGBClassifier, XGBRegressor, type XGBClassifierParams, type XGBRegressorParams } from "./xgboost";
 import { RANDOM_FOREST_CLASSIFIER_PARAMS, RANDOM_FOREST_REGRESSOR_PARAMS, RandomForestClassifier, RandomForestRegressor, type RandomForestClassifierParams, type RandomForestRegressorParams } from "./random-forest";
 
 /** The default search space of both random forests. */
@@ -28,6 +29,18 @@ export const HIST_GRADIENT_BOOSTING_SPACE: SearchSpace = {
   min_samples_leaf: { type: "int", low: 5, high: 100, log: true },
   l2_regularization: { type: "float", low: 1e-8, high: 10, log: true },
   max_iter: { type: "int", low: 50, high: 500 },
+};
+
+/** The default search space of both XGBoost estimators (issue 17). */
+export const XGB_SPACE: SearchSpace = {
+  learning_rate: { type: "float", low: 0.01, high: 0.3, log: true },
+  max_depth: { type: "int", low: 3, high: 10 },
+  min_child_weight: { type: "float", low: 1, high: 10, log: true },
+  subsample: { type: "float", low: 0.5, high: 1.0 },
+  colsample_bytree: { type: "float", low: 0.5, high: 1.0 },
+  reg_lambda: { type: "float", low: 1e-3, high: 10, log: true },
+  reg_alpha: { type: "float", low: 1e-3, high: 10, log: true },
+  n_estimators: { type: "int", low: 50, high: 500 },
 };
 
 /** The ensemble algorithms the service offers (see registry.ts). */
@@ -96,5 +109,25 @@ export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
     budgetStep: HIST_BUDGET_STEP,
     create: (params: HistGradientBoostingRegressorParams) => new HistGradientBoostingRegressor(params),
     restore: (state) => HistGradientBoostingRegressor.restore(state),
+  },
+  {
+    name: "XGBClassifier",
+    task: "classification",
+    description: "XGBoost-style boosting (hist): XGBoost's parameter names, defaults and formulas (L1/L2 leaf penalties, gamma, min_child_weight), learned missing-value direction, depthwise or lossguide growth, row and column subsampling.",
+    params: XGB_CLASSIFIER_PARAMS,
+    scale: false,
+    searchSpace: XGB_SPACE,
+    create: (params: XGBClassifierParams) => new XGBClassifier(params),
+    restore: (state) => XGBClassifier.restore(state),
+  },
+  {
+    name: "XGBRegressor",
+    task: "regression",
+    description: "XGBoost-style boosting (hist) on the squared error, with XGBoost's parameter names, defaults and formulas.",
+    params: XGB_REGRESSOR_PARAMS,
+    scale: false,
+    searchSpace: XGB_SPACE,
+    create: (params: XGBRegressorParams) => new XGBRegressor(params),
+    restore: (state) => XGBRegressor.restore(state),
   },
 ];

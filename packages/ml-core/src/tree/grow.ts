@@ -3,6 +3,7 @@ import { binThreshold, rowMajorCodes, type BinnedData } from "./binner";
 import type { TreeArrays } from "./flat-tree";
 import type { ClassArena } from "./class-arena";
 import type { HistTeam } from "./hist-team";
+import { regularizedGain, regularizedWeight, type LeafRegularization } from "./regularization";
 
 /** Classification target: class index and weight per row (weight 0 = row not in the sample). */
 export interface ClassTarget {
@@ -23,6 +24,8 @@ export interface GradTarget {
   /** Omitted: every row has hessian 1 (the hessian sum is the row count; one channel less to build). */
   readonly h?: Float64Array;
   readonly l2: number;
+  /** XGBoost's leaf weight and gain formulas instead of G / (H + l2) and G^2 / (H + l2) (its l2 is used, not this one's). */
+  readonly regularization?: LeafRegularization;
 }
 
 /** How a tree grows. */
@@ -37,7 +40,24 @@ export interface GrowOptions {
   readonly maxLeafNodes: number;
   /** Least hessian sum in a child (gradient trees). */
   readonly minHessianLeaf: number;
+  /**
+   * XGBoost's rule for keeping a split (gradient trees): its loss change must exceed 1e-6 and be at
+   * least this (`gamma`). Omitted: any positive improvement splits.
+   */
+  readonly minSplitLoss?: number;
+  /**
+   * The features a node of this depth may split on (XGBoost's column sampling), asked once per node
+   * in growth order when every feature is a candidate. Omitted: all of them.
+   */
+  readonly nodeFeatures?: (depth: number) => ArrayLike<number>;
+  /** A node that saw no missing value sends them right, as XGBoost does (default: to the larger child). */
+  readonly unseenMissingRight?: boolean;
 }
+
+/** Relative difference below which two gains with XGBoost's formulas are equal (summation order, not the data, tells them apart). */
+const TIE_TOLERANCE = 1e-10;
+/** XGBoost's kRtEps: a split must lower the loss by more than this. */
+const MIN_LOSS_CHANGE = 1e-6;
 
 /** A grown tree plus where its training rows ended up. */
 export interface GrownTree extends TreeArrays {
@@ -168,6 +188,9 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
   const C = useArena ? arena.width : counted ? k + 1 : k;
   const score = CRITERIA[isClass ? target.criterion : "grad"];
   const l2 = isClass ? 0 : target.l2;
+  const reg = isClass ? undefined : target.regularization;
+  // with XGBoost's formulas, equal gains (up to rounding) keep the first candidate (lowest feature, then bin), as XGBoost does
+  const tie = reg ? TIE_TOLERANCE : 0;
   const allFeatures = opts.maxFeatures >= F;
   const sampledMode = !allFeatures && rng !== undefined;
   // with a team the rows live in its memory, where its kernels partition them (copied back at the end)
@@ -401,8 +424,8 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
         const hR = Th - hL;
         if (hL >= minHess && hR >= minHess) {
           const gR = Tg - gL, hl = hL + l2, hr = hR + l2;
-          const sc = (hl > 0 ? (gL * gL) / hl : 0) + (hr > 0 ? (gR * gR) / hr : 0);
-          if (sc > best) {
+          const sc = reg ? regularizedGain(gL, hL, reg) + regularizedGain(gR, hR, reg) : (hl > 0 ? (gL * gL) / hl : 0) + (hr > 0 ? (gR * gR) / hr : 0);
+          if (sc > best && (tie === 0 || best === -Infinity || sc - best > tie * Math.abs(best))) {
             best = sc;
             node.improvement = sc;
             node.feature = f;
@@ -423,8 +446,8 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
           const hR = Th - h2;
           if (h2 >= minHess && hR >= minHess) {
             const gR = Tg - g2, hl = h2 + l2, hr = hR + l2;
-            const sc = (hl > 0 ? (g2 * g2) / hl : 0) + (hr > 0 ? (gR * gR) / hr : 0);
-            if (sc > best) {
+            const sc = reg ? regularizedGain(g2, h2, reg) + regularizedGain(gR, hR, reg) : (hl > 0 ? (g2 * g2) / hl : 0) + (hr > 0 ? (gR * gR) / hr : 0);
+            if (sc > best && (tie === 0 || best === -Infinity || sc - best > tie * Math.abs(best))) {
               best = sc;
               node.improvement = sc;
               node.feature = f;
@@ -534,11 +557,14 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
       let s = 0;
       for (let c = 0; c < k; c++) s += totals[c]!;
       for (let c = 0; c < k; c++) out.value[id * k + c] = s > 0 ? totals[c]! / s : 0;
+    } else if (reg) {
+      out.value[id] = regularizedWeight(totals[0]!, totals[1]!, reg);
     } else {
       const hh = totals[1]! + l2;
       out.value[id] = hh > 0 ? totals[0]! / hh : 0;
     }
-    return { id, start, end, depth, stats: totals, hist, score: score(totals, 0, k, l2), feature: -1, bin: 0, missingLeft: false, improvement: -Infinity, consts };
+    const nodeScore = reg ? regularizedGain(totals[0]!, totals[1]!, reg) : score(totals, 0, k, l2);
+    return { id, start, end, depth, stats: totals, hist, score: nodeScore, feature: -1, bin: 0, missingLeft: false, improvement: -Infinity, consts };
   };
 
   /** Zeroes the bins lo..hi and the missing slot of feature f in scratch (loops: a fill call costs more than these few bins). */
@@ -644,7 +670,11 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     if (node.hist && sampledMode) {
       drawAndScanHist(node, node.hist, rng!);
     } else if (node.hist) {
-      for (let f = 0; f < F; f++) scan(node, node.hist, histOff[f]!, f, 0, nBins[f]! - 1);
+      const only = opts.nodeFeatures?.(node.depth);
+      for (let j = 0, m = only ? only.length : F; j < m; j++) {
+        const f = only ? only[j]! : j;
+        scan(node, node.hist, histOff[f]!, f, 0, nBins[f]! - 1);
+      }
     } else if (!allFeatures && rng !== undefined) {
       drawAndScan(node, rng);
     } else {
@@ -658,6 +688,7 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
     }
     if (node.feature < 0) return false;
     const improvement = node.improvement - node.score;
+    if (opts.minSplitLoss !== undefined) return improvement > MIN_LOSS_CHANGE && improvement >= opts.minSplitLoss;
     const tol = 1e-10 * Math.abs(node.score);
     return isClass ? improvement > -tol : improvement > tol;
   };
@@ -687,10 +718,10 @@ export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sam
       }
     }
     const mid = i;
-    // a node seen with no missing value sends them to the larger child
+    // a node seen with no missing value sends them to the larger child (or right, XGBoost's rule)
     let missingLeft = missLeft;
     const leftCount = mid - node.start, rightCount = node.end - mid;
-    if (missing === 0 && leftCount > rightCount) missingLeft = true;
+    if (missing === 0 && leftCount > rightCount && !opts.unseenMissingRight) missingLeft = true;
 
     const id = node.id;
     out.feature[id] = f;

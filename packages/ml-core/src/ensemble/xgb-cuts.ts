@@ -1,0 +1,229 @@
+import type { Matrix } from "../core/matrix";
+import { identity } from "../core/rng";
+import { MAX_BINS, MISSING_BIN, type BinnedData } from "../tree/binner";
+
+/**
+ * The exact quantile summary of one feature (WQSummary::MakeSummary): each distinct value with
+ * its weight (count) and the rank below it (rmin; rmax = rmin + w). A pruned summary is a list of
+ * indices into it: SetPrune copies entries, never changes them.
+ */
+interface Exact {
+  readonly value: Float32Array;
+  readonly rmin: Float64Array;
+  readonly w: Float64Array;
+}
+
+/** XGBoost's WQSketch::kFactor: the intermediate summary keeps max_bin times this many entries. */
+const SKETCH_FACTOR = 8;
+const f32 = Math.fround;
+
+/**
+ * XGBoost 1.7's `hist` cuts of one feature (`HostSketchContainer::MakeCuts`), from the exact
+ * summary of its values: pruned to the sketch's limit size, then to min(n, 8 max_bin) entries,
+ * then to max_bin + 1, whose values from the second on are the cuts (`AddCutPoint`). A bin holds the values from one cut up to, not
+ * including, the next. XGBoost works in float32, and so does this (values and rank arithmetic).
+ * When the values overflow the sketch's queue (more than 2 limit_size of them: over 4,098 at
+ * max_bin 256) XGBoost's streaming sketch is itself approximate, and the cuts here are close to,
+ * not always equal to, XGBoost's.
+ * @param values the feature's non-missing values.
+ * @returns ascending interior cuts (the last, above every value, is left out).
+ */
+export function xgbCuts(values: Float64Array, maxBin: number): Float64Array {
+  return cutsOfSorted(Float32Array.from(values).sort(), maxBin);
+}
+
+/** xgbCuts of float32 values already in ascending order. */
+function cutsOfSorted(sorted: Float32Array, maxBin: number): Float64Array {
+  const n = sorted.length;
+  if (n === 0) return new Float64Array(0);
+  const exact = exactSummary(sorted);
+  const all = identity(exact.value.length);
+  // the sketch's own summary, when all values fit its queue (WQuantileSketch::GetSummary)
+  const limit = sketchLimit(n, Math.min(maxBin, n));
+  const summary = n <= 2 * limit ? setPrune(exact, all, limit) : all;
+  const intermediate = Math.min(n, maxBin * SKETCH_FACTOR);
+  const bins = Math.min(intermediate, maxBin);
+  const final = setPrune(exact, setPrune(exact, summary, intermediate), bins + 1);
+  const cuts: number[] = [];
+  for (let i = 1; i < Math.min(final.length, bins); i++) {
+    const v = exact.value[final[i]!]!;
+    if (i === 1 || v > cuts[cuts.length - 1]!) cuts.push(v);
+  }
+  return Float64Array.from(cuts);
+}
+
+/** WQuantileSketch::Init's limit_size for n values at eps = 1 / (8 bins). */
+function sketchLimit(n: number, bins: number): number {
+  for (let level = 1; ; level++) {
+    const limit = Math.min(n, level * bins * SKETCH_FACTOR + 1);
+    if (2 ** level * limit >= n) return limit;
+  }
+}
+
+/** Each distinct value of ascending `sorted` with its count and the rank below it. */
+function exactSummary(sorted: Float32Array): Exact {
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  const value = new Float32Array(distinct), rmin = new Float64Array(distinct), w = new Float64Array(distinct);
+  for (let i = 0, e = -1; i < sorted.length; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) {
+      value[++e] = sorted[i]!;
+      rmin[e] = i;
+    }
+    w[e]! += 1;
+  }
+  return { value, rmin, w };
+}
+
+/**
+ * WQSummary::SetPrune: at most `maxSize` of the entries `src` (indices into `s`) at evenly spaced
+ * ranks, the first and last kept; in float32 rank arithmetic as XGBoost's.
+ */
+function setPrune(s: Exact, src: Int32Array, maxSize: number): Int32Array {
+  if (src.length <= maxSize) return src;
+  const rmin = (j: number) => s.rmin[src[j]!]!;
+  const rmax = (j: number) => s.rmin[src[j]!]! + s.w[src[j]!]!;
+  const wmin = (j: number) => s.w[src[j]!]!;
+  const size = src.length;
+  const begin = rmax(0);
+  const range = f32(rmin(size - 1) - begin);
+  const n = maxSize - 1;
+  const out: number[] = [src[0]!];
+  let i = 1, last = 0;
+  for (let k = 1; k < n; k++) {
+    const dx2 = f32(2 * f32(f32(f32(k * range) / n) + begin));
+    while (i < size - 1 && dx2 >= f32(rmax(i + 1) + rmin(i + 1))) i++;
+    if (i === size - 1) break;
+    const pick = dx2 < f32(f32(rmin(i) + wmin(i)) + f32(rmax(i + 1) - wmin(i + 1))) ? i : i + 1;
+    if (pick !== last) {
+      out.push(src[pick]!);
+      last = pick;
+    }
+  }
+  if (last !== size - 1) out.push(src[size - 1]!);
+  return Int32Array.from(out);
+}
+
+/**
+ * X binned at XGBoost's cuts: a value goes to the bin of the last cut at or below it, as XGBoost's
+ * `x < cut` splits read it. Our codes hold at most 255 value bins: with 256 (max_bin 256 on a
+ * feature with that many distinct values) the top two are merged.
+ */
+export function xgbBinData(X: Matrix, maxBin: number): BinnedData {
+  const { rows, cols, data } = X;
+  const codes = new Uint8Array(rows * cols);
+  const perFeature: Float64Array[] = [];
+  const values = new Float32Array(rows);
+  const rowOf = new Int32Array(rows);
+  const sorter = new RadixSorter(rows);
+  for (let f = 0; f < cols; f++) {
+    const base = f * rows;
+    let m = 0;
+    for (let i = 0; i < rows; i++) {
+      const v = data[i * cols + f]!;
+      if (v === v) {
+        values[m] = v;
+        rowOf[m++] = i;
+      } else codes[base + i] = MISSING_BIN;
+    }
+    const { sorted, order } = sorter.sort(values.subarray(0, m));
+    const cuts = cutsOfSorted(sorted, maxBin).subarray(0, MAX_BINS - 1);
+    // a value's bin: the number of cuts at or below it (XGBoost's x < cut goes left)
+    for (let j = 0, b = 0; j < m; j++) {
+      const x = sorted[j]!;
+      while (b < cuts.length && cuts[b]! <= x) b++;
+      codes[base + rowOf[order[j]!]!] = b;
+    }
+    // the same bins for doubles: each cut's edge is the largest double below it in float32
+    perFeature.push(cuts.map(belowInFloat32));
+  }
+  const nBins = Int32Array.from(perFeature, (e) => e.length + 1);
+  const edgeOffset = new Int32Array(cols + 1);
+  perFeature.forEach((e, f) => (edgeOffset[f + 1] = edgeOffset[f]! + e.length));
+  const edges = new Float64Array(edgeOffset[cols]!);
+  perFeature.forEach((e, f) => edges.set(e, edgeOffset[f]!));
+  return { codes, rows, cols, nBins, edges, edgeOffset };
+}
+
+/**
+ * Sorts float32 values with their positions by LSD radix sort, three passes of 11 bits of an
+ * order-preserving key (sign flipped, negatives inverted): linear time, where a comparison sort
+ * of each 200k-row column was most of a fit's binning.
+ */
+class RadixSorter {
+  private readonly keys: [Uint32Array, Uint32Array];
+  private readonly idx: [Int32Array, Int32Array];
+  private readonly count = new Int32Array(RADIX + 1);
+
+  constructor(capacity: number) {
+    this.keys = [new Uint32Array(capacity), new Uint32Array(capacity)];
+    this.idx = [new Int32Array(capacity), new Int32Array(capacity)];
+  }
+
+  /** `values` ascending, and for each sorted position the position it came from (a view into a reused buffer). */
+  sort(values: Float32Array): { sorted: Float32Array; order: Int32Array } {
+    const m = values.length;
+    const bits = new Uint32Array(values.buffer, values.byteOffset, m);
+    let [ka, kb] = this.keys;
+    let [ia, ib] = this.idx;
+    for (let j = 0; j < m; j++) {
+      const b = bits[j]!;
+      ka[j] = (b & 0x80000000 ? ~b : b | 0x80000000) >>> 0;
+      ia[j] = j;
+    }
+    for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+      this.pass(ka, ia, kb, ib, m, shift);
+      [ka, kb, ia, ib] = [kb, ka, ib, ia];
+    }
+    const sorted = new Float32Array(m);
+    for (let j = 0; j < m; j++) sorted[j] = values[ia[j]!]!;
+    return { sorted, order: ia.subarray(0, m) };
+  }
+
+  /** One stable counting pass on the digit at `shift`, from (ka, ia) into (kb, ib). */
+  private pass(ka: Uint32Array, ia: Int32Array, kb: Uint32Array, ib: Int32Array, m: number, shift: number): void {
+    const count = this.count;
+    count.fill(0);
+    for (let j = 0; j < m; j++) count[((ka[j]! >>> shift) & RADIX_MASK) + 1]! += 1;
+    for (let d = 1; d <= RADIX; d++) count[d]! += count[d - 1]!;
+    for (let j = 0; j < m; j++) {
+      const at = count[(ka[j]! >>> shift) & RADIX_MASK]!++;
+      kb[at] = ka[j]!;
+      ib[at] = ia[j]!;
+    }
+  }
+}
+
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
+const RADIX_MASK = RADIX - 1;
+
+const box64 = new Float64Array(1);
+const bits64 = new BigInt64Array(box64.buffer);
+const box32 = new Float32Array(1);
+const bits32 = new Int32Array(box32.buffer);
+
+/** The largest double below finite `x`. */
+function nextDown(x: number): number {
+  if (x === 0) return -Number.MIN_VALUE;
+  box64[0] = x;
+  bits64[0] = x > 0 ? bits64[0]! - 1n : bits64[0]! + 1n;
+  return box64[0]!;
+}
+
+/** The float32 below float32 `c`. */
+function previousFloat32(c: number): number {
+  if (c === 0) return -1.401298464324817e-45;
+  box32[0] = c;
+  bits32[0] = c > 0 ? bits32[0]! - 1 : bits32[0]! + 1;
+  return box32[0]!;
+}
+
+/**
+ * The largest double x with fround(x) < c, for a float32 cut c: XGBoost compares float32 values,
+ * `x < c`, and a tree here compares doubles, `x <= threshold`.
+ */
+export function belowInFloat32(c: number): number {
+  const mid = (c + previousFloat32(c)) / 2; // exact: a float32 midpoint needs 25 bits of mantissa
+  return Math.fround(mid) < c ? mid : nextDown(mid);
+}

@@ -1,0 +1,49 @@
+import { belowInFloat32, xgbBinData, xgbCuts } from "../../src/ensemble/xgb-cuts";
+import { ColumnSampler } from "../../src/ensemble/column-sampler";
+import { Rng } from "../../src/core/rng";
+
+describe("xgbCuts (XGBoost 1.7's hist cuts)", () => {
+  it("cuts at every distinct value but the smallest when there are fewer than max_bin", () => {
+    expect(Array.from(xgbCuts(Float64Array.of(3, 1, 2, 2, 5), 256))).toEqual([2, 3, 5]);
+  });
+
+  it("prunes more distinct values than bins to XGBoost's cuts", () => {
+    // python3-xgboost 1.7.4, max_bin=20 on x = 0..299: its deep trees split at all of these but 164
+    const cuts = xgbCuts(Float64Array.from({ length: 300 }, (_, i) => i), 20);
+    expect(Array.from(cuts)).toEqual([15, 30, 45, 60, 75, 90, 105, 120, 135, 150, 164, 179, 194, 209, 224, 239, 254, 269, 284]);
+  });
+});
+
+describe("belowInFloat32", () => {
+  it("is the largest double whose float32 is below the cut", () => {
+    for (const v of [0.1, 4.9, 5.1, -2.3, 770, 1e-3, 0]) {
+      const c = Math.fround(v);
+      const t = belowInFloat32(c);
+      expect(Math.fround(t)).toBeLessThan(c);
+      // the next double up rounds to the cut
+      const up = new Float64Array([t]);
+      const bits = new BigInt64Array(up.buffer);
+      bits[0] = t >= 0 ? bits[0]! + 1n : bits[0]! - 1n;
+      expect(Math.fround(up[0]!) === c).toBe(true); // -0 === 0: XGBoost's -0 < 0 is false too
+    }
+  });
+
+  it("bins a value equal to a cut above it, as XGBoost's x < cut does", () => {
+    const data = xgbBinData({ data: Float64Array.of(4.9, 5.1, 4.9, 6), rows: 4, cols: 1 }, 256);
+    expect(Array.from(data.codes)).toEqual([0, 1, 0, 2]);
+  });
+});
+
+describe("ColumnSampler (colsample_bytree / bylevel / bynode)", () => {
+  it("draws floor(fraction x size) features per tree, then per level from those, then per node from the level's", () => {
+    const s = new ColumnSampler(10, { bytree: 0.5, bylevel: 0.8, bynode: 0.5 }, new Rng(1));
+    s.startTree();
+    const level0 = new Set<number>();
+    for (let i = 0; i < 20; i++) {
+      const node = s.forNode(0);
+      expect(node).toHaveLength(2); // 10 -> 5 -> 4 -> 2
+      node.forEach((f) => level0.add(f));
+    }
+    expect(level0.size).toBeLessThanOrEqual(4);
+  });
+});
