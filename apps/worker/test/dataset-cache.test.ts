@@ -68,9 +68,11 @@ it("keeps at most maxBytes, evicting the least recently used first", async () =>
   const fileA = await cachedDatasetFile(store, a, options);
   await cachedDatasetFile(store, b, options);
   utimesSync(fileA, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000)); // a is the older
-  await cachedDatasetFile(store, b, options); // a hit: b is used again
+  const fileB = await cachedDatasetFile(store, b, options); // a hit: b is used again
   await cachedDatasetFile(store, c, options);
   expect(readdirSync(dir).sort()).toEqual([`${b.sha256}.csv`, `${c.sha256}.csv`].sort());
+  // A file's time has the kernel's coarse resolution (a few ms): b's use is set apart from c's.
+  utimesSync(fileB, new Date(Date.now() - 30_000), new Date(Date.now() - 30_000));
   await cachedDatasetFile(store, a, options); // fetched again: now b is the least recently used
   expect(readdirSync(dir).sort()).toEqual([`${a.sha256}.csv`, `${c.sha256}.csv`].sort());
 });
