@@ -1,5 +1,5 @@
 import { Job, Queue, QueueEvents, type JobState } from "bullmq";
-import type { Redis } from "ioredis";
+import { createRedis, type RedisClient, type RedisTarget } from "@mlw/runtime";
 import { JOB_KINDS } from "./catalog";
 import { kindOfJobId, type JobKind, type PayloadInput, type ResultOf } from "./define-job";
 import { readFailure, type JobFailure } from "./failure";
@@ -16,16 +16,18 @@ export type JobOutcome<R = unknown> = { readonly state: "completed"; readonly re
 export class JobQueues {
   private readonly queues = new Map<string, Queue>();
   private readonly events = new Map<string, Promise<QueueEvents>>();
+  /** The connection each QueueEvents duplicates for its blocking reads (made on first wait). */
+  private blocking: RedisClient | undefined;
 
   /**
-   * @param connection the Redis connection the queues share.
-   * @param redisUrl where each QueueEvents opens its own (blocking) connection.
+   * @param connection the Redis connection the queues share (one server or a cluster).
+   * @param target where Redis is, for the QueueEvents' blocking connections.
    * @param prefix BullMQ key prefix.
    * @param kinds the job kinds (default: every kind of the catalog).
    */
   constructor(
-    private readonly connection: Redis,
-    private readonly redisUrl: string,
+    private readonly connection: RedisClient,
+    private readonly target: RedisTarget,
     readonly prefix: string,
     readonly kinds: readonly JobKind[] = JOB_KINDS,
   ) {
@@ -119,7 +121,9 @@ export class JobQueues {
   queueEvents(kind: JobKind): Promise<QueueEvents> {
     let events = this.events.get(kind.name);
     if (!events) {
-      const qe = new QueueEvents(kind.name, { connection: { url: this.redisUrl, maxRetriesPerRequest: null }, prefix: this.prefix });
+      this.blocking ??= createRedis(this.target, "worker");
+      // BullMQ duplicates the connection it is given for a QueueEvents, and closes the duplicate.
+      const qe = new QueueEvents(kind.name, { connection: this.blocking, prefix: this.prefix });
       qe.on("error", () => undefined);
       events = qe.waitUntilReady().then(() => qe);
       this.events.set(kind.name, events);
@@ -130,5 +134,6 @@ export class JobQueues {
   async close(): Promise<void> {
     await Promise.allSettled([...this.events.values()].map((e) => e.then((qe) => qe.close())));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    await this.blocking?.quit().catch(() => this.blocking?.disconnect());
   }
 }
