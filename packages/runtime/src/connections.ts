@@ -54,6 +54,7 @@ export class ServiceUnavailableError extends Error {}
 
 const HOW_TO_START = {
   redis: 'start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no (or `docker compose up -d redis`)',
+  cluster: "check that the nodes run (redis-server --cluster-enabled yes) and that `redis-cli -c -h HOST -p PORT cluster info` reports cluster_state:ok",
   postgres: "start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start (or `docker compose up -d postgres`)",
 };
 
@@ -65,8 +66,9 @@ export async function checkServices(target: RedisTarget, databaseUrl: string, ti
   try {
     await withTimeout(redis.connect().then(() => redis.ping()), timeoutMs);
   } catch (e) {
-    const where = target.REDIS_CLUSTER_NODES ? `the Redis Cluster nodes ${target.REDIS_CLUSTER_NODES.map((n) => `${n.host}:${n.port}`).join(",")}` : redact(target.REDIS_URL);
-    problems.push(`Redis is not reachable at ${where} (${(e as Error).message}); ${HOW_TO_START.redis}`);
+    const nodes = target.REDIS_CLUSTER_NODES?.map((n) => `${n.host}:${n.port}`).join(",");
+    const where = nodes ? `the Redis Cluster nodes ${nodes}` : redact(target.REDIS_URL);
+    problems.push(`Redis is not reachable at ${where} (${(e as Error).message}); ${nodes ? HOW_TO_START.cluster : HOW_TO_START.redis}`);
   } finally {
     redis.disconnect();
   }
