@@ -117,19 +117,33 @@ export class JobQueues {
     }
   }
 
-  /** The QueueEvents of a kind, created on first use (each holds a blocking Redis connection). */
+  /**
+   * The QueueEvents of a kind, created on first use (each holds a blocking Redis connection). It
+   * reads the event stream from its last entry at creation, not from BullMQ's default `$` (the
+   * end at its first blocking read, some round trips later): an event in between, such as a quick
+   * job's `completed` that `waitUntilFinished` has just checked for, would be lost and the wait
+   * would run to its timeout. A cluster's extra round trips made that loss common.
+   */
   queueEvents(kind: JobKind): Promise<QueueEvents> {
     let events = this.events.get(kind.name);
     if (!events) {
-      this.blocking ??= createRedis(this.target, "worker");
-      // BullMQ duplicates the connection it is given for a QueueEvents, and closes the duplicate.
-      const qe = new QueueEvents(kind.name, { connection: this.blocking, prefix: this.prefix });
-      qe.on("error", () => undefined);
-      events = qe.waitUntilReady().then(() => qe);
+      events = this.openEvents(kind);
+      events.catch(() => this.events.delete(kind.name));
       this.events.set(kind.name, events);
     }
     return events;
   }
+
+  private async openEvents(kind: JobKind): Promise<QueueEvents> {
+    const [last] = await this.connection.xrevrange(this.queue(kind).keys.events!, "+", "-", "COUNT", 1);
+    this.blocking ??= createRedis(this.target, "worker");
+    // BullMQ duplicates the connection it is given for a QueueEvents, and closes the duplicate.
+    const qe = new QueueEvents(kind.name, { connection: this.blocking, prefix: this.prefix, lastEventId: last?.[0] ?? "0" });
+    qe.on("error", () => undefined);
+    await qe.waitUntilReady();
+    return qe;
+  }
+
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.events.values()].map((e) => e.then((qe) => qe.close())));
