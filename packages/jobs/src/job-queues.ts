@@ -144,7 +144,6 @@ export class JobQueues {
     return qe;
   }
 
-
   async close(): Promise<void> {
     await Promise.allSettled([...this.events.values()].map((e) => e.then((qe) => qe.close())));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));

@@ -30,12 +30,13 @@ export function createRedis(target: RedisTarget, role: "worker" | "producer"): R
 }
 
 /** A client for `target` with per-node `options`; a cluster's nodes take REDIS_URL's credentials and TLS. */
-function connectTo(target: RedisTarget, options: RedisOptions, cluster: { lazyConnect?: boolean; clusterRetryStrategy?: () => null } = {}): RedisClient {
+function connectTo(target: RedisTarget, options: RedisOptions, { lazyConnect = false, clusterRetryStrategy }: { lazyConnect?: boolean; clusterRetryStrategy?: () => null } = {}): RedisClient {
   const nodes = target.REDIS_CLUSTER_NODES;
-  if (!nodes) return new Redis(target.REDIS_URL, { lazyConnect: false, ...options, ...(cluster.lazyConnect ? { lazyConnect: true } : {}) });
+  if (!nodes) return new Redis(target.REDIS_URL, { ...options, lazyConnect });
+  const { enableOfflineQueue } = options;
   return new Cluster(
     nodes.map((n) => ({ ...n })),
-    { redisOptions: { ...credentialsOf(target.REDIS_URL), ...options }, ...(options.enableOfflineQueue === undefined ? {} : { enableOfflineQueue: options.enableOfflineQueue }), ...cluster },
+    { redisOptions: { ...credentialsOf(target.REDIS_URL), ...options }, lazyConnect, ...(clusterRetryStrategy ? { clusterRetryStrategy } : {}), ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }) },
   );
 }
 

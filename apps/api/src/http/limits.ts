@@ -46,7 +46,9 @@ function sendCommandTo(redis: RedisClient): SendCommandClusterFn {
 /**
  * The jobs a key enqueued directly (train, optimize, evaluate; not the trials a study makes) that
  * are waiting or running, at most `max` per key (MAX_ACTIVE_JOBS_PER_KEY), across replicas: a
- * Redis set of job ids per key, pruned of finished jobs when a new one is reserved.
+ * Redis set of job ids per key, pruned of finished jobs when a new one is reserved. Every key it
+ * reads (the set, the jobs' hashes) starts with the prefix, so on a cluster, where the prefix is a
+ * hash tag, its pipeline stays in one slot.
  */
 export class ActiveJobQuota {
   constructor(
