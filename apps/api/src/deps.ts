@@ -1,14 +1,13 @@
 import type { ArtifactStore, Database, DatasetStore } from "@mlw/db";
 import type { JobQueues } from "@mlw/jobs";
-import type { Logger } from "@mlw/runtime";
-import type { Redis } from "ioredis";
+import type { Logger, RedisClient } from "@mlw/runtime";
 import type { Env } from "./env";
 
 /** What the routes need; built once in main.ts (or by a test). */
 export interface Deps {
   readonly env: Readonly<Env>;
   readonly log: Logger;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly queues: JobQueues;
   readonly database: Database;
   readonly artifacts: ArtifactStore;

@@ -16,13 +16,13 @@ async function main(): Promise<void> {
   const env = loadEnv();
   const log = createLogger("mlw-api", env.LOG_LEVEL, env.LOG_FORMAT);
   log.info({ config: redactedConfig(env) }, "api starting");
-  await checkServices(env.REDIS_URL, env.DATABASE_URL);
+  await checkServices(env, env.DATABASE_URL);
   const database = connect(env.DATABASE_URL, { schema: env.DB_SCHEMA });
   if (env.MIGRATE_ON_START) await migrateDatabase(database);
   await initBackend(env.TFJS_BACKEND);
   log.info({ backend: backendName() }, "tensorflow backend ready");
-  const redis = createRedis(env.REDIS_URL, "producer");
-  const queues = new JobQueues(redis, env.REDIS_URL, env.QUEUE_PREFIX);
+  const redis = createRedis(env, "producer");
+  const queues = new JobQueues(redis, env, env.QUEUE_PREFIX);
   const artifacts = env.ARTIFACT_STORE === "fs" ? fsArtifactStore(env.MODELS_DIR) : postgresArtifactStore(database.db);
   await bootstrapAdminKey(database.db, env.MLW_ADMIN_KEY !== undefined, log);
   const datasets = datasetStoreFor(env.ARTIFACT_STORE, env.DATASETS_DIR, database);

@@ -25,9 +25,9 @@ let deps: Deps;
 
 beforeAll(() => {
   const env = loadEnv({ REDIS_URL, DATABASE_URL, MLW_ADMIN_KEY: ADMIN_KEY, QUEUE_PREFIX: "t-openapi-coverage" });
-  const redis = createRedis(env.REDIS_URL, "producer");
+  const redis = createRedis(env, "producer");
   const database = connect(env.DATABASE_URL, { max: 1 });
-  deps = { env, log: createLogger("test", "silent"), redis, queues: new JobQueues(redis, env.REDIS_URL, env.QUEUE_PREFIX), database, artifacts: postgresArtifactStore(database.db), datasets: postgresDatasetStore(database), version: "test" };
+  deps = { env, log: createLogger("test", "silent"), redis, queues: new JobQueues(redis, env, env.QUEUE_PREFIX), database, artifacts: postgresArtifactStore(database.db), datasets: postgresDatasetStore(database), version: "test" };
 });
 
 afterAll(async () => {

@@ -19,6 +19,15 @@ describe.each(["api", "worker"] as const)("%s start-up", (app) => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("names the unreachable Redis Cluster nodes", () => {
+    const r = run(app, { ...env, REDIS_CLUSTER_NODES: "127.0.0.1:1,127.0.0.1:3" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Redis is not reachable at the Redis Cluster nodes 127\.0\.0\.1:1,127\.0\.0\.1:3/);
+    expect(r.stderr).toMatch(/cluster_state:ok/);
+    expect(r.stderr).not.toMatch(/Postgres/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("refuses a bad configuration value, naming the variable", () => {
     const r = run(app, { ...env, MAX_TRIALS: "lots", PORT: "99999" });
     expect(r.status).toBe(1);

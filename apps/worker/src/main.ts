@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const config = env();
   const log = createLogger("mlw-worker", config.LOG_LEVEL, config.LOG_FORMAT);
   log.info({ config: redactedConfig(config) }, "worker starting");
-  await checkServices(config.REDIS_URL, config.DATABASE_URL);
+  await checkServices(config, config.DATABASE_URL);
   if (config.MIGRATE_ON_START) {
     const database = connect(config.DATABASE_URL, { schema: config.DB_SCHEMA, max: 1 });
     await migrateDatabase(database);
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   await initBackend(config.TFJS_BACKEND);
   log.info({ backend: backendName() }, "tensorflow backend ready");
 
-  const connection = createRedis(config.REDIS_URL, "worker");
+  const connection = createRedis(config, "worker");
   const metrics = new WorkerMetrics();
   const workers = startWorkers(config, connection, log, { metrics });
   const metricsServer = await metrics.serve(config.METRICS_PORT, { db: (await getContext()).database.db, adminKey: config.MLW_ADMIN_KEY, token: config.METRICS_TOKEN, log });

@@ -1,8 +1,7 @@
 import path from "node:path";
 import { Worker, type Processor } from "bullmq";
-import type { Redis } from "ioredis";
 import { failedJobError, JOB_KINDS, JobQueues, type JobKind } from "@mlw/jobs";
-import type { Logger } from "@mlw/runtime";
+import type { Logger, RedisClient } from "@mlw/runtime";
 import type { Env } from "./env";
 import type { WorkerMetrics } from "./metrics";
 import { SandboxPool } from "./sandbox/sandbox-pool";
@@ -59,11 +58,11 @@ export interface SandboxOptions {
  */
 export function startWorkers(
   config: Readonly<Env>,
-  connection: Redis,
+  connection: RedisClient,
   log: Logger,
   { kinds = JOB_KINDS, factories = {}, sandbox = {}, metrics }: { kinds?: readonly JobKind[]; factories?: Record<string, ProcessorFactory>; sandbox?: SandboxOptions; metrics?: WorkerMetrics } = {},
 ): Workers {
-  const queues = new JobQueues(connection, config.REDIS_URL, config.QUEUE_PREFIX, kinds);
+  const queues = new JobQueues(connection, config, config.QUEUE_PREFIX, kinds);
   const moduleOf = (kind: JobKind): string => sandbox.modules?.[kind.name] ?? path.join(__dirname, "processors", `${kind.name}.js`);
   const sandboxedKinds = kinds.filter((k) => k.worker.sandboxed && !factories[k.name]);
   const pool = new SandboxPool({ modules: sandboxedKinds.map(moduleOf), log, ...(sandbox.entry ? { entry: sandbox.entry } : {}) });

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
 import { REDIS_URL, removePrefix } from "./redis-prefix";
 import { z } from "zod";
 import { defineJob, JobQueues, uuidKey } from "@mlw/jobs";
 import { MlError } from "@mlw/ml-core";
-import { createLogger, createRedis, parseEnv } from "@mlw/runtime";
+import { createLogger, createRedis, parseEnv, type RedisClient } from "@mlw/runtime";
 import { envSchema } from "../src/env";
 import { startWorkers, type Workers } from "../src/workers";
 
@@ -25,17 +24,17 @@ const shoutProcessor = () => async (job: { data: { text: string } }) => {
   return { text: job.data.text.toUpperCase() };
 };
 
-let connection: Redis;
-let producerConnection: Redis;
+let connection: RedisClient;
+let producerConnection: RedisClient;
 let workers: Workers;
 let producers: JobQueues;
 
 beforeAll(() => {
   const config = parseEnv(envSchema, { REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: "silent" });
-  connection = createRedis(REDIS_URL, "worker");
+  connection = createRedis({ REDIS_URL }, "worker");
   workers = startWorkers(config, connection, createLogger("test", "silent"), { kinds: [shout], factories: { shout: shoutProcessor } });
-  producerConnection = createRedis(REDIS_URL, "producer");
-  producers = new JobQueues(producerConnection, REDIS_URL, prefix, [shout]);
+  producerConnection = createRedis({ REDIS_URL }, "producer");
+  producers = new JobQueues(producerConnection, { REDIS_URL }, prefix, [shout]);
 });
 
 afterAll(async () => {

@@ -2,11 +2,10 @@ import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
 import { REDIS_URL, removePrefix } from "./redis-prefix";
 import { z } from "zod";
 import { defineJob, JobQueues, uuidKey } from "@mlw/jobs";
-import { createLogger, createRedis, parseEnv } from "@mlw/runtime";
+import { createLogger, createRedis, parseEnv, type RedisClient } from "@mlw/runtime";
 import { envSchema } from "../src/env";
 import { startWorkers, type Workers } from "../src/workers";
 
@@ -28,8 +27,8 @@ const longNap = defineJob({ ...nap, name: "long_nap", worker: { sandboxed: true,
 
 const napProcessor = path.join(__dirname, "fixtures/nap-processor.js");
 
-let connection: Redis;
-let producerConnection: Redis;
+let connection: RedisClient;
+let producerConnection: RedisClient;
 let workers: Workers;
 let producers: JobQueues;
 let closed = false;
@@ -59,13 +58,13 @@ async function sandboxOf(id: string): Promise<number> {
 
 beforeAll(() => {
   const config = parseEnv(envSchema, { REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: "silent" });
-  connection = createRedis(REDIS_URL, "worker");
+  connection = createRedis({ REDIS_URL }, "worker");
   workers = startWorkers(config, connection, createLogger("test", "silent"), {
     kinds: [nap, longNap],
     sandbox: { entry: path.resolve(__dirname, "../dist/sandbox/child.js"), modules: { nap: napProcessor, long_nap: napProcessor } },
   });
-  producerConnection = createRedis(REDIS_URL, "producer");
-  producers = new JobQueues(producerConnection, REDIS_URL, prefix, [nap, longNap]);
+  producerConnection = createRedis({ REDIS_URL }, "producer");
+  producers = new JobQueues(producerConnection, { REDIS_URL }, prefix, [nap, longNap]);
 });
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { Job, Queue, QueueEvents, type JobState } from "bullmq";
-import type { Redis } from "ioredis";
+import { createRedis, type RedisClient, type RedisTarget } from "@mlw/runtime";
 import { JOB_KINDS } from "./catalog";
 import { kindOfJobId, type JobKind, type PayloadInput, type ResultOf } from "./define-job";
 import { readFailure, type JobFailure } from "./failure";
@@ -16,16 +16,18 @@ export type JobOutcome<R = unknown> = { readonly state: "completed"; readonly re
 export class JobQueues {
   private readonly queues = new Map<string, Queue>();
   private readonly events = new Map<string, Promise<QueueEvents>>();
+  /** The connection each QueueEvents duplicates for its blocking reads (made on first wait). */
+  private blocking: RedisClient | undefined;
 
   /**
-   * @param connection the Redis connection the queues share.
-   * @param redisUrl where each QueueEvents opens its own (blocking) connection.
+   * @param connection the Redis connection the queues share (one server or a cluster).
+   * @param target where Redis is, for the QueueEvents' blocking connections.
    * @param prefix BullMQ key prefix.
    * @param kinds the job kinds (default: every kind of the catalog).
    */
   constructor(
-    private readonly connection: Redis,
-    private readonly redisUrl: string,
+    private readonly connection: RedisClient,
+    private readonly target: RedisTarget,
     readonly prefix: string,
     readonly kinds: readonly JobKind[] = JOB_KINDS,
   ) {
@@ -115,20 +117,36 @@ export class JobQueues {
     }
   }
 
-  /** The QueueEvents of a kind, created on first use (each holds a blocking Redis connection). */
+  /**
+   * The QueueEvents of a kind, created on first use (each holds a blocking Redis connection). It
+   * reads the event stream from its last entry at creation, not from BullMQ's default `$` (the
+   * end at its first blocking read, some round trips later): an event in between, such as a quick
+   * job's `completed` that `waitUntilFinished` has just checked for, would be lost and the wait
+   * would run to its timeout. A cluster's extra round trips made that loss common.
+   */
   queueEvents(kind: JobKind): Promise<QueueEvents> {
     let events = this.events.get(kind.name);
     if (!events) {
-      const qe = new QueueEvents(kind.name, { connection: { url: this.redisUrl, maxRetriesPerRequest: null }, prefix: this.prefix });
-      qe.on("error", () => undefined);
-      events = qe.waitUntilReady().then(() => qe);
+      events = this.openEvents(kind);
+      events.catch(() => this.events.delete(kind.name));
       this.events.set(kind.name, events);
     }
     return events;
   }
 
+  private async openEvents(kind: JobKind): Promise<QueueEvents> {
+    const [last] = await this.connection.xrevrange(this.queue(kind).keys.events!, "+", "-", "COUNT", 1);
+    this.blocking ??= createRedis(this.target, "worker");
+    // BullMQ duplicates the connection it is given for a QueueEvents, and closes the duplicate.
+    const qe = new QueueEvents(kind.name, { connection: this.blocking, prefix: this.prefix, lastEventId: last?.[0] ?? "0" });
+    qe.on("error", () => undefined);
+    await qe.waitUntilReady();
+    return qe;
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.events.values()].map((e) => e.then((qe) => qe.close())));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    await this.blocking?.quit().catch(() => this.blocking?.disconnect());
   }
 }

@@ -3,6 +3,16 @@ import { z } from "zod";
 import type { BudgetLimits } from "@mlw/ml-core";
 import { durationSchema } from "./duration";
 
+/** One `host:port` of REDIS_CLUSTER_NODES. */
+const clusterNode = z
+  .string()
+  .regex(/^[^\s:]+:\d{1,5}$/, "each node must be host:port")
+  .transform((node) => {
+    const at = node.lastIndexOf(":");
+    return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+  })
+  .refine((node) => node.port >= 1 && node.port <= 65535, "each node's port must be 1 to 65535");
+
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 /**
@@ -19,10 +29,24 @@ export const baseEnvSchema = z.object({
   /** `json` (one object per line) or `pretty` (for a person; `npm start` picks it in a terminal). */
   LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
+  /**
+   * Redis Cluster start-up nodes, `host:port` comma-separated (`10.0.0.1:7000,10.0.0.2:7000`):
+   * set, every Redis connection is an ioredis Cluster (REDIS_URL then gives only the user,
+   * password and TLS), and QUEUE_PREFIX is hash-tagged (see `clusterPrefix`).
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((list) => list.split(",").map((node) => node.trim()).filter(Boolean))
+    .pipe(z.array(clusterNode).min(1, "must name at least one host:port"))
+    .optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default("postgres://postgres@127.0.0.1:5432/postgres"),
   /** Postgres schema holding the tables (tests use one of their own). */
   DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, "must be a lower-case SQL identifier").default("public"),
-  /** BullMQ key prefix: separate deployments (or test runs) on one Redis. */
+  /**
+   * The prefix of every Redis key and channel: separate deployments (or test runs) on one Redis.
+   * With REDIS_CLUSTER_NODES it is hash-tagged (`mlw` becomes `{mlw}`) so that every key lands in
+   * one slot, as BullMQ's scripts and our pipelines need.
+   */
   QUEUE_PREFIX: z.string().min(1).default("mlw"),
   /** Datasets are read from here; `dataset_path` is relative to it or absolute inside it. */
   DATA_DIR: z.string().min(1).default("./data").transform((p) => path.resolve(p)),
@@ -78,7 +102,7 @@ export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessE
     const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])] ?? null)})`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  return Object.freeze(result.data);
+  return Object.freeze(withClusterPrefix(result.data));
 }
 
 /** The config without secrets (keys, tokens, passwords, and passwords in URLs), for the start-up log. */
@@ -89,4 +113,22 @@ export function redactedConfig(env: Record<string, unknown>): Record<string, unk
       return [k, typeof v === "string" && /^[a-z]+:\/\//.test(v) ? v.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@") : v];
     }),
   );
+}
+
+/**
+ * A key prefix every key of which hashes to one Redis Cluster slot: `prefix` wrapped in a hash tag
+ * (`mlw` → `{mlw}`), or unchanged when it already holds one. BullMQ requires it on a cluster
+ * (https://docs.bullmq.io/patterns/redis-cluster).
+ */
+export function clusterPrefix(prefix: string): string {
+  // Redis hashes what lies between the first `{` and the first `}` after it, when that is not empty.
+  const open = prefix.indexOf("{");
+  const close = open < 0 ? -1 : prefix.indexOf("}", open + 1);
+  return close > open + 1 ? prefix : `{${prefix}}`;
+}
+
+/** The parsed configuration with QUEUE_PREFIX hash-tagged when REDIS_CLUSTER_NODES is set. */
+function withClusterPrefix<T>(env: T): T {
+  const { REDIS_CLUSTER_NODES: nodes, QUEUE_PREFIX: prefix } = env as { REDIS_CLUSTER_NODES?: unknown; QUEUE_PREFIX?: unknown };
+  return nodes !== undefined && typeof prefix === "string" ? { ...env, QUEUE_PREFIX: clusterPrefix(prefix) } : env;
 }

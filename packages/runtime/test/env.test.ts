@@ -1,4 +1,4 @@
-import { baseEnvSchema, ConfigError, parseEnv, redactedConfig } from "../src/env";
+import { baseEnvSchema, clusterPrefix, ConfigError, parseEnv, redactedConfig } from "../src/env";
 
 describe("parseEnv", () => {
   it("applies the original design's defaults", () => {
@@ -28,5 +28,26 @@ describe("parseEnv", () => {
   it("keeps passwords out of the logged config", () => {
     expect(redactedConfig({ DATABASE_URL: "postgres://u:secret@h/db", PORT: 1 })).toEqual({ DATABASE_URL: "postgres://u:***@h/db", PORT: 1 });
     expect(redactedConfig({ MLW_ADMIN_KEY: "k".repeat(40), METRICS_TOKEN: "t", MAX_ACTIVE_JOBS_PER_KEY: 3 })).toEqual({ MLW_ADMIN_KEY: "***", METRICS_TOKEN: "***", MAX_ACTIVE_JOBS_PER_KEY: 3 });
+  });
+});
+
+describe("REDIS_CLUSTER_NODES", () => {
+  it("parses host:port nodes and hash-tags QUEUE_PREFIX", () => {
+    const env = parseEnv(baseEnvSchema, { REDIS_CLUSTER_NODES: "10.0.0.1:7000, redis-b:7001", QUEUE_PREFIX: "mlw" });
+    expect(env.REDIS_CLUSTER_NODES).toEqual([{ host: "10.0.0.1", port: 7000 }, { host: "redis-b", port: 7001 }]);
+    expect(env.QUEUE_PREFIX).toBe("{mlw}");
+  });
+
+  it("leaves QUEUE_PREFIX alone without a cluster, or when it already holds a hash tag", () => {
+    expect(parseEnv(baseEnvSchema, { QUEUE_PREFIX: "mlw" }).QUEUE_PREFIX).toBe("mlw");
+    expect(clusterPrefix("{prod}:mlw")).toBe("{prod}:mlw");
+    expect(clusterPrefix("a{}b{c}")).toBe("{a{}b{c}}");
+    expect(clusterPrefix("a{b")).toBe("{a{b}");
+  });
+
+  it("names a node that is not host:port", () => {
+    for (const bad of ["10.0.0.1", "h:0", "h:70000", ":7000", ","]) {
+      expect(() => parseEnv(baseEnvSchema, { REDIS_CLUSTER_NODES: bad })).toThrow(/REDIS_CLUSTER_NODES/);
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Request, RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
-import type { Redis } from "ioredis";
-import { RedisStore, type RedisReply } from "rate-limit-redis";
+import { Cluster } from "ioredis";
+import { RedisStore, type RedisReply, type SendCommandClusterFn } from "rate-limit-redis";
+import type { RedisClient } from "@mlw/runtime";
 import { HttpError } from "../errors";
 import type { RequestWithPrincipal } from "./auth";
 
@@ -10,14 +11,14 @@ import type { RequestWithPrincipal } from "./auth";
  * Requests per minute per API key, counted in Redis so every API replica shares the count.
  * Past the limit: 429 RATE_LIMITED with `Retry-After` (seconds).
  */
-export function rateLimiter(redis: Redis, prefix: string, perMinute: number): RequestHandler {
+export function rateLimiter(redis: RedisClient, prefix: string, perMinute: number): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
     standardHeaders: "draft-7",
     legacyHeaders: false,
     keyGenerator: (req) => (req as RequestWithPrincipal).principal?.keyId ?? "anonymous",
-    store: new RedisStore({ prefix: `${prefix}:ratelimit:`, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply> }),
+    store: new RedisStore({ prefix: `${prefix}:ratelimit:`, sendCommandCluster: sendCommandTo(redis) }),
     handler: (req, _res, next) => {
       const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = Math.max(1, Math.ceil(((reset?.getTime() ?? Date.now() + 60_000) - Date.now()) / 1000));
@@ -28,13 +29,30 @@ export function rateLimiter(redis: Redis, prefix: string, perMinute: number): Re
 }
 
 /**
+ * Sends rate-limit-redis's commands. On a cluster, a keyless `SCRIPT LOAD` would reach one master
+ * at random and the script's `EVALSHA` (routed by its key) another: the scripts are loaded on every
+ * master instead; every other command is routed by its key.
+ */
+function sendCommandTo(redis: RedisClient): SendCommandClusterFn {
+  return async ({ command: [name, ...args] }) => {
+    if (redis instanceof Cluster && name === "SCRIPT") {
+      const replies = await Promise.all(redis.nodes("master").map((node) => node.call(name, ...args)));
+      return replies[0] as RedisReply;
+    }
+    return redis.call(name!, ...args) as Promise<RedisReply>;
+  };
+}
+
+/**
  * The jobs a key enqueued directly (train, optimize, evaluate; not the trials a study makes) that
  * are waiting or running, at most `max` per key (MAX_ACTIVE_JOBS_PER_KEY), across replicas: a
- * Redis set of job ids per key, pruned of finished jobs when a new one is reserved.
+ * Redis set of job ids per key, pruned of finished jobs when a new one is reserved. Every key it
+ * reads (the set, the jobs' hashes) starts with the prefix, so on a cluster, where the prefix is a
+ * hash tag, its pipeline stays in one slot.
  */
 export class ActiveJobQuota {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly max: number,
   ) {}
@@ -80,7 +98,7 @@ const IDEMPOTENCY_TTL_S = 24 * 3600;
  */
 export class Idempotency {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

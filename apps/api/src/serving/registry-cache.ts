@@ -1,7 +1,6 @@
 import { getModel, getModelVersion, getRegisteredModel, getTrafficPolicy, type Db, type ModelRow, type TrafficPolicyRow } from "@mlw/db";
 import { registryChangesChannel } from "@mlw/jobs";
-import type { Logger } from "@mlw/runtime";
-import type { Redis } from "ioredis";
+import type { Logger, RedisClient } from "@mlw/runtime";
 
 /** What serving needs to know of a registered model: its aliases and traffic policy. */
 export interface ServedName {
@@ -40,7 +39,7 @@ const MODEL_MESSAGE = "model/";
 export class RegistryCache {
   private readonly entries = new Map<string, Entry>();
   private readonly models = new Map<string, { readonly at: number; readonly row: Promise<ModelRow | undefined> }>();
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private readonly channel: string;
 
   /**
@@ -49,7 +48,7 @@ export class RegistryCache {
    */
   constructor(
     private readonly db: Db,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly log: Logger,
   ) {
