@@ -79,7 +79,7 @@ export function createApp(deps: Deps, serving: Serving = createServing(deps)): E
     idempotency: new Idempotency(deps.redis, deps.env.QUEUE_PREFIX),
     serving,
   };
-  const metrics = new ApiMetrics(deps.queues);
+  const metrics = new ApiMetrics(deps.queues, serving);
   const app = express();
   app.disable("x-powered-by");
   app.use(metrics.timeRequests());

@@ -10,6 +10,8 @@ import { loadModel, type ModelBundle } from "@mlw/ml-core/persist";
 export class ModelCache {
   private readonly entries = new Map<string, { model: Promise<ModelBundle>; bytes: number }>();
   private bytes = 0;
+  /** Requests answered from the cache, and requests that loaded their model (for /metrics). */
+  readonly lookups = { hits: 0, misses: 0 };
 
   /**
    * @param capacity Models kept at most (MODEL_CACHE_SIZE).
@@ -25,8 +27,10 @@ export class ModelCache {
   get(id: string, uri: string, bytes = 0): Promise<ModelBundle> {
     let entry = this.entries.get(id);
     if (entry) {
+      this.lookups.hits++;
       this.entries.delete(id);
     } else {
+      this.lookups.misses++;
       const model = this.artifacts.get(uri).then(loadModel);
       entry = { model, bytes };
       this.bytes += bytes;

@@ -30,11 +30,16 @@ function parsePrometheus(text: string): { name: string; labels: Record<string, s
   return samples;
 }
 
-it("exposes request durations, jobs by queue and state, and the process defaults after a train and a predict", async () => {
+it("exposes request durations, jobs by queue and state, predict latency, the model cache and the process defaults after a train and predictions", async () => {
   const trained = await call(stack.api.url, "POST", "/train?wait=60", { dataset_path: "iris.csv", target_column: "species", algorithm: "RandomForestClassifier", hyperparams: { n_estimators: 10 } });
   expect(trained.status).toBe(200);
-  const predicted = await call(stack.api.url, "POST", `/model/${trained.body.model_id}/predict`, { rows: [{ sepal_length_cm: 5.1, sepal_width_cm: 3.5, petal_length_cm: 1.4, petal_width_cm: 0.2 }] });
+  const rows = [{ sepal_length_cm: 5.1, sepal_width_cm: 3.5, petal_length_cm: 1.4, petal_width_cm: 0.2 }];
+  const predicted = await call(stack.api.url, "POST", `/model/${trained.body.model_id}/predict`, { rows });
   expect(predicted.status).toBe(200);
+  expect((await call(stack.api.url, "POST", "/registered-models", { name: "iris-metrics" })).status).toBe(201);
+  expect((await call(stack.api.url, "POST", "/registered-models/iris-metrics/versions", { model_id: trained.body.model_id })).status).toBe(201);
+  expect((await call(stack.api.url, "PUT", "/registered-models/iris-metrics/aliases/champion", { version: 1 })).status).toBe(200);
+  for (let i = 0; i < 2; i++) expect((await call(stack.api.url, "POST", "/registered-models/iris-metrics/predict", { rows })).status).toBe(200);
 
   const res = await fetch(`${stack.api.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
   expect(res.status).toBe(200);
@@ -47,6 +52,12 @@ it("exposes request durations, jobs by queue and state, and the process defaults
   expect(find("mlw_http_request_duration_seconds_bucket", { route: "/train", le: "+Inf" })?.value).toBe(1);
   expect(find("mlw_jobs", { queue: "train", state: "completed" })?.value).toBe(1);
   expect(find("mlw_jobs", { queue: "trial", state: "waiting" })?.value).toBe(0);
+  expect(find("mlw_predict_duration_seconds_count", { model: "", version: "" })?.value).toBe(1);
+  expect(find("mlw_predict_duration_seconds_count", { model: "iris-metrics", version: "1" })?.value).toBe(2);
+  // One load of the model, by id; the two predictions by name found it loaded.
+  expect([find("mlw_model_cache_misses_total", {})?.value, find("mlw_model_cache_hits_total", {})?.value]).toEqual([1, 2]);
+  expect(find("mlw_model_cache_models", {})?.value).toBe(1);
+  expect(find("mlw_model_cache_bytes", {})?.value).toBeGreaterThan(1000);
   expect(find("process_cpu_seconds_total", {})).toBeDefined();
   expect(find("nodejs_heap_size_used_bytes", {})).toBeDefined();
   // Route labels are declared paths, never raw URLs with ids.

@@ -6,6 +6,7 @@ import { apiRoutes, createApp } from "../src/app";
 import type { Deps } from "../src/deps";
 import { loadEnv } from "../src/env";
 import { ApiMetrics } from "../src/http/metrics";
+import { createServing } from "../src/serving/serving";
 import { openApiDocument } from "../src/http/openapi";
 import { ADMIN_KEY, DATABASE_URL, REDIS_URL } from "./support/stack";
 
@@ -40,7 +41,7 @@ afterAll(async () => {
 
 it("documents every route Express serves", async () => {
   const app = createApp(deps);
-  const doc = openApiDocument(apiRoutes({ ...deps } as never, new ApiMetrics(deps.queues)), "test") as unknown as { paths: Record<string, Record<string, unknown>> };
+  const doc = openApiDocument(apiRoutes({ ...deps } as never, new ApiMetrics(deps.queues, createServing(deps))), "test") as unknown as { paths: Record<string, Record<string, unknown>> };
   expect(expressRoutes(app).length).toBeGreaterThanOrEqual(15);
   expect(undocumented(app, doc)).toEqual([]);
 });
@@ -48,6 +49,6 @@ it("documents every route Express serves", async () => {
 it("notices a route added to Express outside the declarations", async () => {
   const app = createApp(deps);
   app.get("/sneaky/:id", (_req, res) => void res.json({}));
-  const doc = openApiDocument(apiRoutes({ ...deps } as never, new ApiMetrics(deps.queues)), "test") as unknown as { paths: Record<string, Record<string, unknown>> };
+  const doc = openApiDocument(apiRoutes({ ...deps } as never, new ApiMetrics(deps.queues, createServing(deps))), "test") as unknown as { paths: Record<string, Record<string, unknown>> };
   expect(undocumented(app, doc)).toEqual(["GET /sneaky/:id"]);
 });

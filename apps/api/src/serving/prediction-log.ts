@@ -50,6 +50,8 @@ export class PredictionLog {
   readonly flushMs: number;
   private readonly flushRows: number;
   private readonly maxBuffered: number;
+  /** Told of every served request, sampled or not (the API's predict latency metric). */
+  onRecord: ((served: ServedRequest) => void) | undefined;
   private readonly sample: number;
   private readonly random: () => number;
 
@@ -78,6 +80,7 @@ export class PredictionLog {
 
   /** Buffers one served request's rows. */
   record(served: ServedRequest): void {
+    this.onRecord?.(served);
     if (this.buffer.length + served.predictions.length > this.maxBuffered) {
       this.dropped += served.predictions.length;
       return;
