@@ -55,8 +55,11 @@ const EXPECTED: Record<string, Role[]> = {
   "GET /admin/keys": ["admin"],
   "DELETE /admin/keys/{id}": ["admin"],
   "GET /metrics": ["admin"],
+  "GET /ui/session": ALL,
 };
-const PUBLIC = ["GET /health", "GET /health/live", "GET /health/ready", "GET /openapi.json"];
+const PUBLIC = ["GET /health", "GET /health/live", "GET /health/ready", "GET /openapi.json", "DELETE /ui/session"];
+/** Public routes that take a body: open without a key, so an empty body is a 400, never a 401. */
+const PUBLIC_WITH_BODY = ["POST /ui/session"];
 
 const keys = {} as Record<Role, string>;
 let operations: string[] = [];
@@ -79,7 +82,7 @@ function request(operation: string, key: string | null) {
 }
 
 it("the table names every operation of the document, and nothing else", () => {
-  expect([...operations].sort()).toEqual([...Object.keys(EXPECTED), ...PUBLIC].sort());
+  expect([...operations].sort()).toEqual([...Object.keys(EXPECTED), ...PUBLIC, ...PUBLIC_WITH_BODY].sort());
 });
 
 describe.each(Object.entries(EXPECTED))("%s", (operation, allowed) => {
@@ -108,6 +111,12 @@ describe.each(Object.entries(EXPECTED))("%s", (operation, allowed) => {
 it.each(PUBLIC)("%s is open without a key", async (operation) => {
   const res = await request(operation, null);
   expect(res.status).toBe(200);
+});
+
+it.each(PUBLIC_WITH_BODY)("%s is open without a key (an empty body is a 400)", async (operation) => {
+  const res = await request(operation, null);
+  expect(res.status).toBe(400);
+  expect(res.body.error.code).toBe("VALIDATION_ERROR");
 });
 
 describe("keys", () => {

@@ -1,0 +1,65 @@
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { api, ApiError, setOnUnauthenticated, type Session } from "./api";
+import { Login } from "./pages/login";
+import { StudiesPage } from "./pages/studies";
+import { StudyPage } from "./pages/study";
+import { ModelsPage } from "./pages/models";
+import { ModelPage } from "./pages/model";
+import { RegistryPage, RegistryListPage } from "./pages/registry";
+import { MonitoringPage } from "./pages/monitoring";
+import "./style.css";
+
+/** The page of a hash route (`#/studies/ID`): hash routes need nothing of the server but index.html. */
+function Page({ route, session }: { route: string[]; session: Session }) {
+  const [section, id] = route;
+  if (section === "studies" && id) return <StudyPage id={id} />;
+  if (section === "models" && id) return <ModelPage id={id} />;
+  if (section === "models") return <ModelsPage />;
+  if (section === "registry" && id) return <RegistryPage name={id} />;
+  if (section === "registry") return <RegistryListPage />;
+  if (section === "monitoring") return <MonitoringPage name={id} session={session} />;
+  return <StudiesPage />;
+}
+
+function currentRoute(): string[] {
+  return location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+}
+
+function App() {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [route, setRoute] = useState(currentRoute());
+  useEffect(() => {
+    setOnUnauthenticated(() => setSession(null));
+    const onHash = () => setRoute(currentRoute());
+    window.addEventListener("hashchange", onHash);
+    api<Session>("/ui/session").then(setSession, (e: ApiError) => setSession(e.status === 401 ? null : undefined));
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
+  if (session === undefined) return <p class="muted">Loading…</p>;
+  if (session === null) return <Login onLogin={setSession} />;
+  const logout = () => api("/ui/session", { method: "DELETE" }).finally(() => setSession(null));
+  const nav = [["studies", "Studies"], ["models", "Models"], ["registry", "Registry"], ["monitoring", "Monitoring"]] as const;
+  return (
+    <>
+      <header>
+        <strong>ML worker service</strong>
+        <nav>
+          {nav.map(([key, label]) => (
+            <a key={key} href={`#/${key}`} class={(route[0] ?? "studies") === key ? "active" : ""}>
+              {label}
+            </a>
+          ))}
+        </nav>
+        <span class="who">
+          {session.name} ({session.role}) <button onClick={logout}>Log out</button>
+        </span>
+      </header>
+      <main>
+        <Page route={route} session={session} />
+      </main>
+    </>
+  );
+}
+
+render(<App />, document.getElementById("app")!);
