@@ -55,9 +55,8 @@ const EXPECTED: Record<string, Role[]> = {
   "GET /admin/keys": ["admin"],
   "DELETE /admin/keys/{id}": ["admin"],
   "GET /metrics": ["admin"],
-  "GET /ui/session": ALL,
 };
-const PUBLIC = ["GET /health", "GET /health/live", "GET /health/ready", "GET /openapi.json", "DELETE /ui/session"];
+const PUBLIC = ["GET /health", "GET /health/live", "GET /health/ready", "GET /openapi.json", "GET /ui/session", "DELETE /ui/session"];
 /** Public routes that take a body: open without a key, so an empty body is a 400, never a 401. */
 const PUBLIC_WITH_BODY = ["POST /ui/session"];
 

@@ -56,7 +56,8 @@ describe("the dashboard session", () => {
 
   it("acts as the key, with its role", async () => {
     const { cookie } = await login((await newKey("reader")).key);
-    expect((await withCookie(cookie, "GET", "/ui/session")).body).toEqual({ name: "ui-reader", role: "reader", via: "session" });
+    expect((await withCookie(cookie, "GET", "/ui/session")).body).toEqual({ authenticated: true, name: "ui-reader", role: "reader", via: "session" });
+    expect((await withCookie(`mlw_session=${"B".repeat(43)}`, "GET", "/ui/session")).body).toEqual({ authenticated: false });
     expect((await withCookie(cookie, "GET", "/models")).status).toBe(200);
     const forbidden = await withCookie(cookie, "GET", "/admin/keys");
     expect(forbidden.status).toBe(403);

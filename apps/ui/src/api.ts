@@ -39,3 +39,17 @@ export interface Session {
   readonly name: string;
   readonly role: "admin" | "trainer" | "predictor" | "reader";
 }
+
+let operations: Promise<Set<string>> | undefined;
+
+/**
+ * Whether this server has `operation` ("GET /studies"), from its OpenAPI document (fetched
+ * once): the pages ask before calling a route that a server of another version may lack, so
+ * no request fails on the way.
+ */
+export async function hasOperation(operation: string): Promise<boolean> {
+  operations ??= api<{ paths: Record<string, Record<string, unknown>> }>("/openapi.json").then(
+    (doc) => new Set(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`))),
+  );
+  return (await operations).has(operation);
+}

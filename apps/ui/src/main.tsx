@@ -1,6 +1,6 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, setOnUnauthenticated, type Session } from "./api";
+import { api, setOnUnauthenticated, type Session } from "./api";
 import { Login } from "./pages/login";
 import { StudiesPage } from "./pages/studies";
 import { StudyPage } from "./pages/study";
@@ -33,7 +33,7 @@ function App() {
     setOnUnauthenticated(() => setSession(null));
     const onHash = () => setRoute(currentRoute());
     window.addEventListener("hashchange", onHash);
-    api<Session>("/ui/session").then(setSession, (e: ApiError) => setSession(e.status === 401 ? null : undefined));
+    api<{ authenticated: boolean } & Session>("/ui/session").then((s) => setSession(s.authenticated ? s : null), () => setSession(null));
     return () => window.removeEventListener("hashchange", onHash);
   }, []);
   if (session === undefined) return <p class="muted">Loading…</p>;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError } from "./api";
+import { api, ApiError, hasOperation } from "./api";
 
 /** What `useApi` answers: the data once loaded, or the error. */
 export interface Loaded<T> {
@@ -36,4 +36,13 @@ export function useApi<T>(path: string | null, options: { poll?: (data: T) => bo
     };
   }, [path]);
   return state;
+}
+
+/** Whether the server has `operation` (undefined until its OpenAPI document is read). */
+export function useHasOperation(operation: string): boolean | undefined {
+  const [has, setHas] = useState<boolean>();
+  useEffect(() => {
+    hasOperation(operation).then(setHas, () => setHas(false));
+  }, [operation]);
+  return has;
 }

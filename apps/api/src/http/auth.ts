@@ -139,7 +139,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** A request that passed `Authenticator.require`. */
 export type RequestWithPrincipal = Request & { principal?: Principal };
 
-function bearerToken(req: Request): string | undefined {
+/** The key of an `Authorization: Bearer <key>` header. */
+export function bearerToken(req: Request): string | undefined {
   const m = /^Bearer[ ]+(\S+)\s*$/i.exec(req.get("authorization") ?? "");
   return m?.[1];
 }

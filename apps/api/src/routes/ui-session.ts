@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { hashKey } from "@mlw/db";
 import { HttpError } from "../errors";
+import { bearerToken } from "../http/auth";
 import type { AppContext } from "../http/context";
 import { defineRoute, type Route } from "../http/route";
 import { errorEnvelope } from "../http/schemas";
@@ -14,7 +15,14 @@ const sessionSchema = z
   })
   .meta({ id: "Session" });
 const openedSchema = sessionSchema.extend({ expires_at: z.string().meta({ description: "When the session ends." }) }).meta({ id: "SessionOpened" });
-const callerSchema = sessionSchema.extend({ via: z.enum(["session", "key"]).meta({ description: "The session cookie, or a bearer key." }) }).meta({ id: "SessionCaller" });
+const callerSchema = z
+  .object({
+    authenticated: z.boolean(),
+    name: z.string().optional(),
+    role: sessionSchema.shape.role.optional(),
+    via: z.enum(["session", "key"]).optional().meta({ description: "The session cookie, or a bearer key." }),
+  })
+  .meta({ id: "SessionCaller" });
 
 /**
  * The dashboard's login: `POST /ui/session` trades an API key for an HttpOnly, SameSite=Strict
@@ -49,11 +57,14 @@ export function uiSessionRoutes(ctx: AppContext): Route[] {
       path: "/ui/session",
       tag: "dashboard",
       summary: "Who the caller is: the key behind the session cookie (or the bearer key)",
-      access: "read-models",
-      rateLimited: false,
-      responses: { 200: { description: "The caller.", schema: callerSchema } },
-      handler({ principal, req, res }) {
-        res.json({ name: principal!.name, role: principal!.role, via: req.get("authorization") ? "key" : "session" });
+      description: "Public, so that the dashboard learns whether to show its login form without a failed request: `authenticated` is false without a valid session or key.",
+      access: "public",
+      responses: { 200: { description: "The caller, if any.", schema: callerSchema } },
+      async handler({ req, res }) {
+        const bearer = bearerToken(req);
+        const id = bearer ? undefined : sessionIdOf(req);
+        const principal = bearer ? await ctx.auth.principalOf(bearer) : id ? await ctx.auth.sessionPrincipal(id) : undefined;
+        res.json(principal ? { authenticated: true, name: principal.name, role: principal.role, via: bearer ? "key" : "session" } : { authenticated: false });
       },
     }),
     defineRoute({

@@ -1,18 +1,18 @@
 import { useState } from "preact/hooks";
-import { useApi } from "../use-api";
+import { useApi, useHasOperation } from "../use-api";
 import type { Model, StudySummary } from "../types";
 import { format } from "../chart";
 import { Empty, ErrorBox, Show, when } from "./common";
 
 /** The studies list (GET /studies); on a server without it, the studies its models came from. */
 export function StudiesPage() {
-  const listed = useApi<{ studies: StudySummary[] }>("/studies?limit=100");
-  const noList = listed.error?.code === "NOT_FOUND";
+  const hasList = useHasOperation("GET /studies");
+  const listed = useApi<{ studies: StudySummary[] }>(hasList ? "/studies?limit=100" : null);
   return (
     <section>
       <h1>Studies</h1>
       <OpenById />
-      {noList ? <StudiesOfModels /> : listed.error ? <ErrorBox code={listed.error.code} message={listed.error.message} /> : <StudyTable studies={listed.data?.studies} />}
+      {hasList === undefined ? null : !hasList ? <StudiesOfModels /> : listed.error ? <ErrorBox code={listed.error.code} message={listed.error.message} /> : <StudyTable studies={listed.data?.studies} />}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useMemo } from "preact/hooks";
 import { Chart, format, Table, type DataTable } from "../chart";
-import { useApi } from "../use-api";
+import { useApi, useHasOperation } from "../use-api";
 import type { Distribution, Importance, Study, Trial } from "../types";
 import { Empty, ErrorBox, Show, when } from "./common";
 
@@ -101,9 +101,10 @@ function sliceChart(done: Trial[], param: string, d: Distribution) {
 
 /** fANOVA importance (GET /studies/{id}/importance); keyed by the trials done, so it is fetched again as trials complete. */
 function ImportanceChart({ id, trialsDone }: { id: string; trialsDone: number }) {
-  const importance = useApi<Importance>(trialsDone >= 2 ? `/studies/${encodeURIComponent(id)}/importance` : null);
+  const served = useHasOperation("GET /studies/{id}/importance");
+  const importance = useApi<Importance>(served && trialsDone >= 2 ? `/studies/${encodeURIComponent(id)}/importance` : null);
   if (trialsDone < 2) return <Empty>Hyperparameter importance needs at least two complete trials.</Empty>;
-  if (importance.error?.code === "NOT_FOUND") return <Empty>This server does not compute hyperparameter importance (no GET /studies/{"{id}"}/importance).</Empty>;
+  if (served === false) return <Empty>This server does not compute hyperparameter importance (no GET /studies/{"{id}"}/importance).</Empty>;
   return (
     <Show loaded={importance}>
       {(imp) => {
