@@ -14,7 +14,7 @@ import "./style.css";
 function Page({ route, session }: { route: string[]; session: Session }) {
   const [section, id] = route;
   if (section === "studies" && id) return <StudyPage id={id} />;
-  if (section === "models" && id) return <ModelPage id={id} />;
+  if (section === "models" && id) return <ModelPage id={id} canEvaluate={session.role === "admin" || session.role === "trainer"} />;
   if (section === "models") return <ModelsPage />;
   if (section === "registry" && id) return <RegistryPage name={id} />;
   if (section === "registry") return <RegistryListPage />;

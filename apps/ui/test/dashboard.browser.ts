@@ -161,10 +161,43 @@ it("shows monitoring with an empty state before predictions are logged, and the 
   await shot("monitoring");
 });
 
+it("updates a running study's page by itself until the study finishes", async () => {
+  const started = await call(stack.api.url, "POST", "/optimize", {
+    dataset_path: "churn.csv", target_column: "Churn", algorithm: "RandomForestClassifier", n_trials: 10, cv_folds: 3, random_state: 5,
+    search_space: { n_estimators: { type: "int", low: 30, high: 60 }, max_depth: { type: "int", low: 4, high: 10 } },
+  });
+  expect(started.status).toBe(202);
+  await open(`#/studies/${started.body.study_id}`, "section[data-study]");
+  expect(await page.getAttribute("section[data-study]", "data-state")).toBe("running");
+  // No reload from here on: the page polls.
+  await page.waitForSelector('section[data-study][data-state="complete"]', { timeout: 170_000 });
+  const study = (await call(stack.api.url, "GET", `/studies/${started.body.study_id}`)).body;
+  const complete = study.trials.filter((t: any) => t.state === "complete").map((t: any) => t.number);
+  expect(complete).toHaveLength(10);
+  expect((await chartRows("history")).map((r) => Number(r[0]))).toEqual(complete);
+}, 180_000);
+
 it("logs out: the data calls are refused and the login form is back", async () => {
   await page.click("header button");
   await page.waitForSelector("form.login");
   const status = await page.evaluate(async () => (await fetch("/models")).status);
   expect(status).toBe(401);
+  consoleErrors.length = 0; // that refused fetch is the browser's own log line
+});
+
+it("applies a reader key's role: studies and models open, the evaluation (a trainer's job) is not started", async () => {
+  const reader = (await call(stack.api.url, "POST", "/admin/keys", { name: "ui-reader", role: "reader" })).body.key;
+  await open("", "form.login");
+  await page.fill("input[name=api_key]", reader);
+  await page.click("form.login button[type=submit]");
+  await page.waitForSelector("header nav");
+  await expect(page.textContent("header .who")).resolves.toContain("ui-reader (reader)");
+  await open(`#/models/${fixture.modelId}`, "section[data-model]");
+  await expect(page.textContent("section[data-model]")).resolves.toContain("needs a trainer or admin key");
+  expect(await page.$("table[data-matrix=confusion]")).toBeNull();
+  await open("#/monitoring", "h1");
+  expect(await page.$("a[href='/admin/queues']")).toBeNull();
+  const status = await page.evaluate(async () => (await fetch("/admin/keys")).status);
+  expect(status).toBe(403);
   consoleErrors.length = 0; // that refused fetch is the browser's own log line
 });

@@ -4,10 +4,10 @@ import type { Evaluation, Model } from "../types";
 import { Empty, ErrorBox, Show, when } from "./common";
 
 /** A model: its metrics, and its evaluation (confusion matrix, feature importance, residuals). */
-export function ModelPage({ id }: { id: string }) {
+export function ModelPage({ id, canEvaluate }: { id: string; canEvaluate: boolean }) {
   const model = useApi<Model>(`/models/${encodeURIComponent(id)}`);
-  // The evaluation is computed once by a job: ask the API to wait for it, and poll while it is pending.
-  const evaluation = useApi<Evaluation | { job_id: string }>(`/model/${encodeURIComponent(id)}/evaluate?wait=20`, { poll: (e) => !("task" in e) });
+  // The evaluation is computed once by a job (which needs a trainer key): ask the API to wait for it, and poll while it is pending.
+  const evaluation = useApi<Evaluation | { job_id: string }>(canEvaluate ? `/model/${encodeURIComponent(id)}/evaluate?wait=20` : null, { poll: (e) => !("task" in e) });
   return (
     <Show loaded={model}>
       {(m) => (
@@ -21,8 +21,10 @@ export function ModelPage({ id }: { id: string }) {
           <Table table={{ columns: ["metric", "value"], rows: Object.entries(m.metrics) }} />
           <h2>Hyperparameters</h2>
           <Table table={{ columns: ["parameter", "value"], rows: Object.entries(m.hyperparams).map(([k, v]) => [k, format(v)]) }} />
-          {evaluation.error ? (
-            evaluation.error.status === 403 ? <Empty>Evaluating a model needs a trainer key.</Empty> : <ErrorBox code={evaluation.error.code} message={evaluation.error.message} />
+          {!canEvaluate ? (
+            <Empty>The evaluation (confusion matrix, feature importance, residuals) needs a trainer or admin key.</Empty>
+          ) : evaluation.error ? (
+            <ErrorBox code={evaluation.error.code} message={evaluation.error.message} />
           ) : !evaluation.data || !("task" in evaluation.data) ? (
             <p class="muted">Evaluating on the held-out rows…</p>
           ) : (
