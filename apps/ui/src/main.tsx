@@ -1,5 +1,5 @@
 import { render } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useErrorBoundary, useState } from "preact/hooks";
 import { api, setOnUnauthenticated, type Session } from "./api";
 import { Login } from "./pages/login";
 import { StudiesPage } from "./pages/studies";
@@ -8,6 +8,7 @@ import { ModelsPage } from "./pages/models";
 import { ModelPage } from "./pages/model";
 import { RegistryPage, RegistryListPage } from "./pages/registry";
 import { MonitoringPage } from "./pages/monitoring";
+import { ErrorBox } from "./pages/common";
 import "./style.css";
 
 /** The page of a hash route (`#/studies/ID`): hash routes need nothing of the server but index.html. */
@@ -20,6 +21,14 @@ function Page({ route, session }: { route: string[]; session: Session }) {
   if (section === "registry") return <RegistryListPage />;
   if (section === "monitoring") return <MonitoringPage name={id} session={session} />;
   return <StudiesPage />;
+}
+
+/** A page that throws while rendering shows the error instead of a blank page (and logs it). */
+function Guarded({ route, session }: { route: string[]; session: Session }) {
+  const [error, reset] = useErrorBoundary((e) => console.error("the page failed to render", e));
+  useEffect(() => reset(), [route.join("/")]);
+  if (error) return <ErrorBox code="PAGE_ERROR" message={`This page failed to render: ${String(error)}`} />;
+  return <Page route={route} session={session} />;
 }
 
 function currentRoute(): string[] {
@@ -56,7 +65,7 @@ function App() {
         </span>
       </header>
       <main>
-        <Page route={route} session={session} />
+        <Guarded route={route} session={session} />
       </main>
     </>
   );

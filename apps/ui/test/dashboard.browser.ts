@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { ADMIN_KEY, call, pollJob, useStack } from "../../api/test/support/stack";
+import { ADMIN_KEY, call, DATA_DIR, pollJob, useStack } from "../../api/test/support/stack";
 
 /**
  * The dashboard in Debian's Chromium against the real stack (API + one worker): log in, a
@@ -62,9 +62,11 @@ afterEach(() => {
   expect(errors).toEqual([]);
 });
 
-/** Opens the dashboard at `hash` and waits for `selector`. */
+/** Opens the dashboard at `hash` (loaded afresh) and waits for `selector`. */
 async function open(hash: string, selector: string): Promise<void> {
-  await page.goto(`${stack.api.url}/ui/${hash}`);
+  const url = `${stack.api.url}/ui/${hash}`;
+  if (page.url() === url) await page.reload();
+  else await page.goto(url);
   await page.waitForSelector(selector, { timeout: 30_000 });
 }
 
@@ -159,6 +161,24 @@ it("shows monitoring with an empty state before predictions are logged, and the 
   await expect(page.textContent("main")).resolves.toMatch(/No drift report yet/);
   expect(await page.getAttribute("a[href='/admin/queues']", "href")).toBe("/admin/queues");
   await shot("monitoring");
+});
+
+it("shows drift per column once the champion has served enough predictions", async () => {
+  const [header, ...lines] = readFileSync(path.join(DATA_DIR, "wine.csv"), "utf8").trim().split("\n");
+  const columns = header!.split(",").filter((c) => c !== "cultivar");
+  const rows = lines.slice(0, 150).map((line) => Object.fromEntries(line.split(",").slice(0, columns.length).map((v, j) => [columns[j]!, Number(v)])));
+  expect((await call(stack.api.url, "POST", "/registered-models/wine-ui/predict?alias=champion", { rows })).status).toBe(200);
+  // The prediction log is written after the answer: wait until the 150 rows are counted.
+  for (let i = 0; i < 50; i++) {
+    const perf = (await call(stack.api.url, "GET", "/registered-models/wine-ui/performance?window=7d")).body;
+    if (perf.versions.find((v: any) => v.version === 2)?.n_predictions >= 150) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await open("#/monitoring/wine-ui", 'figure[data-chart="drift"]');
+  const drift = (await call(stack.api.url, "GET", "/registered-models/wine-ui/drift?window=7d")).body;
+  expect((await chartRows("drift")).map((r) => [r[0], r[4]])).toEqual(drift.columns.map((c: any) => [c.column, String(c.drifted)]));
+  expect([...drift.columns.map((c: any) => c.column)].sort()).toEqual([...columns].sort());
+  await shot("monitoring-drift");
 });
 
 it("updates a running study's page by itself until the study finishes", async () => {
