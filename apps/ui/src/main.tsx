@@ -6,6 +6,7 @@ import { StudiesPage } from "./pages/studies";
 import { StudyPage } from "./pages/study";
 import { ModelsPage } from "./pages/models";
 import { ModelPage } from "./pages/model";
+import { ComparePage } from "./pages/compare";
 import { RegistryPage, RegistryListPage } from "./pages/registry";
 import { MonitoringPage } from "./pages/monitoring";
 import { ErrorBox } from "./pages/common";
@@ -17,6 +18,7 @@ function Page({ route, session }: { route: string[]; session: Session }) {
   if (section === "studies" && id) return <StudyPage id={id} />;
   if (section === "models" && id) return <ModelPage id={id} canEvaluate={session.role === "admin" || session.role === "trainer"} />;
   if (section === "models") return <ModelsPage />;
+  if (section === "compare" && id) return <ComparePage ids={id.split(",")} />;
   if (section === "registry" && id) return <RegistryPage name={id} />;
   if (section === "registry") return <RegistryListPage />;
   if (section === "monitoring") return <MonitoringPage name={id} session={session} />;
@@ -55,7 +57,7 @@ function App() {
         <strong>ML worker service</strong>
         <nav>
           {nav.map(([key, label]) => (
-            <a key={key} href={`#/${key}`} class={(route[0] ?? "studies") === key ? "active" : ""}>
+            <a key={key} href={`#/${key}`} class={(route[0] === "compare" ? "models" : (route[0] ?? "studies")) === key ? "active" : ""}>
               {label}
             </a>
           ))}

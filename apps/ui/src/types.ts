@@ -49,6 +49,7 @@ export interface Model {
   task: "classification" | "regression";
   dataset_path: string | null;
   dataset_id: string | null;
+  dataset_sha256: string;
   target_column: string;
   features: string[];
   labels: (string | number)[] | null;

@@ -136,6 +136,19 @@ it("shows a model page whose confusion-matrix cells equal the API's matrix", asy
   await shot("models");
 });
 
+it("compares two models side by side, the best per metric as the API says", async () => {
+  const api = (await call(stack.api.url, "GET", `/models/compare?ids=${fixture.modelId},${fixture.otherModelId}`)).body;
+  await open("#/models", "[data-list=models]");
+  await page.check(`input[data-compare="${fixture.modelId}"]`);
+  await page.check(`input[data-compare="${fixture.otherModelId}"]`);
+  await page.click("a.button");
+  await page.waitForSelector("table[data-matrix=compare]");
+  const cells = await page.$$eval("table[data-matrix=compare] td[data-metric]", (tds) => tds.map((td) => [td.getAttribute("data-metric"), td.getAttribute("data-model"), Number(td.textContent), td.getAttribute("data-best")]));
+  const expected = Object.keys(api.best).flatMap((k) => api.models.map((m: any) => [k, m.model_id, Number(Number(m.metrics[k]).toPrecision(4)), String(api.best[k] === m.model_id)]));
+  expect(cells).toEqual(expected);
+  await shot("compare");
+});
+
 it("shows the registry after an alias move: versions, the alias where it now points, its history and the traffic split", async () => {
   const name = "wine-ui";
   expect((await call(stack.api.url, "POST", "/registered-models", { name })).status).toBe(201);
