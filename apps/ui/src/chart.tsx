@@ -1,11 +1,11 @@
 import { useEffect, useRef } from "preact/hooks";
 import type { ComponentChildren } from "preact";
 import * as echarts from "echarts/core";
-import { BarChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from "echarts/charts";
+import { BarChart, BoxplotChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from "echarts/charts";
 import { GridComponent, LegendComponent, ParallelComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
 import { CanvasRenderer } from "echarts/renderers";
 
-echarts.use([BarChart, HeatmapChart, LineChart, ParallelChart, ScatterChart, GridComponent, LegendComponent, ParallelComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+echarts.use([BarChart, BoxplotChart, HeatmapChart, LineChart, ParallelChart, ScatterChart, GridComponent, LegendComponent, ParallelComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 /** A chart's numbers as a table: what a screen reader (and the browser tests) read. */
 export interface DataTable {

@@ -136,6 +136,19 @@ it("shows a model page whose confusion-matrix cells equal the API's matrix", asy
   await shot("models");
 });
 
+it("shows a regressor's residuals as the API summarises them", async () => {
+  const trained = await call(stack.api.url, "POST", "/train?wait=120", { dataset_path: "diabetes.csv", target_column: "progression", algorithm: "Ridge", random_state: 1 });
+  expect(trained.status).toBe(200);
+  const evaluation = (await call(stack.api.url, "GET", `/model/${trained.body.model_id}/evaluate?wait=60`)).body;
+  await open(`#/models/${trained.body.model_id}`, 'figure[data-chart="residuals"]');
+  const columns = await page.$$eval('figure[data-chart="residuals"] thead th', (ths) => ths.map((th) => th.textContent ?? ""));
+  const [row] = await chartRows("residuals");
+  const shown = Object.fromEntries(columns.map((c, j) => [c, Number(row![j])]));
+  const expected = Object.fromEntries(Object.entries(evaluation.residuals as Record<string, number>).map(([k, v]) => [k, Number(v.toPrecision(4))]));
+  expect(shown).toEqual(expected);
+  await shot("model-regression");
+});
+
 it("compares two models side by side, the best per metric as the API says", async () => {
   const api = (await call(stack.api.url, "GET", `/models/compare?ids=${fixture.modelId},${fixture.otherModelId}`)).body;
   await open("#/models", "[data-list=models]");

@@ -41,12 +41,7 @@ function EvaluationCharts({ evaluation: e }: { evaluation: Evaluation }) {
     <>
       {e.confusion_matrix && e.labels && <ConfusionMatrix labels={e.labels} matrix={e.confusion_matrix} />}
       {e.feature_importance && Object.keys(e.feature_importance).length > 0 ? <FeatureImportance values={e.feature_importance} method={e.feature_importance_method} /> : <Empty>No feature importance for this model.</Empty>}
-      {e.residuals && (
-        <>
-          <h2>Residuals (true − predicted) on {e.n_test} held-out rows</h2>
-          <Table table={{ columns: Object.keys(e.residuals), rows: [Object.values(e.residuals)] }} />
-        </>
-      )}
+      {e.residuals && <Residuals summary={e.residuals} n={e.n_test} />}
     </>
   );
 }
@@ -81,6 +76,21 @@ function ConfusionMatrix({ labels, matrix }: { labels: (string | number)[]; matr
       </table>
     </>
   );
+}
+
+const RESIDUAL_FIELDS = ["min", "p25", "median", "p75", "max", "mean", "std"];
+
+/** The residuals' five-number summary as a box plot, with their mean and std. */
+function Residuals({ summary: r, n }: { summary: Record<string, number>; n: number }) {
+  const box = [r.min, r.p25, r.median, r.p75, r.max];
+  const option = {
+    tooltip: { trigger: "item" },
+    grid: { left: 60, right: 20, top: 10, bottom: 30 },
+    xAxis: { type: "value", name: "true − predicted", nameLocation: "middle", nameGap: 22 },
+    yAxis: { type: "category", data: ["residuals"] },
+    series: [{ type: "boxplot", data: [box] }],
+  };
+  return <Chart name="residuals" title={`Residuals on ${n} held-out rows: quartiles, whiskers at min and max (mean ${format(r.mean)}, std ${format(r.std)})`} option={option} table={{ columns: RESIDUAL_FIELDS, rows: [RESIDUAL_FIELDS.map((k) => r[k] ?? null)] }} height={160} />;
 }
 
 function FeatureImportance({ values, method }: { values: Record<string, number>; method?: string }) {
