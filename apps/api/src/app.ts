@@ -28,10 +28,13 @@ import { servingRoutes } from "./routes/serving";
 import { driftRoutes } from "./routes/drift";
 import { createServing, type Serving } from "./serving/serving";
 import { trainRoutes } from "./routes/train";
+import { uiSessionRoutes } from "./routes/ui-session";
+import { SessionStore } from "./http/sessions";
+import { dashboard, dashboardDir } from "./http/dashboard";
 
 /** Every route of the API, declared once (the OpenAPI document is made from these). */
 export function apiRoutes(ctx: AppContext, metrics: ApiMetrics): Route[] {
-  const routes = [...healthRoutes(ctx), metricsRoute(metrics), ...algorithmRoutes(), ...trainRoutes(ctx), ...optimizeRoutes(ctx), ...studyRoutes(ctx), ...datasetRoutes(ctx), ...modelRoutes(ctx), ...registryRoutes(ctx), ...servingRoutes(ctx), ...feedbackRoutes(ctx), ...driftRoutes(ctx), ...jobRoutes(ctx), ...keyRoutes(ctx)];
+  const routes = [...healthRoutes(ctx), metricsRoute(metrics), ...algorithmRoutes(), ...trainRoutes(ctx), ...optimizeRoutes(ctx), ...studyRoutes(ctx), ...datasetRoutes(ctx), ...modelRoutes(ctx), ...registryRoutes(ctx), ...servingRoutes(ctx), ...feedbackRoutes(ctx), ...driftRoutes(ctx), ...jobRoutes(ctx), ...keyRoutes(ctx), ...uiSessionRoutes(ctx)];
   const document = openApiDocument([...routes, openApiRoute(() => document)], ctx.version);
   return [...routes, openApiRoute(() => document)];
 }
@@ -68,13 +71,13 @@ function openApiRoute(document: () => unknown): Route {
 
 /**
  * The Express application: every declared route behind its key check, rate limit and
- * validation; interactive docs at /docs; Bull Board at /admin/queues for admin keys; one error
+ * validation; the dashboard's static files at /ui; interactive docs at /docs; Bull Board at /admin/queues for admin keys; one error
  * middleware.
  */
 export function createApp(deps: Deps, serving: Serving = createServing(deps)): Express {
   const ctx: AppContext = {
     ...deps,
-    auth: new Authenticator(deps.database.db, deps.env.MLW_ADMIN_KEY, deps.env.METRICS_TOKEN),
+    auth: new Authenticator(deps.database.db, deps.env.MLW_ADMIN_KEY, deps.env.METRICS_TOKEN, new SessionStore(deps.redis, deps.env.QUEUE_PREFIX, deps.env.UI_SESSION_TTL_SECONDS)),
     quota: new ActiveJobQuota(deps.redis, deps.env.QUEUE_PREFIX, deps.env.MAX_ACTIVE_JOBS_PER_KEY),
     idempotency: new Idempotency(deps.redis, deps.env.QUEUE_PREFIX),
     serving,
@@ -84,7 +87,7 @@ export function createApp(deps: Deps, serving: Serving = createServing(deps)): E
   app.disable("x-powered-by");
   app.use(metrics.timeRequests());
   app.set("query parser", "simple");
-  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url?.startsWith("/health") === true || req.url === "/metrics" }, redact: ["req.headers.authorization", "req.headers.cookie"] }));
+  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url?.startsWith("/health") === true || req.url === "/metrics" }, redact: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'] }));
   app.use(express.json({ limit: "5mb" }));
 
   const board = new ExpressAdapter();
@@ -94,6 +97,7 @@ export function createApp(deps: Deps, serving: Serving = createServing(deps)): E
 
   const routes = apiRoutes(ctx, metrics);
   mountRoutes(app, routes, ctx.auth, rateLimiter(deps.redis, deps.env.QUEUE_PREFIX, deps.env.RATE_LIMIT_PER_MIN));
+  app.use("/ui", dashboard(deps.log, dashboardDir()));
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: "/openapi.json", persistAuthorization: true }, customSiteTitle: "ML worker service API" }));
 
   app.use((req, _res, next) => next(new HttpError(404, "NOT_FOUND", `No route for ${req.method} ${req.path}.`)));

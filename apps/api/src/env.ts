@@ -15,6 +15,8 @@ export const envSchema = baseEnvSchema.extend({
   MAX_ACTIVE_JOBS_PER_KEY: z.coerce.number().int().min(1).default(100),
   /** The share of predicted rows written to the prediction log, 0 to 1 (a row not logged answers a null prediction id). */
   PREDICTION_LOG_SAMPLE: z.coerce.number().min(0).max(1).default(1),
+  /** How long a dashboard session (the `/ui` login cookie) lasts, in seconds (default 8 hours). */
+  UI_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -58,7 +58,9 @@ const EXPECTED: Record<string, Role[]> = {
   "DELETE /admin/keys/{id}": ["admin"],
   "GET /metrics": ["admin"],
 };
-const PUBLIC = ["GET /health", "GET /health/live", "GET /health/ready", "GET /openapi.json"];
+const PUBLIC = ["GET /health", "GET /health/live", "GET /health/ready", "GET /openapi.json", "GET /ui/session", "DELETE /ui/session"];
+/** Public routes that take a body: open without a key, so an empty body is a 400, never a 401. */
+const PUBLIC_WITH_BODY = ["POST /ui/session"];
 
 const keys = {} as Record<Role, string>;
 let operations: string[] = [];
@@ -81,7 +83,7 @@ function request(operation: string, key: string | null) {
 }
 
 it("the table names every operation of the document, and nothing else", () => {
-  expect([...operations].sort()).toEqual([...Object.keys(EXPECTED), ...PUBLIC].sort());
+  expect([...operations].sort()).toEqual([...Object.keys(EXPECTED), ...PUBLIC, ...PUBLIC_WITH_BODY].sort());
 });
 
 describe.each(Object.entries(EXPECTED))("%s", (operation, allowed) => {
@@ -110,6 +112,12 @@ describe.each(Object.entries(EXPECTED))("%s", (operation, allowed) => {
 it.each(PUBLIC)("%s is open without a key", async (operation) => {
   const res = await request(operation, null);
   expect(res.status).toBe(200);
+});
+
+it.each(PUBLIC_WITH_BODY)("%s is open without a key (an empty body is a 400)", async (operation) => {
+  const res = await request(operation, null);
+  expect(res.status).toBe(400);
+  expect(res.body.error.code).toBe("VALIDATION_ERROR");
 });
 
 describe("keys", () => {

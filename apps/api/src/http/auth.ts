@@ -4,6 +4,7 @@ import { createFirstAdminKey, findApiKey, hashKey, touchApiKey, type Db, type Ro
 import type { Logger } from "@mlw/runtime";
 import { HttpError } from "../errors";
 import type { Access } from "./route";
+import { sessionIdOf, type SessionStore } from "./sessions";
 
 /** The caller of a request: the key it sent. */
 export interface Principal {
@@ -41,19 +42,25 @@ export class Authenticator {
   /**
    * @param adminKey MLW_ADMIN_KEY, an admin key when set.
    * @param metricsToken METRICS_TOKEN, which opens `/metrics` (and nothing else) when set.
+   * @param sessions the dashboard's sessions: when given, a request may carry the session cookie instead of a key.
    */
   constructor(
     private readonly db: Db,
     adminKey: string | undefined,
     metricsToken?: string,
+    readonly sessions?: SessionStore,
   ) {
     this.adminHash = adminKey ? Buffer.from(hashKey(adminKey), "hex") : undefined;
     this.metricsHash = metricsToken ? Buffer.from(hashKey(metricsToken), "hex") : undefined;
   }
 
   /** The principal of `key`, or undefined for an unknown or revoked key. */
-  async principalOf(key: string): Promise<Principal | undefined> {
-    const hash = hashKey(key);
+  principalOf(key: string): Promise<Principal | undefined> {
+    return this.principalOfHash(hashKey(key));
+  }
+
+  /** The principal of the key whose sha256 is `hash`, or undefined for an unknown or revoked key. */
+  async principalOfHash(hash: string): Promise<Principal | undefined> {
     if (this.adminHash && timingSafeEqual(Buffer.from(hash, "hex"), this.adminHash)) return { keyId: "env-admin", name: "MLW_ADMIN_KEY", role: "admin" };
     const now = Date.now();
     const hit = this.cache.get(hash);
@@ -69,18 +76,28 @@ export class Authenticator {
     return principal;
   }
 
-  /** Middleware: the request's bearer key must admit `access`; sets `req.principal`. */
+  /**
+   * Middleware: the request's bearer key, or its dashboard session cookie, must admit `access`;
+   * sets `req.principal`. A state-changing request made with the cookie must also carry a JSON
+   * body or an `X-Requested-With` header, which no cross-site form can send (CSRF).
+   */
   require(access: Exclude<Access, "public">): RequestHandler {
     const roles = ACCESS_ROLES[access];
     return (req: Request, _res: Response, next: NextFunction) => {
       const token = bearerToken(req);
-      if (!token) {
+      const sessionId = token ? undefined : this.sessions && sessionIdOf(req);
+      if (!token && !sessionId) {
         next(new HttpError(401, "UNAUTHENTICATED", `${req.method} ${req.path} needs an API key: send \`Authorization: Bearer <key>\`.`));
         return;
       }
-      if (access === "metrics" && this.metricsHash && timingSafeEqual(Buffer.from(hashKey(token), "hex"), this.metricsHash)) return next();
-      this.principalOf(token).then((principal) => {
-        if (!principal) return next(new HttpError(401, "UNAUTHENTICATED", "The API key is not valid, or it has been revoked."));
+      if (token && access === "metrics" && this.metricsHash && timingSafeEqual(Buffer.from(hashKey(token), "hex"), this.metricsHash)) return next();
+      if (sessionId && !SAFE_METHODS.has(req.method) && !req.is("application/json") && !req.get("x-requested-with")) {
+        next(new HttpError(403, "CSRF_CHECK_FAILED", `${req.method} ${req.path} with the session cookie needs a JSON body or an \`X-Requested-With\` header.`));
+        return;
+      }
+      const found = token ? this.principalOf(token) : this.sessionPrincipal(sessionId!);
+      found.then((principal) => {
+        if (!principal) return next(new HttpError(401, "UNAUTHENTICATED", token ? "The API key is not valid, or it has been revoked." : "The session has expired, or its API key has been revoked: log in again with a key."));
         if (!roles.includes(principal.role)) {
           return next(new HttpError(403, "FORBIDDEN", `${req.method} ${req.path} needs a key with the role ${roles.join(" or ")}; the key "${principal.name}" has the role ${principal.role}.`, { required: roles, role: principal.role }));
         }
@@ -90,9 +107,15 @@ export class Authenticator {
     };
   }
 
+  /** The principal of dashboard session `id`: its key's, looked up as a bearer key is. */
+  async sessionPrincipal(id: string): Promise<Principal | undefined> {
+    const hash = await this.sessions?.keyHashOf(id);
+    return hash ? this.principalOfHash(hash) : undefined;
+  }
+
   /**
    * Middleware for pages a browser opens (Bull Board): HTTP basic auth whose password is an admin
-   * key (any user name). Without it: 401 with `WWW-Authenticate: Basic`, never a redirect.
+   * key (any user name), or the dashboard session cookie of an admin key. Without it: 401 with `WWW-Authenticate: Basic`, never a redirect.
    */
   requireAdminBasic(): RequestHandler {
     return (req, res, next) => {
@@ -100,8 +123,9 @@ export class Authenticator {
         res.set("WWW-Authenticate", 'Basic realm="mlw admin", charset="UTF-8"').status(401).json({ error: { code: "UNAUTHENTICATED", message } });
       };
       const password = basicPassword(req) ?? bearerToken(req);
-      if (!password) return refuse("Bull Board needs an admin key: sign in with any user name and the key as the password.");
-      this.principalOf(password).then((principal) => {
+      const sessionId = password ? undefined : this.sessions && sessionIdOf(req);
+      if (!password && !sessionId) return refuse("Bull Board needs an admin key: sign in with any user name and the key as the password.");
+      (password ? this.principalOf(password) : this.sessionPrincipal(sessionId!)).then((principal) => {
         if (principal?.role !== "admin") return refuse("Bull Board needs an admin key, and this is not one.");
         next();
       }, next);
@@ -109,10 +133,14 @@ export class Authenticator {
   }
 }
 
+/** Methods that change nothing, open to the session cookie without a CSRF check. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 /** A request that passed `Authenticator.require`. */
 export type RequestWithPrincipal = Request & { principal?: Principal };
 
-function bearerToken(req: Request): string | undefined {
+/** The key of an `Authorization: Bearer <key>` header. */
+export function bearerToken(req: Request): string | undefined {
   const m = /^Bearer[ ]+(\S+)\s*$/i.exec(req.get("authorization") ?? "");
   return m?.[1];
 }
