@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 const iris = { dataset_path: "iris.csv", target_column: "species" };
-const rows = [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }];
+const rows = [{ sepal_length_cm: 5.1, sepal_width_cm: 3.5, petal_length_cm: 1.4, petal_width_cm: 0.2 }];
 const models: string[] = [];
 
 it("hash-tags the queue prefix and reports Redis ready", async () => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Request } from "express";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@mlw/runtime";
 
 /** The dashboard's session cookie. */
 export const SESSION_COOKIE = "mlw_session";
@@ -17,7 +17,7 @@ export class SessionStore {
    * @param ttlSeconds how long a session lasts from its creation (UI_SESSION_TTL_SECONDS).
    */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     readonly ttlSeconds: number,
   ) {}
