@@ -1,0 +1,48 @@
+import { call, type Proc } from "../support/stack";
+import { FaultStack, sleep, smallStudy, smallTrain } from "./fault-stack";
+
+let stack: FaultStack;
+beforeAll(async () => void (stack = await FaultStack.start(2)), 60_000);
+afterAll(() => stack?.teardown(), 60_000);
+
+/** The trials a worker had taken (its row's attempt counted) and not finished: what a SIGKILL interrupts. */
+function trialsInFlight(worker: Proc): { studyId: string; trial: number }[] {
+  const ended = new Set(worker.logs.filter((l) => /^trial (finished|failed)$/.test(l.msg)).map((l) => l.jobId));
+  return worker.logs.filter((l) => l.msg === "trial attempt" && !ended.has(l.jobId)).map((l) => ({ studyId: l.studyId, trial: l.trial }));
+}
+
+it("SIGKILLed workers, replaced every few seconds, lose no train job and no trial, and duplicate none", async () => {
+  const study = await call(stack.url, "POST", "/optimize", smallStudy(16));
+  expect(study.status).toBe(202);
+  const jobIds = [study.body.job_id as string];
+  for (let i = 0; i < 30; i++) {
+    const res = await call(stack.url, "POST", "/train", smallTrain(i));
+    expect(res.status).toBe(202);
+    jobIds.push(res.body.job_id);
+  }
+
+  // Every 2 s, SIGKILL a worker (one running a trial, when one is) and start another in its place.
+  const interrupted: { studyId: string; trial: number }[] = [];
+  let kills = 0;
+  const allSettled = () => Promise.all(jobIds.map((id) => call(stack.url, "GET", `/jobs/${id}`))).then((r) => r.every((x) => ["completed", "failed"].includes(x.body.state)));
+  while (kills < 10 && !(await allSettled())) {
+    await sleep(2000);
+    const victim = stack.workers.find((w) => trialsInFlight(w).length > 0) ?? stack.workers[kills % stack.workers.length]!;
+    interrupted.push(...trialsInFlight(victim));
+    await stack.killWorker(victim);
+    kills++;
+    await stack.addWorker();
+  }
+  await stack.readyWithin(5000);
+  await stack.expectAllSettledCleanly(jobIds, [{ id: study.body.study_id, nTrials: 16 }]);
+  expect(kills).toBeGreaterThanOrEqual(4);
+  // A trial killed with its worker ran again under the same number (its row counts the attempts).
+  expect(interrupted.length).toBeGreaterThan(0);
+  const trials = (await call(stack.url, "GET", `/studies/${study.body.study_id}`)).body.trials as { number: number; attempts: number; state: string }[];
+  for (const { trial } of interrupted) {
+    const row = trials.find((t) => t.number === trial)!;
+    expect(row.state).toBe("complete");
+    expect(row.attempts).toBeGreaterThan(1);
+  }
+  console.log(`worker kills: ${kills} SIGKILLs, ${interrupted.length} trials interrupted`);
+}, 300_000);
