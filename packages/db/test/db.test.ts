@@ -75,6 +75,12 @@ describe("trials", () => {
     expect(trials.map((t) => (t.params as { seen: number }).seen)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it("creates no trial past the study's n_trials, however many coordinators ask at once", async () => {
+    const created = await Promise.all(Array.from({ length: 5 }, () => createTrial(database.db, studyId, () => ({}))));
+    expect(created.filter(Boolean).map((t) => t!.number).sort()).toEqual([8, 9]);
+    expect((await listTrials(database.db, studyId)).map((t) => t.number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it("finishes a trial once: a retried attempt cannot count it twice", async () => {
     expect(await startTrialAttempt(database.db, studyId, 0, "w1")).toMatchObject({ attempts: 1, workerId: "w1" });
     expect(await startTrialAttempt(database.db, studyId, 0, "w2")).toMatchObject({ attempts: 2, workerId: "w2" });

@@ -41,8 +41,10 @@ export class FaultStack {
     return this.api.url;
   }
 
+  /** Starts the API (again on the same port, when it ran before, as behind a fixed address). */
   async startApi(): Promise<void> {
-    this.api = await startApi(this.iso.env);
+    const port = this.api ? new URL(this.api.url).port : "0";
+    this.api = await startApi({ ...this.iso.env, PORT: port });
     this.procs.push(this.api);
   }
 

@@ -104,9 +104,9 @@ function startProcess(app: "api" | "worker", env: Record<string, string>, readyM
   });
 }
 
-/** Starts the API on a free port; answers the process and its base URL. */
+/** Starts the API on a free port (or on `env.PORT`); answers the process and its base URL. */
 export async function startApi(env: Record<string, string>): Promise<Proc & { url: string }> {
-  const proc = await startProcess("api", { ...env, PORT: "0", HOST: "127.0.0.1" }, "api listening");
+  const proc = await startProcess("api", { PORT: "0", ...env, HOST: "127.0.0.1" }, "api listening");
   const port = proc.logs.find((l) => l.msg === "api listening")!.port;
   return Object.assign(proc, { url: `http://127.0.0.1:${port}` });
 }

@@ -53,7 +53,7 @@ async function coordinate(job: Job, queues: JobQueues): Promise<OptimizeResult> 
         const rng = new Rng((study.randomState ^ Math.imul(existing.length + 1, 0x9e3779b1)) >>> 0);
         return ask(space, history, rng, { direction: study.direction });
       });
-      await queues.add(trialJob, { study_id: study.id, number: created.number, algorithm: study.algorithm }, trialJob.jobId(study.id, created.number));
+      if (created) await queues.add(trialJob, { study_id: study.id, number: created.number, algorithm: study.algorithm }, trialJob.jobId(study.id, created.number));
       continue;
     }
     const best = bestTrial(trials, study.direction);

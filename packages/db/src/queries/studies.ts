@@ -27,16 +27,20 @@ export async function getTrial(db: Db, studyId: string, number: number): Promise
 
 /**
  * Creates the next trial of a study under a row lock on the study, so that coordinators never
- * give two trials one number. `choose` gets every existing trial and answers the new params.
+ * give two trials one number, nor make more than the study's `n_trials` (two coordinators can
+ * run at once: one whose job lock ran out while Redis was away, and the one that took the job
+ * back). `choose` gets every existing trial and answers the new params. Answers undefined when
+ * the study has all its trials (or does not exist).
  */
 export async function createTrial(
   db: Db,
   studyId: string,
   choose: (existing: TrialRow[]) => Record<string, unknown>,
-): Promise<TrialRow> {
+): Promise<TrialRow | undefined> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT id FROM ${studies} WHERE ${studies.id} = ${studyId} FOR UPDATE`);
+    const [study] = await tx.select({ nTrials: studies.nTrials }).from(studies).where(eq(studies.id, studyId)).for("update");
     const existing = await tx.select().from(trials).where(eq(trials.studyId, studyId)).orderBy(asc(trials.number));
+    if (!study || existing.length >= study.nTrials) return undefined;
     const params = choose(existing);
     const [row] = await tx.insert(trials).values({ studyId, number: existing.length, params, state: "running", attempts: 0 }).returning();
     return row!;
