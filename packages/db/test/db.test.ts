@@ -58,6 +58,18 @@ it("pages models newest first with a keyset cursor, ties broken by id", async ()
   expect((await listModels(database.db, { limit: 10, algorithm: "SVC" })).map((m) => m.id)).toEqual([ids[1]]);
 });
 
+it("survives the connection of a checked-out client being terminated, and queries on with a new one", async () => {
+  const client = await database.pool.connect();
+  const { rows } = await client.query("SELECT pg_backend_pid() AS pid");
+  const ended = new Promise((resolve) => client.once("end", resolve));
+  const admin = new Pool({ connectionString: URL, max: 1 });
+  await admin.query("SELECT pg_terminate_backend($1)", [rows[0].pid]).finally(() => admin.end());
+  // The client's 'error' event comes before its 'end'; without a listener it would be thrown.
+  await ended;
+  client.release(new Error("terminated"));
+  expect(await countModels(database.db)).toEqual(expect.any(Number));
+});
+
 describe("trials", () => {
   const studyId = "study-00000000000000aa";
   beforeAll(async () => {

@@ -94,10 +94,15 @@ export class FaultStack {
     for (const study of studies) {
       const row = (await call(this.url, "GET", `/studies/${study.id}`)).body;
       expect(row.state).toBe("complete");
-      const finished = row.trials.filter((t: any) => t.state === "complete" || t.state === "pruned");
-      expect(finished.map((t: any) => t.number).sort((a: number, b: number) => a - b)).toEqual([...Array(study.nTrials).keys()]);
-      expect(row.trials).toHaveLength(study.nTrials);
+      const unfinished = row.trials.filter((t: any) => t.state !== "complete" && t.state !== "pruned");
+      expect(unfinished.map((t: any) => ({ number: t.number, state: t.state, error: t.error }))).toEqual([]);
+      expect(row.trials.map((t: any) => t.number).sort((a: number, b: number) => a - b)).toEqual([...Array(study.nTrials).keys()]);
     }
+  }
+
+  /** The API and workers that exited on their own (none should), with the end of their stderr. */
+  crashed(): { pid: number; exit: number | null; stderr: string }[] {
+    return [this.api, ...this.workers].filter((p) => p.child.exitCode !== null).map((p) => ({ pid: p.child.pid!, exit: p.child.exitCode, stderr: p.stderr().slice(-1500) }));
   }
 
   /** The service's Postgres connections (by application_name), for pg_terminate_backend. */

@@ -49,6 +49,8 @@ export function isolate(extraEnv: Record<string, string> = {}): Isolation {
 export interface Proc {
   readonly child: ChildProcess;
   readonly logs: Record<string, any>[];
+  /** What it wrote to stderr (a crash's stack trace). */
+  stderr(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** Kills the process and its children at once, as a machine that dies would. */
   kill(): Promise<void>;
@@ -63,6 +65,7 @@ function startProcess(app: "api" | "worker", env: Record<string, string>, readyM
   const proc: Proc = {
     child,
     logs,
+    stderr: () => stderr,
     stop: (signal = "SIGTERM") =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode) return resolve(child.exitCode);
