@@ -158,8 +158,8 @@ export function smallStudy(nTrials: number): Record<string, unknown> {
     algorithm: "RandomForestClassifier",
     n_trials: nTrials,
     n_parallel: 2,
-    cv_folds: 3,
+    cv_folds: 5,
     random_state: 7,
-    search_space: { n_estimators: { type: "int", low: 50, high: 200 }, max_depth: { type: "int", low: 2, high: 8 } },
+    search_space: { n_estimators: { type: "int", low: 100, high: 300 }, max_depth: { type: "int", low: 2, high: 8 } },
   };
 }
