@@ -48,8 +48,13 @@ export class FaultStack {
     this.procs.push(this.api);
   }
 
+  /** Each worker's WORKER_ID (what trial rows record). */
+  readonly workerIds = new Map<Proc, string>();
+
   async addWorker(): Promise<Proc> {
-    const worker = await startWorker(this.iso.env, { WORKER_ID: `w${this.procs.length}` });
+    const id = `w${this.procs.length}`;
+    const worker = await startWorker(this.iso.env, { WORKER_ID: id });
+    this.workerIds.set(worker, id);
     this.procs.push(worker);
     this.workers.push(worker);
     return worker;

@@ -5,10 +5,10 @@ let stack: FaultStack;
 beforeAll(async () => void (stack = await FaultStack.start(2)), 60_000);
 afterAll(() => stack?.teardown(), 60_000);
 
-/** The trials a worker had taken (its row's attempt counted) and not finished: what a SIGKILL interrupts. */
-function trialsInFlight(worker: Proc): { studyId: string; trial: number }[] {
+/** Whether a worker's logs show it running a trial (its row taken, not finished yet). */
+function runsATrial(worker: Proc): boolean {
   const ended = new Set(worker.logs.filter((l) => /^trial (finished|failed)$/.test(l.msg)).map((l) => l.jobId));
-  return worker.logs.filter((l) => l.msg === "trial attempt" && !ended.has(l.jobId)).map((l) => ({ studyId: l.studyId, trial: l.trial }));
+  return worker.logs.some((l) => l.msg === "trial attempt" && !ended.has(l.jobId));
 }
 
 it("SIGKILLed workers, replaced every few seconds, lose no train job and no trial, and duplicate none", async () => {
@@ -19,7 +19,7 @@ it("SIGKILLed workers, replaced every few seconds, lose no train job and no tria
   // Ten rounds: enqueue 3 train jobs, wait 2 s, SIGKILL a worker (one running a trial, when one
   // is) and start another in its place. Jobs keep arriving while workers die, however fast this
   // machine runs them.
-  const interrupted: { studyId: string; trial: number }[] = [];
+  const interrupted: number[] = [];
   for (let round = 0; round < 10; round++) {
     for (let i = 3 * round; i < 3 * round + 3; i++) {
       const res = await call(stack.url, "POST", "/train", smallTrain(i));
@@ -27,9 +27,11 @@ it("SIGKILLed workers, replaced every few seconds, lose no train job and no tria
       jobIds.push(res.body.job_id);
     }
     await sleep(2000);
-    const victim = stack.workers.find((w) => trialsInFlight(w).length > 0) ?? stack.workers[round % stack.workers.length]!;
-    interrupted.push(...trialsInFlight(victim));
+    const victim = stack.workers.find(runsATrial) ?? stack.workers[round % stack.workers.length]!;
     await stack.killWorker(victim);
+    // Its trials still running in Postgres are the ones the kill interrupted (the logs may lag).
+    const rows = await stack.query<{ number: number }>(`SELECT number FROM $schema.trials WHERE state = 'running' AND worker_id = $1`, [stack.workerIds.get(victim)]);
+    interrupted.push(...rows.map((r) => r.number));
     await stack.addWorker();
   }
   await stack.readyWithin(5000);
@@ -37,8 +39,8 @@ it("SIGKILLed workers, replaced every few seconds, lose no train job and no tria
   // A trial killed with its worker ran again under the same number (its row counts the attempts).
   expect(interrupted.length).toBeGreaterThan(0);
   const trials = (await call(stack.url, "GET", `/studies/${study.body.study_id}`)).body.trials as { number: number; attempts: number; state: string }[];
-  for (const { trial } of interrupted) {
-    const row = trials.find((t) => t.number === trial)!;
+  for (const number of interrupted) {
+    const row = trials.find((t) => t.number === number)!;
     expect(row.state).toBe("complete");
     expect(row.attempts).toBeGreaterThan(1);
   }
