@@ -20,6 +20,13 @@ export const envSchema = baseEnvSchema.extend({
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
   /** How often workers look for stalled jobs (jobs of a dead worker) to take back. */
   STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  /**
+   * How often a sandboxed job (train, trial, evaluate) whose worker died is taken back before it
+   * fails with JOB_STALLED: a bound on the workers one job can take down with it. Jobs run in the
+   * worker's event loop (the optimize orchestrator, which only waits on its trials) are taken back
+   * however often their worker dies.
+   */
+  MAX_STALLED_COUNT: z.coerce.number().int().min(0).max(1000).default(1),
   /** Time limit of one attempt of a train or evaluate job, in seconds; past it the job fails with JOB_TIMEOUT. */
   JOB_TIMEOUT_S: seconds.default(3600),
   /** Time limit of one attempt of a study's trial, in seconds; past it the trial fails with JOB_TIMEOUT. */

@@ -7,6 +7,14 @@ import type { WorkerMetrics } from "./metrics";
 import { SandboxPool } from "./sandbox/sandbox-pool";
 import { SandboxRunner, type SandboxTask } from "./sandbox/sandbox-runner";
 
+/**
+ * How often a job of the worker's event loop is taken back after its worker died. Such a job fits
+ * nothing itself (the optimize orchestrator enqueues trials and waits), so only a dying machine
+ * stalls it: a study must not fail because two machines died while it ran. The bound only stops
+ * a job that somehow kills every worker from going round for ever.
+ */
+const LIGHT_JOB_MAX_STALLS = 1000;
+
 /** What an in-process processor may use: the producers of every queue (a coordinator enqueues trials). */
 export interface ProcessorDeps {
   readonly queues: JobQueues;
@@ -93,7 +101,7 @@ export function startWorkers(
       concurrency: typeof kind.worker.concurrency === "number" ? kind.worker.concurrency : config[kind.worker.concurrency],
       lockDuration: config.JOB_LOCK_MS,
       stalledInterval: config.STALLED_INTERVAL_MS,
-      maxStalledCount: 1,
+      maxStalledCount: kind.worker.sandboxed ? config.MAX_STALLED_COUNT : LIGHT_JOB_MAX_STALLS,
       name: config.WORKER_ID,
     });
     worker.on("failed", (job, err) => log.warn({ jobId: job?.id, queue: kind.name, err: err.message }, "job failed"));

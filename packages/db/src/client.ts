@@ -27,8 +27,12 @@ export function connect(url: string, options: { schema?: string; max?: number } 
   const schemaName = options.schema ?? "public";
   if (!/^[a-z_][a-z0-9_]*$/.test(schemaName)) throw new Error(`invalid schema name "${schemaName}"`);
   const pool = new Pool({ connectionString: url, max: options.max ?? 10, options: `-c search_path=${schemaName}` });
-  // An idle client that errors (server restart) must not crash the process; the pool replaces it.
+  // A client whose connection dies (server restart, pg_terminate_backend) must not crash the
+  // process. The pool handles its idle clients' errors itself; a checked-out client (a transaction
+  // between two queries) has no listener of the pool's, and an unheard 'error' event is thrown.
+  // Its query fails instead, and the pool drops the broken client when it is released.
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   const db = drizzle(pool, { schema });
   let closed: Promise<void> | undefined;
   return { db, pool, schema: schemaName, close: () => (closed ??= pool.end()) };

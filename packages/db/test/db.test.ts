@@ -2,6 +2,7 @@ import {
   connect, countModels, createTrial, deleteModel, finishTrial, getModel, insertModel, insertStudy, listModels, listTrials,
   migrateDatabase, postgresArtifactStore, startTrialAttempt,
 } from "../src";
+import { Pool } from "pg";
 import { URL, useIsolatedDatabase } from "./isolated-database";
 
 const iso = useIsolatedDatabase("t_db");
@@ -44,6 +45,18 @@ it("pages models newest first with a keyset cursor, ties broken by id", async ()
   expect((await listModels(iso.database.db, { limit: 10, algorithm: "SVC" })).map((m) => m.id)).toEqual([ids[1]]);
 });
 
+it("survives the connection of a checked-out client being terminated, and queries on with a new one", async () => {
+  const client = await iso.database.pool.connect();
+  const { rows } = await client.query("SELECT pg_backend_pid() AS pid");
+  const ended = new Promise((resolve) => client.once("end", resolve));
+  const admin = new Pool({ connectionString: URL, max: 1 });
+  await admin.query("SELECT pg_terminate_backend($1)", [rows[0].pid]).finally(() => admin.end());
+  // The client's 'error' event comes before its 'end'; without a listener it would be thrown.
+  await ended;
+  client.release(new Error("terminated"));
+  expect(await countModels(iso.database.db)).toEqual(expect.any(Number));
+});
+
 describe("trials", () => {
   const studyId = "study-00000000000000aa";
   beforeAll(async () => {
@@ -59,6 +72,12 @@ describe("trials", () => {
     expect(trials.map((t) => t.number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     // each saw exactly the trials created before it
     expect(trials.map((t) => (t.params as { seen: number }).seen)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("creates no trial past the study's n_trials, however many coordinators ask at once", async () => {
+    const created = await Promise.all(Array.from({ length: 5 }, () => createTrial(iso.database.db, studyId, () => ({}))));
+    expect(created.filter(Boolean).map((t) => t!.number).sort()).toEqual([8, 9]);
+    expect((await listTrials(iso.database.db, studyId)).map((t) => t.number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it("finishes a trial once: a retried attempt cannot count it twice", async () => {

@@ -49,6 +49,8 @@ export function isolate(extraEnv: Record<string, string> = {}): Isolation {
 export interface Proc {
   readonly child: ChildProcess;
   readonly logs: Record<string, any>[];
+  /** What it wrote to stderr (a crash's stack trace). */
+  stderr(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** Kills the process and its children at once, as a machine that dies would. */
   kill(): Promise<void>;
@@ -63,6 +65,7 @@ function startProcess(app: "api" | "worker", env: Record<string, string>, readyM
   const proc: Proc = {
     child,
     logs,
+    stderr: () => stderr,
     stop: (signal = "SIGTERM") =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode) return resolve(child.exitCode);
@@ -104,9 +107,9 @@ function startProcess(app: "api" | "worker", env: Record<string, string>, readyM
   });
 }
 
-/** Starts the API on a free port; answers the process and its base URL. */
+/** Starts the API on a free port (or on `env.PORT`); answers the process and its base URL. */
 export async function startApi(env: Record<string, string>): Promise<Proc & { url: string }> {
-  const proc = await startProcess("api", { ...env, PORT: "0", HOST: "127.0.0.1" }, "api listening");
+  const proc = await startProcess("api", { PORT: "0", ...env, HOST: "127.0.0.1" }, "api listening");
   const port = proc.logs.find((l) => l.msg === "api listening")!.port;
   return Object.assign(proc, { url: `http://127.0.0.1:${port}` });
 }

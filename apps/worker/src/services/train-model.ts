@@ -6,7 +6,7 @@ import { saveModel } from "@mlw/ml-core/persist";
 import { profileCategories, profileNumbers, profileTable, type ReferenceProfile } from "@mlw/ml-core/drift";
 import { Rng } from "@mlw/ml-core";
 import type { Table } from "@mlw/ml-core/data";
-import { insertModel, saveModelReference } from "@mlw/db";
+import { findModelOfJob, insertModel, saveModelReference, type ModelRow } from "@mlw/db";
 import { newId, type TrainPayload, type TrainResult } from "@mlw/jobs";
 import { budgetLimits } from "@mlw/runtime";
 import type { Context } from "../context";
@@ -20,10 +20,13 @@ export type Progress = (stage: string, percent: number) => Promise<void> | void;
  * Trains one model end to end: read the dataset, split it (stratified for classification),
  * fit the preprocessing pipeline and the estimator on the training rows (once the model is known
  * to fit MAX_MODEL_PARAMS at the encoded width), score the held-out rows, save the artifact and
- * insert the model row.
+ * insert the model row. A job whose model is already saved (its worker died after saving it,
+ * before the job was marked completed) answers that model again instead of saving a second one.
  */
 export async function trainModel(ctx: Context, payload: TrainPayload, progress: Progress, jobId?: string): Promise<TrainResult> {
   const started = Date.now();
+  const saved = jobId === undefined ? undefined : await findModelOfJob(ctx.database.db, jobId);
+  if (saved) return resultOf(saved);
   const spec = getAlgorithm(payload.algorithm);
   const params = spec.params.parse(seeded(spec, payload.hyperparams, payload.random_state));
   await progress("loading", 5);
@@ -73,6 +76,9 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
   });
   estimator.dispose?.();
   await progress("saving", 95);
+  // Looked up again just before saving: an earlier attempt may have saved it while this one fitted.
+  const savedMeanwhile = jobId === undefined ? undefined : await findModelOfJob(ctx.database.db, jobId);
+  if (savedMeanwhile) return resultOf(savedMeanwhile);
   const artifactUri = await ctx.artifacts.put(modelId, bytes);
   const trainDurationMs = Date.now() - started;
   await insertModel(ctx.database.db, {
@@ -101,6 +107,11 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
   await saveModelReference(ctx.database.db, modelId, reference as unknown as Record<string, unknown>);
   await progress("done", 100);
   return { model_id: modelId, algorithm: spec.name, task: spec.task, metrics, train_duration_ms: trainDurationMs };
+}
+
+/** What a train job answers for a saved model. */
+function resultOf(row: ModelRow): TrainResult {
+  return { model_id: row.id, algorithm: row.algorithm, task: row.task, metrics: row.metrics, train_duration_ms: row.trainDurationMs };
 }
 
 /**

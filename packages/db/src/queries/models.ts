@@ -10,6 +10,11 @@ export async function insertModel(db: Db, row: NewModelRow): Promise<ModelRow> {
   return inserted!;
 }
 
+/** The model a train job saved (the earliest, should there be several), or undefined. */
+export async function findModelOfJob(db: Db, jobId: string): Promise<ModelRow | undefined> {
+  return db.query.models.findFirst({ where: eq(models.jobId, jobId), orderBy: models.createdAt });
+}
+
 /** The model `id`, or undefined. */
 export async function getModel(db: Db, id: string): Promise<ModelRow | undefined> {
   return db.query.models.findFirst({ where: eq(models.id, id) });
