@@ -14,6 +14,8 @@ import { BenchStack, churnRow, quantile, runBench } from "./support";
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 25_000);
 const CONNECTIONS = 32;
 const STEADY_RATE = 2000;
+/** What autocannon is asked for to deliver STEADY_RATE: its per-connection pacing falls about 10% short. */
+const ASKED_RATE = 2250;
 const stack = new BenchStack();
 let answered = 0;
 
@@ -31,6 +33,7 @@ interface Loaded {
  */
 function load(url: string, requests: number, rate?: number): Promise<Loaded> {
   const times: number[] = [];
+  const started = performance.now();
   return new Promise((resolve, reject) => {
     const run = autocannon(
       {
@@ -46,7 +49,7 @@ function load(url: string, requests: number, rate?: number): Promise<Loaded> {
         if (err) return reject(err);
         answered += result["2xx"];
         times.sort((a, b) => a - b);
-        resolve({ rps: result["2xx"] / result.duration, p50: quantile(times, 0.5), p99: quantile(times, 0.99), failed: result.non2xx + result.errors });
+        resolve({ rps: result["2xx"] / ((performance.now() - started) / 1000), p50: quantile(times, 0.5), p99: quantile(times, 0.99), failed: result.non2xx + result.errors });
       },
     );
     run.on("response", (_client, status: number, _bytes, ms: number) => {
@@ -87,13 +90,13 @@ async function main(): Promise<void> {
   const alias = await load(byAlias, REQUESTS);
   const [idP50, aliasP50] = await sequentialP50([byId, byAlias], 2000);
 
-  const logOn = await load(byAlias, STEADY_RATE * 10, STEADY_RATE);
+  const logOn = await load(byAlias, STEADY_RATE * 10, ASKED_RATE);
   const loggedAnswers = answered;
   await stack.stop(api); // writes what the log still holds
   const [{ rows }] = await stack.query<{ rows: number }>("SELECT count(*)::int AS rows FROM prediction_log");
   await stack.startApi({ PREDICTION_LOG_SAMPLE: "0" });
   await load(byAlias, 3000);
-  const logOff = await load(byAlias, STEADY_RATE * 10, STEADY_RATE);
+  const logOff = await load(byAlias, STEADY_RATE * 10, ASKED_RATE);
 
   const row = (name: string, r: Loaded) => `| ${name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(1)} | ${r.failed} | >= 2000 req/s, p99 < 50 ms |`;
   console.log(`\nsingle-row predict, churn RandomForest (100 trees), ${CONNECTIONS} connections, ${REQUESTS} requests each, auth + rate limit + prediction log on`);
@@ -104,7 +107,7 @@ async function main(): Promise<void> {
   console.log(`\none connection, 2000 requests each, interleaved: p50 by id ${idP50.toFixed(3)} ms, by alias ${aliasP50.toFixed(3)} ms, difference ${(aliasP50 - idP50).toFixed(3)} ms (goal <= +0.5 ms)`);
   console.log(`prediction log: ${rows} rows for ${loggedAnswers} predictions answered with it on (goal: equal)`);
   const growth = logOn.p50 / logOff.p50 - 1;
-  console.log(`\nby alias at a steady ${STEADY_RATE} requests/s, ${STEADY_RATE * 10} requests: p50 ${logOn.p50.toFixed(2)} ms with the log on, ${logOff.p50.toFixed(2)} ms off: ${(100 * growth).toFixed(1)}% (goal <= +10%); p99 ${logOn.p99.toFixed(1)} / ${logOff.p99.toFixed(1)} ms; ${logOn.rps.toFixed(0)} / ${logOff.rps.toFixed(0)} requests/s`);
+  console.log(`\nby alias at a steady ${STEADY_RATE} requests/s, ${STEADY_RATE * 10} requests: p50 ${logOn.p50.toFixed(2)} ms with the log on, ${logOff.p50.toFixed(2)} ms off: ${(100 * growth).toFixed(1)}% (goal <= +10%); p99 ${logOn.p99.toFixed(1)} / ${logOff.p99.toFixed(1)} ms; ${logOn.rps.toFixed(0)} / ${logOff.rps.toFixed(0)} requests/s delivered (goal >= ${STEADY_RATE})`);
   if (rows !== loggedAnswers) process.exitCode = 1;
 }
 

@@ -2,12 +2,48 @@ import { and, count, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { models, predictionLog, type NewPredictionLogRow } from "../schema";
 
-/** Rows per INSERT statement (17 parameters a row stays far below Postgres's 65,535). */
+/** Rows per INSERT statement. */
 const CHUNK = 500;
 
-/** Appends rows to the prediction log, in statements of at most 500 rows. */
+/**
+ * Appends rows to the prediction log, in statements of at most 500 rows, each sent as one JSON
+ * parameter that Postgres unpacks (`jsonb_to_recordset`): one string to build per batch instead
+ * of 18 parameters a row, which kept the API's event loop busy while it served.
+ */
 export async function insertPredictionLog(db: Db, rows: readonly NewPredictionLogRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insert(predictionLog).values(rows.slice(i, i + CHUNK));
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const batch = JSON.stringify(rows.slice(i, i + CHUNK).map(logRecord));
+    await db.execute(sql`
+      INSERT INTO ${predictionLog} (id, request_id, row_index, model_id, registered_name, version, alias, input, result, probabilities,
+        shadow_model_id, shadow_version, shadow_result, shadow_error, latency_ms, created_at)
+      SELECT id, request_id, row_index, model_id, registered_name, version, alias, input, result, probabilities,
+        shadow_model_id, shadow_version, shadow_result, shadow_error, latency_ms, coalesce(created_at, now())
+      FROM jsonb_to_recordset(${batch}::jsonb) AS r(id text, request_id text, row_index integer, model_id text, registered_name text,
+        version integer, alias text, input jsonb, result jsonb, probabilities jsonb, shadow_model_id text, shadow_version integer,
+        shadow_result jsonb, shadow_error text, latency_ms double precision, created_at timestamptz)`);
+  }
+}
+
+/** A log row under its column names, as `insertPredictionLog` sends it. */
+function logRecord(r: NewPredictionLogRow) {
+  return {
+    id: r.id,
+    request_id: r.requestId,
+    row_index: r.rowIndex,
+    model_id: r.modelId,
+    registered_name: r.registeredName ?? null,
+    version: r.version ?? null,
+    alias: r.alias ?? null,
+    input: r.input ?? null,
+    result: r.result ?? null,
+    probabilities: r.probabilities ?? null,
+    shadow_model_id: r.shadowModelId ?? null,
+    shadow_version: r.shadowVersion ?? null,
+    shadow_result: r.shadowResult ?? null,
+    shadow_error: r.shadowError ?? null,
+    latency_ms: r.latencyMs,
+    created_at: r.createdAt?.toISOString() ?? null,
+  };
 }
 
 /** The true outcome of one logged prediction. */
