@@ -54,6 +54,11 @@ describe("GET /model/{id}/evaluate", () => {
     expect(res.body.classification_report).toMatch(/precision\s+recall\s+f1-score\s+support/);
     expect(res.body.classification_report).toMatch(/\n\s+Yes\s/);
     expect(res.body.roc_auc).toBeGreaterThan(0.7);
+    // The ROC curve of "Yes": from (0, 0) to (1, 1), and the area under it is the AUC.
+    const { fpr, tpr } = res.body.roc_curve as { fpr: number[]; tpr: number[] };
+    expect([fpr[0], tpr[0], fpr.at(-1), tpr.at(-1)]).toEqual([0, 0, 1, 1]);
+    const area = fpr.slice(1).reduce((sum, x, i) => sum + ((x - fpr[i]!) * (tpr[i + 1]! + tpr[i]!)) / 2, 0);
+    expect(area).toBeCloseTo(res.body.roc_auc, 10);
     expect(res.body.log_loss).toBeGreaterThan(0);
     const importance = res.body.feature_importance;
     expect(Object.keys(importance)).toEqual(expect.arrayContaining(["tenure", "contract", "monthly_charges"]));

@@ -67,4 +67,6 @@ export interface Evaluation {
   feature_importance?: Record<string, number>;
   feature_importance_method?: string;
   residuals?: Record<string, number>;
+  roc_auc?: number | null;
+  roc_curve?: { fpr: number[]; tpr: number[]; thresholds: (number | null)[] };
 }

@@ -40,6 +40,7 @@ function EvaluationCharts({ evaluation: e }: { evaluation: Evaluation }) {
   return (
     <>
       {e.confusion_matrix && e.labels && <ConfusionMatrix labels={e.labels} matrix={e.confusion_matrix} />}
+      {e.roc_curve && e.labels && <RocCurve curve={e.roc_curve} positive={String(e.labels[1])} auc={e.roc_auc} />}
       {e.feature_importance && Object.keys(e.feature_importance).length > 0 ? <FeatureImportance values={e.feature_importance} method={e.feature_importance_method} /> : <Empty>No feature importance for this model.</Empty>}
       {e.residuals && <Residuals summary={e.residuals} n={e.n_test} />}
     </>
@@ -91,6 +92,22 @@ function Residuals({ summary: r, n }: { summary: Record<string, number>; n: numb
     series: [{ type: "boxplot", data: [box] }],
   };
   return <Chart name="residuals" title={`Residuals on ${n} held-out rows: quartiles, whiskers at min and max (mean ${format(r.mean)}, std ${format(r.std)})`} option={option} table={{ columns: RESIDUAL_FIELDS, rows: [RESIDUAL_FIELDS.map((k) => r[k] ?? null)] }} height={160} />;
+}
+
+/** A binary model's ROC curve on the held-out rows, the chance diagonal beside it. */
+function RocCurve({ curve, positive, auc }: { curve: NonNullable<Evaluation["roc_curve"]>; positive: string; auc?: number | null }) {
+  const option = {
+    tooltip: { trigger: "axis" },
+    grid: { left: 60, right: 20, top: 10, bottom: 40 },
+    xAxis: { type: "value", min: 0, max: 1, name: "false positive rate", nameLocation: "middle", nameGap: 26 },
+    yAxis: { type: "value", min: 0, max: 1, name: "true positive rate" },
+    series: [
+      { type: "line", step: false, showSymbol: false, data: curve.fpr.map((x, i) => [x, curve.tpr[i]]) },
+      { type: "line", showSymbol: false, lineStyle: { type: "dashed", color: "#999" }, data: [[0, 0], [1, 1]] },
+    ],
+  };
+  const rows = curve.fpr.map((x, i) => [x, curve.tpr[i]!, curve.thresholds[i] ?? null]);
+  return <Chart name="roc" title={`ROC curve for "${positive}" on the held-out rows${auc == null ? "" : ` (AUC ${format(auc)})`}`} option={option} table={{ columns: ["false positive rate", "true positive rate", "threshold"], rows }} height={300} />;
 }
 
 function FeatureImportance({ values, method }: { values: Record<string, number>; method?: string }) {

@@ -1,6 +1,6 @@
 import { getModel, saveEvaluation } from "@mlw/db";
 import { MlError, Rng, take, type Matrix } from "@mlw/ml-core";
-import { classificationReport, confusionMatrix, logLoss, rocAuc } from "@mlw/ml-core/metrics";
+import { classificationReport, confusionMatrix, logLoss, rocAuc, rocCurve } from "@mlw/ml-core/metrics";
 import { trainTestSplit } from "@mlw/ml-core/model-selection";
 import { loadModel, type ModelBundle } from "@mlw/ml-core/persist";
 import { prepareTarget } from "@mlw/ml-core/preprocess";
@@ -48,6 +48,8 @@ export async function evaluateModel(ctx: Context, modelId: string, progress: Pro
     if (bundle.estimator.predictProba) {
       const proba = bundle.estimator.predictProba(X);
       evaluation.roc_auc = presentClasses(y) === nClasses ? rocAuc(y, proba) : null;
+      // A binary model's ROC curve, for the second label (the positive class, as scikit-learn's pos_label=1).
+      if (nClasses === 2 && presentClasses(y) === 2) evaluation.roc_curve = rocCurve(y, Float64Array.from({ length: proba.rows }, (_, i) => proba.data[i * 2 + 1]!), 1);
       evaluation.log_loss = logLoss(y, proba);
     }
   } else {

@@ -48,3 +48,40 @@ export function binaryAuc(yTrue: ArrayLike<number>, scores: Float64Array, positi
   if (nPos === 0 || nNeg === 0) return NaN;
   return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
 }
+
+/** The points of a binary ROC curve: false and true positive rates by decreasing threshold. */
+export interface RocCurve {
+  fpr: number[];
+  tpr: number[];
+  /** The score at or above which a row counts as positive; the first, above every score, is null. */
+  thresholds: (number | null)[];
+}
+
+/**
+ * The ROC curve of `scores` for rows of class `positive` against all others, as scikit-learn's
+ * `roc_curve` (with `drop_intermediate=True`) computes it: one point per distinct score, then the
+ * points on a straight segment dropped, with (0, 0) first.
+ */
+export function rocCurve(yTrue: ArrayLike<number>, scores: Float64Array, positive: number): RocCurve {
+  const n = scores.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  const tps: number[] = [];
+  const fps: number[] = [];
+  const thresholds: number[] = [];
+  let tp = 0;
+  for (let i = 0; i < n; i++) {
+    if (yTrue[order[i]!] === positive) tp++;
+    const score = scores[order[i]!]!;
+    if (i === n - 1 || scores[order[i + 1]!] !== score) {
+      tps.push(tp);
+      fps.push(i + 1 - tp);
+      thresholds.push(score);
+    }
+  }
+  const keep = tps.map((_, k) => k === 0 || k === tps.length - 1 || fps[k + 1]! - 2 * fps[k]! + fps[k - 1]! !== 0 || tps[k + 1]! - 2 * tps[k]! + tps[k - 1]! !== 0);
+  const pick = <T>(xs: T[]) => xs.filter((_, k) => keep[k]);
+  const [t, f] = [[0, ...pick(tps)], [0, ...pick(fps)]];
+  const positives = t[t.length - 1]!;
+  const negatives = f[f.length - 1]!;
+  return { fpr: f.map((v) => v / negatives), tpr: t.map((v) => v / positives), thresholds: [null, ...pick(thresholds)] };
+}
