@@ -46,7 +46,7 @@ describe("registered models", () => {
   it("creates a name once, with its description and tags, and refuses names that are not URL-safe", async () => {
     const created = await createName("fraud.detector-v_1", { description: "card fraud", tags: { team: "risk" } });
     expect(created).toMatchObject({ name: "fraud.detector-v_1", description: "card fraud", tags: { team: "risk" }, task: null, latest_version: null, aliases: {}, created_by: trainer.name });
-    expect((await api("GET", "/registered-models/fraud.detector-v_1")).body).toEqual(created);
+    expect((await api("GET", "/registered-models/fraud.detector-v_1")).body).toEqual({ ...created, has_traffic_policy: false });
 
     const again = await asTrainer("POST", "/registered-models", { name: "fraud.detector-v_1" });
     expect(again.status).toBe(409);

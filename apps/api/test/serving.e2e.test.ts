@@ -117,12 +117,14 @@ describe("traffic policy", () => {
     const set = await put({ routes: [{ alias: "champion", weight: 3 }, { alias: "challenger", weight: 1 }], sticky_key: "customer" });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ name: "iris-policy", routes: [{ alias: "champion", weight: 3, share: 0.75 }, { alias: "challenger", weight: 1, share: 0.25 }], sticky_key: "customer", shadow: null });
+    expect((await api("GET", "/registered-models/iris-policy")).body.has_traffic_policy).toBe(true);
     expect((await api("GET", "/registered-models/iris-policy/traffic")).body).toEqual(set.body);
     const inUse = await api("DELETE", "/registered-models/iris-policy/aliases/challenger");
     expect([inUse.status, inUse.body.error.code]).toEqual([409, "ALIAS_IN_USE"]);
     expect((await api("DELETE", "/registered-models/iris-policy/traffic")).status).toBe(200);
     expect((await api("GET", "/registered-models/iris-policy/traffic")).body.error.code).toBe("TRAFFIC_POLICY_NOT_FOUND");
     expect((await api("DELETE", "/registered-models/iris-policy/traffic")).body.error.code).toBe("TRAFFIC_POLICY_NOT_FOUND");
+    expect((await api("GET", "/registered-models/iris-policy")).body.has_traffic_policy).toBe(false);
   });
 
   it("splits requests 90/10 by the hash of X-Routing-Key, and ?alias or ?version bypass it", async () => {

@@ -136,6 +136,22 @@ it("shows a model page whose confusion-matrix cells equal the API's matrix", asy
   await shot("models");
 });
 
+it("shows a binary model's ROC curve with the API's points, and none for a multi-class model", async () => {
+  const trained = await call(stack.api.url, "POST", "/train?wait=120", { dataset_path: "breast_cancer.csv", target_column: "diagnosis", algorithm: "LogisticRegression", random_state: 1 });
+  expect(trained.status).toBe(200);
+  const evaluation = (await call(stack.api.url, "GET", `/model/${trained.body.model_id}/evaluate?wait=60`)).body;
+  const curve = evaluation.roc_curve as { fpr: number[]; tpr: number[]; thresholds: (number | null)[] };
+  expect(curve.fpr[0]).toBe(0);
+  expect([curve.fpr.at(-1), curve.tpr.at(-1)]).toEqual([1, 1]);
+  await open(`#/models/${trained.body.model_id}`, 'figure[data-chart="roc"]');
+  const shown = await chartRows("roc");
+  const round = (v: number | null) => (v === null ? "—" : String(Number.isInteger(v) ? v : Number(v.toPrecision(4))));
+  expect(shown).toEqual(curve.fpr.map((x, i) => [round(x), round(curve.tpr[i]!), round(curve.thresholds[i]!)]));
+  await shot("model-roc");
+  await open(`#/models/${fixture.modelId}`, "table[data-matrix=confusion]");
+  expect(await page.$('figure[data-chart="roc"]')).toBeNull();
+});
+
 it("shows a regressor's residuals as the API summarises them", async () => {
   const trained = await call(stack.api.url, "POST", "/train?wait=120", { dataset_path: "diabetes.csv", target_column: "progression", algorithm: "Ridge", random_state: 1 });
   expect(trained.status).toBe(200);
@@ -180,6 +196,13 @@ it("shows the registry after an alias move: versions, the alias where it now poi
   expect(await chartRows("traffic")).toEqual([["champion", "9", "0.9"], ["challenger", "1", "0.1"]]);
   await shot("registry");
   await open("#/registry", "[data-list=registered-models]");
+});
+
+it("shows a registered model without a traffic policy, asking the API nothing that fails", async () => {
+  expect((await call(stack.api.url, "POST", "/registered-models", { name: "wine-bare" })).status).toBe(201);
+  expect((await call(stack.api.url, "POST", "/registered-models/wine-bare/versions", { model_id: fixture.otherModelId })).status).toBe(201);
+  await open("#/registry/wine-bare", "section[data-registered-model=wine-bare]");
+  await page.waitForSelector("text=No traffic policy");
 });
 
 it("shows monitoring with an empty state before predictions are logged, and the Bull Board link for an admin", async () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import {
-  createRegisteredModel, deleteAlias, deleteModelVersion, deleteRegisteredModel, getAlias, getModelVersion, getRegisteredModel, isRefusal,
+  createRegisteredModel, deleteAlias, deleteModelVersion, deleteRegisteredModel, getAlias, getModelVersion, getRegisteredModel, getTrafficPolicy, isRefusal,
   listAliasHistory, listModelVersions, listRegisteredModels, registerModelVersion, setAlias, updateModelVersion, updateRegisteredModel,
   type AliasHistoryRow, type ModelAliasRow, type ModelVersionRow, type RegisteredModel, type RegistryRefusal, type TagFilter,
 } from "@mlw/db";
@@ -266,11 +266,13 @@ export function registryRoutes(ctx: AppContext): Route[] {
       path: "/registered-models/{name}",
       tag: "registry",
       summary: "A registered model, its latest version and its aliases",
+      description: "`has_traffic_policy` tells whether `GET .../traffic` has a policy to show.",
       access: "read-models",
       params: nameParams,
-      responses: { 200: { description: "The registered model.", schema: registeredModelSchema }, 404: notFound("registered model") },
+      responses: { 200: { description: "The registered model.", schema: registeredModelSchema.extend({ has_traffic_policy: z.boolean() }) }, 404: notFound("registered model") },
       async handler({ params, res }) {
-        res.json(registeredModelView(await findRegistered(params.name)));
+        const row = await findRegistered(params.name);
+        res.json({ ...registeredModelView(row), has_traffic_policy: (await getTrafficPolicy(db, row.name)) !== undefined });
       },
     }),
     defineRoute({

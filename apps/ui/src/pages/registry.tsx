@@ -72,10 +72,11 @@ const aliasText = (aliases: Record<string, number>) => Object.entries(aliases).m
 /** One registered model: versions, aliases, the alias history and the traffic split. */
 export function RegistryPage({ name }: { name: string }) {
   const base = `/registered-models/${encodeURIComponent(name)}`;
-  const model = useApi<RegisteredModel>(base);
+  const model = useApi<RegisteredModel & { has_traffic_policy?: boolean }>(base);
   const versions = useApi<{ versions: Version[] }>(`${base}/versions?limit=100`);
   const history = useApi<{ history: AliasMove[] }>(`${base}/history?limit=100`);
-  const traffic = useApi<Traffic>(`${base}/traffic`);
+  // Asked only when there is a policy: a 404 would show as an error in the browser's console.
+  const traffic = useApi<Traffic>(model.data?.has_traffic_policy ? `${base}/traffic` : null);
   return (
     <Show loaded={model}>
       {(m) => (
@@ -99,7 +100,7 @@ export function RegistryPage({ name }: { name: string }) {
             {({ history: moves }) => (moves.length === 0 ? <Empty>No alias has moved yet.</Empty> : <div data-list="alias-history"><Table table={{ columns: ["when", "alias", "from", "to", "by"], rows: moves.map((h) => [when(h.at), h.alias, h.from_version, h.to_version, h.by]) }} /></div>)}
           </Show>
           <h2>Traffic split</h2>
-          <TrafficSplit traffic={traffic} />
+          {m.has_traffic_policy === false ? <Empty>No traffic policy: every prediction by name goes to the champion alias.</Empty> : <TrafficSplit traffic={traffic} />}
         </section>
       )}
     </Show>
