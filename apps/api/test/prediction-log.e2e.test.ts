@@ -102,10 +102,14 @@ describe("feedback and live performance", () => {
     expect(sent).toMatchObject({ status: 200, body: { recorded: 14, unknown_ids: [] } });
 
     const before = await performance();
+    // One request each: its latency, as logged, is both percentiles.
+    const latency = async (id: string) => (await pool.query(`SELECT latency_ms FROM ${table()} WHERE id = $1`, [id])).rows[0].latency_ms as number;
+    const [l1, l2] = [await latency(v1.prediction_ids[0]), await latency(v2.prediction_ids[0])];
     expect(before.versions).toEqual([
-      { version: 1, model_id: modelId, task: "classification", n_predictions: 10, n_feedback: 10, n_scored: 10, metrics: { accuracy: 0.7, f1_macro: expect.any(Number) } },
-      { version: 2, model_id: forestId, task: "classification", n_predictions: 4, n_feedback: 4, n_scored: 4, metrics: { accuracy: 1, f1_macro: 1 } },
+      { version: 1, model_id: modelId, task: "classification", n_predictions: 10, n_requests: 1, latency_p50_ms: l1, latency_p99_ms: l1, n_feedback: 10, n_scored: 10, metrics: { accuracy: 0.7, f1_macro: expect.any(Number) } },
+      { version: 2, model_id: forestId, task: "classification", n_predictions: 4, n_requests: 1, latency_p50_ms: l2, latency_p99_ms: l2, n_feedback: 4, n_scored: 4, metrics: { accuracy: 1, f1_macro: 1 } },
     ]);
+    expect(l1).toBeGreaterThan(0);
     expect(before.versions[0].metrics.f1_macro).toBeLessThan(1);
 
     const corrected = wrong.slice(7).map((f: { prediction_id: string }, i: number) => ({ prediction_id: f.prediction_id, actual: v1.predictions[7 + i] }));

@@ -61,6 +61,13 @@ describe("GET /studies", () => {
     const all = (await call(stack.api.url, "GET", "/studies?limit=200")).body;
     expect(all.studies.length).toBeGreaterThanOrEqual(3);
     expect(all.studies[0].trials).toBeUndefined();
+    // Each study's finished trials, as its own page counts them.
+    for (const s of all.studies) {
+      const full = (await call(stack.api.url, "GET", `/studies/${s.study_id}`)).body;
+      expect([s.study_id, s.trials_done]).toEqual([s.study_id, full.trials.filter((t: any) => t.state !== "running").length]);
+      expect(full.trials_done).toBe(s.trials_done);
+    }
+    expect(all.studies.some((s: any) => s.state === "complete" && s.trials_done === s.n_trials)).toBe(true);
     const created = all.studies.map((s: any) => s.created_at);
     expect([...created].sort().reverse()).toEqual(created);
     const seen: string[] = [];

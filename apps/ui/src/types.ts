@@ -24,6 +24,7 @@ export interface StudySummary {
   direction: "maximize" | "minimize";
   search_space: Record<string, Distribution>;
   n_trials: number;
+  trials_done?: number;
   best_score: number | null;
   model_id: string | null;
   error: string | null;

@@ -93,6 +93,10 @@ it("shows a login form, refuses a wrong key, and logs in with an API key", async
 it("lists studies", async () => {
   await open("#/studies", "[data-list=studies]");
   await expect(page.textContent("[data-list=studies]")).resolves.toContain(fixture.studyId);
+  // Trials done / total, as the API counts them.
+  const study = (await call(stack.api.url, "GET", `/studies/${fixture.studyId}`)).body;
+  const shown = await page.$eval(`[data-list=studies] tr:has(a[href="#/studies/${fixture.studyId}"]) td[data-trials]`, (td) => td.textContent);
+  expect(shown).toBe(`${study.trials_done}/${study.n_trials}`);
   await shot("studies");
 });
 
@@ -227,6 +231,13 @@ it("shows drift per column once the champion has served enough predictions", asy
   const drift = (await call(stack.api.url, "GET", "/registered-models/wine-ui/drift?window=7d")).body;
   expect((await chartRows("drift")).map((r) => [r[0], r[4]])).toEqual(drift.columns.map((c: any) => [c.column, String(c.drifted)]));
   expect([...drift.columns.map((c: any) => c.column)].sort()).toEqual([...columns].sort());
+  // Prediction volume and latency per version, as the API measures them.
+  const perf = (await call(stack.api.url, "GET", "/registered-models/wine-ui/performance?window=7d")).body;
+  const v2 = perf.versions.find((v: any) => v.version === 2);
+  const cells = await page.$$eval("[data-list=performance] tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+  const row = cells.find((c) => c[0] === "2")!;
+  const fmt = (v: number) => String(Number.isInteger(v) ? v : Number(v.toPrecision(4)));
+  expect(row.slice(0, 5)).toEqual(["2", String(v2.n_predictions), String(v2.n_requests), fmt(v2.latency_p50_ms), fmt(v2.latency_p99_ms)]);
   await shot("monitoring-drift");
 });
 

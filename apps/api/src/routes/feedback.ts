@@ -35,6 +35,9 @@ const performanceAnswer = z
         model_id: z.string(),
         task: z.enum(["classification", "regression"]),
         n_predictions: z.number().int().meta({ description: "Predictions of this version logged in the window." }),
+        n_requests: z.number().int().meta({ description: "The requests those predictions came in." }),
+        latency_p50_ms: z.number().nullable().meta({ description: "Median latency of those requests in the handler, in milliseconds." }),
+        latency_p99_ms: z.number().nullable().meta({ description: "Their 99th-percentile latency, in milliseconds." }),
         n_feedback: z.number().int().meta({ description: "Predictions of this version whose feedback arrived in the window." }),
         n_scored: z.number().int().meta({ description: "Of those, the ones scored (a regressor's feedback that is not a number is not)." }),
         metrics: z

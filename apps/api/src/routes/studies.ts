@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getStudy, listStudies, listTrials, type StudyRow, type TrialRow } from "@mlw/db";
+import { finishedTrialCounts, getStudy, listStudies, listTrials, type StudyRow, type TrialRow } from "@mlw/db";
 import type { SearchSpace } from "@mlw/ml-core";
 import { studyImportance } from "@mlw/ml-core/importance";
 import { HttpError } from "../errors";
@@ -34,6 +34,7 @@ const summarySchema = z
     direction: z.enum(["maximize", "minimize"]),
     search_space: z.record(z.string(), z.unknown()),
     n_trials: z.number().int(),
+    trials_done: z.number().int().meta({ description: "Trials finished so far (complete, pruned or failed)." }),
     n_parallel: z.number().int(),
     cv_folds: z.number().int(),
     sampler: z.string().meta({ description: "tpe, random, grid or qmc." }),
@@ -92,7 +93,7 @@ function trialView(t: TrialRow) {
 }
 
 /** A study without its trials; its sampler and pruner by the names `POST /optimize` takes. */
-function studyView(s: StudyRow) {
+function studyView(s: StudyRow, trialsDone: number) {
   return {
     study_id: s.id,
     state: s.state,
@@ -105,6 +106,7 @@ function studyView(s: StudyRow) {
     direction: s.direction,
     search_space: s.searchSpace,
     n_trials: s.nTrials,
+    trials_done: trialsDone,
     n_parallel: s.nParallel,
     cv_folds: s.cvFolds,
     sampler: s.sampler,
@@ -147,7 +149,8 @@ export function studyRoutes(ctx: AppContext): Route[] {
       async handler({ query: q, res }) {
         const filters = { state: q.state, algorithm: q.algorithm, datasetPath: q.dataset, datasetId: q.dataset_id };
         const { page, next_cursor } = await newestFirstPage(q, "study", (before, limit) => listStudies(ctx.database.db, { ...filters, before, limit }));
-        res.json({ studies: page.map(studyView), next_cursor });
+        const done = await finishedTrialCounts(ctx.database.db, page.map((s) => s.id));
+        res.json({ studies: page.map((s) => studyView(s, done.get(s.id) ?? 0)), next_cursor });
       },
     }),
     defineRoute({
@@ -162,7 +165,7 @@ export function studyRoutes(ctx: AppContext): Route[] {
         const study = await findStudy(params.id);
         const trials = await listTrials(ctx.database.db, study.id);
         const best = study.bestTrialNumber === null ? undefined : trials.find((t) => t.number === study.bestTrialNumber);
-        res.json({ ...studyView(study), best_trial: best ? trialView(best) : null, trials: trials.map(trialView) });
+        res.json({ ...studyView(study, trials.filter((t) => t.state !== "running").length), best_trial: best ? trialView(best) : null, trials: trials.map(trialView) });
       },
     }),
     defineRoute({

@@ -8,6 +8,10 @@ export interface VersionPerformance {
   task: "classification" | "regression";
   /** Predictions of this version logged in the window. */
   n_predictions: number;
+  /** Their requests, and the requests' median and 99th-percentile latency in the handler (ms). */
+  n_requests: number;
+  latency_p50_ms: number | null;
+  latency_p99_ms: number | null;
   /** Predictions of this version whose feedback arrived in the window. */
   n_feedback: number;
   /** Of those, the ones scored (a regressor's feedback that is not a number is not). */
@@ -25,10 +29,10 @@ export function versionPerformance(outcomes: readonly OutcomeCount[], logged: re
   const byVersion = new Map<number, VersionPerformance & { pairs: OutcomeCount[] }>();
   const entry = (v: { version: number; modelId: string; task: "classification" | "regression" }) => {
     let e = byVersion.get(v.version);
-    if (!e) byVersion.set(v.version, (e = { version: v.version, model_id: v.modelId, task: v.task, n_predictions: 0, n_feedback: 0, n_scored: 0, metrics: null, pairs: [] }));
+    if (!e) byVersion.set(v.version, (e = { version: v.version, model_id: v.modelId, task: v.task, n_predictions: 0, n_requests: 0, latency_p50_ms: null, latency_p99_ms: null, n_feedback: 0, n_scored: 0, metrics: null, pairs: [] }));
     return e;
   };
-  for (const l of logged) entry(l).n_predictions += l.count;
+  for (const l of logged) Object.assign(entry(l), { n_predictions: l.count, n_requests: l.requests, latency_p50_ms: l.latencyP50Ms, latency_p99_ms: l.latencyP99Ms });
   for (const o of outcomes) {
     const e = entry(o);
     e.n_feedback += o.count;

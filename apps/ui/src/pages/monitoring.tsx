@@ -26,7 +26,7 @@ interface DriftReport {
 
 interface Performance {
   from: string;
-  versions: { version: number; model_id: string; n_predictions: number; n_feedback: number; n_scored: number; metrics: Record<string, number> | null }[];
+  versions: { version: number; model_id: string; n_predictions: number; n_requests: number; latency_p50_ms: number | null; latency_p99_ms: number | null; n_feedback: number; n_scored: number; metrics: Record<string, number> | null }[];
 }
 
 /** The API's TOO_FEW_ROWS minimum: below it a drift report is refused, so the page does not ask. */
@@ -69,7 +69,7 @@ function Monitoring({ name, champion }: { name: string; champion: number | undef
             {p.versions.length === 0 ? (
               <Empty>No prediction has been served through {name} yet.</Empty>
             ) : (
-              <Table table={{ columns: ["version", "predictions", "feedback", "scored", "metrics"], rows: p.versions.map((v) => [v.version, v.n_predictions, v.n_feedback, v.n_scored, Object.entries(v.metrics ?? {}).map(([k, x]) => `${k} ${format(x)}`).join(", ") || "—"]) }} />
+              <div data-list="performance"><Table table={{ columns: ["version", "predictions", "requests", "latency p50 ms", "latency p99 ms", "feedback", "scored", "metrics"], rows: p.versions.map((v) => [v.version, v.n_predictions, v.n_requests, v.latency_p50_ms, v.latency_p99_ms, v.n_feedback, v.n_scored, Object.entries(v.metrics ?? {}).map(([k, x]) => `${k} ${format(x)}`).join(", ") || "—"]) }} /></div>
             )}
             <h2>Drift</h2>
             {champion === undefined ? (

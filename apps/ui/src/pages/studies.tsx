@@ -34,7 +34,7 @@ function StudyTable({ studies }: { studies: StudySummary[] | undefined }) {
             <td>{s.dataset_path ?? s.dataset_id}</td>
             <td>{s.metric} ({s.direction})</td>
             <td>{format(s.best_score)}</td>
-            <td>{s.n_trials}</td>
+            <td data-trials>{s.trials_done ?? "?"}/{s.n_trials}</td>
             <td>{when(s.created_at)}</td>
           </tr>
         ))}

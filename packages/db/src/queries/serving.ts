@@ -102,12 +102,27 @@ export interface LoggedCount {
   readonly modelId: string;
   readonly task: "classification" | "regression";
   readonly count: number;
+  /** Requests (a request's rows share its latency: each counts once). */
+  readonly requests: number;
+  /** Median and 99th percentile of the requests' latency in the handler, in milliseconds. */
+  readonly latencyP50Ms: number | null;
+  readonly latencyP99Ms: number | null;
 }
 
-/** The predictions logged for each version of registered model `name` at `since` or later. */
+/** The predictions logged for each version of registered model `name` at `since` or later, and their requests' latency. */
 export async function loggedPredictions(db: Db, name: string, since: Date): Promise<LoggedCount[]> {
+  const firstRow = sql`${predictionLog.rowIndex} = 0`;
+  const latency = (q: number) => sql<number | null>`percentile_cont(${q}) WITHIN GROUP (ORDER BY ${predictionLog.latencyMs}) FILTER (WHERE ${firstRow})`.mapWith((v) => (v === null ? null : Number(v)));
   const rows = await db
-    .select({ version: predictionLog.version, modelId: predictionLog.modelId, task: models.task, count: count() })
+    .select({
+      version: predictionLog.version,
+      modelId: predictionLog.modelId,
+      task: models.task,
+      count: count(),
+      requests: sql<number>`count(*) FILTER (WHERE ${firstRow})`.mapWith(Number),
+      latencyP50Ms: latency(0.5),
+      latencyP99Ms: latency(0.99),
+    })
     .from(predictionLog)
     .innerJoin(models, eq(models.id, predictionLog.modelId))
     .where(and(eq(predictionLog.registeredName, name), gte(predictionLog.createdAt, since), isNotNull(predictionLog.version)))

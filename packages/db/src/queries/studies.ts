@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { studies, trials, type StudyRow, type TrialRow } from "../schema";
 import { newestFirst, type PageInput } from "./keyset";
@@ -33,6 +33,17 @@ export async function listStudies(db: Db, input: ListStudiesInput): Promise<Stud
     input.datasetId ? eq(studies.datasetId, input.datasetId) : undefined,
   ];
   return newestFirst(db, studies, filters, input);
+}
+
+/** How many trials of each study in `studyIds` have finished (complete, pruned or failed). */
+export async function finishedTrialCounts(db: Db, studyIds: readonly string[]): Promise<Map<string, number>> {
+  if (studyIds.length === 0) return new Map();
+  const rows = await db
+    .select({ studyId: trials.studyId, n: count() })
+    .from(trials)
+    .where(and(inArray(trials.studyId, [...studyIds]), ne(trials.state, "running")))
+    .groupBy(trials.studyId);
+  return new Map(rows.map((r) => [r.studyId, r.n]));
 }
 
 /** Every trial of a study, by number. */
