@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Matrix } from "../src/core/matrix";
+import { take, takeRows, type Matrix } from "../src/core/matrix";
 import { Rng } from "../src/core/rng";
 import type * as Ensemble from "../src/ensemble";
 
@@ -28,11 +28,5 @@ export function splitRows(n: number): { train: number[]; test: number[] } {
 
 /** Rows `idx` of X and y. */
 export function subset(X: Matrix, y: Float64Array, idx: number[]): { X: Matrix; y: Float64Array } {
-  const d = new Float64Array(idx.length * X.cols);
-  const t = new Float64Array(idx.length);
-  idx.forEach((i, k) => {
-    d.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), k * X.cols);
-    t[k] = y[i]!;
-  });
-  return { X: { data: d, rows: idx.length, cols: X.cols }, y: t };
+  return { X: takeRows(X, idx), y: take(y, idx) };
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { Matrix } from "../../src/core/matrix";
+import { take, takeRows, type Matrix } from "../../src/core/matrix";
 import { Rng } from "../../src/core/rng";
 import { datasetPath } from "../datasets";
 
@@ -22,18 +22,8 @@ export function loadNumeric(name: string, task: "classification" | "regression")
 export function split(X: Matrix, y: Float64Array, testFraction: number, seed: number): { Xtr: Matrix; ytr: Float64Array; Xte: Matrix; yte: Float64Array } {
   const perm = new Rng(seed).permutation(X.rows);
   const nTest = Math.round(X.rows * testFraction);
-  const take = (idx: Int32Array) => {
-    const d = new Float64Array(idx.length * X.cols);
-    const t = new Float64Array(idx.length);
-    idx.forEach((i, k) => {
-      d.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), k * X.cols);
-      t[k] = y[i]!;
-    });
-    return { X: { data: d, rows: idx.length, cols: X.cols }, y: t };
-  };
-  const te = take(perm.subarray(0, nTest));
-  const tr = take(perm.subarray(nTest));
-  return { Xtr: tr.X, ytr: tr.y, Xte: te.X, yte: te.y };
+  const [test, train] = [perm.subarray(0, nTest), perm.subarray(nTest)];
+  return { Xtr: takeRows(X, train), ytr: take(y, train), Xte: takeRows(X, test), yte: take(y, test) };
 }
 
 /** Share of equal entries. */
