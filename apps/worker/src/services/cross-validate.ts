@@ -29,8 +29,9 @@ export interface CrossValidation {
  * `onStep` gets the values so far (and whether it was the last) and may stop the run (pruning).
  *
  * A step is a fold, one after another, unless the algorithm is fitted in stages of a budget
- * (`budgetStep`, boosting rounds): then the folds advance in lockstep and a step's value is the
- * mean of the folds' scores after that many rounds (a fold done early keeps its final score).
+ * (`budgetStep`: boosting rounds, trees, epochs): then the folds advance in lockstep and a step's
+ * value is the mean of the folds' scores after that much budget (a fold done early keeps its final
+ * score).
  */
 export async function crossValidate(
   spec: AlgorithmSpec,
@@ -94,7 +95,7 @@ async function byFold(folds: Fold[], prepare: (fold: Fold) => PreparedFold, scor
   return { steps: scores, value: mean(scores), pruned: false };
 }
 
-/** Every fold fitted in stages of `every` rounds, in lockstep; a step is the mean of the folds' scores. */
+/** Every fold fitted in stages of `every` budget units, in lockstep; a step is the mean of the folds' scores. */
 async function byBudget(folds: PreparedFold[], every: number, scorer: Scorer, onStep: (values: number[], last: boolean) => Promise<StepVerdict>): Promise<CrossValidation> {
   const runs = folds.map((f) => {
     if (!isStaged(f.estimator)) throw new TypeError(`${f.estimator.algorithm} declares a budget step but cannot be fitted in stages.`);
@@ -104,7 +105,7 @@ async function byBudget(folds: PreparedFold[], every: number, scorer: Scorer, on
   try {
     for (;;) {
       for (const run of runs.filter((r) => !r.done)) {
-        run.done = run.stages.next().done === true;
+        run.done = (await run.stages.next()).done === true;
         run.score = score(run.fold, scorer);
       }
       steps.push(mean(runs.map((r) => r.score)));
@@ -114,7 +115,7 @@ async function byBudget(folds: PreparedFold[], every: number, scorer: Scorer, on
     }
   } finally {
     for (const run of runs) {
-      run.stages.return(run.fold.estimator as never);
+      await run.stages.return(run.fold.estimator as never);
       run.fold.estimator.dispose?.();
     }
   }

@@ -49,21 +49,36 @@ export interface Estimator {
 }
 
 /**
- * An estimator that can be fitted in stages of its budget (boosting rounds), its model usable
- * after each stage: a study scores it per stage and may stop it early (pruning on a real budget).
+ * An estimator that can be fitted in stages of its budget (boosting rounds, trees, epochs), its
+ * model usable after each stage: a study scores it per stage and may stop it early (pruning on a
+ * real budget).
  */
 export interface StagedEstimator extends Estimator {
   /**
    * Fits like `fit`, pausing after every `every` units of budget: each `next()` runs one stage and
    * leaves `this` fitted with the stages so far (yielding the units done); the last one returns
-   * `this` fitted exactly as `fit` fits it. Call `return()` to stop early and free resources.
+   * `this` fitted exactly as `fit` fits it, to the bit. Call `return()` to stop early and free
+   * resources. Asynchronous, as some fits are (trees grown on worker threads, TensorFlow.js).
    */
-  fitStages(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void>;
+  fitStages(X: Matrix, y: Float64Array, every: number, options?: FitOptions): AsyncGenerator<number, this, void>;
 }
 
 /** Whether `e` can be fitted in stages. */
 export function isStaged(e: Estimator): e is StagedEstimator {
   return typeof (e as Partial<StagedEstimator>).fitStages === "function";
+}
+
+/** Whether a staged fit pauses after `done` of `total` units in stages of `every` (never after the last). */
+export function isStageEnd(done: number, every: number, total: number): boolean {
+  return done % every === 0 && done < total;
+}
+
+/** Runs a staged fit to its end: what it returns (`fit` of a staged estimator is this with `every` = Infinity). */
+export async function fitAllStages<M>(stages: AsyncGenerator<number, M, void>): Promise<M> {
+  for (;;) {
+    const r = await stages.next();
+    if (r.done) return r.value;
+  }
 }
 
 /** What a fit will see of the data, as far as it is known when a budget is checked. */
@@ -103,8 +118,8 @@ export interface AlgorithmSpec<P = any> {
   /** The size of the model it learns, checked against MAX_MODEL_PARAMS (`checkBudget`); optional. */
   readonly modelSize?: ModelSize<P>;
   /**
-   * For estimators fitted in stages (`StagedEstimator`): the budget units (boosting rounds) per
-   * step a study reports, with what they are.
+   * For estimators fitted in stages (`StagedEstimator`): the budget units (boosting rounds, trees,
+   * epochs) per step a study reports, with what they are.
    */
   readonly budgetStep?: { readonly every: number; readonly unit: string };
   /** A new, unfitted estimator with validated parameters. */

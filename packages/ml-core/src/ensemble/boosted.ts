@@ -1,17 +1,47 @@
-import type { Estimator, EstimatorState, FitOptions } from "../core/estimator";
+import type { EstimatorState, FitOptions, StagedEstimator } from "../core/estimator";
 import { NotFittedError } from "../core/errors";
 import { checkCols } from "../core/check-input";
 import type { Matrix } from "../core/matrix";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { rawToProba } from "./losses";
 import { argmaxRows } from "./random-forest";
+import { StageSums } from "./stage-sums";
+
+/** The trees, initial raw scores and rounds run of a boosting run so far. */
+export interface BoostedSoFar {
+  readonly trees: TreeArrays[];
+  readonly init: Float64Array;
+  readonly nIter: number;
+}
+
+/** Runs a boosting run's `stages` to its end, refitting the model after every stage; the rounds done at each. */
+export function* refitEachStage<M>(stages: Generator<BoostedSoFar, BoostedSoFar, void>, refit: (b: BoostedSoFar) => M): Generator<number, M, void> {
+  try {
+    for (;;) {
+      const r = stages.next();
+      const model = refit(r.value);
+      if (r.done) return model;
+      yield r.value.nIter;
+    }
+  } finally {
+    stages.return(undefined as never);
+  }
+}
+
+/** Runs a synchronous staged fit to its end. */
+function runToEnd<M>(stages: Generator<number, M, void>): M {
+  for (;;) {
+    const r = stages.next();
+    if (r.done) return r.value;
+  }
+}
 
 /**
  * What gradient boosting estimators share once fitted: an initial raw score per output column and
  * trees whose values (already times the learning rate) add up to the raw score. Tree `t` adds to
  * column `t % columns`. Classifiers have one column for two classes, else one per class.
  */
-export abstract class BoostedModel<P> implements Estimator {
+export abstract class BoostedModel<P> implements StagedEstimator {
   abstract readonly algorithm: string;
   trees_?: TreeEnsemble;
   /** Initial raw score per column. */
@@ -22,25 +52,32 @@ export abstract class BoostedModel<P> implements Estimator {
   /** Boosting rounds actually run (early stopping may stop before the maximum). */
   nIter_ = 0;
 
-  /**
-   * During a staged fit: the raw scores computed so far, by input matrix, so that scoring the same
-   * rows after the next stage adds only the new trees (the same sums, tree by tree, to the bit).
-   */
-  private stageMemo?: WeakMap<Matrix, { init: Float64Array; trees: number; raw: Float64Array }>;
+  /** During a staged fit: the raw scores so far by input matrix, so that each stage scores only its new trees. */
+  private stageSums?: StageSums;
 
   constructor(readonly params: Partial<P> = {}) {}
 
-  /** Runs a staged fit with the raw-score memo on, and off again however it ends. */
-  protected *staged<M>(stages: Generator<number, M, void>): Generator<number, M, void> {
-    this.stageMemo = new WeakMap();
-    try {
-      return yield* stages;
-    } finally {
-      this.stageMemo = undefined;
-    }
+  protected abstract parse(): P;
+
+  /**
+   * The boosting run on X, y, pausing after every `every` rounds (unless the last) with `this`
+   * refitted with the rounds so far, and returning `this` fitted (see `refitEachStage`).
+   */
+  protected abstract boost(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void>;
+
+  async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
+    return runToEnd(this.boost(X, y, Infinity, options));
   }
 
-  protected abstract parse(): P;
+  /** Fits in stages of `every` boosting rounds (`StagedEstimator`), the same model as `fit` at the end. */
+  async *fitStages(X: Matrix, y: Float64Array, every: number, options?: FitOptions): AsyncGenerator<number, this, void> {
+    this.stageSums = new StageSums();
+    try {
+      return yield* this.boost(X, y, every, options);
+    } finally {
+      this.stageSums = undefined;
+    }
+  }
 
   /** Records what a fit learnt; returns this. */
   protected fitted(trees: readonly TreeArrays[], init: Float64Array, nFeatures: number, nClasses: number, nIter: number): this {
@@ -51,7 +88,6 @@ export abstract class BoostedModel<P> implements Estimator {
     this.nIter_ = nIter;
     return this;
   }
-  abstract fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this>;
 
   /** Raw scores, rows x columns. */
   decisionFunction(X: Matrix): Float64Array {
@@ -60,14 +96,16 @@ export abstract class BoostedModel<P> implements Estimator {
     if (!e || !init) throw new NotFittedError(this.algorithm);
     checkCols(X, this.nFeatures_);
     const cols = init.length;
-    const memo = this.stageMemo?.get(X);
-    const from = memo && memo.init === init && memo.trees <= e.nTrees ? memo.trees : 0;
-    const out = from > 0 ? memo!.raw : new Float64Array(X.rows * cols);
-    if (from === 0) for (let i = 0; i < X.rows; i++) out.set(init, i * cols);
-    for (let t = from; t < e.nTrees; t++) e.addTree(t, X, out, cols, t % cols, 1);
-    if (!this.stageMemo) return out;
-    this.stageMemo.set(X, { init, trees: e.nTrees, raw: out });
-    return Float64Array.from(out);
+    const start = (): Float64Array => {
+      const out = new Float64Array(X.rows * cols);
+      for (let i = 0; i < X.rows; i++) out.set(init, i * cols);
+      return out;
+    };
+    const add = (t: number, out: Float64Array): void => e.addTree(t, X, out, cols, t % cols, 1);
+    if (this.stageSums) return this.stageSums.sums(X, e.nTrees, start, add);
+    const out = start();
+    for (let t = 0; t < e.nTrees; t++) add(t, out);
+    return out;
   }
 
   /** Class probabilities (classifiers), rows x classes. */

@@ -1,4 +1,4 @@
-import type { EstimatorState, FitOptions } from "../core/estimator";
+import { isStageEnd, type EstimatorState, type FitOptions } from "../core/estimator";
 import { defineParams, float, int, oneOf } from "../core/hyperparams";
 import type { Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
@@ -9,7 +9,7 @@ import type { BinnedData } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
 import type { HistTeam } from "../tree/hist-team";
-import { BoostedModel } from "./boosted";
+import { BoostedModel, refitEachStage, type BoostedSoFar } from "./boosted";
 import { binDataParallel, startHistTeam } from "./parallel";
 import { classPriorRaw, REGRESSION_LOSSES, sigmoid, softmaxRows, type LossState } from "./losses";
 import { maxDepthParam, maxFeaturesParam, resolveMaxFeatures } from "./params";
@@ -116,6 +116,91 @@ function applyTree(tree: GrownTree, leafValue: (start: number, end: number) => n
   }
 }
 
+/**
+ * The classifier's boosting run (k classes), pausing with the model so far after every `every`
+ * rounds unless the last: log-loss residuals, one tree per class and round (one for two classes),
+ * leaves set by a Newton step.
+ */
+function* classifierStages(X: Matrix, y: Float64Array, p: GradientBoostingClassifierParams, k: number, every: number, options: FitOptions | undefined): Generator<BoostedSoFar, BoostedSoFar, void> {
+  checkXy(X, y);
+  const n = X.rows;
+  const cols = k === 2 ? 1 : k;
+  const init = classPriorRaw(y, k);
+  const rounds = new Rounds(X, p, resolveSeed(p.random_state));
+  const raw = new Float64Array(n * cols);
+  for (let i = 0; i < n; i++) raw.set(init, i * cols);
+  const prob = new Float64Array(n * cols);
+  const residual = new Float64Array(n);
+  const hess = new Float64Array(n);
+  const trees: TreeArrays[] = [];
+  const newton = (start: number, end: number, rows: Int32Array, scale: number) => {
+    let num = 0, den = 0;
+    for (let r = start; r < end; r++) {
+      const i = rows[r]!;
+      num += residual[i]!;
+      den += hess[i]!;
+    }
+    return Math.abs(den) < 1e-150 ? 0 : (scale * num) / den;
+  };
+  try {
+    for (let m = 0; m < p.n_estimators; m++) {
+      if (cols === 1) for (let i = 0; i < n; i++) prob[i] = sigmoid(raw[i]!);
+      else {
+        prob.set(raw);
+        softmaxRows(prob, k);
+      }
+      const sample = rounds.sample();
+      for (let c = 0; c < cols; c++) {
+        const target = cols === 1 ? 1 : c;
+        for (let i = 0; i < n; i++) {
+          const pr = prob[i * cols + c]!;
+          residual[i] = (y[i] === target ? 1 : 0) - pr;
+          hess[i] = pr * (1 - pr);
+        }
+        const tree = rounds.tree(residual, sample);
+        const scale = cols === 1 ? 1 : (k - 1) / k;
+        applyTree(tree, (s, e) => newton(s, e, tree.rows, scale), p.learning_rate, raw, cols, c, X, rounds.nSub === n);
+        trees.push(treeArrays(tree));
+      }
+      options?.onProgress?.(m + 1, p.n_estimators);
+      if (isStageEnd(m + 1, every, p.n_estimators)) yield { trees, init, nIter: m + 1 };
+    }
+  } finally {
+    rounds.stop();
+  }
+  return { trees, init, nIter: p.n_estimators };
+}
+
+/**
+ * The regressor's boosting run, pausing with the model so far after every `every` rounds unless
+ * the last: each round's tree fits the loss's negative gradient, its leaves set by the loss.
+ */
+function* regressorStages(X: Matrix, y: Float64Array, p: GradientBoostingRegressorParams, every: number, options: FitOptions | undefined): Generator<BoostedSoFar, BoostedSoFar, void> {
+  checkXy(X, y);
+  const loss = REGRESSION_LOSSES[p.loss];
+  const st: LossState = { alpha: p.alpha, gamma: 0 };
+  const n = X.rows;
+  const init = loss.init(y);
+  const rounds = new Rounds(X, p, resolveSeed(p.random_state));
+  const raw = new Float64Array(n).fill(init);
+  const residual = new Float64Array(n);
+  const trees: TreeArrays[] = [];
+  const start = Float64Array.of(init);
+  try {
+    for (let m = 0; m < p.n_estimators; m++) {
+      loss.negGradient(y, raw, residual, st);
+      const tree = rounds.tree(residual, rounds.sample());
+      // leaves own disjoint rows, so each leaf reads raw scores not yet updated by this tree
+      applyTree(tree, (s, e) => loss.leafValue(y, raw, residual, tree.rows, s, e, st), p.learning_rate, raw, 1, 0, X, rounds.nSub === n);
+      trees.push(treeArrays(tree));
+      options?.onProgress?.(m + 1, p.n_estimators);
+      if (isStageEnd(m + 1, every, p.n_estimators)) yield { trees, init: start, nIter: m + 1 };
+    }
+  } finally {
+    rounds.stop();
+  }
+  return { trees, init: start, nIter: p.n_estimators };
+}
 
 /**
  * Gradient boosting classifier (Friedman 2001): each round fits depth-limited regression trees to
@@ -131,55 +216,10 @@ export class GradientBoostingClassifier extends BoostedModel<GradientBoostingCla
     return GRADIENT_BOOSTING_CLASSIFIER_PARAMS.parse(this.params);
   }
 
-  async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
+  protected boost(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
     const p = this.parse();
-    checkXy(X, y);
     const k = countClasses(y, options?.nClasses);
-    const n = X.rows;
-    const cols = k === 2 ? 1 : k;
-    const init = classPriorRaw(y, k);
-    const rounds = new Rounds(X, p, resolveSeed(p.random_state));
-    const raw = new Float64Array(n * cols);
-    for (let i = 0; i < n; i++) raw.set(init, i * cols);
-    const prob = new Float64Array(n * cols);
-    const residual = new Float64Array(n);
-    const hess = new Float64Array(n);
-    const trees: TreeArrays[] = [];
-    const newton = (start: number, end: number, rows: Int32Array, scale: number) => {
-      let num = 0, den = 0;
-      for (let r = start; r < end; r++) {
-        const i = rows[r]!;
-        num += residual[i]!;
-        den += hess[i]!;
-      }
-      return Math.abs(den) < 1e-150 ? 0 : (scale * num) / den;
-    };
-    try {
-      for (let m = 0; m < p.n_estimators; m++) {
-        if (cols === 1) for (let i = 0; i < n; i++) prob[i] = sigmoid(raw[i]!);
-        else {
-          prob.set(raw);
-          softmaxRows(prob, k);
-        }
-        const sample = rounds.sample();
-        for (let c = 0; c < cols; c++) {
-          const target = cols === 1 ? 1 : c;
-          for (let i = 0; i < n; i++) {
-            const pr = prob[i * cols + c]!;
-            residual[i] = (y[i] === target ? 1 : 0) - pr;
-            hess[i] = pr * (1 - pr);
-          }
-          const tree = rounds.tree(residual, sample);
-          const scale = cols === 1 ? 1 : (k - 1) / k;
-          applyTree(tree, (s, e) => newton(s, e, tree.rows, scale), p.learning_rate, raw, cols, c, X, rounds.nSub === n);
-          trees.push(treeArrays(tree));
-        }
-        options?.onProgress?.(m + 1, p.n_estimators);
-      }
-    } finally {
-      rounds.stop();
-    }
-    return this.fitted(trees, init, X.cols, k, p.n_estimators);
+    return refitEachStage(classifierStages(X, y, p, k, every, options), (b) => this.fitted(b.trees, b.init, X.cols, k, b.nIter));
   }
 
   /** Class probabilities, rows x classes. */
@@ -206,30 +246,9 @@ export class GradientBoostingRegressor extends BoostedModel<GradientBoostingRegr
     return GRADIENT_BOOSTING_REGRESSOR_PARAMS.parse(this.params);
   }
 
-  async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
+  protected boost(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
     const p = this.parse();
-    checkXy(X, y);
-    const loss = REGRESSION_LOSSES[p.loss];
-    const st: LossState = { alpha: p.alpha, gamma: 0 };
-    const n = X.rows;
-    const init = loss.init(y);
-    const rounds = new Rounds(X, p, resolveSeed(p.random_state));
-    const raw = new Float64Array(n).fill(init);
-    const residual = new Float64Array(n);
-    const trees: TreeArrays[] = [];
-    try {
-      for (let m = 0; m < p.n_estimators; m++) {
-        loss.negGradient(y, raw, residual, st);
-        const tree = rounds.tree(residual, rounds.sample());
-        // leaves own disjoint rows, so each leaf reads raw scores not yet updated by this tree
-        applyTree(tree, (s, e) => loss.leafValue(y, raw, residual, tree.rows, s, e, st), p.learning_rate, raw, 1, 0, X, rounds.nSub === n);
-        trees.push(treeArrays(tree));
-        options?.onProgress?.(m + 1, p.n_estimators);
-      }
-    } finally {
-      rounds.stop();
-    }
-    return this.fitted(trees, Float64Array.of(init), X.cols, 0, p.n_estimators);
+    return refitEachStage(regressorStages(X, y, p, every, options), (b) => this.fitted(b.trees, b.init, X.cols, 0, b.nIter));
   }
 
   /** Rebuilds a fitted regressor from `toState()`. */

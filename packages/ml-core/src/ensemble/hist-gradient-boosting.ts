@@ -1,4 +1,4 @@
-import type { EstimatorState, FitOptions, StagedEstimator } from "../core/estimator";
+import { isStageEnd, type EstimatorState, type FitOptions } from "../core/estimator";
 import { custom, defineParams, float, int, oneOf } from "../core/hyperparams";
 import { takeRows, take, type Matrix } from "../core/matrix";
 import { DataError } from "../core/errors";
@@ -11,7 +11,7 @@ import { trainTestSplit } from "../model-selection/train-test-split";
 import { z } from "zod";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
-import { BoostedModel } from "./boosted";
+import { BoostedModel, refitEachStage, type BoostedSoFar } from "./boosted";
 import { binDataParallel, startHistTeam } from "./parallel";
 import { classPriorRaw, logLoss, sigmoid, softmaxRows } from "./losses";
 import { maxDepthParam } from "./params";
@@ -121,18 +121,11 @@ function squaredError(n: number): Objective {
   };
 }
 
-/** The trees, init and rounds run of a boosting run so far. */
-interface Boosted {
-  readonly trees: TreeArrays[];
-  readonly init: Float64Array;
-  readonly nIter: number;
-}
-
 /**
  * The boosting loop shared by both estimators, pausing (yielding the model so far) after every
  * `every` rounds unless it is the last; returns trees, init and rounds run.
  */
-function* boostStages(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, stratify: boolean, options: FitOptions | undefined, every: number): Generator<Boosted, Boosted, void> {
+function* boostStages(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, stratify: boolean, options: FitOptions | undefined, every: number): Generator<BoostedSoFar, BoostedSoFar, void> {
   checkXy(X, y);
   const seed = resolveSeed(p.random_state);
   const rng = new Rng(seed);
@@ -205,34 +198,12 @@ function* boostStages(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: 
           break;
         }
       }
-      if ((iter + 1) % every === 0 && iter + 1 < p.max_iter) yield { trees, init, nIter: iter + 1 };
+      if (isStageEnd(iter + 1, every, p.max_iter)) yield { trees, init, nIter: iter + 1 };
     }
   } finally {
     team?.stop();
   }
   return { trees, init, nIter: iter };
-}
-
-/** Runs `stages` to its end, refitting `model` after every stage; the rounds done at each. */
-function* refitEachStage<M>(stages: Generator<Boosted, Boosted, void>, refit: (b: Boosted) => M): Generator<number, M, void> {
-  try {
-    for (;;) {
-      const r = stages.next();
-      const model = refit(r.value);
-      if (r.done) return model;
-      yield r.value.nIter;
-    }
-  } finally {
-    stages.return(undefined as never);
-  }
-}
-
-/** Runs a staged fit to its end. */
-function finish<M>(stages: Generator<number, M, void>): M {
-  for (;;) {
-    const r = stages.next();
-    if (r.done) return r.value;
-  }
 }
 
 /**
@@ -275,7 +246,7 @@ export function shouldStop(losses: readonly number[], n: number, tol: number): b
  * share when there are more than 10,000 rows.
  * See https://scikit-learn.org/stable/modules/generated/sklearn.ensemble.HistGradientBoostingClassifier.html
  */
-export class HistGradientBoostingClassifier extends BoostedModel<HistGradientBoostingClassifierParams> implements StagedEstimator {
+export class HistGradientBoostingClassifier extends BoostedModel<HistGradientBoostingClassifierParams> {
   readonly algorithm = "HistGradientBoostingClassifier";
   static readonly paramSchema = HIST_GRADIENT_BOOSTING_CLASSIFIER_PARAMS;
 
@@ -283,16 +254,11 @@ export class HistGradientBoostingClassifier extends BoostedModel<HistGradientBoo
     return HIST_GRADIENT_BOOSTING_CLASSIFIER_PARAMS.parse(this.params);
   }
 
-  async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
-    return finish(this.fitStages(X, y, Infinity, options));
-  }
-
-  /** Fits in stages of `every` boosting rounds (`StagedEstimator`). */
-  fitStages(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
+  protected boost(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
     const p = this.parse();
     const k = countClasses(y, options?.nClasses);
     const stages = boostStages(X, y, p, (n) => classification(k, n), true, options, every);
-    return this.staged(refitEachStage(stages, (b) => this.fitted(b.trees, b.init, X.cols, k, b.nIter)));
+    return refitEachStage(stages, (b) => this.fitted(b.trees, b.init, X.cols, k, b.nIter));
   }
 
   /** Class probabilities, rows x classes. */
@@ -310,7 +276,7 @@ export class HistGradientBoostingClassifier extends BoostedModel<HistGradientBoo
  * Histogram gradient boosting regressor (squared error); see HistGradientBoostingClassifier.
  * See https://scikit-learn.org/stable/modules/generated/sklearn.ensemble.HistGradientBoostingRegressor.html
  */
-export class HistGradientBoostingRegressor extends BoostedModel<HistGradientBoostingRegressorParams> implements StagedEstimator {
+export class HistGradientBoostingRegressor extends BoostedModel<HistGradientBoostingRegressorParams> {
   readonly algorithm = "HistGradientBoostingRegressor";
   static readonly paramSchema = HIST_GRADIENT_BOOSTING_REGRESSOR_PARAMS;
 
@@ -318,15 +284,10 @@ export class HistGradientBoostingRegressor extends BoostedModel<HistGradientBoos
     return HIST_GRADIENT_BOOSTING_REGRESSOR_PARAMS.parse(this.params);
   }
 
-  async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
-    return finish(this.fitStages(X, y, Infinity, options));
-  }
-
-  /** Fits in stages of `every` boosting rounds (`StagedEstimator`). */
-  fitStages(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
+  protected boost(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
     const p = this.parse();
     const stages = boostStages(X, y, p, squaredError, false, options, every);
-    return this.staged(refitEachStage(stages, (b) => this.fitted(b.trees, b.init, X.cols, 0, b.nIter)));
+    return refitEachStage(stages, (b) => this.fitted(b.trees, b.init, X.cols, 0, b.nIter));
   }
 
   /** Rebuilds a fitted regressor from `toState()`. */

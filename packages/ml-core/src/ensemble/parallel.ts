@@ -181,7 +181,8 @@ export async function growForest(job: ForestJob, seeds: readonly number[], nJobs
   return trees;
 }
 
-function shareJob(job: ForestJob): ForestJob {
+/** `job` with its binned codes and targets on SharedArrayBuffers (copied unless they are), as threads need them. */
+export function shareJob(job: ForestJob): ForestJob {
   const codes = job.data.codes.buffer instanceof SharedArrayBuffer ? job.data.codes : toShared(job.data.codes);
   const y = job.y.buffer instanceof SharedArrayBuffer ? job.y : toShared(job.y);
   return { ...job, data: { ...job.data, codes }, y };

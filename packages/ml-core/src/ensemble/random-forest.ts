@@ -1,4 +1,4 @@
-import type { Estimator, EstimatorState, FitOptions } from "../core/estimator";
+import { fitAllStages, isStageEnd, type EstimatorState, type FitOptions, type StagedEstimator } from "../core/estimator";
 import { NotFittedError } from "../core/errors";
 import { bool, defineParams, int, oneOf } from "../core/hyperparams";
 import type { Matrix } from "../core/matrix";
@@ -7,9 +7,10 @@ import { checkCols, checkXy } from "../core/check-input";
 import { countClasses } from "../core/classes";
 import { classWeights } from "../core/class-weights";
 import { randomStateParam, resolveSeed } from "../core/seed";
-import { TreeEnsemble } from "../tree/flat-tree";
+import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import type { ForestJob } from "./forest-tree";
-import { binDataParallel, growForest } from "./parallel";
+import { binDataParallel, growForest, shareJob } from "./parallel";
+import { StageSums } from "./stage-sums";
 import { maxDepthParam, maxFeaturesParam, nJobsParam, resolveJobs, resolveMaxFeatures } from "./params";
 
 const common = {
@@ -44,11 +45,13 @@ export type RandomForestRegressorParams = ReturnType<typeof RANDOM_FOREST_REGRES
 
 type ForestParams = RandomForestClassifierParams | RandomForestRegressorParams;
 
-abstract class BaseForest<P extends ForestParams> implements Estimator {
+abstract class BaseForest<P extends ForestParams> implements StagedEstimator {
   abstract readonly algorithm: string;
   /** The forest, concatenated flat arrays. */
   trees_?: TreeEnsemble;
   nFeatures_ = 0;
+  /** During a staged fit: the trees' sums so far by input matrix, so that each stage scores only its new trees. */
+  private stageSums?: StageSums;
 
   constructor(readonly params: Partial<P> = {}) {}
 
@@ -56,6 +59,25 @@ abstract class BaseForest<P extends ForestParams> implements Estimator {
   protected abstract nClassesOf(y: Float64Array, options?: FitOptions): number;
 
   async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
+    return fitAllStages(this.grow(X, y, Infinity, options));
+  }
+
+  /**
+   * Fits in stages of `every` trees (`StagedEstimator`): after each stage the forest is the trees
+   * grown so far. Every tree grows from its own seed drawn up front, so the forest at the end is
+   * `fit`'s to the bit, whatever `every` and `n_jobs`.
+   */
+  async *fitStages(X: Matrix, y: Float64Array, every: number, options?: FitOptions): AsyncGenerator<number, this, void> {
+    this.stageSums = new StageSums();
+    try {
+      return yield* this.grow(X, y, every, options);
+    } finally {
+      this.stageSums = undefined;
+    }
+  }
+
+  /** Grows the forest `every` trees at a time (on `n_jobs` threads), pausing after each chunk but the last. */
+  private async *grow(X: Matrix, y: Float64Array, every: number, options?: FitOptions): AsyncGenerator<number, this, void> {
     const p = this.parse();
     checkXy(X, y);
     const nClasses = this.nClassesOf(y, options);
@@ -82,11 +104,24 @@ abstract class BaseForest<P extends ForestParams> implements Estimator {
         minHessianLeaf: 0,
       },
     };
+    // shared once for every chunk's threads
+    const shared = nJobs > 1 && every < p.n_estimators ? shareJob(job) : job;
+    const trees: TreeArrays[] = [];
     let done = 0;
-    const trees = await growForest(job, seeds, nJobs, () => options?.onProgress?.(++done, p.n_estimators));
-    this.trees_ = TreeEnsemble.concat(trees, Math.max(nClasses, 1), X.cols);
-    this.nFeatures_ = X.cols;
-    return this;
+    const fitted = (): this => {
+      this.trees_ = TreeEnsemble.concat(trees, Math.max(nClasses, 1), X.cols);
+      this.nFeatures_ = X.cols;
+      return this;
+    };
+    while (trees.length < p.n_estimators) {
+      const chunk = seeds.slice(trees.length, Math.min(trees.length + every, p.n_estimators));
+      trees.push(...(await growForest(shared, chunk, nJobs, () => options?.onProgress?.(++done, p.n_estimators))));
+      if (isStageEnd(trees.length, every, p.n_estimators)) {
+        fitted();
+        yield trees.length;
+      }
+    }
+    return fitted();
   }
 
   /** Average of the trees' leaf values: rows x nOut. */
@@ -94,8 +129,14 @@ abstract class BaseForest<P extends ForestParams> implements Estimator {
     const e = this.trees_;
     if (!e) throw new NotFittedError(this.algorithm);
     checkCols(X, this.nFeatures_);
-    const out = new Float64Array(X.rows * e.nOut);
-    for (let t = 0; t < e.nTrees; t++) e.addTree(t, X, out, e.nOut, 0, 1);
+    const start = (): Float64Array => new Float64Array(X.rows * e.nOut);
+    const add = (t: number, sums: Float64Array): void => e.addTree(t, X, sums, e.nOut, 0, 1);
+    let out: Float64Array;
+    if (this.stageSums) out = this.stageSums.sums(X, e.nTrees, start, add);
+    else {
+      out = start();
+      for (let t = 0; t < e.nTrees; t++) add(t, out);
+    }
     const s = 1 / e.nTrees;
     for (let i = 0; i < out.length; i++) out[i]! *= s;
     return out;

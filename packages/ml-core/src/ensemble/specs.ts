@@ -43,10 +43,13 @@ export const XGB_SPACE: SearchSpace = {
   n_estimators: { type: "int", low: 50, high: 500 },
 };
 
-/** The ensemble algorithms the service offers (see registry.ts). */
-/** A study's step on histogram gradient boosting: ten boosting rounds. */
-const HIST_BUDGET_STEP = { every: 10, unit: "boosting rounds" } as const;
+/** A study's step on gradient boosting (all three kinds): ten boosting rounds. */
+const BOOSTING_STEP = { every: 10, unit: "boosting rounds" } as const;
 
+/** A study's step on a random forest: ten more trees. */
+const FOREST_STEP = { every: 10, unit: "trees" } as const;
+
+/** The ensemble algorithms the service offers (see registry.ts). */
 export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
   {
     name: "RandomForestClassifier",
@@ -55,6 +58,7 @@ export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
     params: RANDOM_FOREST_CLASSIFIER_PARAMS,
     scale: false,
     searchSpace: RANDOM_FOREST_SPACE,
+    budgetStep: FOREST_STEP,
     create: (params: RandomForestClassifierParams) => new RandomForestClassifier(params),
     restore: (state) => RandomForestClassifier.restore(state),
   },
@@ -65,6 +69,7 @@ export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
     params: RANDOM_FOREST_REGRESSOR_PARAMS,
     scale: false,
     searchSpace: RANDOM_FOREST_SPACE,
+    budgetStep: FOREST_STEP,
     create: (params: RandomForestRegressorParams) => new RandomForestRegressor(params),
     restore: (state) => RandomForestRegressor.restore(state),
   },
@@ -75,6 +80,7 @@ export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
     params: GRADIENT_BOOSTING_CLASSIFIER_PARAMS,
     scale: false,
     searchSpace: GRADIENT_BOOSTING_SPACE,
+    budgetStep: BOOSTING_STEP,
     create: (params: GradientBoostingClassifierParams) => new GradientBoostingClassifier(params),
     restore: (state) => GradientBoostingClassifier.restore(state),
   },
@@ -85,6 +91,7 @@ export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
     params: GRADIENT_BOOSTING_REGRESSOR_PARAMS,
     scale: false,
     searchSpace: GRADIENT_BOOSTING_SPACE,
+    budgetStep: BOOSTING_STEP,
     create: (params: GradientBoostingRegressorParams) => new GradientBoostingRegressor(params),
     restore: (state) => GradientBoostingRegressor.restore(state),
   },
@@ -95,7 +102,7 @@ export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
     params: HIST_GRADIENT_BOOSTING_CLASSIFIER_PARAMS,
     scale: false,
     searchSpace: HIST_GRADIENT_BOOSTING_SPACE,
-    budgetStep: HIST_BUDGET_STEP,
+    budgetStep: BOOSTING_STEP,
     create: (params: HistGradientBoostingClassifierParams) => new HistGradientBoostingClassifier(params),
     restore: (state) => HistGradientBoostingClassifier.restore(state),
   },
@@ -106,7 +113,7 @@ export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
     params: HIST_GRADIENT_BOOSTING_REGRESSOR_PARAMS,
     scale: false,
     searchSpace: HIST_GRADIENT_BOOSTING_SPACE,
-    budgetStep: HIST_BUDGET_STEP,
+    budgetStep: BOOSTING_STEP,
     create: (params: HistGradientBoostingRegressorParams) => new HistGradientBoostingRegressor(params),
     restore: (state) => HistGradientBoostingRegressor.restore(state),
   },
@@ -117,6 +124,7 @@ export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
     params: XGB_CLASSIFIER_PARAMS,
     scale: false,
     searchSpace: XGB_SPACE,
+    budgetStep: BOOSTING_STEP,
     create: (params: XGBClassifierParams) => new XGBClassifier(params),
     restore: (state) => XGBClassifier.restore(state),
   },
@@ -127,6 +135,7 @@ export const ENSEMBLE_ALGORITHMS: readonly AlgorithmSpec[] = [
     params: XGB_REGRESSOR_PARAMS,
     scale: false,
     searchSpace: XGB_SPACE,
+    budgetStep: BOOSTING_STEP,
     create: (params: XGBRegressorParams) => new XGBRegressor(params),
     restore: (state) => XGBRegressor.restore(state),
   },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { EstimatorState, FitOptions } from "../core/estimator";
+import { isStageEnd, type EstimatorState, type FitOptions } from "../core/estimator";
 import { InvalidHyperparameterError } from "../core/errors";
 import { custom, defineParams, float, int, oneOf, withAliases } from "../core/hyperparams";
 import { takeRows, take, type Matrix } from "../core/matrix";
@@ -11,7 +11,7 @@ import type { BinnedData } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { growTree, treeArrays, type GradTarget, type GrowOptions, type GrownTree } from "../tree/grow";
 import type { HistTeam } from "../tree/hist-team";
-import { BoostedModel } from "./boosted";
+import { BoostedModel, refitEachStage, type BoostedSoFar } from "./boosted";
 import { ColumnSampler } from "./column-sampler";
 import { validationSplit } from "./hist-gradient-boosting";
 import { startHistTeam } from "./parallel";
@@ -168,8 +168,12 @@ class EarlyStopping {
   }
 }
 
-/** The boosting loop of both estimators; returns trees (round-major), base margins and rounds kept. */
-function boost(X: Matrix, y: Float64Array, params: Common, makeObjective: (n: number) => XgbObjective, stratify: boolean, options: FitOptions | undefined): { trees: TreeArrays[]; init: Float64Array; nIter: number } {
+/**
+ * The boosting loop of both estimators, pausing after every `every` rounds unless the last with
+ * every tree so far; returns the trees kept (round-major: up to the best round with early
+ * stopping), base margins and rounds kept.
+ */
+function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective: (n: number) => XgbObjective, stratify: boolean, options: FitOptions | undefined, every: number): Generator<BoostedSoFar, BoostedSoFar, void> {
   checkXy(X, y);
   const p = asFloat32(params);
   const seed = resolveSeed(p.random_state);
@@ -202,6 +206,7 @@ function boost(X: Matrix, y: Float64Array, params: Common, makeObjective: (n: nu
   const g = new Float64Array(n);
   const h = new Float64Array(n);
   const trees: TreeArrays[] = [];
+  const init = new Float64Array(cols).fill(obj.baseMargin);
   try {
     for (let round = 0; round < p.n_estimators; round++) {
       obj.prepare(raw);
@@ -218,12 +223,13 @@ function boost(X: Matrix, y: Float64Array, params: Common, makeObjective: (n: nu
         for (let c = 0; c < cols; c++) e.addTree(c, Xval, rawVal, cols, c, 1);
         if (stopping.record(round, obj.metric(yval!, rawVal))) break;
       }
+      if (isStageEnd(round + 1, every, p.n_estimators)) yield { trees, init, nIter: round + 1 };
     }
   } finally {
     team?.stop();
   }
   const nIter = stopping ? stopping.bestRound + 1 : trees.length / cols;
-  return { trees: trees.slice(0, nIter * cols), init: new Float64Array(cols).fill(obj.baseMargin), nIter };
+  return { trees: trees.slice(0, nIter * cols), init, nIter };
 }
 
 /**
@@ -261,13 +267,12 @@ export class XGBClassifier extends XgbModel<XGBClassifierParams> {
     return XGB_CLASSIFIER_PARAMS.parse(this.params);
   }
 
-  async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
+  protected boost(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
     const p = this.parse();
     const k = countClasses(y, options?.nClasses);
     if (k === 2 && p.objective === "multi:softprob") throw new InvalidHyperparameterError("`objective` multi:softprob needs at least 3 classes; use binary:logistic for 2.");
     const make = (n: number) => (k === 2 ? binaryLogistic(p.base_score, p.scale_pos_weight) : multiSoftprob(k, n, p.base_score));
-    const { trees, init, nIter } = boost(X, y, p, make, true, options);
-    return this.fitted(trees, init, X.cols, k, nIter);
+    return refitEachStage(boostStages(X, y, p, make, true, options, every), (b) => this.fitted(b.trees, b.init, X.cols, k, b.nIter));
   }
 
   /** Class probabilities, rows x classes. */
@@ -294,10 +299,9 @@ export class XGBRegressor extends XgbModel<XGBRegressorParams> {
     return XGB_REGRESSOR_PARAMS.parse(this.params);
   }
 
-  async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
+  protected boost(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
     const p = this.parse();
-    const { trees, init, nIter } = boost(X, y, p, () => squaredError(p.base_score), false, options);
-    return this.fitted(trees, init, X.cols, 0, nIter);
+    return refitEachStage(boostStages(X, y, p, () => squaredError(p.base_score), false, options, every), (b) => this.fitted(b.trees, b.init, X.cols, 0, b.nIter));
   }
 
   /** Rebuilds a fitted regressor from `toState()`. */

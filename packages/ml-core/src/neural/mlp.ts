@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import type { Estimator, EstimatorState, FitOptions, FitShape, ModelSize, Task } from "../core/estimator";
+import { fitAllStages, isStageEnd, type EstimatorState, type FitOptions, type FitShape, type ModelSize, type StagedEstimator, type Task } from "../core/estimator";
 import type { Matrix } from "../core/matrix";
 import { DataError, NotFittedError } from "../core/errors";
 import { bool, custom, defineParams, float, int, oneOf } from "../core/hyperparams";
@@ -75,7 +75,7 @@ interface Layers {
  * is a plain JS forward pass.
  * See https://scikit-learn.org/stable/modules/neural_networks_supervised.html.
  */
-abstract class Mlp implements Estimator {
+abstract class Mlp implements StagedEstimator {
   abstract readonly algorithm: string;
   abstract readonly task: Task;
   layers_: Layers | undefined;
@@ -87,6 +87,15 @@ abstract class Mlp implements Estimator {
   constructor(readonly params: MlpParams = mlpParams.defaults) {}
 
   async fit(X: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
+    return fitAllStages(this.fitStages(X, y, Infinity, options));
+  }
+
+  /**
+   * Fits in stages of `every` epochs (`StagedEstimator`): after each stage the model is the
+   * weights so far (with early stopping, the best so far, as at the end). The training is `fit`'s,
+   * so the model at the end is `fit`'s to the bit.
+   */
+  async *fitStages(X: Matrix, y: Float64Array, every: number, options: FitOptions = {}): AsyncGenerator<number, this, void> {
     const p = mlpParams.parse(this.params);
     checkXy(X, y);
     await initBackend();
@@ -177,6 +186,10 @@ abstract class Mlp implements Estimator {
           bestLoss = Math.min(bestLoss, epochLoss);
         }
         if (noImprove > p.n_iter_no_change) break;
+        if (isStageEnd(epoch, every, p.max_iter)) {
+          this.layers_ = p.early_stopping && best ? best : await readLayers(Wv, bv, sizes);
+          yield epoch;
+        }
       }
       this.layers_ = p.early_stopping && best ? best : await readLayers(Wv, bv, sizes);
     } finally {

@@ -7,6 +7,9 @@ const space = {
   activation: { type: "categorical", choices: ["relu", "tanh", "logistic"] },
 } as const;
 
+/** A study's step on an MLP: ten epochs (20 steps at the default max_iter of 200). */
+const EPOCHS_STEP = { every: 10, unit: "epochs" } as const;
+
 /** The neural algorithms the service offers (see registry.ts). */
 export const NEURAL_ALGORITHMS: readonly AlgorithmSpec[] = [
   {
@@ -17,6 +20,7 @@ export const NEURAL_ALGORITHMS: readonly AlgorithmSpec[] = [
     scale: true,
     searchSpace: space,
     modelSize: mlpModelSize("classification"),
+    budgetStep: EPOCHS_STEP,
     create: (p) => new MLPClassifier(p),
     restore: (s) => MLPClassifier.fromState(s),
   },
@@ -28,6 +32,7 @@ export const NEURAL_ALGORITHMS: readonly AlgorithmSpec[] = [
     scale: true,
     searchSpace: space,
     modelSize: mlpModelSize("regression"),
+    budgetStep: EPOCHS_STEP,
     create: (p) => new MLPRegressor(p),
     restore: (s) => MLPRegressor.fromState(s),
   },

@@ -75,7 +75,7 @@ describe("HistGradientBoosting fitted in stages (fitStages)", () => {
     const staged = new HistGradientBoostingClassifier(params);
     const stages = staged.fitStages(X, y, 10);
     const rounds: number[] = [];
-    for (let r = stages.next(); ; r = stages.next()) {
+    for (let r = await stages.next(); ; r = await stages.next()) {
       if (r.done) break;
       rounds.push(r.value);
       // after k rounds, the model is the one max_iter = k fits
@@ -92,9 +92,9 @@ describe("HistGradientBoosting fitted in stages (fitStages)", () => {
     const { X, y } = loadNumeric("breast_cancer.csv", "classification");
     const m = new HistGradientBoostingClassifier({ max_iter: 100, random_state: 0 });
     const stages = m.fitStages(X, y, 10);
-    stages.next();
-    stages.next();
-    expect(stages.return(m).done).toBe(true);
+    await stages.next();
+    await stages.next();
+    expect((await stages.return(m)).done).toBe(true);
     expect(m.nIter_).toBe(20);
   });
 });
