@@ -1,5 +1,6 @@
 import { RandomForestClassifier, RandomForestRegressor } from "../../src/ensemble/random-forest";
 import { loadNumeric, split } from "./datasets";
+import { runStages } from "../staged";
 
 describe("RandomForestClassifier", () => {
   it("gives the same forest whatever n_jobs is (threads themselves: parallel.test.ts)", async () => {
@@ -69,5 +70,37 @@ describe("RandomForestRegressor", () => {
     const y = Float64Array.from({ length: 200 }, (_, i) => (i < 77 ? 1 : 5));
     const m = await new RandomForestRegressor({ n_estimators: 3, bootstrap: false, random_state: 0 }).fit(X, y);
     expect(Array.from(m.predict(X))).toEqual(Array.from(y));
+  });
+});
+
+describe("random forests fitted in stages (fitStages)", () => {
+  it.each([
+    ["classifier, one thread", { n_estimators: 35, max_depth: 6, random_state: 5, n_jobs: 1 }],
+    ["classifier, two threads, balanced_subsample", { n_estimators: 35, max_depth: 6, class_weight: "balanced_subsample", random_state: 5, n_jobs: 2 }],
+  ] as const)("%s: pauses every 10 trees with the first trees of fit's forest, ends with fit's forest to the bit", async (_, params) => {
+    const { X, y } = loadNumeric("breast_cancer.csv", "classification");
+    const proba = (m: RandomForestClassifier) => m.predictProba(X).data;
+    const firstTrees: number[][] = [];
+    const staged = new RandomForestClassifier(params);
+    const run = await runStages(staged, X, y, 10, (m) => (firstTrees.push(Array.from(m.trees_!.feature)), proba(m)));
+    expect(run.units).toEqual([10, 20, 30]);
+    const full = await new RandomForestClassifier(params).fit(X, y);
+    expect(run.model.toState()).toEqual(full.toState());
+    expect(Array.from(proba(run.model))).toEqual(Array.from(proba(full)));
+    // after k trees, the forest is fit's first k trees
+    run.units.forEach((k, i) => expect(firstTrees[i]).toEqual(Array.from(full.trees_!.feature.subarray(0, full.trees_!.offset[k]))));
+    expect(run.outputs[0]).not.toEqual(Array.from(proba(full)));
+    for (const out of run.outputs) for (let r = 0; r < X.rows; r++) expect(out[2 * r]! + out[2 * r + 1]!).toBeCloseTo(1, 12);
+  });
+
+  it("regressor: the same, its mean prediction over the trees so far", async () => {
+    const { X, y } = loadNumeric("diabetes.csv", "regression");
+    const params = { n_estimators: 25, max_features: 0.5, random_state: 8 } as const;
+    const run = await runStages(new RandomForestRegressor(params), X, y, 10, (m) => m.predict(X));
+    expect(run.units).toEqual([10, 20]);
+    const full = await new RandomForestRegressor(params).fit(X, y);
+    expect(run.model.toState()).toEqual(full.toState());
+    expect(Array.from(run.model.predict(X))).toEqual(Array.from(full.predict(X)));
+    expect(run.outputs[0]).not.toEqual(Array.from(full.predict(X)));
   });
 });

@@ -6,6 +6,7 @@ import { XGBClassifier, XGBRegressor, XGB_CLASSIFIER_PARAMS } from "../../src/en
 import { regularizedGain, regularizedWeight, thresholdL1 } from "../../src/tree/regularization";
 import { logLoss as probaLogLoss, regressionMetrics } from "../../src/metrics";
 import { prepareDataset, type PreparedDataset } from "../prepare-dataset";
+import { runStages } from "../staged";
 
 // Parity with Debian's python3-xgboost 1.7.4 (tree_method="hist"): see scripts/make-xgb-fixture.py.
 interface Reference {
@@ -185,5 +186,33 @@ describe("XGBClassifier parameters", () => {
     const m = await new XGBClassifier({ n_estimators: 500, early_stopping_rounds: 5, validation_fraction: 0.2, random_state: 0 }).fit(d.Xtrain, d.ytrain);
     expect(m.nIter_).toBeLessThan(500);
     expect(m.trees_!.nTrees).toBe(m.nIter_);
+  });
+});
+
+describe("XGBoost fitted in stages (fitStages)", () => {
+  it.each([
+    ["XGBClassifier, three classes, rows and columns sampled", "wine.csv", "cultivar", "classification", { n_estimators: 25, subsample: 0.8, colsample_bytree: 0.7, colsample_bynode: 0.8, random_state: 3 }, [10, 20]],
+    ["XGBRegressor, lossguide", "diabetes.csv", "progression", "regression", { n_estimators: 30, grow_policy: "lossguide", max_leaves: 8, subsample: 0.9, random_state: 1 }, [10, 20]],
+  ] as const)("%s: pauses every 10 rounds with the model of those rounds, ends with fit's model to the bit", async (_, file, target, task, params, pauses) => {
+    const d = await dataset(file, target, task);
+    const out = (m: XGBClassifier | XGBRegressor) => (m instanceof XGBClassifier ? m.predictProba(d.Xtest).data : m.predict(d.Xtest));
+    const run = await runStages(make(task, params), d.Xtrain, d.ytrain, 10, out);
+    expect(run.units).toEqual(pauses);
+    for (const [i, rounds] of run.units.entries()) expect(run.outputs[i]).toEqual(Array.from(out(await make(task, { ...params, n_estimators: rounds }).fit(d.Xtrain, d.ytrain))));
+    const full = await make(task, params).fit(d.Xtrain, d.ytrain);
+    expect(run.model.toState()).toEqual(full.toState());
+    expect(Array.from(out(run.model))).toEqual(Array.from(out(full)));
+    expect(run.outputs[0]).not.toEqual(Array.from(out(full)));
+  });
+
+  it("with early stopping, pauses on every tree so far and ends with fit's model: the best round's", async () => {
+    const d = await dataset("breast_cancer.csv", "diagnosis", "classification");
+    const params = { n_estimators: 500, early_stopping_rounds: 5, validation_fraction: 0.2, random_state: 0 };
+    const run = await runStages(new XGBClassifier(params), d.Xtrain, d.ytrain, 10, (m) => m.predictProba(d.Xtest).data);
+    const full = await new XGBClassifier(params).fit(d.Xtrain, d.ytrain);
+    expect(full.nIter_).toBeLessThan(500);
+    expect(run.units.length).toBeGreaterThan(1);
+    expect(run.units).toEqual(Array.from({ length: run.units.length }, (_, i) => 10 * (i + 1)));
+    expect(run.model.toState()).toEqual(full.toState());
   });
 });

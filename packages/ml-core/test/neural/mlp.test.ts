@@ -3,6 +3,7 @@ import { initBackend } from "../../src/backend";
 import { MLPClassifier, MLPRegressor, mlpParams } from "../../src/neural/mlp";
 import { accuracy, loadSplit, r2 } from "../linear/datasets";
 import { sklearnCases } from "../linear/fixture";
+import { runStages } from "../staged";
 
 describe("MLPClassifier", () => {
   // stochastic training with another generator than numpy's: allow 3 points rather than 1
@@ -56,5 +57,40 @@ describe("MLPRegressor", () => {
   it("refuses hidden layer sizes that are not positive integers", () => {
     expect(() => mlpParams.parse({ hidden_layer_sizes: [0] })).toThrow(/hidden_layer_sizes/);
     expect(() => mlpParams.parse({ hidden_layer_sizes: [] })).toThrow(/hidden_layer_sizes/);
+  });
+});
+
+describe("MLPs fitted in stages of epochs (fitStages)", () => {
+  it("classifier: pauses every 10 epochs with the weights of those epochs, ends with fit's model to the bit", async () => {
+    const s = loadSplit("wine.csv", "classification");
+    const params = mlpParams.parse({ hidden_layer_sizes: [16], max_iter: 35, learning_rate_init: 0.01, random_state: 2 });
+    const proba = (m: MLPClassifier) => m.predictProba(s.Xtest).data;
+    const run = await runStages(new MLPClassifier(params), s.Xtrain, s.ytrain, 10, proba);
+    expect(run.units).toEqual([10, 20, 30]);
+    const ten = await new MLPClassifier({ ...params, max_iter: 10 }).fit(s.Xtrain, s.ytrain);
+    expect(run.outputs[0]).toEqual(Array.from(proba(ten)));
+    const full = await new MLPClassifier(params).fit(s.Xtrain, s.ytrain);
+    expect(run.model.toState()).toEqual(full.toState());
+    expect(Array.from(proba(run.model))).toEqual(Array.from(proba(full)));
+    expect(run.outputs[0]).not.toEqual(Array.from(proba(full)));
+  });
+
+  it("regressor with early stopping: ends with fit's model (its best epoch's); return() frees every tensor", async () => {
+    await initBackend();
+    const s = loadSplit("diabetes.csv", "regression");
+    const params = mlpParams.parse({ hidden_layer_sizes: [8], max_iter: 40, early_stopping: true, n_iter_no_change: 50, learning_rate_init: 0.01, random_state: 1 });
+    const run = await runStages(new MLPRegressor(params), s.Xtrain, s.ytrain, 10, (m) => m.predict(s.Xtest));
+    expect(run.units).toEqual([10, 20, 30]);
+    const full = await new MLPRegressor(params).fit(s.Xtrain, s.ytrain);
+    expect(run.model.toState()).toEqual(full.toState());
+    expect(run.outputs[0]).not.toEqual(Array.from(full.predict(s.Xtest)));
+
+    const start = tf.memory().numTensors;
+    const stopped = new MLPRegressor(params);
+    const stages = stopped.fitStages(s.Xtrain, s.ytrain, 10);
+    await stages.next();
+    expect((await stages.return(stopped)).done).toBe(true);
+    expect(stopped.nIter_).toBe(10);
+    expect(tf.memory().numTensors).toBe(start);
   });
 });

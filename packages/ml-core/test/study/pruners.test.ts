@@ -78,6 +78,26 @@ describe("HyperbandPruner", () => {
     // Python: the bracket of binascii.crc32(b"s_%d" % n) % 49 over the budgets, for n = 0..11.
     expect(Array.from({ length: 12 }, (_, n) => bracketOf("s", n, b))).toEqual([2, 1, 3, 3, 3, 2, 1, 1, 0, 0, 0, 0]);
   });
+  it("with max_resource auto, follows the steps a budget reports: 500 rounds in steps of 10 (50 steps) give 4 brackets, rungs at 3^bracket, 3^(bracket+1), ...", async () => {
+    const hb = new HyperbandPruner({ min_resource: 1, max_resource: "auto", reduction_factor: 3, bootstrap_count: 0 });
+    const done = summary([Array.from({ length: 50 }, () => 0.5)]);
+    const b = (await hb.brackets(done))!;
+    expect(b.budgets).toEqual([27, 12, 6, 4]); // floor(log3(50 / 1)) + 1 = 4 brackets, as for R = 27..80
+    for (let bracket = 0; bracket < 4; bracket++) {
+      const number = Array.from({ length: 200 }, (_, n) => n).find((n) => bracketOf("s", n, b) === bracket)!;
+      const rungSteps: number[] = [];
+      let rungs: readonly number[] = [];
+      const values: number[] = [];
+      for (let step = 0; step < 50; step++) {
+        values.push(0.9); // alone at every rung: promoted
+        const d = await hb.decide({ number, intermediate: values, rungs }, done);
+        expect(d.prune).toBe(false);
+        if (d.rungs.length > rungs.length) rungSteps.push(step);
+        rungs = d.rungs;
+      }
+      expect([bracket, rungSteps]).toEqual([bracket, [1, 3, 9, 27].filter((s) => s >= 3 ** bracket)]);
+    }
+  });
   it("with max_resource auto, does nothing before a trial is complete", async () => {
     const hb = new HyperbandPruner({ min_resource: 1, max_resource: "auto", reduction_factor: 3, bootstrap_count: 0 });
     expect(await hb.decide(trial([0, 0, 0, 0]), summary([]))).toEqual({ prune: false, rungs: [] });
