@@ -29,24 +29,32 @@ describe("crossValidate", () => {
   });
 });
 
-describe("crossValidate on a budget (HistGradientBoosting, a step every 10 rounds)", () => {
+describe.each([
+  ["HistGradientBoostingClassifier", { max_iter: 25, min_samples_leaf: 5 }],
+  ["GradientBoostingClassifier", { n_estimators: 25, subsample: 0.8 }],
+  ["XGBClassifier", { n_estimators: 25 }],
+  ["RandomForestClassifier", { n_estimators: 25, max_depth: 4 }],
+  ["MLPClassifier", { hidden_layer_sizes: [8], max_iter: 25, n_iter_no_change: 100 }],
+] as const)("crossValidate on a budget: %s, a step every 10 units", (algorithm, hyperparams) => {
   const csv = "a,b,y\n" + Array.from({ length: 150 }, (_, i) => `${(i * 7) % 13},${(i * 5) % 11},${(i * 7) % 13 + ((i * 5) % 11) > 11 ? "p" : "q"}`).join("\n") + "\n";
   const setup = async () => {
     const table = await parseCsv(csv);
-    const spec = getAlgorithm("HistGradientBoostingClassifier");
-    const params = spec.params.parse({ max_iter: 25, min_samples_leaf: 5, random_state: 0 });
+    const spec = getAlgorithm(algorithm);
+    const params = spec.params.parse({ ...hyperparams, random_state: 0 });
     const target = prepareTarget(table, "y", spec.task);
-    const options = { folds: 3, randomState: 0, scorer: getScorer("accuracy", spec.task), limits: { maxModelParams: 1e9 } };
+    const options = { folds: 3, randomState: 0, scorer: getScorer("log_loss", spec.task), limits: { maxModelParams: 1e9 } };
     return { table, spec, params, target, options };
   };
 
-  it("advances the folds in lockstep: steps after 10, 20 and 25 rounds, the last one the folds' final mean", async () => {
+  it("advances the folds in lockstep: steps after 10, 20 and 25 units, the last one the folds' final mean", async () => {
     const { table, spec, params, target, options } = await setup();
+    expect(spec.budgetStep?.every).toBe(10);
     const calls: [number, boolean][] = [];
     const staged = await crossValidate(spec, params, table, target, "y", options, async (values, last) => (calls.push([values.length, last]), "continue"));
     expect(calls).toEqual([[1, false], [2, false], [3, true]]);
     expect(staged.steps).toHaveLength(3);
     expect(staged.value).toBe(staged.steps[2]);
+    expect(staged.steps[0]).not.toBe(staged.value);
     // The same folds fitted whole, one after another, give the same value to the bit.
     const whole = await crossValidate({ ...spec, budgetStep: undefined }, params, table, target, "y", options, async () => "continue");
     expect(whole.steps).toHaveLength(3);
