@@ -87,8 +87,13 @@ describe("GET /studies", () => {
   });
 });
 
-it("GET /algorithms lists the samplers and pruners with their settings", async () => {
+it("GET /algorithms lists the samplers and pruners with their settings, and what a step is per algorithm", async () => {
   const body = (await call(stack.api.url, "GET", "/algorithms")).body;
+  const step = (name: string) => body.algorithms.find((a: any) => a.name === name).budget_step;
+  expect(step("RandomForestRegressor")).toEqual({ every: 10, unit: "trees" });
+  expect(step("XGBClassifier")).toEqual({ every: 10, unit: "boosting rounds" });
+  expect(step("MLPClassifier")).toEqual({ every: 10, unit: "epochs" });
+  expect(step("LogisticRegression")).toBeNull();
   expect(body.samplers.map((s: any) => s.name)).toEqual(["tpe", "random", "grid", "qmc"]);
   expect(body.pruners.map((p: any) => p.name)).toEqual(["none", "median", "percentile", "successive_halving", "hyperband"]);
   expect(body.pruners[1].settings).toContainEqual(expect.objectContaining({ name: "n_startup_trials", default: 5 }));
@@ -111,4 +116,30 @@ it("prunes HistGradientBoosting on boosting rounds with Hyperband: a step every 
     expect(t.value).toBe(t.fold_scores[4]);
   }
   for (const t of pruned) expect(t.fold_scores.length).toBeLessThan(5);
+}, 200_000);
+
+it("prunes RandomForest on trees with Hyperband: a step every 10 trees, the folds in lockstep", async () => {
+  const res = await call(stack.api.url, "POST", "/optimize?wait=150", {
+    dataset_path: "breast_cancer.csv", target_column: "diagnosis", algorithm: "RandomForestClassifier", cv_folds: 2, n_trials: 14, n_parallel: 1, random_state: 5,
+    pruner: "hyperband",
+    search_space: { n_estimators: { type: "int", low: 50, high: 50 }, max_depth: { type: "int", low: 1, high: 8 }, min_samples_leaf: { type: "int", low: 1, high: 60 } },
+  });
+  expect(res.status).toBe(200);
+  const study = (await call(stack.api.url, "GET", `/studies/${res.body.study_id}`)).body;
+  const complete = study.trials.filter((t: any) => t.state === "complete");
+  const pruned = study.trials.filter((t: any) => t.state === "pruned");
+  expect(complete.length).toBeGreaterThan(0);
+  expect(pruned.length).toBeGreaterThan(0);
+  for (const t of complete) {
+    expect(t.fold_scores).toHaveLength(5); // 50 trees in steps of 10
+    expect(t.value).toBe(t.fold_scores[4]);
+  }
+  // the forest of the first trees scores otherwise than the whole one
+  expect(complete.some((t: any) => t.fold_scores[0] !== t.fold_scores[4])).toBe(true);
+  // Hyperband's first rung is at step 1 (20 trees): a pruned trial recorded its steps up to a rung
+  for (const t of pruned) {
+    expect(t.fold_scores.length).toBeGreaterThanOrEqual(2);
+    expect(t.fold_scores.length).toBeLessThan(5);
+    expect(t.value).toBeNull();
+  }
 }, 200_000);

@@ -16,6 +16,10 @@ const algorithmsSchema = z.object({
       description: z.string(),
       hyperparameters: z.array(z.object({ name: z.string(), type: z.string(), default: z.unknown(), description: z.string() }).loose()),
       search_space: z.record(z.string(), z.unknown()),
+      budget_step: z
+        .object({ every: z.number().int(), unit: z.string() })
+        .nullable()
+        .meta({ description: "What a study's step is for this algorithm: `every` units of its budget (boosting rounds, trees, epochs); null when a step is a CV fold." }),
     }),
   ),
   samplers: z.array(choiceSchema).meta({ description: "The values of `sampler` in POST /optimize." }),
@@ -25,7 +29,7 @@ const algorithmsSchema = z.object({
 /** `GET /algorithms`: every algorithm the workers can train, with its hyperparameters and search space, and the samplers and pruners a study can use. */
 export function algorithmRoutes(): Route[] {
   const body = {
-    algorithms: ALGORITHMS.map((a) => ({ name: a.name, task: a.task, description: a.description, hyperparameters: a.params.docs, search_space: a.searchSpace })),
+    algorithms: ALGORITHMS.map((a) => ({ name: a.name, task: a.task, description: a.description, hyperparameters: a.params.docs, search_space: a.searchSpace, budget_step: a.budgetStep ?? null })),
     samplers: SAMPLER_DOCS,
     pruners: PRUNER_DOCS,
   };
