@@ -13,7 +13,7 @@ const trialSchema = z.object({
   state: z.string(),
   params: z.record(z.string(), z.unknown()),
   value: z.number().nullable(),
-  fold_scores: z.array(z.number()).meta({ description: "The intermediate value at each step (a CV fold's score)." }),
+  fold_scores: z.array(z.number()).meta({ description: "The intermediate value at each step: a CV fold's score, or for an algorithm with a `budget_step` the folds' mean score after each step of its budget." }),
   duration_ms: z.number().nullable(),
   worker_id: z.string().nullable(),
   attempts: z.number().int(),

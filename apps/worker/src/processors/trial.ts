@@ -13,7 +13,8 @@ import { sandboxed } from "./sandboxed";
 
 /**
  * Runs one trial of a study (sandboxed): cross-validates its parameters, reporting each step (a
- * fold's score, or for boosting the folds' mean score every ten rounds) to the study engine, which records it and asks the study's pruner whether to
+ * fold's score, or for an algorithm with a budget step the folds' mean score every ten boosting
+ * rounds, trees or epochs) to the study engine, which records it and asks the study's pruner whether to
  * stop (the last fold is never pruned). A trial that is not running any more (finished by an earlier attempt) is
  * skipped, so a retried job never counts twice. Parameters the estimator refuses (an invalid
  * penalty/solver pair) fail the trial without a score; a model over MAX_MODEL_PARAMS at a fold's
