@@ -1,6 +1,6 @@
-;; Histogram kernels of gradient trees (see hist-team.ts), the same arithmetic in the same order as
-;; the JS loops addGradAll / addGradRowMajor and the partition of grow.ts, so the same trees to the
-;; bit. Pointers are byte offsets into the shared memory "env.memory".
+;; Histogram kernels of trees (see tree/hist-team.ts and tree/class-arena.ts), the same arithmetic
+;; in the same order as the JS loops addGradAll / addGradRowMajor of tree/hist-loops.ts and the
+;; partition of tree/hist-builder.ts, so the same trees to the bit. Pointers are byte offsets into the shared memory "env.memory".
 ;;
 ;; A histogram bin is `stride` bytes: (g, h, count) as f64 when stride is 24, (g, count) when 16.
 ;; Per row the module reads a pair `ab` of f64: (g, h), or (g, 1) for a hessian of 1 per row, so
@@ -186,8 +186,8 @@
     (i32.or (i32.shl (local.get $lo) (i32.const 9)) (i32.add (local.get $hi) (i32.const 1))))
 
   ;; One node of a class tree with features drawn per node, two or more classes under gini, no row
-  ;; count (min_samples_leaf 1): what grow.ts's drawAndScan does with addRows and
-  ;; scanClassUncounted, in one call. `args` (i32 slots) holds, in order:
+  ;; count (min_samples_leaf 1): what the Splitter's drawAndScan (tree/splitter.ts) does with addRows and
+  ;; scanUncounted, in one call. `args` (i32 slots) holds, in order:
   ;;   0 codes   1 n   2 F   3 rows (address of the node's first row)   4 m (the node's rows)
   ;;   5 vec   6 C (float64 per bin and row vector)   7 k (classes)   8 nBins (i32 per feature)
   ;;   9 scratch (zeroed, left zeroed)   10 twin   11 perm (i32 per feature, kept across nodes)
@@ -284,7 +284,7 @@
               (local.set $nFound (i32.add (local.get $nFound) (i32.const 1))))
             (else
               (local.set $scanned (i32.const 1))
-              ;; scanClassUncounted, gini
+              ;; scanUncounted, gini
               (local.set $last (select (local.get $hi) (i32.sub (local.get $hi) (i32.const 1)) (f64.gt (local.get $mW) (f64.const 0))))
               (local.set $c (i32.const 0))
               (block $z (loop $zl
