@@ -1,6 +1,7 @@
 import type { Rng } from "../core/rng";
 import type { BinnedData } from "./binner";
-import { allocator, instantiate, kernelMemory, type Kernels } from "./kernels";
+import { allocator } from "../wasm/loader";
+import { instantiate, kernelMemory, type Kernels } from "./kernels";
 
 /**
  * One thread's WebAssembly memory for growing class trees with features drawn per node (random
@@ -8,7 +9,7 @@ import { allocator, instantiate, kernelMemory, type Kernels } from "./kernels";
  * vector (class weights, then the row count when counted, zero-padded to an even width), so that
  * a drawn feature's histogram of a node's rows is one kernel call, reading no gathered copy; for
  * gini without a row count a whole node's draws, builds and scans are one call (`drawScanGini`).
- * Also partitions the rows. The same arithmetic in the same order as the JS loops of grow.ts,
+ * Also partitions the rows. The same arithmetic in the same order as the JS loops of hist-loops.ts,
  * hence the same trees.
  *
  * The constructor throws where WebAssembly SIMD with shared memory is not available or the data is
@@ -88,8 +89,8 @@ export class ClassArena {
   /**
    * One node of a tree with features drawn per node, k classes under gini without a row count:
    * draws features (from `rng`, through `perm`) until `maxFeatures` were drawn and one was not
-   * constant, building and scanning each one's histogram, as grow.ts's drawAndScan does with
-   * addRows and scanClassUncounted. `totals` are the node's statistics (width), `known` the
+   * constant, building and scanning each one's histogram, as the Splitter's drawAndScan does with
+   * addRows and scanUncounted. `totals` are the node's statistics (width), `known` the
    * features known constant. Sets `best`, `feature`, `bin`, `missingLeft`, `left`; returns how
    * many features were found constant (the first entries of `found`).
    */

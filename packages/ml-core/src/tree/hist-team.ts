@@ -1,5 +1,6 @@
 import { writeRowMajorCodes, type BinnedData } from "./binner";
-import { allocator, instantiate, kernelMemory, type KernelMemory, type Kernels } from "./kernels";
+import { allocator } from "../wasm/loader";
+import { instantiate, kernelMemory, type KernelMemory, type Kernels } from "./kernels";
 
 // ctrl words
 /**
@@ -142,7 +143,7 @@ function buildUnit(k: Kernels, s: HistTeamShared, mem: Float64Array, off: Int32A
  * per tree and calls `build` for the histograms of a node's rows; it and the helpers claim units (a feature, or a group of features for scattered
  * rows) one at a time from a shared ticket. Each feature is built whole by one thread with the same
  * kernel, so the histograms are bit-identical to a single-threaded build whoever builds what, and
- * to the JS loops of grow.ts (same additions in the same order); with no helper running the caller
+ * to the JS loops of hist-loops.ts (same additions in the same order); with no helper running the caller
  * simply builds every unit. Histograms from `newHist` live in the memory and are built in place;
  * others are built in the memory and copied. Also partitions `rows` (the split of a node) and
  * subtracts histograms in WebAssembly.

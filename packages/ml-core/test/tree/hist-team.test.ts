@@ -1,11 +1,9 @@
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { Rng } from "../../src/core/rng";
 import { binData } from "../../src/tree/binner";
-import { addClassRows, growTree } from "../../src/tree/grow";
+import { growTree } from "../../src/tree/grow";
+import { addClassRows } from "../../src/tree/hist-loops";
 import { expectSameTree } from "./same-tree";
 import { HistTeam } from "../../src/tree/hist-team";
-import { HIST_KERNELS_WASM } from "../../src/tree/hist-kernels.wasm";
 import { growForest, shutdownTreeWorkers, startHistTeam } from "../../src/ensemble/parallel";
 import type { ForestJob } from "../../src/ensemble/forest-tree";
 
@@ -113,13 +111,5 @@ describe("HistTeam kernels against the JS loops", () => {
     const twin = new Float64Array(256 * 3);
     for (let f = 0; f < F; f++) addClassRows(js, off[f]!, binned.codes, f * n, null, 0, n, w, y, binned.nBins[f]!, 3, 2, true, twin);
     expect(Array.from(wasm)).toEqual(Array.from(js));
-  });
-});
-
-describe("hist-kernels.wasm.ts", () => {
-  it("holds the bytes that hist-kernels.wat compiles to (regenerate with `pnpm --filter @mlw/ml-core wasm`)", () => {
-    const printed = spawnSync(process.execPath, [join(__dirname, "../../scripts/wasm.mjs"), "--print"], { encoding: "utf8" });
-    expect(printed.status).toBe(0);
-    expect(printed.stdout.trim()).toBe(HIST_KERNELS_WASM);
   });
 });

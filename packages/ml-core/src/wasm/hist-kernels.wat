@@ -1,6 +1,6 @@
-;; Histogram kernels of gradient trees (see hist-team.ts), the same arithmetic in the same order as
-;; the JS loops addGradAll / addGradRowMajor and the partition of grow.ts, so the same trees to the
-;; bit. Pointers are byte offsets into the shared memory "env.memory".
+;; Histogram kernels of trees (see tree/hist-team.ts and tree/class-arena.ts), the same arithmetic
+;; in the same order as the JS loops addGradAll / addGradRowMajor of tree/hist-loops.ts and the
+;; partition of tree/hist-builder.ts, so the same trees to the bit. Pointers are byte offsets into the shared memory "env.memory".
 ;;
 ;; A histogram bin is `stride` bytes: (g, h, count) as f64 when stride is 24, (g, count) when 16.
 ;; Per row the module reads a pair `ab` of f64: (g, h), or (g, 1) for a hessian of 1 per row, so
@@ -185,9 +185,103 @@
         (br $rest)))
     (i32.or (i32.shl (local.get $lo) (i32.const 9)) (i32.add (local.get $hi) (i32.const 1))))
 
+  ;; scanUncounted under gini (see tree/splitter.ts) over bins lo..hi of feature f's histogram in
+  ;; scratch, its missing slot at mo holding weight mW: keeps the best split in the args slots 19..21
+  ;; and the node's left statistics (slots as drawScanGini's) and returns the best score, from `best`.
+  (func $scanGini (param $args i32) (param $scratch i32) (param $node i32) (param $sL i32) (param $C i32) (param $k i32)
+    (param $f i32) (param $lo i32) (param $hi i32) (param $mo i32) (param $mW f64) (param $best f64) (result f64)
+    (local $last i32) (local $b i32) (local $o i32) (local $c i32) (local $t i32)
+    (local $bw f64) (local $v f64) (local $u f64) (local $wl f64) (local $ql f64) (local $wr f64) (local $qr f64) (local $sc f64)
+    (local.set $last (select (local.get $hi) (i32.sub (local.get $hi) (i32.const 1)) (f64.gt (local.get $mW) (f64.const 0))))
+    (local.set $c (i32.const 0))
+    (block $z (loop $zl
+      (br_if $z (i32.ge_u (local.get $c) (local.get $k)))
+      (f64.store (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3))) (f64.const 0))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $zl)))
+    (local.set $b (local.get $lo))
+    (block $bins (loop $bin
+      (br_if $bins (i32.gt_s (local.get $b) (local.get $last)))
+      (local.set $o (i32.add (local.get $scratch) (i32.shl (i32.mul (local.get $b) (local.get $C)) (i32.const 3))))
+      (local.set $bw (f64.const 0))
+      (local.set $c (i32.const 0))
+      (block $bs (loop $bsl
+        (br_if $bs (i32.ge_u (local.get $c) (local.get $k)))
+        (local.set $bw (f64.add (local.get $bw) (f64.load (i32.add (local.get $o) (i32.shl (local.get $c) (i32.const 3))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $bsl)))
+      (if (f64.ne (local.get $bw) (f64.const 0))
+        (then
+          ;; missing to the right
+          (local.set $wl (f64.const 0)) (local.set $ql (f64.const 0)) (local.set $wr (f64.const 0)) (local.set $qr (f64.const 0))
+          (local.set $c (i32.const 0))
+          (block $cs (loop $csl
+            (br_if $cs (i32.ge_u (local.get $c) (local.get $k)))
+            (local.set $t (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3))))
+            (local.set $v (f64.add (f64.load (local.get $t)) (f64.load (i32.add (local.get $o) (i32.shl (local.get $c) (i32.const 3))))))
+            (f64.store (local.get $t) (local.get $v))
+            (local.set $wl (f64.add (local.get $wl) (local.get $v)))
+            (local.set $ql (f64.add (local.get $ql) (f64.mul (local.get $v) (local.get $v))))
+            (local.set $u (f64.sub (f64.load offset=8 (i32.add (local.get $node) (i32.shl (local.get $c) (i32.const 3)))) (local.get $v)))
+            (local.set $wr (f64.add (local.get $wr) (local.get $u)))
+            (local.set $qr (f64.add (local.get $qr) (f64.mul (local.get $u) (local.get $u))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $csl)))
+          (local.set $sc (f64.add
+            (select (f64.div (local.get $ql) (local.get $wl)) (f64.const 0) (f64.gt (local.get $wl) (f64.const 0)))
+            (select (f64.div (local.get $qr) (local.get $wr)) (f64.const 0) (f64.gt (local.get $wr) (f64.const 0)))))
+          (if (f64.gt (local.get $sc) (local.get $best))
+            (then
+              (local.set $best (local.get $sc))
+              (i32.store offset=76 (local.get $args) (local.get $f))
+              (i32.store offset=80 (local.get $args) (local.get $b))
+              (i32.store offset=84 (local.get $args) (i32.const 0))
+              ;; left statistics = sL (all C channels; sL[k..C) stay 0)
+              (local.set $c (i32.const 0))
+              (block $cp (loop $cpl
+                (br_if $cp (i32.ge_u (local.get $c) (local.get $C)))
+                (f64.store offset=8 (i32.add (local.get $node) (i32.shl (i32.add (local.get $C) (local.get $c)) (i32.const 3)))
+                  (select (f64.load (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3)))) (f64.const 0) (i32.lt_u (local.get $c) (local.get $k))))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $cpl)))))
+          (if (i32.and (f64.gt (local.get $mW) (f64.const 0)) (i32.lt_s (local.get $b) (local.get $hi)))
+            (then
+              ;; missing to the left
+              (local.set $wl (f64.const 0)) (local.set $ql (f64.const 0)) (local.set $wr (f64.const 0)) (local.set $qr (f64.const 0))
+              (local.set $c (i32.const 0))
+              (block $cs2 (loop $csl2
+                (br_if $cs2 (i32.ge_u (local.get $c) (local.get $k)))
+                (local.set $v (f64.add (f64.load (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3)))) (f64.load (i32.add (local.get $mo) (i32.shl (local.get $c) (i32.const 3))))))
+                (local.set $wl (f64.add (local.get $wl) (local.get $v)))
+                (local.set $ql (f64.add (local.get $ql) (f64.mul (local.get $v) (local.get $v))))
+                (local.set $u (f64.sub (f64.load offset=8 (i32.add (local.get $node) (i32.shl (local.get $c) (i32.const 3)))) (local.get $v)))
+                (local.set $wr (f64.add (local.get $wr) (local.get $u)))
+                (local.set $qr (f64.add (local.get $qr) (f64.mul (local.get $u) (local.get $u))))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $csl2)))
+              (local.set $sc (f64.add
+                (select (f64.div (local.get $ql) (local.get $wl)) (f64.const 0) (f64.gt (local.get $wl) (f64.const 0)))
+                (select (f64.div (local.get $qr) (local.get $wr)) (f64.const 0) (f64.gt (local.get $wr) (f64.const 0)))))
+              (if (f64.gt (local.get $sc) (local.get $best))
+                (then
+                  (local.set $best (local.get $sc))
+                  (i32.store offset=76 (local.get $args) (local.get $f))
+                  (i32.store offset=80 (local.get $args) (local.get $b))
+                  (i32.store offset=84 (local.get $args) (i32.const 1))
+                  (local.set $c (i32.const 0))
+                  (block $cp2 (loop $cpl2
+                    (br_if $cp2 (i32.ge_u (local.get $c) (local.get $k)))
+                    (f64.store offset=8 (i32.add (local.get $node) (i32.shl (i32.add (local.get $C) (local.get $c)) (i32.const 3)))
+                      (f64.add (f64.load (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3)))) (f64.load (i32.add (local.get $mo) (i32.shl (local.get $c) (i32.const 3))))))
+                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                    (br $cpl2)))))))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bin)))
+    (local.get $best))
+
   ;; One node of a class tree with features drawn per node, two or more classes under gini, no row
-  ;; count (min_samples_leaf 1): what grow.ts's drawAndScan does with addRows and
-  ;; scanClassUncounted, in one call. `args` (i32 slots) holds, in order:
+  ;; count (min_samples_leaf 1): what the Splitter's drawAndScan (tree/splitter.ts) does with addRows and
+  ;; scanUncounted, in one call. `args` (i32 slots) holds, in order:
   ;;   0 codes   1 n   2 F   3 rows (address of the node's first row)   4 m (the node's rows)
   ;;   5 vec   6 C (float64 per bin and row vector)   7 k (classes)   8 nBins (i32 per feature)
   ;;   9 scratch (zeroed, left zeroed)   10 twin   11 perm (i32 per feature, kept across nodes)
@@ -202,11 +296,10 @@
     (local $isConst i32) (local $known i32) (local $nKnown i32) (local $rng i32) (local $maxF i32)
     (local $node i32) (local $sL i32) (local $found i32)
     (local $j i32) (local $i i32) (local $f i32) (local $r i32) (local $left i32) (local $t i32)
-    (local $nb i32) (local $seen i32) (local $lo i32) (local $hi i32) (local $last i32) (local $b i32)
-    (local $o i32) (local $mo i32) (local $c i32) (local $scanned i32) (local $nFound i32) (local $cb i32)
+    (local $nb i32) (local $seen i32) (local $lo i32) (local $hi i32)
+    (local $mo i32) (local $c i32) (local $scanned i32) (local $nFound i32)
     (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $x i32) (local $limit i64)
-    (local $best f64) (local $mW f64) (local $bw f64) (local $v f64) (local $u f64)
-    (local $wl f64) (local $ql f64) (local $wr f64) (local $qr f64) (local $sc f64)
+    (local $best f64) (local $mW f64)
     (local.set $codes (i32.load (local.get $args)))
     (local.set $n (i32.load offset=4 (local.get $args)))
     (local.set $F (i32.load offset=8 (local.get $args)))
@@ -284,92 +377,8 @@
               (local.set $nFound (i32.add (local.get $nFound) (i32.const 1))))
             (else
               (local.set $scanned (i32.const 1))
-              ;; scanClassUncounted, gini
-              (local.set $last (select (local.get $hi) (i32.sub (local.get $hi) (i32.const 1)) (f64.gt (local.get $mW) (f64.const 0))))
-              (local.set $c (i32.const 0))
-              (block $z (loop $zl
-                (br_if $z (i32.ge_u (local.get $c) (local.get $k)))
-                (f64.store (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3))) (f64.const 0))
-                (local.set $c (i32.add (local.get $c) (i32.const 1)))
-                (br $zl)))
-              (local.set $b (local.get $lo))
-              (block $bins (loop $bin
-                (br_if $bins (i32.gt_s (local.get $b) (local.get $last)))
-                (local.set $o (i32.add (local.get $scratch) (i32.shl (i32.mul (local.get $b) (local.get $C)) (i32.const 3))))
-                (local.set $bw (f64.const 0))
-                (local.set $c (i32.const 0))
-                (block $bs (loop $bsl
-                  (br_if $bs (i32.ge_u (local.get $c) (local.get $k)))
-                  (local.set $bw (f64.add (local.get $bw) (f64.load (i32.add (local.get $o) (i32.shl (local.get $c) (i32.const 3))))))
-                  (local.set $c (i32.add (local.get $c) (i32.const 1)))
-                  (br $bsl)))
-                (if (f64.ne (local.get $bw) (f64.const 0))
-                  (then
-                    ;; missing to the right
-                    (local.set $wl (f64.const 0)) (local.set $ql (f64.const 0)) (local.set $wr (f64.const 0)) (local.set $qr (f64.const 0))
-                    (local.set $c (i32.const 0))
-                    (block $cs (loop $csl
-                      (br_if $cs (i32.ge_u (local.get $c) (local.get $k)))
-                      (local.set $t (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3))))
-                      (local.set $v (f64.add (f64.load (local.get $t)) (f64.load (i32.add (local.get $o) (i32.shl (local.get $c) (i32.const 3))))))
-                      (f64.store (local.get $t) (local.get $v))
-                      (local.set $wl (f64.add (local.get $wl) (local.get $v)))
-                      (local.set $ql (f64.add (local.get $ql) (f64.mul (local.get $v) (local.get $v))))
-                      (local.set $u (f64.sub (f64.load offset=8 (i32.add (local.get $node) (i32.shl (local.get $c) (i32.const 3)))) (local.get $v)))
-                      (local.set $wr (f64.add (local.get $wr) (local.get $u)))
-                      (local.set $qr (f64.add (local.get $qr) (f64.mul (local.get $u) (local.get $u))))
-                      (local.set $c (i32.add (local.get $c) (i32.const 1)))
-                      (br $csl)))
-                    (local.set $sc (f64.add
-                      (select (f64.div (local.get $ql) (local.get $wl)) (f64.const 0) (f64.gt (local.get $wl) (f64.const 0)))
-                      (select (f64.div (local.get $qr) (local.get $wr)) (f64.const 0) (f64.gt (local.get $wr) (f64.const 0)))))
-                    (if (f64.gt (local.get $sc) (local.get $best))
-                      (then
-                        (local.set $best (local.get $sc))
-                        (i32.store offset=76 (local.get $args) (local.get $f))
-                        (i32.store offset=80 (local.get $args) (local.get $b))
-                        (i32.store offset=84 (local.get $args) (i32.const 0))
-                        ;; left statistics = sL (all C channels; sL[k..C) stay 0)
-                        (local.set $c (i32.const 0))
-                        (block $cp (loop $cpl
-                          (br_if $cp (i32.ge_u (local.get $c) (local.get $C)))
-                          (f64.store offset=8 (i32.add (local.get $node) (i32.shl (i32.add (local.get $C) (local.get $c)) (i32.const 3)))
-                            (select (f64.load (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3)))) (f64.const 0) (i32.lt_u (local.get $c) (local.get $k))))
-                          (local.set $c (i32.add (local.get $c) (i32.const 1)))
-                          (br $cpl)))))
-                    (if (i32.and (f64.gt (local.get $mW) (f64.const 0)) (i32.lt_s (local.get $b) (local.get $hi)))
-                      (then
-                        ;; missing to the left
-                        (local.set $wl (f64.const 0)) (local.set $ql (f64.const 0)) (local.set $wr (f64.const 0)) (local.set $qr (f64.const 0))
-                        (local.set $c (i32.const 0))
-                        (block $cs2 (loop $csl2
-                          (br_if $cs2 (i32.ge_u (local.get $c) (local.get $k)))
-                          (local.set $v (f64.add (f64.load (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3)))) (f64.load (i32.add (local.get $mo) (i32.shl (local.get $c) (i32.const 3))))))
-                          (local.set $wl (f64.add (local.get $wl) (local.get $v)))
-                          (local.set $ql (f64.add (local.get $ql) (f64.mul (local.get $v) (local.get $v))))
-                          (local.set $u (f64.sub (f64.load offset=8 (i32.add (local.get $node) (i32.shl (local.get $c) (i32.const 3)))) (local.get $v)))
-                          (local.set $wr (f64.add (local.get $wr) (local.get $u)))
-                          (local.set $qr (f64.add (local.get $qr) (f64.mul (local.get $u) (local.get $u))))
-                          (local.set $c (i32.add (local.get $c) (i32.const 1)))
-                          (br $csl2)))
-                        (local.set $sc (f64.add
-                          (select (f64.div (local.get $ql) (local.get $wl)) (f64.const 0) (f64.gt (local.get $wl) (f64.const 0)))
-                          (select (f64.div (local.get $qr) (local.get $wr)) (f64.const 0) (f64.gt (local.get $wr) (f64.const 0)))))
-                        (if (f64.gt (local.get $sc) (local.get $best))
-                          (then
-                            (local.set $best (local.get $sc))
-                            (i32.store offset=76 (local.get $args) (local.get $f))
-                            (i32.store offset=80 (local.get $args) (local.get $b))
-                            (i32.store offset=84 (local.get $args) (i32.const 1))
-                            (local.set $c (i32.const 0))
-                            (block $cp2 (loop $cpl2
-                              (br_if $cp2 (i32.ge_u (local.get $c) (local.get $k)))
-                              (f64.store offset=8 (i32.add (local.get $node) (i32.shl (i32.add (local.get $C) (local.get $c)) (i32.const 3)))
-                                (f64.add (f64.load (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3)))) (f64.load (i32.add (local.get $mo) (i32.shl (local.get $c) (i32.const 3))))))
-                              (local.set $c (i32.add (local.get $c) (i32.const 1)))
-                              (br $cpl2)))))))))
-                (local.set $b (i32.add (local.get $b) (i32.const 1)))
-                (br $bin)))))
+              (local.set $best (call $scanGini (local.get $args) (local.get $scratch) (local.get $node) (local.get $sL) (local.get $C) (local.get $k)
+                (local.get $f) (local.get $lo) (local.get $hi) (local.get $mo) (local.get $mW) (local.get $best)))))
           ;; clear the bins lo..hi and the missing slot
           (if (i32.ge_s (local.get $hi) (i32.const 0))
             (then (memory.fill (i32.add (local.get $scratch) (i32.shl (i32.mul (local.get $lo) (local.get $C)) (i32.const 3))) (i32.const 0)

@@ -1,0 +1,262 @@
+import type { Rng } from "../core/rng";
+import { binThreshold, type BinnedData } from "./binner";
+import type { ClassArena } from "./class-arena";
+import { CRITERIA, type Score } from "./criteria";
+import { Frontier } from "./frontier";
+import type { ClassTarget, GradTarget, GrownTree, GrowOptions } from "./grow";
+import { histBuilderFor, type HistBuilder } from "./hist-builder";
+import type { HistTeam } from "./hist-team";
+import { NodeArrays, type GrowNode } from "./node-arrays";
+import { regularizedGain, regularizedWeight, type LeafRegularization } from "./regularization";
+import { Splitter } from "./splitter";
+import type { StatLayout } from "./stat-layout";
+
+/** XGBoost's kRtEps: a split must lower the loss by more than this. */
+const MIN_LOSS_CHANGE = 1e-6;
+/** With features drawn per node, the root builds all features' histograms when there are at most this many times max_features. */
+const ROOT_HIST_RATIO = 4;
+
+/**
+ * Grows one histogram tree (see `growTree`): makes nodes (their statistics, value and score), asks
+ * the Splitter for each node's best split, keeps the nodes worth splitting on the Frontier and
+ * splits them in turn: partition the rows, record the split, give each child that may split its
+ * histogram (the smaller child's built, the larger one's by subtraction). The HistBuilder, chosen
+ * once per tree, does the histogram and partition work.
+ */
+export class Grower {
+  private readonly builder: HistBuilder;
+  private readonly splitter: Splitter;
+  private readonly layout: StatLayout;
+  private readonly out: NodeArrays;
+  private readonly importance: Float64Array;
+  private readonly frontier: Frontier;
+  private readonly score: Score;
+  private readonly l2: number;
+  private readonly reg: LeafRegularization | undefined;
+  /** The histograms of the children of the last split (null: the child needs none). */
+  private leftHist: Float64Array | null = null;
+  private rightHist: Float64Array | null = null;
+
+  constructor(private readonly data: BinnedData, private readonly target: ClassTarget | GradTarget, private readonly sample: Int32Array, private readonly opts: GrowOptions, rng: Rng | undefined, team?: HistTeam, arena?: ClassArena) {
+    this.builder = histBuilderFor(data, target, sample, opts, rng, team, arena);
+    this.layout = this.builder.layout;
+    this.splitter = new Splitter(target, opts, this.builder, rng);
+    this.score = CRITERIA[target.kind === "class" ? target.criterion : "grad"];
+    this.l2 = target.kind === "class" ? 0 : target.l2;
+    this.reg = target.kind === "class" ? undefined : target.regularization;
+    // room for every node the tree can have (a leaf holds min_samples_leaf rows at least; at most
+    // max_leaf_nodes leaves; a full tree of max_depth), grown should a guess fall short
+    const leavesAtMost = Math.min(Math.floor(sample.length / Math.max(1, opts.minSamplesLeaf)), opts.maxLeafNodes > 0 ? opts.maxLeafNodes : Infinity, 2 ** Math.min(opts.maxDepth, 20));
+    this.out = new NodeArrays(this.layout.isClass ? this.layout.k : 1, Math.max(1, 2 * leavesAtMost - 1));
+    this.importance = new Float64Array(data.cols);
+    this.frontier = new Frontier(opts.maxLeafNodes > 0);
+  }
+
+  /** Grows the tree: the root, then the frontier's nodes in turn until none is left (or max_leaf_nodes leaves). */
+  grow(): GrownTree {
+    const { frontier, opts, builder } = this;
+    this.push(this.root());
+    let leaves = 1;
+    while (frontier.length > 0) {
+      if (opts.maxLeafNodes > 0 && leaves >= opts.maxLeafNodes) break;
+      this.split(frontier.pop());
+      leaves++;
+    }
+    for (const node of frontier.nodes) builder.release(node.hist);
+    builder.finish(this.sample);
+    return this.result();
+  }
+
+  /** The root: the totals of every row, and all features' histograms when nodes will read them. */
+  private root(): GrowNode {
+    const { layout: L, builder, opts } = this;
+    const rows = builder.rows;
+    const totals = rootTotals(builder, L, this.target);
+    let hist: Float64Array | null = null;
+    const F = this.data.cols;
+    if (opts.maxFeatures >= F || (this.splitter.drawn && F <= ROOT_HIST_RATIO * opts.maxFeatures)) {
+      hist = builder.acquire();
+      builder.buildFull(hist, 0, rows.length);
+    }
+    return this.makeNode(0, rows.length, 0, totals, 0, hist, []);
+  }
+
+  /**
+   * A node over rows start..end whose statistics are `from[off..off+C)`, or with `off` -1 the right
+   * child of `from`'s node: its totals minus its best split's left statistics. Sets its value.
+   */
+  private makeNode(start: number, end: number, depth: number, from: Float64Array, off: number, hist: Float64Array | null, consts: readonly number[]): GrowNode {
+    const { C, k } = this.layout;
+    const id = this.out.add(start, end);
+    const totals = new Float64Array(2 * C);
+    if (off >= 0) for (let c = 0; c < C; c++) totals[c] = from[off + c]!;
+    else for (let c = 0; c < C; c++) totals[c] = from[c]! - from[C + c]!;
+    this.setValue(id, totals);
+    const reg = this.reg;
+    const nodeScore = reg ? regularizedGain(totals[0]!, totals[1]!, reg) : this.score(totals, 0, k, this.l2);
+    return { id, start, end, depth, stats: totals, hist, score: nodeScore, feature: -1, bin: 0, missingLeft: false, improvement: -Infinity, consts };
+  }
+
+  /** A node's value from its statistics: class shares, or the leaf weight of a gradient tree. */
+  private setValue(id: number, totals: Float64Array): void {
+    const { isClass, k } = this.layout;
+    const value = this.out.value, reg = this.reg;
+    if (isClass) {
+      let s = 0;
+      for (let c = 0; c < k; c++) s += totals[c]!;
+      for (let c = 0; c < k; c++) value[id * k + c] = s > 0 ? totals[c]! / s : 0;
+    } else if (reg) {
+      value[id] = regularizedWeight(totals[0]!, totals[1]!, reg);
+    } else {
+      const hh = totals[1]! + this.l2;
+      value[id] = hh > 0 ? totals[0]! / hh : 0;
+    }
+  }
+
+  /** Whether a node of this depth and row count may split at all. */
+  private splittable(depth: number, count: number): boolean {
+    const opts = this.opts;
+    return depth < opts.maxDepth && count >= opts.minSamplesSplit && count >= 2 * opts.minSamplesLeaf;
+  }
+
+  /** Puts the node on the frontier when it has a split worth making; else it stays a leaf. */
+  private push(node: GrowNode): void {
+    if (!this.evaluate(node)) {
+      this.builder.release(node.hist);
+      node.hist = null;
+      return;
+    }
+    this.frontier.push(node);
+  }
+
+  /** Finds the node's best split; returns whether it has one worth making. */
+  private evaluate(node: GrowNode): boolean {
+    if (!this.splittable(node.depth, node.end - node.start)) return false;
+    const { isClass, k } = this.layout;
+    if (isClass) {
+      let nonzero = 0;
+      for (let c = 0; c < k; c++) if (node.stats[c]! > 0) nonzero++;
+      if (nonzero <= 1) return false;
+    }
+    this.splitter.findBestSplit(node);
+    if (node.feature < 0) return false;
+    const improvement = node.improvement - node.score;
+    const minSplitLoss = this.opts.minSplitLoss;
+    if (minSplitLoss !== undefined) return improvement > MIN_LOSS_CHANGE && improvement >= minSplitLoss;
+    const tol = 1e-10 * Math.abs(node.score);
+    return isClass ? improvement > -tol : improvement > tol;
+  }
+
+  /** Splits a node of the frontier: partitions its rows, records the split and pushes its children. */
+  private split(node: GrowNode): void {
+    const { builder, out, data } = this;
+    const f = node.feature;
+    const mid = builder.partition(node.start, node.end, f, node.bin, node.missingLeft);
+    // a node seen with no missing value sends them to the larger child (or right, XGBoost's rule)
+    let missingLeft = node.missingLeft;
+    const leftCount = mid - node.start, rightCount = node.end - mid;
+    if (builder.missing === 0 && leftCount > rightCount && !this.opts.unseenMissingRight) missingLeft = true;
+
+    const id = node.id;
+    out.feature[id] = f;
+    out.threshold[id] = binThreshold(data, f, node.bin);
+    out.missingLeft[id] = missingLeft ? 1 : 0;
+    this.importance[f]! += Math.max(0, node.improvement - node.score);
+
+    this.childHistograms(node, mid);
+    const depth = node.depth + 1;
+    const left = this.makeNode(node.start, mid, depth, node.stats, this.layout.C, this.leftHist, node.consts);
+    const right = this.makeNode(mid, node.end, depth, node.stats, -1, this.rightHist, node.consts);
+    this.leftHist = this.rightHist = null;
+    out.left[id] = left.id;
+    out.right[id] = right.id;
+    // right first so that a stack takes the left child next
+    this.push(right);
+    this.push(left);
+  }
+
+  /**
+   * Sets leftHist and rightHist for the children of a node split at `mid`, taking over the node's
+   * histogram: a child that will not be split needs none; the smaller child's is built from its
+   * rows, the larger one's is the parent's minus the smaller.
+   */
+  private childHistograms(node: GrowNode, mid: number): void {
+    const { builder, opts } = this;
+    const F = this.data.cols;
+    const leftCount = mid - node.start, rightCount = node.end - mid;
+    const depth = node.depth + 1;
+    const leftSmaller = leftCount <= rightCount;
+    // features drawn per node: all-feature histograms still pay off down a lopsided split, where
+    // the smaller child's rows for every feature are fewer than the drawn features' rows of both
+    const keep = opts.maxFeatures >= F || (node.hist !== null && F * Math.min(leftCount, rightCount) < opts.maxFeatures * (node.end - node.start));
+    const needL = keep && this.splittable(depth, leftCount);
+    const needR = keep && this.splittable(depth, rightCount);
+    let lh: Float64Array | null = null, rh: Float64Array | null = null;
+    if (node.hist && (needL || needR)) {
+      const small = builder.acquire();
+      if (leftSmaller) builder.buildFull(small, node.start, mid);
+      else builder.buildFull(small, mid, node.end);
+      const big = node.hist;
+      node.hist = null;
+      if (leftSmaller ? needR : needL) builder.subtract(big, small);
+      else builder.release(big);
+      if (leftSmaller) {
+        lh = small;
+        rh = needR ? big : null;
+      } else {
+        rh = small;
+        lh = needL ? big : null;
+      }
+    } else {
+      builder.release(node.hist);
+      node.hist = null;
+      if (needL) {
+        lh = builder.acquire();
+        builder.buildFull(lh, node.start, mid);
+      }
+      if (needR) {
+        rh = builder.acquire();
+        builder.buildFull(rh, mid, node.end);
+      }
+    }
+    this.leftHist = lh;
+    this.rightHist = rh;
+  }
+
+  /** The grown tree, its arrays cut to the nodes made. */
+  private result(): GrownTree {
+    const out = this.out, count = out.count;
+    return {
+      feature: out.feature.slice(0, count),
+      threshold: out.threshold.slice(0, count),
+      left: out.left.slice(0, count),
+      right: out.right.slice(0, count),
+      missingLeft: out.missingLeft.slice(0, count),
+      value: out.value.slice(0, count * out.nOut),
+      importance: this.importance,
+      rows: this.sample,
+      start: out.start.slice(0, count),
+      end: out.end.slice(0, count),
+    };
+  }
+}
+
+/** The statistics of every row of the tree (in the builder's row order). */
+function rootTotals(builder: HistBuilder, L: StatLayout, target: ClassTarget | GradTarget): Float64Array {
+  const rows = builder.rows;
+  const totals = new Float64Array(L.C);
+  if (target.kind === "class") {
+    const y = target.y, w = target.weight;
+    for (let r = 0; r < rows.length; r++) totals[y[rows[r]!]!]! += w[rows[r]!]!;
+  } else {
+    // the same sums on locals (an array element would carry each addition through memory)
+    const g = target.g, h = target.h;
+    let sg = 0, sh = 0;
+    for (let r = 0; r < rows.length; r++) sg += g[rows[r]!]!;
+    if (h !== undefined) for (let r = 0; r < rows.length; r++) sh += h[rows[r]!]!;
+    totals[0] = sg;
+    if (h !== undefined) totals[1] = sh;
+  }
+  if (L.counted) totals[L.k] = rows.length;
+  return totals;
+}

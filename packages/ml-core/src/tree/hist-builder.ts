@@ -1,0 +1,310 @@
+import type { Rng } from "../core/rng";
+import { rowMajorCodes, type BinnedData } from "./binner";
+import type { ClassArena } from "./class-arena";
+import type { ClassTarget, GradTarget, GrowOptions } from "./grow";
+import type { HistTeam } from "./hist-team";
+import { addClassRowMajor, addClassRows, addGradAll, addGradRowMajor, addGradRows } from "./hist-loops";
+import { classWidth, isCounted, statLayout, type StatLayout } from "./stat-layout";
+
+/** Bins of one feature at most (missing bin included). */
+const BINS = 256;
+/** Same as binner's MISSING_BIN, local so hot loops do not read it through a module binding. */
+const MISSING_BIN = 255;
+/** Fewest rows x features for which a HistTeam's threads are woken (below, syncing costs more than it saves). */
+export const TEAM_MIN_WORK = 30_000;
+
+/**
+ * Builds a tree's histograms and partitions its rows: the grower's row order, per-bin statistics of
+ * a node's rows (one feature into `scratch`, or all features into a histogram of the pool), parent
+ * minus child, and the split of a node's rows. This class does it all with plain-JS loops; the
+ * team and arena builders below hand parts of it to WebAssembly, with the same arithmetic in the
+ * same order, hence the same trees. `histBuilderFor` picks one per tree.
+ */
+export class HistBuilder {
+  /** Missing rows seen by the last `partition`. */
+  missing = 0;
+  /** Histograms given back, reused by `acquire`. */
+  protected readonly pool: Float64Array[] = [];
+  private readonly twin: Float64Array;
+  /** The node's statistics in row order (see `gather`). */
+  private ordA: Float64Array;
+  private ordB: Float64Array | Int32Array;
+  private rowCodes: Uint8Array | undefined;
+  private readonly y: Float64Array | undefined;
+  private readonly w: Float64Array | undefined;
+  private readonly g: Float64Array | undefined;
+  private readonly h: Float64Array | undefined;
+
+  /**
+   * @param rows the sample's rows, which the builder permutes so that each node owns a range.
+   * @param scratch one feature's histogram (BINS x C), where `buildFeature` adds, left zeroed between features.
+   * @param perm, isConst the feature order and constant-feature marks the Splitter draws with (length F).
+   * @param gathered room for this many gathered rows up front (grown when first needed).
+   */
+  constructor(
+    readonly data: BinnedData,
+    target: ClassTarget | GradTarget,
+    readonly layout: StatLayout,
+    readonly rows: Int32Array,
+    readonly scratch: Float64Array = new Float64Array(BINS * layout.C),
+    readonly perm: Int32Array = new Int32Array(data.cols),
+    readonly isConst: Uint8Array = new Uint8Array(data.cols),
+    gathered = rows.length,
+  ) {
+    this.twin = new Float64Array(BINS * layout.C);
+    this.ordA = new Float64Array(gathered);
+    this.ordB = layout.isClass ? new Int32Array(gathered) : new Float64Array(gathered);
+    this.y = target.kind === "class" ? target.y : undefined;
+    this.w = target.kind === "class" ? target.weight : undefined;
+    this.g = target.kind === "grad" ? target.g : undefined;
+    this.h = target.kind === "grad" ? target.h : undefined;
+  }
+
+  /** A zeroed all-feature histogram; give it back with `release`. */
+  acquire(): Float64Array {
+    const b = this.pool.pop();
+    if (b) {
+      b.fill(0);
+      return b;
+    }
+    return new Float64Array(this.layout.histSize);
+  }
+
+  release(b: Float64Array | null): void {
+    if (b) this.pool.push(b);
+  }
+
+  /** Copies the rows back into `sample` when they were permuted elsewhere, and lets go of borrowed memory. */
+  finish(_sample: Int32Array): void {}
+
+  /**
+   * Gathers the statistics of rows start..end in row order, so that the per-feature loops of
+   * `buildFeature` read them sequentially; due before `buildFeature` on a node's rows.
+   */
+  beginNode(start: number, end: number): void {
+    this.gather(start, end);
+  }
+
+  /** The statistics of rows start..end into ordA, ordB in row order. */
+  private gather(start: number, end: number): void {
+    const m = end - start, rows = this.rows, isClass = this.layout.isClass;
+    if (this.ordA.length < m) {
+      this.ordA = new Float64Array(rows.length);
+      this.ordB = isClass ? new Int32Array(rows.length) : new Float64Array(rows.length);
+    }
+    const ordA = this.ordA, ordB = this.ordB;
+    if (isClass) {
+      const w = this.w!, y = this.y!;
+      for (let r = 0; r < m; r++) {
+        const i = rows[start + r]!;
+        ordA[r] = w[i]!;
+        ordB[r] = y[i]!;
+      }
+    } else if (this.layout.unitHess) {
+      const g = this.g!;
+      for (let r = 0; r < m; r++) ordA[r] = g[rows[start + r]!]!;
+    } else {
+      const g = this.g!, h = this.h!;
+      for (let r = 0; r < m; r++) {
+        const i = rows[start + r]!;
+        ordA[r] = g[i]!;
+        ordB[r] = h[i]!;
+      }
+    }
+  }
+
+  /**
+   * Adds the rows start..end of feature f into `scratch` (missing values in bin nBins[f]); returns
+   * the range of non-missing bins seen as `lo << 9 | (hi + 1)`.
+   */
+  buildFeature(f: number, start: number, end: number): number {
+    const { data, layout: L } = this;
+    const cb = f * data.rows, m = end - start, nb = data.nBins[f]!;
+    if (L.isClass) return addClassRows(this.scratch, 0, data.codes, cb, this.rows, start, m, this.ordA, this.ordB as Int32Array, nb, L.C, L.k, L.counted, this.twin);
+    return addGradRows(this.scratch, 0, data.codes, cb, this.rows, start, m, this.ordA, L.unitHess ? undefined : (this.ordB as Float64Array), nb);
+  }
+
+  /** Zeroes the bins lo..hi and the missing slot of feature f in scratch (loops: a fill call costs more than these few bins). */
+  clearScratch(f: number, lo: number, hi: number): void {
+    const scratch = this.scratch, C = this.layout.C;
+    for (let t = lo * C, e = (hi + 1) * C; t < e; t++) scratch[t] = 0;
+    for (let t = this.data.nBins[f]! * C, e = t + C; t < e; t++) scratch[t] = 0;
+  }
+
+  /** Whether feature f's missing slot in scratch is empty (every channel, weights or counts, is zero). */
+  scratchMissingEmpty(f: number): boolean {
+    const scratch = this.scratch, C = this.layout.C;
+    for (let t = this.data.nBins[f]! * C, e = t + C; t < e; t++) if (scratch[t] !== 0) return false;
+    return true;
+  }
+
+  /** Whether the rows start..start+m are 0..n-1 in order (a root over every row). */
+  protected inOrder(start: number, m: number): boolean {
+    const rows = this.rows;
+    let identity = start === 0 && m === this.data.rows;
+    for (let r = 0; identity && r < m; r++) identity = rows[r] === r;
+    return identity;
+  }
+
+  /** Histograms of all features of the rows start..end into `hist` (their stats gathered first, unless the rows are 0..n-1 in order). */
+  buildFull(hist: Float64Array, start: number, end: number): void {
+    const { data, layout: L, rows } = this;
+    const { codes, rows: n, cols: F, nBins } = data;
+    const m = end - start;
+    if (!this.inOrder(start, m)) {
+      // scattered rows: all features of a row at once, from the row-major codes
+      this.gather(start, end);
+      const rowCodes = (this.rowCodes ??= rowMajorCodes(data));
+      if (L.isClass) addClassRowMajor(hist, L.histOff, rowCodes, F, rows, start, m, this.ordA, this.ordB as Int32Array, L.C, L.k, L.counted);
+      else addGradRowMajor(hist, L.histOff, rowCodes, F, 0, F, rows, start, m, this.ordA, L.unitHess ? undefined : (this.ordB as Float64Array));
+      return;
+    }
+    if (L.isClass) {
+      const y = Int32Array.from(this.y!);
+      for (let f = 0; f < F; f++) addClassRows(hist, L.histOff[f]!, codes, f * n, null, start, m, this.w!, y, nBins[f]!, L.C, L.k, L.counted, this.twin);
+    } else {
+      for (let f = 0; f < F; f++) addGradAll(hist, L.histOff[f]!, codes, f * n, start, m, this.g!, this.h, nBins[f]!);
+    }
+  }
+
+  /** big -= small over an all-feature histogram. */
+  subtract(big: Float64Array, small: Float64Array): void {
+    for (let t = 0, size = this.layout.histSize; t < size; t++) big[t]! -= small[t]!;
+  }
+
+  /**
+   * Partitions rows start..end on feature f: code <= bin to the left, missing to the left when
+   * `missingLeft`; returns the first right position and sets `missing`.
+   */
+  partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
+    const rows = this.rows, codes = this.data.codes, cb = f * this.data.rows;
+    // without a branch per row: every row swaps with the first right row (itself while none was
+    // seen); rows going left then advance that boundary
+    const lm = missingLeft ? 1 : 0;
+    let i = start, missing = 0;
+    for (let r = start; r < end; r++) {
+      const row = rows[r]!;
+      const c = codes[cb + row]!;
+      const isMissing = c === MISSING_BIN ? 1 : 0;
+      missing += isMissing;
+      const left = isMissing === 1 ? lm : c <= bin ? 1 : 0;
+      rows[r] = rows[i]!;
+      rows[i] = row;
+      i += left;
+    }
+    this.missing = missing;
+    return i;
+  }
+}
+
+/**
+ * A HistTeam's builder: all-feature histograms, subtraction and partitions in WebAssembly over the
+ * team's memory (with its helper threads from TEAM_MIN_WORK rows x features), where the rows and
+ * each row's (g, h) pair live; per-feature builds stay with the JS loops. Two-class trees over every
+ * feature are (w if class 0, w if class 1) pairs plus a count, a (g, h) histogram to the kernels.
+ */
+class TeamHistBuilder extends HistBuilder {
+  constructor(data: BinnedData, target: ClassTarget | GradTarget, layout: StatLayout, sample: Int32Array, private readonly team: HistTeam) {
+    super(data, target, layout, team.rows.subarray(0, sample.length), undefined, undefined, undefined, 0);
+    this.rows.set(sample);
+    const ab = team.ab, n = data.rows;
+    if (target.kind === "class") {
+      const yy = target.y, ww = target.weight;
+      for (let i = 0; i < n; i++) {
+        ab[2 * i] = yy[i] === 0 ? ww[i]! : 0;
+        ab[2 * i + 1] = yy[i] === 1 ? ww[i]! : 0;
+      }
+    } else {
+      const gg = target.g, hh = target.h;
+      for (let i = 0; i < n; i++) {
+        ab[2 * i] = gg[i]!;
+        ab[2 * i + 1] = hh === undefined ? 1 : hh[i]!;
+      }
+    }
+  }
+
+  /** A histogram in the team's memory where it has one (every build writes all of it: not zeroed). */
+  override acquire(): Float64Array {
+    const size = this.layout.histSize;
+    return this.pool.pop() ?? this.team.newHist(size) ?? new Float64Array(size);
+  }
+
+  override buildFull(hist: Float64Array, start: number, end: number): void {
+    const m = end - start;
+    this.team.build(hist, start, m, this.inOrder(start, m), this.layout.unitHess, m * this.data.cols >= TEAM_MIN_WORK);
+  }
+
+  override subtract(big: Float64Array, small: Float64Array): void {
+    this.team.subtract(big, small, this.layout.histSize);
+  }
+
+  override partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
+    const mid = this.team.partition(start, end, f, bin, missingLeft);
+    this.missing = this.team.missing;
+    return mid;
+  }
+
+  override finish(sample: Int32Array): void {
+    sample.set(this.rows);
+    for (const b of this.pool) this.team.releaseHist(b);
+  }
+}
+
+/**
+ * A ClassArena's builder (class trees with features drawn per node): the drawn features'
+ * histograms and the partitions in WebAssembly over the arena's memory, where the rows, each row's
+ * statistics vector, scratch and the Splitter's feature order live; all-feature builds stay with
+ * the JS loops.
+ */
+class ArenaHistBuilder extends HistBuilder {
+  constructor(data: BinnedData, target: ClassTarget, layout: StatLayout, sample: Int32Array, readonly arena: ClassArena) {
+    super(data, target, layout, arena.rows.subarray(0, sample.length), arena.scratch, arena.perm, arena.isConst, 0);
+    this.rows.set(sample);
+    // every row's statistics vector: its weight at its class, then its count
+    const n = data.rows, C = layout.C, vec = arena.vec, yy = target.y, ww = target.weight;
+    vec.fill(0, 0, n * C);
+    for (let i = 0; i < n; i++) vec[i * C + yy[i]!] = ww[i]!;
+    if (layout.counted) for (let i = 0; i < n; i++) vec[i * C + layout.k] = 1;
+  }
+
+  /** Nothing to gather: the kernel reads each row's statistics vector. */
+  override beginNode(): void {}
+
+  override buildFeature(f: number, start: number, end: number): number {
+    return this.arena.addRows(f, start, end - start);
+  }
+
+  override partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
+    const mid = this.arena.partition(start, end, f, bin, missingLeft);
+    this.missing = this.arena.missing;
+    return mid;
+  }
+
+  override finish(sample: Int32Array): void {
+    sample.set(this.rows);
+  }
+}
+
+/**
+ * The histogram builder for one tree (chosen once per tree): an arena's for class trees with
+ * features drawn per node when one of the right width is given, a team's for gradient trees and
+ * two-class trees over every feature when a team is given, else plain JS over `sample` in place.
+ */
+export function histBuilderFor(data: BinnedData, target: ClassTarget | GradTarget, sample: Int32Array, opts: GrowOptions, rng: Rng | undefined, team?: HistTeam, arena?: ClassArena): HistBuilder {
+  const F = data.cols;
+  const isClass = target.kind === "class";
+  const k = isClass ? target.nClasses : target.h === undefined ? 1 : 2;
+  if (arena !== undefined && isClass && opts.maxFeatures < F && rng !== undefined && arena.width === classWidth(k, opts, F)) {
+    return new ArenaHistBuilder(data, target, statLayout(data, target, opts, arena.width), sample, arena);
+  }
+  const layout = statLayout(data, target, opts, 0);
+  if (team !== undefined && (!isClass || (k === 2 && isCounted(true, opts, F) && opts.maxFeatures >= F))) {
+    return new TeamHistBuilder(data, target, layout, sample, team);
+  }
+  return new HistBuilder(data, target, layout, sample);
+}
+
+/** The ClassArena behind a builder, when it is an arena's (the Splitter's whole-node kernel needs it). */
+export function arenaOf(builder: HistBuilder): ClassArena | undefined {
+  return builder instanceof ArenaHistBuilder ? builder.arena : undefined;
+}
