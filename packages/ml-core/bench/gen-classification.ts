@@ -27,6 +27,25 @@ export function defaultSettings(nSamples: number, nFeatures: number): Classifica
   return { nSamples, nFeatures, nInformative: Math.min(10, nFeatures), nRedundant: Math.min(5, Math.max(0, nFeatures - 10)), nClasses: 2, nClustersPerClass: 2, flipY: 0.01, classSep: 1, seed: 0 };
 }
 
+/**
+ * A letter-recognition-like set: `nClasses` classes (one cluster each) in 16 features, each
+ * rounded into the integers 0-15 by its min and max (small-integer features, as in UCI "letter").
+ */
+export function makeManyClass(nSamples: number, nClasses = 26, seed = 0): { X: Matrix; y: Float64Array } {
+  const F = 16;
+  const { X, y } = makeClassification({ nSamples, nFeatures: F, nInformative: 12, nRedundant: 4, nClasses, nClustersPerClass: 1, flipY: 0.01, classSep: 1.5, seed });
+  for (let j = 0; j < F; j++) {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < X.rows; i++) {
+      const v = X.data[i * F + j]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    for (let i = 0; i < X.rows; i++) X.data[i * F + j] = Math.min(15, Math.floor(((X.data[i * F + j]! - lo) / (hi - lo)) * 16));
+  }
+  return { X, y };
+}
+
 /** Generates the features (row-major) and class indices. */
 export function makeClassification(s: ClassificationSettings): { X: Matrix; y: Float64Array } {
   const rng = new Rng(s.seed);

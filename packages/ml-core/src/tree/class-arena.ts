@@ -5,9 +5,11 @@ import { instantiate, kernelMemory, type Kernels } from "./kernels";
 
 /**
  * One thread's WebAssembly memory for growing class trees with features drawn per node (random
- * forests): the binned codes (copied once), the grower's row order, and per row its statistics
- * vector (class weights, then the row count when counted, zero-padded to an even width), so that
- * a drawn feature's histogram of a node's rows is one kernel call, reading no gathered copy; for
+ * forests): the binned codes (copied once), the grower's row order, and per row its class and
+ * weight, so that a drawn feature's histogram of a node's rows (per bin, `width` float64: class
+ * weights, then the row count when counted, zero-padded to an even width) is one kernel call,
+ * adding each row's weight to its class alone (as many adds for 26 classes as for 2), reading
+ * no gathered copy; for
  * gini without a row count a whole node's draws, builds and scans are one call (`drawScanGini`).
  * Also partitions the rows. The same arithmetic in the same order as the JS loops of hist-loops.ts,
  * hence the same trees.
@@ -18,8 +20,12 @@ import { instantiate, kernelMemory, type Kernels } from "./kernels";
 export class ClassArena {
   /** The grower's row order (length n). */
   readonly rows: Int32Array;
-  /** Per row, `width` float64: the row's class weight at its class, the count 1 at `k` when counted. */
-  readonly vec: Float64Array;
+  /** Per row, its class slot's byte offset in a bin (8 x class). */
+  private readonly cls: Int32Array;
+  /** Per row, its weight. */
+  private readonly wt: Float64Array;
+  /** The count slot's byte offset in a bin when counted (8 x classes), else -1. */
+  private countAt = -1;
   /** One feature's histogram (256 bins of `width`), where `addRows` builds. */
   readonly scratch: Float64Array;
   /** The grower's feature order (length F), kept across a tree's nodes. */
@@ -39,7 +45,8 @@ export class ClassArena {
   private readonly kernels: Kernels;
   private readonly codes: number;
   private readonly rowsAt: number;
-  private readonly vecAt: number;
+  private readonly clsAt: number;
+  private readonly wtAt: number;
   private readonly scratchAt: number;
   private readonly twinAt: number;
   private readonly scalarAt: number;
@@ -59,18 +66,20 @@ export class ClassArena {
     const { take, end } = allocator();
     this.codes = take(n * F);
     this.rowsAt = take(4 * n);
-    this.vecAt = take(8 * width * n);
+    this.clsAt = take(4 * n);
+    this.wtAt = take(8 * n);
     this.scratchAt = take(8 * width * 256);
     this.twinAt = take(8 * width * 256);
     this.scalarAt = take(4);
-    const argsAt = take(4 * 23), nodeAt = take(8 * (1 + 2 * width)), sLAt = take(8 * width);
+    const argsAt = take(4 * 24), nodeAt = take(8 * (1 + 2 * width)), sLAt = take(8 * width);
     const permAt = take(4 * F), isConstAt = take(F), knownAt = take(4 * F), foundAt = take(4 * F), rngAt = take(16), nBinsAt = take(4 * F);
     const { module, memory } = kernelMemory(end());
     const buf = memory.buffer;
     new Uint8Array(buf, this.codes, n * F).set(data.codes);
     this.kernels = instantiate(module, memory);
     this.rows = new Int32Array(buf, this.rowsAt, n);
-    this.vec = new Float64Array(buf, this.vecAt, width * n);
+    this.cls = new Int32Array(buf, this.clsAt, n);
+    this.wt = new Float64Array(buf, this.wtAt, n);
     this.scratch = new Float64Array(buf, this.scratchAt, width * 256);
     this.scalar = new Int32Array(buf, this.scalarAt, 1);
     this.perm = new Int32Array(buf, permAt, F);
@@ -81,9 +90,19 @@ export class ClassArena {
     this.nodeBlock = new Float64Array(buf, nodeAt, 1 + 2 * width);
     this.left = this.nodeBlock.subarray(1 + width, 1 + 2 * width);
     new Int32Array(buf, nBinsAt, F).set(data.nBins);
-    this.args = new Int32Array(buf, argsAt, 23);
-    this.args.set([this.codes, n, F, 0, 0, this.vecAt, width, 0, nBinsAt, this.scratchAt, this.twinAt, permAt, isConstAt, knownAt, 0, rngAt, 0, nodeAt, sLAt, -1, 0, 0, foundAt]);
+    this.args = new Int32Array(buf, argsAt, 24);
+    this.args.set([this.codes, n, F, 0, 0, this.clsAt, width, 0, nBinsAt, this.scratchAt, this.twinAt, permAt, isConstAt, knownAt, 0, rngAt, 0, nodeAt, sLAt, -1, 0, 0, foundAt, this.wtAt]);
     this.argsAt = argsAt;
+  }
+
+  /** Loads the tree's target: each row's class `y` and weight `w`, and whether bins count rows (at slot k). */
+  setTarget(y: ArrayLike<number>, w: ArrayLike<number>, k: number, counted: boolean): void {
+    const { cls, wt } = this;
+    for (let i = 0; i < cls.length; i++) {
+      cls[i] = 8 * y[i]!;
+      wt[i] = w[i]!;
+    }
+    this.countAt = counted ? 8 * k : -1;
   }
 
   /**
@@ -123,7 +142,7 @@ export class ClassArena {
    */
   addRows(f: number, start: number, m: number): number {
     const { data, width } = this;
-    return this.kernels.addRows(this.scratchAt, this.codes + f * data.rows, this.rowsAt + 4 * start, m, this.vecAt, 8 * width, data.nBins[f]!, this.twinAt);
+    return this.kernels.addRows(this.scratchAt, this.codes + f * data.rows, this.rowsAt + 4 * start, m, this.clsAt, this.wtAt, this.countAt, 8 * width, data.nBins[f]!, this.twinAt);
   }
 
   /**

@@ -253,21 +253,17 @@ class TeamHistBuilder extends HistBuilder {
 /**
  * A ClassArena's builder (class trees with features drawn per node): the drawn features'
  * histograms and the partitions in WebAssembly over the arena's memory, where the rows, each row's
- * statistics vector, scratch and the Splitter's feature order live; all-feature builds stay with
+ * class and weight, scratch and the Splitter's feature order live; all-feature builds stay with
  * the JS loops.
  */
 class ArenaHistBuilder extends HistBuilder {
   constructor(data: BinnedData, target: ClassTarget, layout: StatLayout, sample: Int32Array, readonly arena: ClassArena) {
     super(data, target, layout, arena.rows.subarray(0, sample.length), arena.scratch, arena.perm, arena.isConst, 0);
     this.rows.set(sample);
-    // every row's statistics vector: its weight at its class, then its count
-    const n = data.rows, C = layout.C, vec = arena.vec, yy = target.y, ww = target.weight;
-    vec.fill(0, 0, n * C);
-    for (let i = 0; i < n; i++) vec[i * C + yy[i]!] = ww[i]!;
-    if (layout.counted) for (let i = 0; i < n; i++) vec[i * C + layout.k] = 1;
+    arena.setTarget(target.y, target.weight, layout.k, layout.counted);
   }
 
-  /** Nothing to gather: the kernel reads each row's statistics vector. */
+  /** Nothing to gather: the kernel reads each row's class and weight. */
   override beginNode(): void {}
 
   override buildFeature(f: number, start: number, end: number): number {

@@ -32,7 +32,7 @@
  *   ticket. A helperless team is one no thread helps (the caller builds every unit): the
  *   WebAssembly kernels without the threads, as each forest worker uses for its own trees.
  * - arena (ClassArena, class-arena.ts): one thread's WebAssembly memory for class trees with
- *   features drawn per node: rows, each row's statistics vector, the drawn feature's histogram and
+ *   features drawn per node: rows, each row's class and weight, the drawn feature's histogram and
  *   the partition; for gini without a row count a whole node (draws, builds, scans) is one call
  *   (`drawScanGini`).
  * - frontier: the nodes waiting to be split: a stack (depth-first) or, with max_leaf_nodes, a

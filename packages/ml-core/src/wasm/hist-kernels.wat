@@ -108,12 +108,13 @@
       (then (f64.store (local.get $big) (f64.sub (f64.load (local.get $big)) (f64.load (local.get $small)))))))
 
   ;; Adds rows rows[0..m-1] (i32 row numbers) of one feature (codes: that feature's column) into
-  ;; hist: bin min(code, nb) += the row's stats vec[row] (`width` bytes, a multiple of 16: class
-  ;; weights, then the count when counted, zero-padded). From 256 rows on, odd rows go to `twin`
-  ;; (zeroed, left zeroed), added in at the end, as addClassRows does. Returns the range of
-  ;; non-missing bins seen as lo << 9 | (hi + 1) (hi = -1 when none).
-  (func $addRowsInner (export "addRows") (param $hist i32) (param $codes i32) (param $rows i32) (param $m i32) (param $vec i32) (param $width i32) (param $nb i32) (param $twin i32) (result i32)
-    (local $r i32) (local $half i32) (local $c i32) (local $o i32) (local $v i32) (local $j i32) (local $lo i32) (local $hi i32) (local $end i32)
+  ;; hist, `width` bytes per bin: at bin min(code, nb), the row's class slot (cls[row], a byte
+  ;; offset into the bin) += its weight wt[row], and when counted (cnt >= 0) the count slot at
+  ;; byte offset cnt += 1. From 256 rows on, odd rows go to `twin` (zeroed, left zeroed), added
+  ;; in at the end, as addClassRows does. Returns the range of non-missing bins seen as
+  ;; lo << 9 | (hi + 1) (hi = -1 when none).
+  (func $addRowsInner (export "addRows") (param $hist i32) (param $codes i32) (param $rows i32) (param $m i32) (param $cls i32) (param $wt i32) (param $cnt i32) (param $width i32) (param $nb i32) (param $twin i32) (result i32)
+    (local $r i32) (local $half i32) (local $c i32) (local $o i32) (local $v i32) (local $a i32) (local $row i32) (local $lo i32) (local $hi i32) (local $end i32)
     (local.set $lo (i32.const 255))
     (local.set $hi (i32.const -1))
     (if (i32.ge_u (local.get $m) (i32.const 256))
@@ -123,33 +124,33 @@
           (loop $pairs
             (br_if $done (i32.ge_u (local.get $r) (local.get $half)))
             ;; even row into hist
-            (local.set $c (i32.load8_u (i32.add (local.get $codes) (i32.load (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))))))
+            (local.set $row (i32.load (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))))
+            (local.set $c (i32.load8_u (i32.add (local.get $codes) (local.get $row))))
             (if (i32.ne (local.get $c) (i32.const 255))
               (then
                 (local.set $lo (select (local.get $c) (local.get $lo) (i32.lt_u (local.get $c) (local.get $lo))))
                 (local.set $hi (select (local.get $c) (local.get $hi) (i32.gt_s (local.get $c) (local.get $hi))))))
             (local.set $o (i32.add (local.get $hist) (i32.mul (select (local.get $nb) (local.get $c) (i32.gt_u (local.get $c) (local.get $nb))) (local.get $width))))
-            (local.set $v (i32.add (local.get $vec) (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))) (local.get $width))))
-            (local.set $j (i32.const 0))
-            (loop $lanes
-              (v128.store align=8 (i32.add (local.get $o) (local.get $j))
-                (f64x2.add (v128.load align=8 (i32.add (local.get $o) (local.get $j))) (v128.load align=8 (i32.add (local.get $v) (local.get $j)))))
-              (local.set $j (i32.add (local.get $j) (i32.const 16)))
-              (br_if $lanes (i32.lt_u (local.get $j) (local.get $width))))
+            (local.set $a (i32.add (local.get $o) (i32.load (i32.add (local.get $cls) (i32.shl (local.get $row) (i32.const 2))))))
+            (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (f64.load (i32.add (local.get $wt) (i32.shl (local.get $row) (i32.const 3))))))
+            (if (i32.ge_s (local.get $cnt) (i32.const 0))
+              (then
+                (local.set $a (i32.add (local.get $o) (local.get $cnt)))
+                (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (f64.const 1)))))
             ;; odd row into twin
-            (local.set $c (i32.load8_u (i32.add (local.get $codes) (i32.load offset=4 (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))))))
+            (local.set $row (i32.load offset=4 (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))))
+            (local.set $c (i32.load8_u (i32.add (local.get $codes) (local.get $row))))
             (if (i32.ne (local.get $c) (i32.const 255))
               (then
                 (local.set $lo (select (local.get $c) (local.get $lo) (i32.lt_u (local.get $c) (local.get $lo))))
                 (local.set $hi (select (local.get $c) (local.get $hi) (i32.gt_s (local.get $c) (local.get $hi))))))
             (local.set $o (i32.add (local.get $twin) (i32.mul (select (local.get $nb) (local.get $c) (i32.gt_u (local.get $c) (local.get $nb))) (local.get $width))))
-            (local.set $v (i32.add (local.get $vec) (i32.mul (i32.load offset=4 (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))) (local.get $width))))
-            (local.set $j (i32.const 0))
-            (loop $lanes
-              (v128.store align=8 (i32.add (local.get $o) (local.get $j))
-                (f64x2.add (v128.load align=8 (i32.add (local.get $o) (local.get $j))) (v128.load align=8 (i32.add (local.get $v) (local.get $j)))))
-              (local.set $j (i32.add (local.get $j) (i32.const 16)))
-              (br_if $lanes (i32.lt_u (local.get $j) (local.get $width))))
+            (local.set $a (i32.add (local.get $o) (i32.load (i32.add (local.get $cls) (i32.shl (local.get $row) (i32.const 2))))))
+            (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (f64.load (i32.add (local.get $wt) (i32.shl (local.get $row) (i32.const 3))))))
+            (if (i32.ge_s (local.get $cnt) (i32.const 0))
+              (then
+                (local.set $a (i32.add (local.get $o) (local.get $cnt)))
+                (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (f64.const 1)))))
             (local.set $r (i32.add (local.get $r) (i32.const 2)))
             (br $pairs)))
         ;; hist += twin over the nb + 1 bins, twin zeroed
@@ -168,19 +169,19 @@
     (block $done
       (loop $rest
         (br_if $done (i32.ge_u (local.get $r) (local.get $m)))
-        (local.set $c (i32.load8_u (i32.add (local.get $codes) (i32.load (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))))))
-        (if (i32.ne (local.get $c) (i32.const 255))
-          (then
-            (local.set $lo (select (local.get $c) (local.get $lo) (i32.lt_u (local.get $c) (local.get $lo))))
-            (local.set $hi (select (local.get $c) (local.get $hi) (i32.gt_s (local.get $c) (local.get $hi))))))
-        (local.set $o (i32.add (local.get $hist) (i32.mul (select (local.get $nb) (local.get $c) (i32.gt_u (local.get $c) (local.get $nb))) (local.get $width))))
-        (local.set $v (i32.add (local.get $vec) (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))) (local.get $width))))
-        (local.set $j (i32.const 0))
-        (loop $lanes
-          (v128.store align=8 (i32.add (local.get $o) (local.get $j))
-            (f64x2.add (v128.load align=8 (i32.add (local.get $o) (local.get $j))) (v128.load align=8 (i32.add (local.get $v) (local.get $j)))))
-          (local.set $j (i32.add (local.get $j) (i32.const 16)))
-          (br_if $lanes (i32.lt_u (local.get $j) (local.get $width))))
+            (local.set $row (i32.load (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))))
+            (local.set $c (i32.load8_u (i32.add (local.get $codes) (local.get $row))))
+            (if (i32.ne (local.get $c) (i32.const 255))
+              (then
+                (local.set $lo (select (local.get $c) (local.get $lo) (i32.lt_u (local.get $c) (local.get $lo))))
+                (local.set $hi (select (local.get $c) (local.get $hi) (i32.gt_s (local.get $c) (local.get $hi))))))
+            (local.set $o (i32.add (local.get $hist) (i32.mul (select (local.get $nb) (local.get $c) (i32.gt_u (local.get $c) (local.get $nb))) (local.get $width))))
+            (local.set $a (i32.add (local.get $o) (i32.load (i32.add (local.get $cls) (i32.shl (local.get $row) (i32.const 2))))))
+            (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (f64.load (i32.add (local.get $wt) (i32.shl (local.get $row) (i32.const 3))))))
+            (if (i32.ge_s (local.get $cnt) (i32.const 0))
+              (then
+                (local.set $a (i32.add (local.get $o) (local.get $cnt)))
+                (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (f64.const 1)))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rest)))
     (i32.or (i32.shl (local.get $lo) (i32.const 9)) (i32.add (local.get $hi) (i32.const 1))))
@@ -283,15 +284,16 @@
   ;; count (min_samples_leaf 1): what the Splitter's drawAndScan (tree/splitter.ts) does with addRows and
   ;; scanUncounted, in one call. `args` (i32 slots) holds, in order:
   ;;   0 codes   1 n   2 F   3 rows (address of the node's first row)   4 m (the node's rows)
-  ;;   5 vec   6 C (float64 per bin and row vector)   7 k (classes)   8 nBins (i32 per feature)
+  ;;   5 cls (i32 per row: its class slot's byte offset)   6 C (float64 per bin)   7 k (classes)   8 nBins (i32 per feature)
   ;;   9 scratch (zeroed, left zeroed)   10 twin   11 perm (i32 per feature, kept across nodes)
   ;;   12 isConst (u8 per feature, all 0)   13 known (i32 list)   14 nKnown   15 rng (4 x i32 state)
   ;;   16 maxFeatures   17 node (f64: best score in/out, then the totals T[0..C), then the best
   ;;   split's left statistics [C..2C))   18 sL (f64 scratch of C)
   ;;   out: 19 feature (-1 when none)   20 bin   21 missingLeft   22 found (i32 list)
+  ;;   23 wt (f64 per row: its weight)
   ;; Returns how many features were found constant on the node's rows (listed at `found`).
   (func (export "drawScanGini") (param $args i32) (result i32)
-    (local $codes i32) (local $n i32) (local $F i32) (local $rows i32) (local $m i32) (local $vec i32)
+    (local $codes i32) (local $n i32) (local $F i32) (local $rows i32) (local $m i32) (local $cls i32) (local $wt i32)
     (local $C i32) (local $k i32) (local $nBins i32) (local $scratch i32) (local $twin i32) (local $perm i32)
     (local $isConst i32) (local $known i32) (local $nKnown i32) (local $rng i32) (local $maxF i32)
     (local $node i32) (local $sL i32) (local $found i32)
@@ -305,7 +307,8 @@
     (local.set $F (i32.load offset=8 (local.get $args)))
     (local.set $rows (i32.load offset=12 (local.get $args)))
     (local.set $m (i32.load offset=16 (local.get $args)))
-    (local.set $vec (i32.load offset=20 (local.get $args)))
+    (local.set $cls (i32.load offset=20 (local.get $args)))
+    (local.set $wt (i32.load offset=92 (local.get $args)))
     (local.set $C (i32.load offset=24 (local.get $args)))
     (local.set $k (i32.load offset=28 (local.get $args)))
     (local.set $nBins (i32.load offset=32 (local.get $args)))
@@ -359,7 +362,7 @@
       (if (i32.eqz (i32.load8_u (i32.add (local.get $isConst) (local.get $f))))
         (then
           (local.set $nb (i32.load (i32.add (local.get $nBins) (i32.shl (local.get $f) (i32.const 2)))))
-          (local.set $seen (call $addRowsInner (local.get $scratch) (i32.add (local.get $codes) (i32.mul (local.get $f) (local.get $n))) (local.get $rows) (local.get $m) (local.get $vec) (i32.shl (local.get $C) (i32.const 3)) (local.get $nb) (local.get $twin)))
+          (local.set $seen (call $addRowsInner (local.get $scratch) (i32.add (local.get $codes) (i32.mul (local.get $f) (local.get $n))) (local.get $rows) (local.get $m) (local.get $cls) (local.get $wt) (i32.const -1) (i32.shl (local.get $C) (i32.const 3)) (local.get $nb) (local.get $twin)))
           (local.set $lo (i32.shr_u (local.get $seen) (i32.const 9)))
           (local.set $hi (i32.sub (i32.and (local.get $seen) (i32.const 511)) (i32.const 1)))
           ;; the missing slot's weights (classes 0..k-1, summed in class order)

@@ -22,8 +22,8 @@ function dataset(n: number, k: number) {
 }
 
 describe("ClassArena", () => {
-  it("grows the same class trees with features drawn per node as the JS loops (2 and 3 classes, counted or not, gini or entropy, bootstrap weights)", () => {
-    for (const [k, minSamplesLeaf, criterion] of [[2, 1, "gini"], [3, 1, "gini"], [2, 3, "gini"], [3, 3, "gini"], [2, 1, "entropy"]] as const) {
+  it("grows the same class trees with features drawn per node as the JS loops (2, 3 and 26 classes, counted or not, gini or entropy, bootstrap weights)", () => {
+    for (const [k, minSamplesLeaf, criterion] of [[2, 1, "gini"], [3, 1, "gini"], [2, 3, "gini"], [3, 3, "gini"], [2, 1, "entropy"], [26, 1, "gini"], [26, 3, "gini"], [26, 1, "entropy"]] as const) {
       {
         const n = 1500; // large nodes (two histograms from 256 rows) and small ones
         const { X, y } = dataset(n, k);
