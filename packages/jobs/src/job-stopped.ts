@@ -49,14 +49,13 @@ export class JobCancelledError extends JobStoppedError {
 }
 
 /**
- * What a cancelled study's coordinator (its optimize job) fails with: CANCELLED, naming the study,
- * with its best so far in the details, which an orchestrator polling the job can use at once.
+ * Why a cancelled study's coordinator (its optimize job) fails: CANCELLED, naming the study, with
+ * its best so far in the details, which an orchestrator polling the job can use at once. Answers
+ * the reason and details for `JobCancelledError` and `JobQueues.cancel`.
  */
-export function studyCancelledError(study: { id: string; bestValue: number | null; bestParams: Record<string, unknown> | null; bestTrialNumber: number | null }): JobCancelledError {
-  return new JobCancelledError("optimize", `study ${study.id} was cancelled; its best so far is in GET /studies/${study.id}`, {
-    study_id: study.id,
-    best_score: study.bestValue,
-    best_params: study.bestParams,
-    best_trial_number: study.bestTrialNumber,
-  });
+export function studyCancelled(study: { id: string; bestValue: number | null; bestParams: Record<string, unknown> | null; bestTrialNumber: number | null }): { reason: string; details: unknown } {
+  return {
+    reason: `study ${study.id} was cancelled; its best so far is in GET /studies/${study.id}`,
+    details: { study_id: study.id, best_score: study.bestValue, best_params: study.bestParams, best_trial_number: study.bestTrialNumber },
+  };
 }

@@ -1,6 +1,6 @@
 import { Job, UnrecoverableError, type Processor } from "bullmq";
 import { finishTrial, getStudy, postgresStudyStore, studyDefinition, updateStudy } from "@mlw/db";
-import { finalModelJobId, optimizeJob, readFailure, studyCancelledError, trainJob, trialJob, type JobQueues, type OptimizePayload, type OptimizeResult, type TrainResult } from "@mlw/jobs";
+import { finalModelJobId, JobCancelledError, optimizeJob, readFailure, studyCancelled, trainJob, trialJob, type JobQueues, type OptimizePayload, type OptimizeResult, type TrainResult } from "@mlw/jobs";
 import { MlError } from "@mlw/ml-core";
 import { StudyEngine, bestTrial, type StoredTrial } from "@mlw/ml-core/study";
 import { getContext } from "../context";
@@ -38,7 +38,10 @@ async function coordinate(job: Job, queues: JobQueues, signal: AbortSignal | und
   for (;;) {
     // Cancel (issue 16): the study was cancelled (POST /studies/{id}/cancel, which fails its trials and
     // keeps its best) or continued under another job. One status read per pass; the signal comes first.
-    if (signal?.aborted || (await engine.stopped(job.id!))) throw studyCancelledError((await getStudy(db, study.id)) ?? study);
+    if (signal?.aborted || (await engine.stopped(job.id!))) {
+      const { reason, details } = studyCancelled((await getStudy(db, study.id)) ?? study);
+      throw new JobCancelledError("optimize", reason, details);
+    }
     const tick = await engine.tick();
     trials = tick.trials;
     const running = trials.filter((t) => t.state === "running");

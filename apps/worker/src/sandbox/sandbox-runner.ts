@@ -70,7 +70,10 @@ export class SandboxRunner {
       const onAbort = (): void => stop(cancelled());
 
       // Cancelled while it waited for a sandbox: it never started there, so the sandbox stays.
-      if (signal?.aborted) return finish("release", () => reject(cancelled()));
+      if (signal?.aborted) {
+        this.log.info({ jobId, queue: task.kind }, "job cancelled before it started");
+        return finish("release", () => reject(cancelled()));
+      }
       child.on("message", onMessage);
       child.on("exit", onExit);
       signal?.addEventListener("abort", onAbort, { once: true });
