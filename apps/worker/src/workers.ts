@@ -78,11 +78,14 @@ export function startWorkers(
   const pool = new SandboxPool({ modules: sandboxedKinds.map(moduleOf), log, ...(sandbox.entry ? { entry: sandbox.entry } : {}) });
   const runner = new SandboxRunner(pool, log);
 
+  /** The ids of the jobs this process runs now. */
+  const running = new Set<string>();
   const processorOf = (kind: JobKind): Processor => {
     const run = runnerOf(kind);
     // Three parameters: BullMQ then gives each job an abort signal (`Worker.cancelJob`).
     // A job cancelled before a worker took it fails before it runs.
     return async (job, token, signal) => {
+      running.add(job.id!);
       try {
         const cancelled = await queues.cancelRequested(job.id!);
         if (cancelled !== null) throw new JobCancelledError(kind.name, cancelled);
@@ -90,6 +93,8 @@ export function startWorkers(
       } catch (e) {
         // Its errors become the failure envelope, as in a sandbox (see `processors/sandboxed.ts`).
         throw failedJobError(e);
+      } finally {
+        running.delete(job.id!);
       }
     };
   };
@@ -119,7 +124,14 @@ export function startWorkers(
     return worker;
   });
   const cancel = (jobId: string, reason?: string): boolean => workers.map((w) => w.cancelJob(jobId, reason)).some(Boolean);
-  const cancels = listenForCancels(connection, config.QUEUE_PREFIX, log, cancel);
+  // On each (re)connection of the subscription, the running jobs' recorded cancels: one published meanwhile was missed.
+  const recheck = async (): Promise<void> => {
+    for (const id of running) {
+      const reason = await queues.cancelRequested(id);
+      if (reason !== null && cancel(id, reason)) log.info({ jobId: id, reason }, "job cancelled");
+    }
+  };
+  const cancels = listenForCancels(connection, config.QUEUE_PREFIX, log, cancel, recheck);
   for (const kind of kinds) {
     if (kind.every) queues.schedule(kind, config[kind.every]).catch((e: unknown) => log.error({ queue: kind.name, err: (e as Error).message }, "could not schedule the job kind"));
   }
@@ -143,12 +155,13 @@ export function startWorkers(
 /**
  * Subscribes (on a duplicate of `connection`) to the cancels `JobQueues.cancel` publishes, and
  * calls `cancel` for each: the process running the job stops it, the others ignore it. A cancel
- * missed while the subscription reconnects still stops the job if it had not started yet (the
- * recorded cancel is checked before a job runs). Answers the subscriber, to close.
+ * published while the subscription was down is found by `recheck`, called on each connection
+ * (and a job that had not started finds it before it runs). Answers the subscriber, to close.
  */
-function listenForCancels(connection: RedisClient, prefix: string, log: Logger, cancel: (jobId: string, reason: string) => boolean): RedisClient {
+function listenForCancels(connection: RedisClient, prefix: string, log: Logger, cancel: (jobId: string, reason: string) => boolean, recheck: () => Promise<void>): RedisClient {
   const subscriber = connection.duplicate();
   subscriber.on("error", () => undefined);
+  subscriber.on("ready", () => void recheck().catch((e: unknown) => log.warn({ err: (e as Error).message }, "recorded job cancels not checked")));
   subscriber.on("message", (_channel: string, text: string) => {
     let message: JobCancelMessage;
     try {
