@@ -177,7 +177,7 @@ describe("POST /jobs/{id}/cancel", () => {
 
     const again = await call(url(), "POST", `/jobs/${id}/cancel`);
     expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe("JOB_FINISHED");
+    expect(again.body.error).toMatchObject({ code: "JOB_FINISHED", message: `Job ${id} has already failed: there is nothing to cancel.`, details: { state: "failed" } });
     const unknown = await call(url(), "POST", "/jobs/train-00000000-0000-4000-8000-000000000000/cancel");
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe("JOB_NOT_FOUND");

@@ -53,12 +53,15 @@ export function jobRoutes(ctx: AppContext): Route[] {
       async handler({ params, principal, req, res }) {
         const { kind, job } = await find(params.id);
         if (kind.every) throw new HttpError(409, "JOB_NOT_CANCELLABLE", `A ${kind.name} job is scheduled maintenance and cannot be cancelled.`);
-        const finished = (): HttpError => new HttpError(409, "JOB_FINISHED", `Job ${params.id} has already ended: there is nothing to cancel.`);
+        const finished = async (): Promise<HttpError> => {
+          const state = (await viewJob(ctx.queues, kind, job)).state;
+          return new HttpError(409, "JOB_FINISHED", `Job ${params.id} has already ${state}: there is nothing to cancel.`, { state });
+        };
         const state = await job.getState();
-        if (state === "completed" || state === "failed") throw finished();
+        if (state === "completed" || state === "failed") throw await finished();
         let outcome = kind === optimizeJob ? await cancelStudyOf(ctx, job) : undefined;
         outcome ??= await ctx.queues.cancel(kind, params.id, `requested by ${principal!.name}`);
-        if (outcome === "finished") throw finished();
+        if (outcome === "finished") throw await finished();
         req.log.info({ jobId: params.id, outcome }, "job cancel");
         const view = await viewJob(ctx.queues, kind, job);
         if (outcome === "failed") res.json(view);

@@ -40,12 +40,15 @@ export async function stopStudy(ctx: AppContext, id: string): Promise<{ cancelle
   if (result.outcome === "not_running") return { cancelled: false, study: result.study, trials: [] };
   const { study, trials } = result;
   const { reason, details } = studyCancelled(study);
-  const [job] = await Promise.all([
+  // The study is cancelled now; a job Redis could not reach is stopped later: the coordinator sees
+  // the study's state, and a trial that goes on records nothing (its row is no longer running).
+  const [job, ...rest] = await Promise.allSettled([
     study.jobId ? ctx.queues.cancel(optimizeJob, study.jobId, reason, details) : undefined,
     study.jobId ? ctx.queues.cancel(trainJob, finalModelJobId(study.jobId), STUDY_REASON) : undefined,
     ...trials.map((n) => ctx.queues.cancel(trialJob, trialJob.jobId(study.id, n), STUDY_REASON)),
   ]);
-  return { cancelled: true, study, trials, job };
+  for (const r of [job, ...rest]) if (r?.status === "rejected") ctx.log.warn({ studyId: study.id, err: (r.reason as Error).message }, "a job of a cancelled study was not stopped");
+  return { cancelled: true, study, trials, job: job?.status === "fulfilled" ? job.value : "stopping" };
 }
 
 /** `POST /studies/{id}/cancel` and `POST /studies/{id}/trials` (continue a study). */
