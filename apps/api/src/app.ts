@@ -23,6 +23,7 @@ import { keyRoutes } from "./routes/keys";
 import { modelRoutes } from "./routes/models";
 import { optimizeRoutes } from "./routes/optimize";
 import { studyRoutes } from "./routes/studies";
+import { studyRunRoutes } from "./routes/study-runs";
 import { registryRoutes } from "./routes/registry";
 import { servingRoutes } from "./routes/serving";
 import { driftRoutes } from "./routes/drift";
@@ -34,7 +35,7 @@ import { dashboard, dashboardDir } from "./http/dashboard";
 
 /** Every route of the API, declared once (the OpenAPI document is made from these). */
 export function apiRoutes(ctx: AppContext, metrics: ApiMetrics): Route[] {
-  const routes = [...healthRoutes(ctx), metricsRoute(metrics), ...algorithmRoutes(), ...trainRoutes(ctx), ...optimizeRoutes(ctx), ...studyRoutes(ctx), ...datasetRoutes(ctx), ...modelRoutes(ctx), ...registryRoutes(ctx), ...servingRoutes(ctx), ...feedbackRoutes(ctx), ...driftRoutes(ctx), ...jobRoutes(ctx), ...keyRoutes(ctx), ...uiSessionRoutes(ctx)];
+  const routes = [...healthRoutes(ctx), metricsRoute(metrics), ...algorithmRoutes(), ...trainRoutes(ctx), ...optimizeRoutes(ctx), ...studyRoutes(ctx), ...studyRunRoutes(ctx), ...datasetRoutes(ctx), ...modelRoutes(ctx), ...registryRoutes(ctx), ...servingRoutes(ctx), ...feedbackRoutes(ctx), ...driftRoutes(ctx), ...jobRoutes(ctx), ...keyRoutes(ctx), ...uiSessionRoutes(ctx)];
   const document = openApiDocument([...routes, openApiRoute(() => document)], ctx.version);
   return [...routes, openApiRoute(() => document)];
 }

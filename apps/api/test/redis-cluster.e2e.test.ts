@@ -96,6 +96,22 @@ it("shows the queues in Bull Board", async () => {
   expect(board.queues.find((q) => q.name === "train")?.counts.completed).toBeGreaterThanOrEqual(2);
 });
 
+it("cancels a waiting job at once and a running one through the other process (the cancel crosses the cluster's pub/sub)", async () => {
+  const slow = await call(api.url, "POST", "/train", { dataset_path: "churn.csv", target_column: "Churn", algorithm: "RandomForestClassifier", hyperparams: { n_estimators: 1500 } });
+  const id: string = slow.body.job_id;
+  for (let i = 0; i < 300 && !worker.logs.some((l) => l.msg === "train started" && l.jobId === id); i++) await new Promise((r) => setTimeout(r, 100));
+  const waiting = await call(api.url, "POST", "/train", { ...iris, algorithm: "RandomForestClassifier", hyperparams: { n_estimators: 5 } });
+  const dropped = await call(second.url, "POST", `/jobs/${waiting.body.job_id}/cancel`);
+  expect(dropped).toMatchObject({ status: 200, body: { state: "failed", error: { code: "CANCELLED" } } });
+
+  const asked = Date.now();
+  expect((await call(second.url, "POST", `/jobs/${id}/cancel`)).status).toBe(202);
+  let job = (await call(api.url, "GET", `/jobs/${id}`)).body;
+  while (job.state !== "failed" && Date.now() - asked < 10_000) job = (await new Promise((r) => setTimeout(r, 100)), await call(api.url, "GET", `/jobs/${id}`)).body;
+  expect(job).toMatchObject({ state: "failed", attempts: 1, error: { code: "CANCELLED", status: 499 } });
+  expect(Date.now() - asked).toBeLessThan(5000);
+}, 60_000);
+
 it("keeps every key in the one slot of {prefix}, on the cluster and not on REDIS_URL", async () => {
   const client = await cluster.client();
   try {

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { Worker, type Processor } from "bullmq";
-import { failedJobError, JOB_KINDS, JobQueues, type JobKind } from "@mlw/jobs";
+import { failedJobError, JOB_KINDS, JobCancelledError, jobCancelsChannel, JobQueues, type JobCancelMessage, type JobKind } from "@mlw/jobs";
 import type { Logger, RedisClient } from "@mlw/runtime";
 import type { Env } from "./env";
 import type { WorkerMetrics } from "./metrics";
@@ -40,8 +40,10 @@ export interface Workers {
    */
   killSandboxes(): void;
   /**
-   * Stops a sandboxed job this process is running: its sandbox is killed and the job fails with
-   * CANCELLED, unretried. Answers whether the job was running here.
+   * Stops a job this process is running (BullMQ's `Worker.cancelJob`): a sandboxed job's sandbox is
+   * killed and the job fails with CANCELLED, unretried; an in-process job (a study's coordinator)
+   * gets its abort signal. Answers whether the job was running here. Every worker process calls it
+   * for each cancel published on `jobCancelsChannel` (`JobQueues.cancel`).
    */
   cancel(jobId: string, reason?: string): boolean;
 }
@@ -76,22 +78,34 @@ export function startWorkers(
   const pool = new SandboxPool({ modules: sandboxedKinds.map(moduleOf), log, ...(sandbox.entry ? { entry: sandbox.entry } : {}) });
   const runner = new SandboxRunner(pool, log);
 
+  /** The ids of the jobs this process runs now. */
+  const running = new Set<string>();
   const processorOf = (kind: JobKind): Processor => {
+    const run = runnerOf(kind);
+    // Three parameters: BullMQ then gives each job an abort signal (`Worker.cancelJob`).
+    // A job cancelled before a worker took it fails before it runs.
+    return async (job, token, signal) => {
+      running.add(job.id!);
+      try {
+        const cancelled = await queues.cancelRequested(job.id!);
+        if (cancelled !== null) throw new JobCancelledError(kind.name, cancelled);
+        return await run(job, token, signal);
+      } catch (e) {
+        // Its errors become the failure envelope, as in a sandbox (see `processors/sandboxed.ts`).
+        throw failedJobError(e);
+      } finally {
+        running.delete(job.id!);
+      }
+    };
+  };
+  const runnerOf = (kind: JobKind): Processor => {
     if (sandboxedKinds.includes(kind)) {
       const task: SandboxTask = { kind: kind.name, module: moduleOf(kind), ...timeoutOf(kind, config) };
-      return (job) => runner.run(job, task).catch((e: unknown) => Promise.reject(failedJobError(e)));
+      return (job, _token, signal) => runner.run(job, task, signal);
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const factory = factories[kind.name] ?? (require(moduleOf(kind)) as { default: ProcessorFactory }).default;
-    const processor = factory({ queues, metrics });
-    // Its errors become the failure envelope, as in a sandbox (see `processors/sandboxed.ts`).
-    return async (job, token) => {
-      try {
-        return await processor(job, token);
-      } catch (e) {
-        throw failedJobError(e);
-      }
-    };
+    return factory({ queues, metrics });
   };
 
   const workers = kinds.map((kind) => {
@@ -109,6 +123,15 @@ export function startWorkers(
     worker.on("error", (err) => log.error({ queue: kind.name, err: err.message }, "worker error"));
     return worker;
   });
+  const cancel = (jobId: string, reason?: string): boolean => workers.map((w) => w.cancelJob(jobId, reason)).some(Boolean);
+  // On each (re)connection of the subscription, the running jobs' recorded cancels: one published meanwhile was missed.
+  const recheck = async (): Promise<void> => {
+    for (const id of running) {
+      const reason = await queues.cancelRequested(id);
+      if (reason !== null && cancel(id, reason)) log.info({ jobId: id, reason }, "job cancelled");
+    }
+  };
+  const cancels = listenForCancels(connection, config.QUEUE_PREFIX, log, cancel, recheck);
   for (const kind of kinds) {
     if (kind.every) queues.schedule(kind, config[kind.every]).catch((e: unknown) => log.error({ queue: kind.name, err: (e as Error).message }, "could not schedule the job kind"));
   }
@@ -121,11 +144,35 @@ export function startWorkers(
     async close(force = false) {
       await Promise.all(workers.map((w) => w.close(force)));
       await pool.close(force ? 0 : undefined);
+      await cancels.quit().catch(() => cancels.disconnect());
       await queues.close();
     },
     killSandboxes: () => pool.killAll(),
-    cancel: (jobId, reason) => runner.abort(jobId, reason),
+    cancel,
   };
+}
+
+/**
+ * Subscribes (on a duplicate of `connection`) to the cancels `JobQueues.cancel` publishes, and
+ * calls `cancel` for each: the process running the job stops it, the others ignore it. A cancel
+ * published while the subscription was down is found by `recheck`, called on each connection
+ * (and a job that had not started finds it before it runs). Answers the subscriber, to close.
+ */
+function listenForCancels(connection: RedisClient, prefix: string, log: Logger, cancel: (jobId: string, reason: string) => boolean, recheck: () => Promise<void>): RedisClient {
+  const subscriber = connection.duplicate();
+  subscriber.on("error", () => undefined);
+  subscriber.on("ready", () => void recheck().catch((e: unknown) => log.warn({ err: (e as Error).message }, "recorded job cancels not checked")));
+  subscriber.on("message", (_channel: string, text: string) => {
+    let message: JobCancelMessage;
+    try {
+      message = JSON.parse(text) as JobCancelMessage;
+    } catch {
+      return log.warn({ message: text }, "unreadable job cancel ignored");
+    }
+    if (cancel(message.job_id, message.reason)) log.info({ jobId: message.job_id, reason: message.reason }, "job cancelled");
+  });
+  subscriber.subscribe(jobCancelsChannel(prefix)).catch((e: unknown) => log.error({ err: (e as Error).message }, "job cancels not subscribed: running jobs cannot be cancelled"));
+  return subscriber;
 }
 
 /** A sandboxed kind's time limit: the seconds its declaration gives, or the setting it names holds. */

@@ -119,6 +119,30 @@ it("cancels a running job: its sandbox is killed and the job fails with CANCELLE
   expect(await gone(pid)).toBe(true);
 });
 
+it("cancels from another process (JobQueues.cancel): a waiting job fails at once, a running one is stopped by its worker", async () => {
+  const running = await producers.add(longNap, { spinMs: 20_000 });
+  const pid = await sandboxOf(running.id!);
+  const waiting = await producers.add(longNap, {});
+  expect(await producers.cancel(longNap, waiting.id!, "not needed", { why: "test" })).toBe("failed");
+  expect(await producers.outcome(longNap, waiting)).toEqual({
+    state: "failed",
+    error: { code: "CANCELLED", status: 499, message: "The long_nap job was cancelled: not needed", details: { why: "test" } },
+  });
+
+  const asked = Date.now();
+  expect(await producers.cancel(longNap, running.id!, "the test asked")).toBe("stopping");
+  const outcome = await producers.wait(longNap, running, 10);
+  expect(Date.now() - asked).toBeLessThan(3000);
+  expect(outcome).toEqual({ state: "failed", error: { code: "CANCELLED", status: 499, message: "The long_nap job was cancelled: the test asked" } });
+  expect((await producers.find(running.id!))?.job.attemptsMade).toBe(1);
+  expect(await gone(pid)).toBe(true);
+  expect(await producers.cancel(longNap, running.id!, "again")).toBe("finished");
+
+  const next = await producers.add(longNap, {});
+  expect(await producers.wait(longNap, next, 30)).toMatchObject({ state: "completed" });
+  seenPids.add(((await producers.outcome(longNap, next)) as { result: { pid: number } }).result.pid);
+});
+
 it("retries a job whose sandbox dies on its own, as any failure", async () => {
   const job = await producers.add(nap, { exitOnAttempt: 1 });
   const outcome = await producers.wait(nap, job, 30);

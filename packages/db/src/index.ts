@@ -10,4 +10,5 @@ export * from "./queries/drift";
 export * from "./dataset-store";
 export * from "./queries/datasets";
 export * from "./queries/study-store";
+export * from "./queries/study-runs";
 export * from "./queries/keyset";

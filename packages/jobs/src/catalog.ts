@@ -135,6 +135,11 @@ export const optimizeJob = defineJob({
   worker: { sandboxed: false, concurrency: 8 },
 });
 
+/** The id of the train job that fits a study's final model (`train_best`): the optimize job's own key. */
+export function finalModelJobId(optimizeJobId: string): string {
+  return trainJob.jobId(optimizeJobId.slice(`${optimizeJob.name}-`.length));
+}
+
 /** One cross-validated trial of a study, run by any worker. */
 export const trialJob = defineJob({
   name: "trial",

@@ -30,7 +30,7 @@ export function failedJobError(e: unknown): Error {
 
 /** The envelope of an error thrown while running a job. */
 export function failureOf(e: unknown): JobFailure {
-  if (e instanceof JobStoppedError) return { code: e.code, status: e.status, message: e.message };
+  if (e instanceof JobStoppedError) return { code: e.code, status: e.status, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) };
   if (e instanceof MlError) return { code: e.code, status: e.status, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) };
   if (e instanceof z.ZodError) {
     const issue = e.issues[0];

@@ -2,6 +2,7 @@ export * from "./catalog";
 export * from "./define-job";
 export * from "./failure";
 export * from "./ids";
+export * from "./job-cancels";
 export * from "./job-stopped";
 export * from "./job-queues";
 export * from "./registry-changes";

@@ -1,12 +1,39 @@
+import { randomUUID } from "node:crypto";
 import { Job, Queue, QueueEvents, type JobState } from "bullmq";
 import { createRedis, type RedisClient, type RedisTarget } from "@mlw/runtime";
 import { JOB_KINDS } from "./catalog";
 import { kindOfJobId, type JobKind, type PayloadInput, type ResultOf } from "./define-job";
-import { readFailure, type JobFailure } from "./failure";
+import { failedJobError, readFailure, type JobFailure } from "./failure";
+import { jobCancelKey, jobCancelsChannel, type JobCancelMessage } from "./job-cancels";
+import { JobCancelledError } from "./job-stopped";
 import { registryChangesChannel } from "./registry-changes";
 
 /** How a job stands after a wait: done (with its result or its failure), or still pending. */
 export type JobOutcome<R = unknown> = { readonly state: "completed"; readonly result: R } | { readonly state: "failed"; readonly error: JobFailure } | { readonly state: "pending" };
+
+/**
+ * What `JobQueues.cancel` did: the job was waiting and failed now (`failed`), or it runs and its
+ * worker was asked to stop it (`stopping`), or it had already completed or failed (`finished`).
+ */
+export type CancelOutcome = "failed" | "stopping" | "finished";
+
+/** How long a cancel is remembered for a worker that takes the job later (a stalled job taken back). */
+const CANCEL_TTL_S = 24 * 3600;
+
+/**
+ * Takes a job that no worker holds (waiting, prioritized, delayed or paused) out of its list and
+ * into `active` under a lock of ours, atomically, so that it can be failed like any job a worker
+ * holds (`moveToFailed`) and no worker can take it meanwhile. Answers 1 if it did, 0 if the job
+ * was not waiting. BullMQ fails only active jobs; the keys are the queue's own (`Queue.keys`).
+ * KEYS: wait, paused, prioritized, delayed, active, the job's lock; ARGV: job id, token, lock ms.
+ */
+const TAKE_WAITING_JOB = `
+local id = ARGV[1]
+local taken = redis.call("LREM", KEYS[1], 0, id) + redis.call("LREM", KEYS[2], 0, id) + redis.call("ZREM", KEYS[3], id) + redis.call("ZREM", KEYS[4], id)
+if taken == 0 then return 0 end
+redis.call("LPUSH", KEYS[5], id)
+redis.call("SET", KEYS[6], ARGV[2], "PX", ARGV[3])
+return 1`;
 
 /**
  * The producer side of every job kind: one BullMQ Queue per kind, built from the declarations,
@@ -42,6 +69,39 @@ export class JobQueues {
   /** Tells every API process that registered model `name` changed (see `registryChangesChannel`). */
   async notifyRegistryChange(name: string): Promise<void> {
     await this.connection.publish(registryChangesChannel(this.prefix), name);
+  }
+
+  /**
+   * Cancels job `jobId` of `kind`. A job no worker holds yet (waiting, or delayed before a retry)
+   * fails at once with CANCELLED (`JobCancelledError`), never retried. A running one is asked to
+   * stop: the cancel is published on `jobCancelsChannel`, the worker running it aborts it (a
+   * sandboxed job's sandbox is killed) and it fails with CANCELLED within moments; the cancel is
+   * also recorded (`jobCancelKey`), so a worker that takes the job later fails it before it runs.
+   * A job that had completed or failed is left as it is.
+   * @param reason why, as the failure's message says it ("the study was cancelled").
+   * @param details the failure's details.
+   */
+  async cancel(kind: JobKind, jobId: string, reason: string, details?: unknown): Promise<CancelOutcome> {
+    const queue = this.queue(kind);
+    const job = await Job.fromId(queue, jobId);
+    const state = job ? await job.getState() : "unknown";
+    if (!job || state === "completed" || state === "failed" || state === "unknown") return "finished";
+    await this.connection.set(jobCancelKey(this.prefix, jobId), reason, "EX", CANCEL_TTL_S);
+    const token = `cancel-${randomUUID()}`;
+    const { wait, paused, prioritized, delayed, active } = queue.keys;
+    const taken = await this.connection.eval(TAKE_WAITING_JOB, 6, wait!, paused!, prioritized!, delayed!, active!, `${queue.toKey(jobId)}:lock`, jobId, token, 30_000);
+    if (taken === 1) {
+      await job.moveToFailed(failedJobError(new JobCancelledError(kind.name, reason, details)), token);
+      return "failed";
+    }
+    const message: JobCancelMessage = { job_id: jobId, reason };
+    await this.connection.publish(jobCancelsChannel(this.prefix), JSON.stringify(message));
+    return "stopping";
+  }
+
+  /** The reason job `jobId` was cancelled with, or null when it was not (a worker asks before it runs a job). */
+  async cancelRequested(jobId: string): Promise<string | null> {
+    return this.connection.get(jobCancelKey(this.prefix, jobId));
   }
 
   /** The BullMQ queue of `kind`. */

@@ -9,6 +9,8 @@ export class JobStoppedError extends UnrecoverableError {
     readonly code: string,
     message: string,
     readonly status: number,
+    /** What the failure envelope's `details` hold (a cancelled study's best so far). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = new.target.name;
@@ -32,12 +34,28 @@ export class JobTimeoutError extends JobStoppedError {
 }
 
 /**
- * A job cancelled while it ran: 499 "client closed request", as google.rpc.Code maps CANCELLED:
- * the request was not wrong and the service did not fail; someone stopped it.
+ * A job cancelled (`POST /jobs/{id}/cancel`, `POST /studies/{id}/cancel`) before or while it ran:
+ * 499 "client closed request", as google.rpc.Code maps CANCELLED: the request was not wrong and
+ * the service did not fail; someone stopped it.
+ * @param kind the job's kind, as the message names it.
+ * @param reason why, appended to the message.
+ * @param details the failure envelope's details (a cancelled study's id and best so far).
  * @see https://github.com/googleapis/googleapis/blob/master/google/rpc/code.proto
  */
 export class JobCancelledError extends JobStoppedError {
-  constructor(kind: string, reason?: string) {
-    super("CANCELLED", `The ${kind} job was cancelled${reason ? `: ${reason}` : "."}`, 499);
+  constructor(kind: string, reason?: string, details?: unknown) {
+    super("CANCELLED", `The ${kind} job was cancelled${reason ? `: ${reason}` : "."}`, 499, details);
   }
+}
+
+/**
+ * Why a cancelled study's coordinator (its optimize job) fails: CANCELLED, naming the study, with
+ * its best so far in the details, which an orchestrator polling the job can use at once. Answers
+ * the reason and details for `JobCancelledError` and `JobQueues.cancel`.
+ */
+export function studyCancelled(study: { id: string; bestValue: number | null; bestParams: Record<string, unknown> | null; bestTrialNumber: number | null }): { reason: string; details: unknown } {
+  return {
+    reason: `study ${study.id} was cancelled; its best so far is in GET /studies/${study.id}`,
+    details: { study_id: study.id, best_score: study.bestValue, best_params: study.bestParams, best_trial_number: study.bestTrialNumber },
+  };
 }

@@ -1,7 +1,7 @@
 import { UnrecoverableError } from "bullmq";
 import { z } from "zod";
 import { DataError, MlError } from "@mlw/ml-core";
-import { failedJobError, failureOf, JobCancelledError, JobTimeoutError, readFailure } from "../src";
+import { failedJobError, failureOf, JobCancelledError, JobTimeoutError, readFailure, studyCancelled } from "../src";
 
 describe("the failure envelope", () => {
   it("makes a user mistake unrecoverable, with its code, status, message and details in the reason", () => {
@@ -40,6 +40,18 @@ describe("the failure envelope", () => {
     const cancelled = failedJobError(new JobCancelledError("train"));
     expect(cancelled.name).toBe("UnrecoverableError");
     expect(readFailure(cancelled.message)).toEqual({ code: "CANCELLED", status: 499, message: "The train job was cancelled." });
+  });
+
+  it("records a cancelled study's best so far in its optimize job's failure details", () => {
+    const { reason, details } = studyCancelled({ id: "study-1", bestValue: 0.8, bestParams: { a: 1 }, bestTrialNumber: 3 });
+    const failed = failedJobError(new JobCancelledError("optimize", reason, details));
+    expect(failed.name).toBe("UnrecoverableError");
+    expect(readFailure(failed.message)).toEqual({
+      code: "CANCELLED",
+      status: 499,
+      message: "The optimize job was cancelled: study study-1 was cancelled; its best so far is in GET /studies/study-1",
+      details: { study_id: "study-1", best_score: 0.8, best_params: { a: 1 }, best_trial_number: 3 },
+    });
   });
 
   it("reads BullMQ's own reasons, which are plain text", () => {

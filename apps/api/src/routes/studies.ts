@@ -21,10 +21,11 @@ const trialSchema = z.object({
   started_at: z.string(),
   finished_at: z.string().nullable(),
 });
-const summarySchema = z
+/** A study without its trials, as GET /studies lists it. */
+export const studySummarySchema = z
   .object({
     study_id: z.string(),
-    state: z.string(),
+    state: z.enum(["running", "complete", "failed", "cancelled"]),
     algorithm: z.string(),
     task: z.string(),
     dataset_path: z.string().nullable(),
@@ -51,7 +52,7 @@ const summarySchema = z
     finished_at: z.string().nullable(),
   })
   .meta({ id: "StudySummary" });
-const studySchema = summarySchema.extend({ best_trial: trialSchema.nullable(), trials: z.array(trialSchema) }).meta({ id: "Study" });
+const studySchema = studySummarySchema.extend({ best_trial: trialSchema.nullable(), trials: z.array(trialSchema) }).meta({ id: "Study" });
 
 /** Importance answers kept per API process. */
 const IMPORTANCE_CACHE_SIZE = 200;
@@ -68,7 +69,7 @@ const importanceSchema = z
   .meta({ id: "StudyImportance" });
 
 const listQuery = z.object({
-  state: z.enum(["running", "complete", "failed"]).optional(),
+  state: z.enum(["running", "complete", "failed", "cancelled"]).optional(),
   algorithm: z.string().min(1).optional(),
   dataset: z.string().min(1).optional().meta({ description: "The study's dataset_path." }),
   dataset_id: z.string().min(1).optional().meta({ description: "The study's uploaded dataset." }),
@@ -93,7 +94,7 @@ function trialView(t: TrialRow) {
 }
 
 /** A study without its trials; its sampler and pruner by the names `POST /optimize` takes. */
-function studyView(s: StudyRow, trialsDone: number) {
+export function studyView(s: StudyRow, trialsDone: number) {
   return {
     study_id: s.id,
     state: s.state,
@@ -143,7 +144,7 @@ export function studyRoutes(ctx: AppContext): Route[] {
       access: "read",
       query: listQuery,
       responses: {
-        200: { description: "A page of studies.", schema: z.object({ studies: z.array(summarySchema), next_cursor: z.string().nullable() }) },
+        200: { description: "A page of studies.", schema: z.object({ studies: z.array(studySummarySchema), next_cursor: z.string().nullable() }) },
         400: { description: "A bad filter or cursor.", schema: errorEnvelope },
       },
       async handler({ query: q, res }) {

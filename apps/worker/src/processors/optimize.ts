@@ -1,6 +1,6 @@
 import { Job, UnrecoverableError, type Processor } from "bullmq";
 import { finishTrial, getStudy, postgresStudyStore, studyDefinition, updateStudy } from "@mlw/db";
-import { optimizeJob, readFailure, trainJob, trialJob, type JobQueues, type OptimizePayload, type OptimizeResult, type TrainResult } from "@mlw/jobs";
+import { finalModelJobId, JobCancelledError, optimizeJob, readFailure, studyCancelled, trainJob, trialJob, type JobQueues, type OptimizePayload, type OptimizeResult, type TrainResult } from "@mlw/jobs";
 import { MlError } from "@mlw/ml-core";
 import { StudyEngine, bestTrial, type StoredTrial } from "@mlw/ml-core/study";
 import { getContext } from "../context";
@@ -17,12 +17,14 @@ const POLL_MS = 50;
  * trials, then the study's sampler), when the study is done and which trial is best. All state
  * is in Postgres, so if this worker dies another one resumes the job where it stopped. With `train_best` it trains the final model, and with
  * `register_as` files it as a registered model's next version (and moves `set_alias` to it).
+ * Once its study is cancelled (or continued under another job) it stops, and the job fails with
+ * CANCELLED, the study's best so far in the failure's details.
  */
 export default function optimizeProcessor({ queues }: ProcessorDeps): Processor {
-  return (job: Job) => coordinate(job, queues);
+  return (job: Job, _token?: string, signal?: AbortSignal) => coordinate(job, queues, signal);
 }
 
-async function coordinate(job: Job, queues: JobQueues): Promise<OptimizeResult> {
+async function coordinate(job: Job, queues: JobQueues, signal: AbortSignal | undefined): Promise<OptimizeResult> {
   const ctx = await getContext();
   const { db } = ctx.database;
   const payload: OptimizePayload = optimizeJob.payload.parse(job.data);
@@ -34,6 +36,12 @@ async function coordinate(job: Job, queues: JobQueues): Promise<OptimizeResult> 
   const engine = new StudyEngine(studyDefinition(study), postgresStudyStore(db));
   let trials: readonly StoredTrial[];
   for (;;) {
+    // Cancel (issue 16): the study was cancelled (POST /studies/{id}/cancel, which fails its trials and
+    // keeps its best) or continued under another job. One status read per pass; the signal comes first.
+    if (signal?.aborted || (await engine.stopped(job.id!))) {
+      const { reason, details } = studyCancelled((await getStudy(db, study.id)) ?? study);
+      throw new JobCancelledError("optimize", reason, details);
+    }
     const tick = await engine.tick();
     trials = tick.trials;
     const running = trials.filter((t) => t.state === "running");
@@ -109,7 +117,7 @@ async function reconcile(running: readonly StoredTrial[], queues: JobQueues, db:
 
 /** Trains the study's final model with the best parameters, as a train job whose id comes from the optimize job's. */
 async function trainFinalModel(queues: JobQueues, payload: OptimizePayload, best: StoredTrial, parent: Job): Promise<TrainResult> {
-  const jobId = trainJob.jobId(parent.id!.slice(`${optimizeJob.name}-`.length));
+  const jobId = finalModelJobId(parent.id!);
   const data = {
     dataset_path: payload.dataset_path,
     dataset_id: payload.dataset_id,

@@ -18,20 +18,22 @@ export interface SandboxTask {
  * Runs jobs in the sandboxes of a pool, from a processor in the worker's event loop (which
  * keeps renewing the jobs' locks): sends the job to a sandbox, forwards its progress to the job,
  * and answers its outcome. The worker can stop a job the sandbox cannot be asked to stop (a
- * synchronous fit): past the job's time limit, or on `abort`, it kills the sandbox, and the job
- * fails unretried (JOB_TIMEOUT, CANCELLED). A sandbox that dies on its own fails the job with an
- * ordinary error, which BullMQ retries.
+ * synchronous fit): past the job's time limit, or when the job's abort signal fires (BullMQ's
+ * `Worker.cancelJob`), it kills the sandbox, and the job fails unretried (JOB_TIMEOUT,
+ * CANCELLED). A sandbox that dies on its own fails the job with an ordinary error, which BullMQ
+ * retries.
  */
 export class SandboxRunner {
-  private readonly running = new Map<string, (reason?: string) => void>();
-
   constructor(
     private readonly pool: SandboxPool,
     private readonly log: Logger,
   ) {}
 
-  /** Runs one attempt of `job`; resolves with its result, rejects with why it failed. */
-  async run(job: Job, task: SandboxTask): Promise<unknown> {
+  /**
+   * Runs one attempt of `job`; resolves with its result, rejects with why it failed.
+   * @param signal aborted to cancel the job (its reason, a string, goes into the message).
+   */
+  async run(job: Job, task: SandboxTask, signal?: AbortSignal): Promise<unknown> {
     const jobId = job.id!;
     const child = await this.pool.retain();
     return new Promise((resolve, reject) => {
@@ -43,7 +45,7 @@ export class SandboxRunner {
         clearTimeout(timer);
         child.off("message", onMessage);
         child.off("exit", onExit);
-        this.running.delete(jobId);
+        signal?.removeEventListener("abort", onAbort);
         if (sandbox === "release") this.pool.release(child);
         else this.pool.replace(child);
         settle();
@@ -62,12 +64,19 @@ export class SandboxRunner {
           finish("release", () => reject(errorOf(message.error)));
         }
       };
-      const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
-        finish("replace", () => reject(new Error(`The sandbox process running the job exited unexpectedly (${describeExit(code, signal)}).`)));
+      const onExit = (code: number | null, exitSignal: NodeJS.Signals | null): void =>
+        finish("replace", () => reject(new Error(`The sandbox process running the job exited unexpectedly (${describeExit(code, exitSignal)}).`)));
+      const cancelled = (): JobCancelledError => new JobCancelledError(task.kind, typeof signal?.reason === "string" ? signal.reason : undefined);
+      const onAbort = (): void => stop(cancelled());
 
+      // Cancelled while it waited for a sandbox: it never started there, so the sandbox stays.
+      if (signal?.aborted) {
+        this.log.info({ jobId, queue: task.kind }, "job cancelled before it started");
+        return finish("release", () => reject(cancelled()));
+      }
       child.on("message", onMessage);
       child.on("exit", onExit);
-      this.running.set(jobId, (reason) => stop(new JobCancelledError(task.kind, reason)));
+      signal?.addEventListener("abort", onAbort, { once: true });
       const { timeout } = task;
       if (timeout) timer = setTimeout(() => stop(new JobTimeoutError(task.kind, timeout.seconds, timeout.setting)), timeout.seconds * 1000);
       const start: ToSandbox = {
@@ -77,16 +86,6 @@ export class SandboxRunner {
       };
       child.send(start, (e) => e && finish("replace", () => reject(e)));
     });
-  }
-
-  /**
-   * Stops a job this runner is running: kills its sandbox at once, and the job fails with
-   * CANCELLED, unretried. Answers whether the job was running here.
-   */
-  abort(jobId: string, reason?: string): boolean {
-    const stop = this.running.get(jobId);
-    stop?.(reason);
-    return stop !== undefined;
   }
 }
 

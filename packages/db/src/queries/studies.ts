@@ -60,8 +60,9 @@ export async function getTrial(db: Db, studyId: string, number: number): Promise
  * Creates the next trial of a study under a row lock on the study, so that coordinators never
  * give two trials one number, nor make more than the study's `n_trials` (two coordinators can
  * run at once: one whose job lock ran out while Redis was away, and the one that took the job
- * back). `choose` gets every existing trial and answers the new params, or null to create none
- * (the study's budget is spent). Answers undefined when no trial was made.
+ * back), nor start one once the study is no longer running (cancelled). `choose` gets every
+ * existing trial and answers the new params, or null to create none (the study's budget is
+ * spent). Answers undefined when no trial was made.
  */
 export async function createTrial(
   db: Db,
@@ -69,9 +70,10 @@ export async function createTrial(
   choose: (existing: TrialRow[]) => Record<string, unknown> | null,
 ): Promise<TrialRow | undefined> {
   return db.transaction(async (tx) => {
-    const [study] = await tx.select({ nTrials: studies.nTrials }).from(studies).where(eq(studies.id, studyId)).for("update");
+    const [study] = await tx.select({ nTrials: studies.nTrials, state: studies.state }).from(studies).where(eq(studies.id, studyId)).for("update");
+    if (study?.state !== "running") return undefined;
     const existing = await tx.select().from(trials).where(eq(trials.studyId, studyId)).orderBy(asc(trials.number));
-    if (!study || existing.length >= study.nTrials) return undefined;
+    if (existing.length >= study.nTrials) return undefined;
     const params = choose(existing);
     if (params === null) return undefined;
     const [row] = await tx.insert(trials).values({ studyId, number: existing.length, params, state: "running", attempts: 0 }).returning();

@@ -2,7 +2,7 @@ import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { SearchSpace } from "@mlw/ml-core";
 import { prunerConfigSchema, samplerConfigSchema, type CompleteFacts, type Params, type PrunerConfig, type PruneSummary, type SamplerConfig, type StoredTrial, type StudyDefinition, type StudyStore, type TrialValue } from "@mlw/ml-core/study";
 import type { Db } from "../client";
-import { trials, type StudyRow, type TrialRow } from "../schema";
+import { studies, trials, type StudyRow, type TrialRow } from "../schema";
 import { createTrial, finishTrial, listTrials } from "./studies";
 
 /** A study row as the study engine sees it (a study from before samplers and pruners had a name runs TPE, no pruner). */
@@ -53,6 +53,10 @@ export function postgresStudyStore(db: Db): StudyStore {
     },
     finishTrial: (studyId, number, o) =>
       finishTrial(db, studyId, number, { state: o.state, value: o.value, foldScores: o.intermediate ? [...o.intermediate] : undefined, durationMs: o.durationMs, error: o.error }),
+    status: async (studyId) => {
+      const [row] = await db.select({ state: studies.state, runId: studies.jobId }).from(studies).where(eq(studies.id, studyId));
+      return row;
+    },
     pruneSummary: (study, number) => pruneSummary(db, study, number),
   };
 }

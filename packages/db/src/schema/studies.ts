@@ -28,7 +28,8 @@ export const studies = pgTable(
     /** Parameters evaluated first, as trials 0..k-1. */
     initialTrials: jsonb("initial_trials").$type<Record<string, unknown>[]>().notNull().default(sql`'[]'::jsonb`),
     trainBest: boolean("train_best").notNull().default(false),
-    state: text("state", { enum: ["running", "complete", "failed"] }).notNull().default("running"),
+    /** `cancelled` by POST /studies/{id}/cancel; a plain text column, so adding a state needs no migration. */
+    state: text("state", { enum: ["running", "complete", "failed", "cancelled"] }).notNull().default("running"),
     bestTrialNumber: integer("best_trial_number"),
     bestValue: doublePrecision("best_value"),
     bestParams: jsonb("best_params").$type<Record<string, unknown>>(),

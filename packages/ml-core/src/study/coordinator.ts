@@ -44,6 +44,16 @@ export class StudyEngine {
   }
 
   /**
+   * Whether run `runId` (a coordinator's job) must stop: the study was cancelled, or continued
+   * under another run (`POST /studies/{id}/trials`), or is gone. A run that finds its study
+   * complete or failed goes on (a retried run finishes what it had done).
+   */
+  async stopped(runId: string): Promise<boolean> {
+    const status = await this.store.status(this.study.id);
+    return !status || status.state === "cancelled" || status.runId !== runId;
+  }
+
+  /**
    * The parameters of trial number `history.length`: the next initial trial, else the sampler's
    * answer with a per-trial seed derived from the study's (the same for the same history), from
    * the trials the pruner lets it learn from (with Hyperband, the new trial's bracket).

@@ -27,6 +27,16 @@ export interface StoredTrial extends TrialRecord {
   readonly error?: string | null;
 }
 
+/** Where a study stands: running, finished (complete or failed), or cancelled. */
+export type StudyState = "running" | "complete" | "failed" | "cancelled";
+
+/** A study's state and the run (its coordinator's job) that drives it now. */
+export interface StudyStatus {
+  readonly state: StudyState;
+  /** Null when no run was recorded. */
+  readonly runId: string | null;
+}
+
 /** How a trial ended. */
 export interface TrialOutcome {
   readonly state: "complete" | "pruned" | "failed";
@@ -53,6 +63,8 @@ export interface StudyStore {
   recordSteps(studyId: string, number: number, intermediate: readonly number[], rungs: readonly number[]): Promise<void>;
   /** Moves a running trial to its final state, once; false when it was not running. */
   finishTrial(studyId: string, number: number, outcome: TrialOutcome): Promise<boolean>;
+  /** The study's state and current run; undefined for an unknown study. */
+  status(studyId: string): Promise<StudyStatus | undefined>;
   /** The compact view of the other trials a pruner reads when trial `number` reports. */
   pruneSummary(study: Pick<StudyDefinition, "id" | "direction">, number: number): PruneSummary;
 }

@@ -103,6 +103,31 @@ describe("StudyEngine", () => {
   });
 });
 
+describe("StudyEngine across runs (cancel, continue)", () => {
+  it("continues a finished study with the trials a longer study would have proposed (the sampler's state is its history)", async () => {
+    const longer = new MemoryStudyStore();
+    const expected = await run(new StudyEngine(define({ nTrials: 15 }), longer), longer);
+    const store = new MemoryStudyStore();
+    expect(await run(new StudyEngine(define({ nTrials: 10 }), store), store)).toHaveLength(10);
+    const continued = await run(new StudyEngine(define({ nTrials: 15 }), store), store);
+    expect(continued.map((t) => t.number)).toEqual([...Array(15).keys()]);
+    expect(continued.map((t) => t.params)).toEqual(expected.map((t) => t.params));
+  });
+
+  it("tells a run to stop once its study is cancelled or continued under another run, not when it finished", async () => {
+    const store = new MemoryStudyStore();
+    const engine = new StudyEngine(define(), store);
+    expect(await engine.stopped("run-1")).toBe(false);
+    store.study = { state: "complete", runId: "run-1" };
+    expect(await engine.stopped("run-1")).toBe(false);
+    store.study = { state: "cancelled", runId: "run-1" };
+    expect(await engine.stopped("run-1")).toBe(true);
+    store.study = { state: "running", runId: "run-2" };
+    expect(await engine.stopped("run-1")).toBe(true);
+    expect(await engine.stopped("run-2")).toBe(false);
+  });
+});
+
 describe("nextAction", () => {
   const t = (state: StoredTrial["state"]): StoredTrial => ({ number: 0, params: {}, state, rungs: [] });
   it.each([

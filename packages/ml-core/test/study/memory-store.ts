@@ -1,4 +1,4 @@
-import type { Params, PruneSummary, StoredTrial, StudyStore, TrialOutcome, TrialValue } from "../../src/study";
+import type { Params, PruneSummary, StoredTrial, StudyStatus, StudyStore, TrialOutcome, TrialValue } from "../../src/study";
 
 type Row = { -readonly [K in keyof StoredTrial]: StoredTrial[K] };
 
@@ -6,6 +6,12 @@ type Row = { -readonly [K in keyof StoredTrial]: StoredTrial[K] };
 export class MemoryStudyStore implements StudyStore {
   readonly trials: Row[] = [];
   reads = 0;
+  /** The study's state and run (tests set it). */
+  study: StudyStatus = { state: "running", runId: "run-1" };
+
+  async status(): Promise<StudyStatus> {
+    return this.study;
+  }
 
   async listTrials(): Promise<StoredTrial[]> {
     return this.trials.map((t) => ({ ...t }));
