@@ -12,6 +12,8 @@ export const envSchema = baseEnvSchema.extend({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Optimisation trials one worker process runs at once. */
   TRIAL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Studies one worker process coordinates at once (in its event loop; a coordinator fits nothing itself). */
+  STUDY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
   /** Names this worker in logs and trial rows. */
   WORKER_ID: z.string().min(1).default(`${os.hostname()}-${process.pid}`),
   /** Port of this worker's Prometheus `/metrics` (0: any free port). Taken (several workers on one host): a warning, and the worker works on. */

@@ -132,7 +132,7 @@ export const optimizeJob = defineJob({
   result: optimizeResult,
   options: retried,
   key: uuidKey,
-  worker: { sandboxed: false, concurrency: 8 },
+  worker: { sandboxed: false, concurrency: "STUDY_CONCURRENCY" },
 });
 
 /** One cross-validated trial of a study, run by any worker. */
