@@ -5,3 +5,4 @@ export * from "./ids";
 export * from "./job-stopped";
 export * from "./job-queues";
 export * from "./registry-changes";
+export * from "./trial-watch";
