@@ -53,6 +53,9 @@ export interface StudyStore {
   recordSteps(studyId: string, number: number, intermediate: readonly number[], rungs: readonly number[]): Promise<void>;
   /** Moves a running trial to its final state, once; false when it was not running. */
   finishTrial(studyId: string, number: number, outcome: TrialOutcome): Promise<boolean>;
-  /** The compact view of the other trials a pruner reads when trial `number` reports. */
-  pruneSummary(study: Pick<StudyDefinition, "id" | "direction">, number: number): PruneSummary;
+  /**
+   * The compact view of the other trials a pruner reads when trial `number` reports `step` (a
+   * store may fetch the complete trials' facts and their values at `step` together).
+   */
+  pruneSummary(study: Pick<StudyDefinition, "id" | "direction">, number: number, step: number): PruneSummary;
 }
