@@ -11,7 +11,8 @@ import type { ProcessorDeps } from "../workers";
 /**
  * The coordinator of a study (runs in the worker's event loop: it only samples and waits).
  * It keeps up to `n_parallel` trial jobs in flight on the `trial` queue, which every worker
- * consumes, and sleeps until one of them ends (or STUDY_RECHECK_MS passes); the study engine (`@mlw/ml-core/study`) decides which trial comes next (the initial
+ * consumes, and sleeps until one of them ends (or STUDY_RECHECK_MS passes, so that a lost event
+ * only delays it); the study engine (`@mlw/ml-core/study`) decides which trial comes next (the initial
  * trials, then the study's sampler), when the study is done and which trial is best. All state
  * is in Postgres, so if this worker dies another one resumes the job where it stopped. With `train_best` it trains the final model, and with
  * `register_as` files it as a registered model's next version (and moves `set_alias` to it).
