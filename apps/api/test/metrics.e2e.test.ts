@@ -88,6 +88,9 @@ it("each worker serves its own /metrics: job durations by queue, algorithm and o
   expect(find("mlw_job_duration_seconds_count", { queue: "trial", algorithm: "RandomForestClassifier", outcome: "completed" })?.value).toBe(3);
   expect(find("mlw_job_duration_seconds_count", { queue: "optimize", algorithm: "RandomForestClassifier", outcome: "completed" })?.value).toBe(1);
   expect(find("mlw_trials_finished_total", { state: "complete" })?.value).toBe(3);
+  // The coordinator created three trial rows; each trial's sandbox read its study, started and finished its row.
+  expect(find("mlw_db_queries_total", { process: "worker" })?.value).toBeGreaterThanOrEqual(3);
+  expect(find("mlw_db_queries_total", { process: "sandbox" })?.value).toBeGreaterThanOrEqual(3 * 3);
   expect(find("process_resident_memory_bytes", {})).toBeDefined();
 });
 

@@ -2,17 +2,18 @@ import { createServer, type Server } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import type { Job, Worker } from "bullmq";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { findApiKey, hashKey, type Db } from "@mlw/db";
+import { findApiKey, hashKey, queriesSent, type Db } from "@mlw/db";
 import type { Logger } from "@mlw/runtime";
 
 /**
  * A worker's Prometheus metrics (prom-client): how long job attempts take by queue, algorithm and
- * outcome, the trials finished by state, and the process defaults.
+ * outcome, the trials finished by state, the statements sent to Postgres, and the process defaults.
  */
 export class WorkerMetrics {
   readonly registry = new Registry();
   private readonly jobDuration: Histogram<"queue" | "algorithm" | "outcome">;
   private readonly trials: Counter<"state">;
+  private readonly dbQueries: Counter<"process">;
   private readonly driftShare: Gauge<"model" | "version">;
   private readonly driftColumn: Gauge<"model" | "version" | "column">;
   /** The columns each (model, version) has series for, so that a later check can remove them. */
@@ -30,6 +31,19 @@ export class WorkerMetrics {
     this.driftShare = new Gauge({ name: "mlw_drift_share", help: "Share of input columns drifted at the last scheduled drift check, by registered model and version.", labelNames: ["model", "version"], registers: [this.registry] });
     this.driftColumn = new Gauge({ name: "mlw_drift_column", help: "1 when the column drifted at the last scheduled drift check, else 0.", labelNames: ["model", "version", "column"], registers: [this.registry] });
     this.trials = new Counter({ name: "mlw_trials_finished_total", help: "Trials finished by state (complete, pruned, failed).", labelNames: ["state"], registers: [this.registry] });
+    let counted = queriesSent();
+    this.dbQueries = new Counter({
+      name: "mlw_db_queries_total",
+      help: "Statements sent to Postgres, by the worker's own process (coordinators, light jobs) or its sandboxes (trials, train, evaluate; counted when each job ends).",
+      labelNames: ["process"],
+      registers: [this.registry],
+      // The worker's own statements are read when scraped; the sandboxes' come with `countSandboxQueries`.
+      collect() {
+        const sent = queriesSent();
+        this.inc({ process: "worker" }, sent - counted);
+        counted = sent;
+      },
+    });
   }
 
   /** Sets the drift gauges of a registered model's version from its last check's columns (none: its series are removed). */
@@ -41,6 +55,11 @@ export class WorkerMetrics {
     if (!columns?.length) return void this.driftShare.remove(labels);
     this.driftShare.set(labels, columns.filter((c) => c.drifted).length / columns.length);
     for (const c of columns) this.driftColumn.set({ ...labels, column: c.column }, c.drifted ? 1 : 0);
+  }
+
+  /** Counts statements a sandbox sent to Postgres. */
+  countSandboxQueries(n: number): void {
+    this.dbQueries.inc({ process: "sandbox" }, n);
   }
 
   /** Records every attempt `worker` finishes. */

@@ -75,7 +75,12 @@ export function startWorkers(
   const queues = new JobQueues(connection, config, config.QUEUE_PREFIX, kinds);
   const moduleOf = (kind: JobKind): string => sandbox.modules?.[kind.name] ?? path.join(__dirname, "processors", `${kind.name}.js`);
   const sandboxedKinds = kinds.filter((k) => k.worker.sandboxed && !factories[k.name]);
-  const pool = new SandboxPool({ modules: sandboxedKinds.map(moduleOf), log, ...(sandbox.entry ? { entry: sandbox.entry } : {}) });
+  const pool = new SandboxPool({
+    modules: sandboxedKinds.map(moduleOf),
+    log,
+    ...(sandbox.entry ? { entry: sandbox.entry } : {}),
+    onStats: (stats) => metrics?.countSandboxQueries(stats.dbQueries),
+  });
   const runner = new SandboxRunner(pool, log);
 
   /** The ids of the jobs this process runs now. */

@@ -2,7 +2,7 @@ import path from "node:path";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import { readMigrationFiles } from "drizzle-orm/migrator";
-import { Pool } from "pg";
+import { Pool, type PoolClient } from "pg";
 import * as schema from "./schema";
 
 /** The typed Drizzle database of this service. */
@@ -32,10 +32,33 @@ export function connect(url: string, options: { schema?: string; max?: number } 
   // between two queries) has no listener of the pool's, and an unheard 'error' event is thrown.
   // Its query fails instead, and the pool drops the broken client when it is released.
   pool.on("error", () => undefined);
-  pool.on("connect", (client) => client.on("error", () => undefined));
+  pool.on("connect", (client) => {
+    client.on("error", () => undefined);
+    countQueries(client);
+  });
   const db = drizzle(pool, { schema });
   let closed: Promise<void> | undefined;
   return { db, pool, schema: schemaName, close: () => (closed ??= pool.end()) };
+}
+
+/** Statements sent by every pool of this process so far (see `queriesSent`). */
+let sent = 0;
+
+/**
+ * How many statements (queries, and BEGIN/COMMIT of transactions) every pool this process opened
+ * has sent to Postgres: the worker exports it as `mlw_db_queries_total`.
+ */
+export function queriesSent(): number {
+  return sent;
+}
+
+/** Counts each statement a pooled client sends (the pool's own `query` goes through its client's). */
+function countQueries(client: PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((...args: unknown[]) => {
+    sent++;
+    return query(...args);
+  }) as PoolClient["query"];
 }
 
 /**

@@ -1,6 +1,6 @@
 import {
   connect, countModels, createTrial, deleteModel, finishTrial, getModel, insertModel, insertStudy, listModels, listTrials,
-  migrateDatabase, postgresArtifactStore, startTrialAttempt,
+  migrateDatabase, models, postgresArtifactStore, queriesSent, startTrialAttempt,
 } from "../src";
 import { Pool } from "pg";
 import { URL, useIsolatedDatabase } from "./isolated-database";
@@ -18,6 +18,15 @@ it("applies migrations idempotently, from several processes at once", async () =
   await Promise.all([migrateDatabase(iso.database), ...others.map(migrateDatabase)]);
   await Promise.all(others.map((d) => d.close()));
   expect(await countModels(iso.database.db)).toBe(0);
+});
+
+it("counts every statement sent, a transaction's BEGIN and COMMIT too", async () => {
+  const before = queriesSent();
+  await countModels(iso.database.db);
+  await iso.database.pool.query("SELECT 1");
+  expect(queriesSent() - before).toBe(2);
+  await iso.database.db.transaction(async (tx) => void (await tx.select().from(models).limit(1)));
+  expect(queriesSent() - before).toBe(5);
 });
 
 it("stores a model with its artifact and deletes both", async () => {

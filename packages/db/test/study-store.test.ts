@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { StudyEngine, gridPoints, prunerConfigSchema, samplerConfigSchema, type StudyDefinition } from "@mlw/ml-core/study";
 import type { SearchSpace } from "@mlw/ml-core";
-import { connect, insertStudy, listTrials, postgresStudyStore } from "../src";
+import { connect, insertStudy, listTrials, postgresStudyStore, queriesSent } from "../src";
 import { URL, useIsolatedDatabase } from "./isolated-database";
 
 const iso = useIsolatedDatabase("t_store");
@@ -56,10 +56,15 @@ describe("postgresStudyStore", () => {
     await store.recordSteps(study.id, 2, [0.3, 0.1], [0.1]);
     await store.finishTrial(study.id, 2, { state: "pruned" });
     await store.recordSteps(study.id, 3, [0.6, 0.65], [0.65]);
-    const summary = store.pruneSummary(study, 3);
+    const summary = store.pruneSummary(study, 3, 1);
+    // A median decision at the reporting step: the facts and the values there are one query.
+    const sent = queriesSent();
     expect(await summary.facts()).toEqual({ nComplete: 2, maxLastStep: 2 });
     expect(await summary.completeAt(1)).toEqual([{ number: 1, value: 0.2 }, { number: 0, value: 0.7 }]);
+    expect(queriesSent() - sent).toBe(1);
     expect(await summary.completeAt(2)).toEqual([{ number: 0, value: 0.9 }]);
+    expect(await store.pruneSummary(study, 3, 2).completeAt(2)).toEqual([{ number: 0, value: 0.9 }]);
+    expect(await store.pruneSummary(study, 3, 5).completeAt(5)).toEqual([]);
     expect(await summary.rungAt(0)).toEqual([{ number: 2, value: 0.1 }, { number: 1, value: 0.2 }, { number: 0, value: 0.7 }]);
     expect(await summary.rungAt(1)).toEqual([]);
   });

@@ -132,7 +132,7 @@ export const optimizeJob = defineJob({
   result: optimizeResult,
   options: retried,
   key: uuidKey,
-  worker: { sandboxed: false, concurrency: 8 },
+  worker: { sandboxed: false, concurrency: "STUDY_CONCURRENCY" },
 });
 
 /** The id of the train job that fits a study's final model (`train_best`): the optimize job's own key. */

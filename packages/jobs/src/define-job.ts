@@ -40,7 +40,7 @@ export const trialKey: JobKey<[studyId: string, number: number]> = {
 export type JobTimeout = number | "JOB_TIMEOUT_S" | "TRIAL_TIMEOUT_S";
 
 /** Jobs one worker process runs at once: a number, or the worker setting that holds it. */
-export type JobConcurrency = number | "WORKER_CONCURRENCY" | "TRIAL_CONCURRENCY";
+export type JobConcurrency = number | "WORKER_CONCURRENCY" | "TRIAL_CONCURRENCY" | "STUDY_CONCURRENCY";
 
 /**
  * Where a worker runs a job kind's processor, and how many at once. The processor is the default

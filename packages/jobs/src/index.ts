@@ -6,3 +6,4 @@ export * from "./job-cancels";
 export * from "./job-stopped";
 export * from "./job-queues";
 export * from "./registry-changes";
+export * from "./trial-watch";

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { Job, Queue, QueueEvents, type JobState } from "bullmq";
 import { createRedis, type RedisClient, type RedisTarget } from "@mlw/runtime";
-import { JOB_KINDS } from "./catalog";
+import { JOB_KINDS, trialJob } from "./catalog";
 import { kindOfJobId, type JobKind, type PayloadInput, type ResultOf } from "./define-job";
 import { failedJobError, readFailure, type JobFailure } from "./failure";
 import { jobCancelKey, jobCancelsChannel, type JobCancelMessage } from "./job-cancels";
 import { JobCancelledError } from "./job-stopped";
 import { registryChangesChannel } from "./registry-changes";
+import { studyOfTrialJob, TrialWatch } from "./trial-watch";
 
 /** How a job stands after a wait: done (with its result or its failure), or still pending. */
 export type JobOutcome<R = unknown> = { readonly state: "completed"; readonly result: R } | { readonly state: "failed"; readonly error: JobFailure } | { readonly state: "pending" };
@@ -45,6 +46,10 @@ export class JobQueues {
   private readonly events = new Map<string, Promise<QueueEvents>>();
   /** The connection each QueueEvents duplicates for its blocking reads (made on first wait). */
   private blocking: RedisClient | undefined;
+  /** The open `watchTrials` watches, by study. */
+  private readonly trialWatches = new Map<string, Set<TrialWatch>>();
+  /** Set once the trial queue's events reach `trialWatches` (unset again if its QueueEvents could not open). */
+  private trialListener: Promise<void> | undefined;
 
   /**
    * @param connection the Redis connection the queues share (one server or a cluster).
@@ -175,6 +180,45 @@ export class JobQueues {
       // A failed attempt that will be retried: keep waiting for the retry.
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /**
+   * Watches the trial jobs of study `studyId` (a coordinator sleeps on it until one ends). Resolves
+   * once the trial queue's events are heard, so that no trial ending after this call is missed; when
+   * they cannot be (Redis is away), the watch only times out, and listening is tried again at each
+   * of its `next`. Close it when done.
+   */
+  async watchTrials(studyId: string): Promise<TrialWatch> {
+    let watches = this.trialWatches.get(studyId);
+    if (!watches) this.trialWatches.set(studyId, (watches = new Set()));
+    const watch: TrialWatch = new TrialWatch(
+      () => void this.listenToTrials(),
+      () => {
+        watches.delete(watch);
+        if (watches.size === 0 && this.trialWatches.get(studyId) === watches) this.trialWatches.delete(studyId);
+      },
+    );
+    watches.add(watch);
+    await this.listenToTrials();
+    return watch;
+  }
+
+  /** Routes the trial queue's `completed`, `failed` and `removed` events to the watches of their study (one listener each). */
+  private listenToTrials(): Promise<void> {
+    this.trialListener ??= this.queueEvents(trialJob).then(
+      (events) => {
+        const notify = ({ jobId }: { jobId: string }): void => {
+          const study = studyOfTrialJob(jobId);
+          const watches = study === undefined ? undefined : this.trialWatches.get(study);
+          for (const watch of watches ?? []) watch.notify();
+        };
+        for (const event of ["completed", "failed", "removed"] as const) events.on(event, notify);
+      },
+      () => {
+        this.trialListener = undefined;
+      },
+    );
+    return this.trialListener;
   }
 
   /**

@@ -4,16 +4,15 @@ import { finalModelJobId, JobCancelledError, optimizeJob, readFailure, studyCanc
 import { MlError } from "@mlw/ml-core";
 import { StudyEngine, bestTrial, type StoredTrial } from "@mlw/ml-core/study";
 import { getContext } from "../context";
+import { env } from "../env";
 import { registerFinalModel } from "../services/register-model";
 import type { ProcessorDeps } from "../workers";
-
-// How often the coordinator looks for finished trials: a free slot is refilled within this time.
-const POLL_MS = 50;
 
 /**
  * The coordinator of a study (runs in the worker's event loop: it only samples and waits).
  * It keeps up to `n_parallel` trial jobs in flight on the `trial` queue, which every worker
- * consumes; the study engine (`@mlw/ml-core/study`) decides which trial comes next (the initial
+ * consumes, and sleeps until one of them ends (or STUDY_RECHECK_MS passes, so that a lost event
+ * only delays it); the study engine (`@mlw/ml-core/study`) decides which trial comes next (the initial
  * trials, then the study's sampler), when the study is done and which trial is best. All state
  * is in Postgres, so if this worker dies another one resumes the job where it stopped. With `train_best` it trains the final model, and with
  * `register_as` files it as a registered model's next version (and moves `set_alias` to it).
@@ -34,27 +33,35 @@ async function coordinate(job: Job, queues: JobQueues, signal: AbortSignal | und
   log.info({ algorithm: study.algorithm, nTrials: study.nTrials, nParallel: study.nParallel }, "optimize started");
 
   const engine = new StudyEngine(studyDefinition(study), postgresStudyStore(db));
+  // Watched from before the first look at the trials, so that no trial's end goes unseen.
+  const trialEnds = await queues.watchTrials(study.id);
   let trials: readonly StoredTrial[];
-  for (;;) {
-    // Cancel (issue 16): the study was cancelled (POST /studies/{id}/cancel, which fails its trials and
-    // keeps its best) or continued under another job. One status read per pass; the signal comes first.
-    if (signal?.aborted || (await engine.stopped(job.id!))) {
-      const { reason, details } = studyCancelled((await getStudy(db, study.id)) ?? study);
-      throw new JobCancelledError("optimize", reason, details);
+  try {
+    for (;;) {
+      // The study was cancelled (POST /studies/{id}/cancel, which fails its trials and
+      // keeps its best) or continued under another job. One status read per pass; the signal comes first.
+      if (signal?.aborted || (await engine.stopped(job.id!))) {
+        const { reason, details } = studyCancelled((await getStudy(db, study.id)) ?? study);
+        throw new JobCancelledError("optimize", reason, details);
+      }
+      const tick = await engine.tick();
+      trials = tick.trials;
+      const running = trials.filter((t) => t.state === "running");
+      const repaired = await reconcile(running, queues, db, study.id);
+      if (tick.action === "finish") break;
+      if (tick.action === "started") {
+        await queues.add(trialJob, { study_id: study.id, number: tick.trial.number, algorithm: study.algorithm }, trialJob.jobId(study.id, tick.trial.number));
+        continue;
+      }
+      // A trial just marked failed freed its slot: look again at once.
+      if (repaired) continue;
+      const done = trials.length - running.length;
+      const best = bestTrial(trials, study.direction);
+      await job.updateProgress({ trials_done: done, n_trials: engine.budget, running: running.length, best_score: best?.value ?? null });
+      await trialEnds.next(env().STUDY_RECHECK_MS);
     }
-    const tick = await engine.tick();
-    trials = tick.trials;
-    const running = trials.filter((t) => t.state === "running");
-    await reconcile(running, queues, db, study.id);
-    if (tick.action === "finish") break;
-    if (tick.action === "started") {
-      await queues.add(trialJob, { study_id: study.id, number: tick.trial.number, algorithm: study.algorithm }, trialJob.jobId(study.id, tick.trial.number));
-      continue;
-    }
-    const done = trials.length - running.length;
-    const best = bestTrial(trials, study.direction);
-    await job.updateProgress({ trials_done: done, n_trials: engine.budget, running: running.length, best_score: best?.value ?? null });
-    await new Promise((r) => setTimeout(r, POLL_MS));
+  } finally {
+    trialEnds.close();
   }
 
   const best = bestTrial(trials, study.direction);
@@ -99,8 +106,10 @@ async function coordinate(job: Job, queues: JobQueues, signal: AbortSignal | und
  * Makes every running trial's job exist: a trial created just before a coordinator crash is
  * enqueued again; a trial whose job failed for good without finishing its row (its worker died
  * too often, or it ran past TRIAL_TIMEOUT_S) is marked failed, with the job's failure code.
+ * Answers whether it marked a trial failed.
  */
-async function reconcile(running: readonly StoredTrial[], queues: JobQueues, db: Parameters<typeof finishTrial>[0], studyId: string): Promise<void> {
+async function reconcile(running: readonly StoredTrial[], queues: JobQueues, db: Parameters<typeof finishTrial>[0], studyId: string): Promise<boolean> {
+  let repaired = false;
   for (const t of running) {
     const id = trialJob.jobId(studyId, t.number);
     const queue = queues.queue(trialJob);
@@ -110,9 +119,10 @@ async function reconcile(running: readonly StoredTrial[], queues: JobQueues, db:
       await queues.add(trialJob, { study_id: studyId, number: t.number }, id);
     } else if (state === "failed") {
       const { code, message } = readFailure((await Job.fromId(queue, id))?.failedReason);
-      await finishTrial(db, studyId, t.number, { state: "failed", error: `${code}: ${message}` });
+      repaired = (await finishTrial(db, studyId, t.number, { state: "failed", error: `${code}: ${message}` })) || repaired;
     }
   }
+  return repaired;
 }
 
 /** Trains the study's final model with the best parameters, as a train job whose id comes from the optimize job's. */

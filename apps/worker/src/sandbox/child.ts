@@ -6,6 +6,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { UnrecoverableError } from "bullmq";
+import { queriesSent } from "@mlw/db";
 import type { FromSandbox, SandboxJobData, SerializedError, ToSandbox } from "./protocol";
 import type { SandboxJob, SandboxProcessor } from "./sandbox-job";
 
@@ -50,6 +51,16 @@ async function run(module: string, data: SandboxJobData): Promise<void> {
   }
   // A result the channel cannot carry fails the job rather than leave it waiting.
   await send(outcome).catch((e: unknown) => send({ type: "failed", jobId, error: serialize(e) }));
+  await sendStats().catch(() => undefined);
+}
+
+/** The statements sent to Postgres that the last `stats` did not count. */
+let reported = 0;
+
+async function sendStats(): Promise<void> {
+  const sent = queriesSent();
+  await send({ type: "stats", dbQueries: sent - reported });
+  reported = sent;
 }
 
 /**

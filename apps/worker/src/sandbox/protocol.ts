@@ -34,4 +34,6 @@ export type FromSandbox =
   | { readonly type: "init-failed"; readonly error: SerializedError }
   | { readonly type: "progress"; readonly jobId: string; readonly value: unknown }
   | { readonly type: "completed"; readonly jobId: string; readonly value: unknown }
-  | { readonly type: "failed"; readonly jobId: string; readonly error: SerializedError };
+  | { readonly type: "failed"; readonly jobId: string; readonly error: SerializedError }
+  /** Sent after each job: the statements the sandbox sent to Postgres since its last `stats`. */
+  | { readonly type: "stats"; readonly dbQueries: number };

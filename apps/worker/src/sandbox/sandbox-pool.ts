@@ -3,6 +3,9 @@ import path from "node:path";
 import type { Logger } from "@mlw/runtime";
 import type { FromSandbox, ToSandbox } from "./protocol";
 
+/** What a sandbox tells about its work after each job. */
+export type SandboxStats = Omit<Extract<FromSandbox, { type: "stats" }>, "type">;
+
 /** How a process ended, for a message. */
 export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `killed by ${signal}` : `exit code ${code}`;
@@ -23,6 +26,7 @@ export class SandboxPool {
   private readonly entry: string;
   private readonly modules: readonly string[];
   private readonly log: Logger;
+  private readonly onStats: (stats: SandboxStats) => void;
   /** Idle sandboxes, and sandboxes starting to become idle (undefined if the start failed). */
   private readonly idle: Promise<ChildProcess | undefined>[] = [];
   private readonly children = new Set<ChildProcess>();
@@ -32,9 +36,11 @@ export class SandboxPool {
   /**
    * @param modules the processor modules each sandbox loads and warms when it starts.
    * @param entry the sandbox's entry file (default: `child.js` beside this file).
+   * @param onStats gets each sandbox's stats after each job (the worker's metrics count them).
    */
-  constructor({ modules, log, entry = path.join(__dirname, "child.js") }: { modules: readonly string[]; log: Logger; entry?: string }) {
+  constructor({ modules, log, entry = path.join(__dirname, "child.js"), onStats = () => undefined }: { modules: readonly string[]; log: Logger; entry?: string; onStats?: (stats: SandboxStats) => void }) {
     this.entry = entry;
+    this.onStats = onStats;
     this.modules = [...new Set(modules)];
     this.log = log;
     process.on("exit", this.killOnExit);
@@ -99,6 +105,9 @@ export class SandboxPool {
     this.children.add(child);
     const started = Date.now();
     child.on("error", (e) => this.log.warn({ pid: child.pid, err: e.message }, "sandbox error"));
+    child.on("message", (message: FromSandbox) => {
+      if (message.type === "stats") this.onStats({ dbQueries: message.dbQueries });
+    });
     child.once("exit", (code, signal) => {
       this.children.delete(child);
       this.log.info({ pid: child.pid, code, signal }, "sandbox exited");

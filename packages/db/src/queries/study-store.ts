@@ -36,7 +36,8 @@ export function storedTrial(t: TrialRow): StoredTrial {
 /**
  * The study engine's `StudyStore` over Postgres. New trials are numbered under a row lock on the
  * study (`createTrial`), so a grid index is claimed once however many coordinators ask; pruning
- * reads only the values at the step or rung being decided, one small query each.
+ * reads only the values at the step or rung being decided: a median or percentile decision is one
+ * small aggregate query.
  */
 export function postgresStudyStore(db: Db): StudyStore {
   return {
@@ -57,25 +58,41 @@ export function postgresStudyStore(db: Db): StudyStore {
       const [row] = await db.select({ state: studies.state, runId: studies.jobId }).from(studies).where(eq(studies.id, studyId));
       return row;
     },
-    pruneSummary: (study, number) => pruneSummary(db, study, number),
+    pruneSummary: (study, number, step) => pruneSummary(db, study, number, step),
   };
 }
 
-/** The other trials' values a pruner reads, fetched on demand (the complete trials' facts once). */
-function pruneSummary(db: Db, study: { id: string; direction: "maximize" | "minimize" }, number: number): PruneSummary {
-  let facts: Promise<CompleteFacts> | undefined;
+/**
+ * The other trials' values a pruner reads, fetched on demand: the complete trials' facts and their
+ * values at the step being decided in one aggregate query, other steps and rungs one query each.
+ */
+function pruneSummary(db: Db, study: { id: string; direction: "maximize" | "minimize" }, number: number, step: number): PruneSummary {
+  let atStep: Promise<{ facts: CompleteFacts; values: TrialValue[] }> | undefined;
   const complete = and(eq(trials.studyId, study.id), eq(trials.state, "complete"));
+  const read = () => (atStep ??= completeAtStep(db, complete, step));
   return {
     studyName: study.id,
     direction: study.direction,
-    facts: () =>
-      (facts ??= db
-        .select({ n: sql<number>`count(*)::int`, last: sql<number | null>`max(jsonb_array_length(${trials.foldScores})) - 1` })
-        .from(trials)
-        .where(complete)
-        .then(([row]) => ({ nComplete: row?.n ?? 0, maxLastStep: row?.last ?? null }))),
-    completeAt: (step) => valuesAt(db, sql`${trials.foldScores}`, step, complete),
+    facts: async () => (await read()).facts,
+    completeAt: async (s) => (s === step ? (await read()).values : valuesAt(db, sql`${trials.foldScores}`, s, complete)),
     rungAt: (rung) => valuesAt(db, sql`${trials.rungs}`, rung, and(eq(trials.studyId, study.id), ne(trials.number, number))),
+  };
+}
+
+/** How many trials match `complete` and their largest last step, with their (number, value) at `step` by value: one query. */
+async function completeAtStep(db: Db, complete: ReturnType<typeof and>, step: number): Promise<{ facts: CompleteFacts; values: TrialValue[] }> {
+  const value = sql`(${trials.foldScores} ->> ${step}::int)::float8`;
+  const [row] = await db
+    .select({
+      n: sql<number>`count(*)::int`,
+      last: sql<number | null>`max(jsonb_array_length(${trials.foldScores})) - 1`,
+      values: sql<[number, number | null][] | null>`jsonb_agg(jsonb_build_array(${trials.number}, ${value}) ORDER BY ${value}) FILTER (WHERE jsonb_array_length(${trials.foldScores}) > ${step}::int)`,
+    })
+    .from(trials)
+    .where(complete);
+  return {
+    facts: { nComplete: row?.n ?? 0, maxLastStep: row?.last ?? null },
+    values: (row?.values ?? []).map(([n, v]) => ({ number: n, value: v ?? NaN })),
   };
 }
 

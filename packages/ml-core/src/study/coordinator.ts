@@ -75,7 +75,7 @@ export class StudyEngine {
   async report(number: number, intermediate: readonly number[], rungs: readonly number[], lastStep: boolean): Promise<{ prune: boolean; rungs: readonly number[] }> {
     await this.store.recordSteps(this.study.id, number, intermediate, rungs);
     if (lastStep) return { prune: false, rungs };
-    const decision = await this.pruner.decide({ number, intermediate, rungs }, this.store.pruneSummary(this.study, number));
+    const decision = await this.pruner.decide({ number, intermediate, rungs }, this.store.pruneSummary(this.study, number, intermediate.length - 1));
     if (decision.rungs.length !== rungs.length) await this.store.recordSteps(this.study.id, number, intermediate, decision.rungs);
     return decision;
   }

@@ -65,6 +65,9 @@ export interface StudyStore {
   finishTrial(studyId: string, number: number, outcome: TrialOutcome): Promise<boolean>;
   /** The study's state and current run; undefined for an unknown study. */
   status(studyId: string): Promise<StudyStatus | undefined>;
-  /** The compact view of the other trials a pruner reads when trial `number` reports. */
-  pruneSummary(study: Pick<StudyDefinition, "id" | "direction">, number: number): PruneSummary;
+  /**
+   * The compact view of the other trials a pruner reads when trial `number` reports `step` (a
+   * store may fetch the complete trials' facts and their values at `step` together).
+   */
+  pruneSummary(study: Pick<StudyDefinition, "id" | "direction">, number: number, step: number): PruneSummary;
 }
