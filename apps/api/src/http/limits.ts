@@ -46,9 +46,11 @@ function sendCommandTo(redis: RedisClient): SendCommandClusterFn {
 /**
  * The jobs a key enqueued directly (train, optimize, evaluate; not the trials a study makes) that
  * are waiting or running, at most `max` per key (MAX_ACTIVE_JOBS_PER_KEY), across replicas: a
- * Redis set of job ids per key, pruned of finished jobs when a new one is reserved. Every key it
- * reads (the set, the jobs' hashes) starts with the prefix, so on a cluster, where the prefix is a
- * hash tag, its pipeline stays in one slot.
+ * Redis set of job ids per key. A reservation adds its job and counts the set; only when the set
+ * is over `max` are its finished jobs pruned and the rest counted again, so an enqueue under the
+ * limit costs two commands however many jobs the key has queued, and the set stays about `max`
+ * long. Every key it reads (the set, the jobs' hashes) starts with the prefix, so on a cluster,
+ * where the prefix is a hash tag, its pipeline stays in one slot.
  */
 export class ActiveJobQuota {
   constructor(
@@ -60,7 +62,8 @@ export class ActiveJobQuota {
   /** Counts `jobId` against the key's quota, or throws 429 QUOTA_EXCEEDED. Reserve first, then enqueue. */
   async reserve(keyId: string, jobId: string, queueOf: (jobId: string) => string | undefined): Promise<void> {
     const set = this.setOf(keyId);
-    await this.redis.sadd(set, jobId);
+    const [, size] = ((await this.redis.multi().sadd(set, jobId).scard(set).exec()) ?? []).map(([, reply]) => reply);
+    if (Number(size) <= this.max) return;
     const members = (await this.redis.smembers(set)).filter((m) => m !== jobId);
     const pipeline = this.redis.pipeline();
     for (const m of members) pipeline.hget(`${this.prefix}:${queueOf(m) ?? "none"}:${m}`, "finishedOn").exists(`${this.prefix}:${queueOf(m) ?? "none"}:${m}`);
