@@ -8,8 +8,7 @@
  * Run: pnpm bench:serve (builds first; BENCH_REQUESTS sets each loaded run's requests, default 25,000).
  * Uses the local Redis and Postgres, in a schema of its own; the worker is stopped before loading.
  */
-import autocannon from "autocannon";
-import { BenchStack, churnRow, quantile, runBench } from "./support";
+import { BenchStack, churnRow, loadPost, quantile, runBench, type Loaded } from "./support";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 25_000);
 const CONNECTIONS = 32;
@@ -19,43 +18,11 @@ const ASKED_RATE = 2250;
 const stack = new BenchStack();
 let answered = 0;
 
-interface Loaded {
-  rps: number;
-  p50: number;
-  p99: number;
-  failed: number;
-}
-
-/**
- * `requests` requests to `url` at 32 connections (a count, not a duration, so that every answer
- * is counted), as fast as they go or at `rate` requests/s. Latencies are autocannon's per-response
- * times (fractional milliseconds; its own histogram rounds them to whole ones).
- */
-function load(url: string, requests: number, rate?: number): Promise<Loaded> {
-  const times: number[] = [];
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const run = autocannon(
-      {
-        url: stack.base + url,
-        method: "POST",
-        connections: CONNECTIONS,
-        amount: requests,
-        overallRate: rate,
-        headers: { "content-type": "application/json", authorization: `Bearer ${stack.key}` },
-        body: JSON.stringify({ rows: [churnRow()] }),
-      },
-      (err, result) => {
-        if (err) return reject(err);
-        answered += result["2xx"];
-        times.sort((a, b) => a - b);
-        resolve({ rps: result["2xx"] / ((performance.now() - started) / 1000), p50: quantile(times, 0.5), p99: quantile(times, 0.99), failed: result.non2xx + result.errors });
-      },
-    );
-    run.on("response", (_client, status: number, _bytes, ms: number) => {
-      if (status === 200) times.push(ms);
-    });
-  });
+/** `requests` single-row predictions of `url` at 32 connections, as fast as they go or at `rate` requests/s. */
+async function load(url: string, requests: number, rate?: number): Promise<Loaded> {
+  const loaded = await loadPost(stack, url, { rows: [churnRow()] }, { requests, connections: CONNECTIONS, status: 200, rate });
+  answered += loaded.ok;
+  return loaded;
 }
 
 /** p50 of `n` requests to each of `urls`, one at a time, interleaved so both see the same machine. */

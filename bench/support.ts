@@ -2,10 +2,11 @@
  * What the service benchmarks share: a run's own API key, schema and queue prefix; starting the
  * API and workers from the built dist; calling the API; and cleaning up after the run.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import autocannon from "autocannon";
 import Papa from "papaparse";
 import { Pool } from "pg";
 import { Redis } from "ioredis";
@@ -110,6 +111,68 @@ export function churnRow(): Record<string, unknown> {
 
 export function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** What one autocannon run measured: answers of the expected status per second, their latency, and the rest. */
+export interface Loaded {
+  /** Answers with the expected status. */
+  ok: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Answers with another status, and errors. */
+  failed: number;
+}
+
+/**
+ * `requests` JSON POSTs of `body` to `url` at `connections` connections with the stack's key (a
+ * count, not a duration, so that every answer is counted), as fast as they go or at `rate`
+ * requests/s. Latencies are autocannon's per-response times of the answers with `status`
+ * (fractional milliseconds; its own histogram rounds them to whole ones).
+ */
+export function loadPost(stack: BenchStack, url: string, body: unknown, options: { requests: number; connections: number; status: number; rate?: number }): Promise<Loaded> {
+  const times: number[] = [];
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const run = autocannon(
+      {
+        url: stack.base + url,
+        method: "POST",
+        connections: options.connections,
+        amount: options.requests,
+        overallRate: options.rate,
+        headers: { "content-type": "application/json", authorization: `Bearer ${stack.key}` },
+        body: JSON.stringify(body),
+      },
+      (err, result) => {
+        if (err) return reject(err);
+        times.sort((a, b) => a - b);
+        const ok = times.length;
+        resolve({ ok, rps: ok / ((performance.now() - started) / 1000), p50: quantile(times, 0.5), p99: quantile(times, 0.99), failed: result.non2xx + result["2xx"] - ok + result.errors });
+      },
+    );
+    run.on("response", (_client, status: number, _bytes, ms: number) => {
+      if (status === options.status) times.push(ms);
+    });
+  });
+}
+
+/**
+ * Resident memory of process `pid` and its descendants (a worker's sandboxes), in bytes, from
+ * /proc/<pid>/status VmRSS: `self` for the process alone, `tree` with its descendants.
+ */
+export function rssOf(pid: number): { self: number; tree: number } {
+  const rss = (p: number) => {
+    try {
+      return 1024 * Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      return 0; // gone meanwhile
+    }
+  };
+  const rows = execFileSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" }).trim().split("\n").map((r) => r.trim().split(/\s+/).map(Number));
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [child, parent] of rows) if (parent === tree[i]) tree.push(child!);
+  return { self: rss(pid), tree: tree.reduce((sum, p) => sum + rss(p), 0) };
 }
 
 /** Runs `main`, printing its error and exiting non-zero when it throws, then cleans `stack` up. */

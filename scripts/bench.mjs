@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // Runs the side-by-side benchmarks (ours against scikit-learn / Optuna / pandas on the same
-// machine, in the same invocation) and prints their tables. Usage: node scripts/bench.mjs all|data|trees|linear|tpe|e2e|serve|forest-cv|importance|prune|xgb
+// machine, in the same invocation) and prints their tables. Usage: node scripts/bench.mjs all|data|trees|linear|tpe|e2e|serve|forest-cv|importance|prune|xgb|load [--flags]
+// Arguments starting with `--` (e.g. `--quick` of bench:load) are passed on to every bench run.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const all = ["data", "trees", "linear", "tpe", "e2e", "serve", "forest-cv", "importance", "prune", "xgb"];
-const wanted = process.argv[2] === "all" || !process.argv[2] ? all : process.argv.slice(2);
+const all = ["data", "trees", "linear", "tpe", "e2e", "serve", "forest-cv", "importance", "prune", "xgb", "load"];
+const names = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const flags = process.argv.slice(2).filter((a) => a.startsWith("--"));
+const wanted = names[0] === "all" || !names[0] ? all : names;
 let failed = 0;
 for (const name of wanted) {
   const candidates = [path.join(root, "packages/ml-core/bench", `${name}.ts`), path.join(root, "bench", `${name}.ts`)];
@@ -18,7 +21,7 @@ for (const name of wanted) {
     continue;
   }
   console.log(`\n== bench:${name} (${path.relative(root, file)})`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", file], { cwd: path.dirname(path.dirname(file)), stdio: "inherit" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", file, ...flags], { cwd: path.dirname(path.dirname(file)), stdio: "inherit" });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

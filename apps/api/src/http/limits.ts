@@ -46,9 +46,11 @@ function sendCommandTo(redis: RedisClient): SendCommandClusterFn {
 /**
  * The jobs a key enqueued directly (train, optimize, evaluate; not the trials a study makes) that
  * are waiting or running, at most `max` per key (MAX_ACTIVE_JOBS_PER_KEY), across replicas: a
- * Redis set of job ids per key, pruned of finished jobs when a new one is reserved. Every key it
- * reads (the set, the jobs' hashes) starts with the prefix, so on a cluster, where the prefix is a
- * hash tag, its pipeline stays in one slot.
+ * Redis set of job ids per key. A reservation adds its job and counts the set; only when the set
+ * is over `max` are its finished jobs pruned and the rest counted again, so an enqueue under the
+ * limit costs two commands however many jobs the key has queued, and the set stays about `max`
+ * long. Every key it reads (the set, the jobs' hashes) starts with the prefix, so on a cluster,
+ * where the prefix is a hash tag, its pipeline stays in one slot.
  */
 export class ActiveJobQuota {
   constructor(
@@ -60,7 +62,8 @@ export class ActiveJobQuota {
   /** Counts `jobId` against the key's quota, or throws 429 QUOTA_EXCEEDED. Reserve first, then enqueue. */
   async reserve(keyId: string, jobId: string, queueOf: (jobId: string) => string | undefined): Promise<void> {
     const set = this.setOf(keyId);
-    await this.redis.sadd(set, jobId);
+    const [, size] = ((await this.redis.multi().sadd(set, jobId).scard(set).exec()) ?? []).map(([, reply]) => reply);
+    if (Number(size) <= this.max) return;
     const members = (await this.redis.smembers(set)).filter((m) => m !== jobId);
     const pipeline = this.redis.pipeline();
     for (const m of members) pipeline.hget(`${this.prefix}:${queueOf(m) ?? "none"}:${m}`, "finishedOn").exists(`${this.prefix}:${queueOf(m) ?? "none"}:${m}`);
@@ -90,11 +93,24 @@ export interface IdempotentRecord {
   readonly study_id?: string;
 }
 
+/**
+ * A replay's earlier claim: its ids, and whether its job was enqueued. A claim not yet marked
+ * enqueued is either still being created by the first request or was left by an API that died
+ * before enqueueing it; either way the replay creates it again under the same ids (job ids make
+ * that a no-op when the job exists).
+ */
+export interface EarlierClaim {
+  readonly ids: IdempotentRecord;
+  readonly enqueued: boolean;
+}
+
 const IDEMPOTENCY_TTL_S = 24 * 3600;
 
 /**
  * `Idempotency-Key` on POST /train and POST /optimize, shared across replicas through Redis for
  * 24 hours: the same key and body answer the same job; the same key with another body is a 409.
+ * A claim is written `pending` before the job is created and marked `enqueued` after, so a retry
+ * after a crash in between creates the job instead of answering one that never existed.
  */
 export class Idempotency {
   constructor(
@@ -111,24 +127,25 @@ export class Idempotency {
   }
 
   /**
-   * Claims `key` for this body with the ids the request is about to create. Answers undefined when
-   * the claim is new (go on and create them), or the earlier record to answer again.
+   * Claims `key` for this body with the ids the request is about to create (pending). Answers
+   * undefined when the claim is new (go on and create them), or the earlier claim.
    */
-  async claim(scope: string, key: string, body: unknown, fresh: IdempotentRecord): Promise<IdempotentRecord | undefined> {
+  async claim(scope: string, key: string, body: unknown, fresh: IdempotentRecord): Promise<EarlierClaim | undefined> {
     const slot = this.slotOf(scope, key);
-    const value = JSON.stringify({ body: digest(body), ...fresh });
+    const value = JSON.stringify({ body: digest(body), ...fresh, state: "pending" });
     if ((await this.redis.set(slot, value, "EX", IDEMPOTENCY_TTL_S, "NX")) === "OK") return undefined;
-    const earlier = JSON.parse((await this.redis.get(slot)) ?? "null") as ({ body: string } & IdempotentRecord) | null;
+    const earlier = JSON.parse((await this.redis.get(slot)) ?? "null") as ({ body: string; state?: "pending" | "enqueued" } & IdempotentRecord) | null;
     if (!earlier) return this.claim(scope, key, body, fresh);
     if (earlier.body !== digest(body)) {
       throw new HttpError(409, "IDEMPOTENCY_CONFLICT", `Idempotency-Key "${key}" was used within 24 h for a different request body.`, { job_id: earlier.job_id });
     }
-    return { job_id: earlier.job_id, ...(earlier.study_id ? { study_id: earlier.study_id } : {}) };
+    // A claim without a state was written before claims had one, after its job was enqueued.
+    return { ids: { job_id: earlier.job_id, ...(earlier.study_id ? { study_id: earlier.study_id } : {}) }, enqueued: earlier.state !== "pending" };
   }
 
-  /** Frees a claim whose work could not be started, so a retry starts it. */
-  async forget(scope: string, key: string): Promise<void> {
-    await this.redis.del(this.slotOf(scope, key));
+  /** Marks the claim of `key` enqueued: its job exists (the claim keeps its expiry). */
+  async enqueued(scope: string, key: string, body: unknown, ids: IdempotentRecord): Promise<void> {
+    await this.redis.set(this.slotOf(scope, key), JSON.stringify({ body: digest(body), ...ids, state: "enqueued" }), "KEEPTTL", "XX");
   }
 
   private slotOf(scope: string, key: string): string {

@@ -1,8 +1,9 @@
 import { checkBudget, getAlgorithm, type AlgorithmSpec, type FitShape } from "@mlw/ml-core";
-import { budgetLimits, readCsvHeader, resolveDatasetPath } from "@mlw/runtime";
+import { budgetLimits, resolveDatasetFile } from "@mlw/runtime";
 import { HttpError } from "../errors";
 import type { Deps } from "../deps";
 import type { DatasetSource } from "@mlw/jobs";
+import { DatasetHeaders } from "../dataset-headers";
 import { findDataset } from "./datasets";
 
 /**
@@ -26,6 +27,8 @@ export async function checkTrainingRequest(
   return { spec, shape };
 }
 
+const fileHeaders = new DatasetHeaders();
+
 /**
  * The column names of the request's dataset: the header of the file `dataset_path` (404 when
  * missing), or the profile of the uploaded `dataset_id` (404 when unknown). Exactly one of the two
@@ -37,5 +40,5 @@ async function datasetHeader(deps: Deps, req: DatasetSource): Promise<string[]> 
     throw new HttpError(400, "INVALID_DATASET_SOURCE", `Give exactly one of \`dataset_path\` (a file under the service's DATA_DIR) and \`dataset_id\` (an uploaded dataset), but got ${got}.`);
   }
   if (req.dataset_id !== undefined) return (await findDataset(deps, req.dataset_id)).columns.map((c) => c.name);
-  return readCsvHeader(await resolveDatasetPath(deps.env.DATA_DIR, req.dataset_path!));
+  return fileHeaders.of(await resolveDatasetFile(deps.env.DATA_DIR, req.dataset_path!));
 }

@@ -5,10 +5,13 @@ import { newestFirst, type PageInput } from "./keyset";
 
 export type NewStudy = typeof studies.$inferInsert;
 
-/** Inserts a study. */
+/**
+ * Inserts a study, or answers the one already stored under its id (a replayed request creating
+ * it again, as `Idempotency-Key` does after a crash, keeps the first).
+ */
 export async function insertStudy(db: Db, row: NewStudy): Promise<StudyRow> {
-  const [inserted] = await db.insert(studies).values(row).returning();
-  return inserted!;
+  const [inserted] = await db.insert(studies).values(row).onConflictDoNothing({ target: studies.id }).returning();
+  return inserted ?? (await getStudy(db, row.id))!;
 }
 
 /** The study `id`, or undefined. */
