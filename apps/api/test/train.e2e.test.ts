@@ -143,7 +143,7 @@ describe("service endpoints", () => {
 
   it("GET /algorithms agrees with every entry of the algorithm registry", async () => {
     const res = await call(stack.api.url, "GET", "/algorithms");
-    const expected = ALGORITHMS.map((a) => ({ name: a.name, task: a.task, description: a.description, hyperparameters: a.params.docs, search_space: a.searchSpace }));
+    const expected = ALGORITHMS.map((a) => ({ name: a.name, task: a.task, description: a.description, hyperparameters: a.params.docs, search_space: a.searchSpace, budget_step: a.budgetStep ?? null }));
     expect(res.body.algorithms).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(res.body.algorithms).toHaveLength(16);
   });
