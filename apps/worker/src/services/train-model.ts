@@ -30,7 +30,9 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
   const spec = getAlgorithm(payload.algorithm);
   const params = spec.params.parse(seeded(spec, payload.hyperparams, payload.random_state));
   await progress("loading", 5);
+  const clock = stopwatch();
   const { table, sha256 } = await loadDataset(ctx, payload);
+  const load = clock();
   const target = prepareTarget(table, payload.target_column, spec.task);
   const split = trainTestSplit(target.rows.length, {
     testSize: payload.test_size,
@@ -47,6 +49,7 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
   const ytrain = take(target.y, split.train);
   const ytest = take(target.y, split.test);
   await progress("fitting", 15);
+  const prepare = clock();
 
   const estimator = spec.create(params);
   let lastReport = 0;
@@ -59,10 +62,12 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
       void progress("fitting", 15 + Math.round((70 * done) / Math.max(total, 1)));
     },
   });
+  const fit = clock();
   await progress("scoring", 85);
   const testPredictions = estimator.predict(Xtest);
   const metrics = scoreMetrics(spec.task, ytest, testPredictions, nClasses ?? 0);
   const reference = referenceProfile(table, trainRows, pipeline.inputColumns, payload.random_state, testPredictions, target.labels);
+  const score = clock();
 
   const modelId = newId("model");
   const bytes = saveModel({
@@ -106,7 +111,19 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
   });
   await saveModelReference(ctx.database.db, modelId, reference as unknown as Record<string, unknown>);
   await progress("done", 100);
-  return { model_id: modelId, algorithm: spec.name, task: spec.task, metrics, train_duration_ms: trainDurationMs };
+  const timings = { load, prepare, fit, score, save: clock() };
+  return { model_id: modelId, algorithm: spec.name, task: spec.task, metrics, train_duration_ms: trainDurationMs, timings_ms: timings };
+}
+
+/** A clock: each call answers the milliseconds since the previous call (or since it was made). */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const ms = Math.round(now - last);
+    last = now;
+    return ms;
+  };
 }
 
 /** What a train job answers for a saved model. */
