@@ -1,6 +1,7 @@
 import type { EstimatorState, FitOptions, StagedEstimator } from "../core/estimator";
 import { custom, defineParams, float, int, oneOf } from "../core/hyperparams";
-import { takeRows, take, type Matrix } from "../core/matrix";
+import { take, type Matrix } from "../core/matrix";
+import { matrixColumns, type ColumnSource } from "../core/column-source";
 import { DataError } from "../core/errors";
 import { Rng } from "../core/rng";
 import { checkXy } from "../core/check-input";
@@ -13,6 +14,7 @@ import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
 import { BoostedModel } from "./boosted";
 import { binDataParallel, startHistTeam } from "./parallel";
+import { BIN_SUBSAMPLE, binColumns, type BinnedData } from "../tree/binner";
 import { classPriorRaw, logLoss, sigmoid, softmaxRows } from "./losses";
 import { maxDepthParam } from "./params";
 
@@ -132,7 +134,7 @@ interface Boosted {
  * The boosting loop shared by both estimators, pausing (yielding the model so far) after every
  * `every` rounds unless it is the last; returns trees, init and rounds run.
  */
-function* boostStages(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, stratify: boolean, options: FitOptions | undefined, every: number): Generator<Boosted, Boosted, void> {
+function* boostStages(X: ColumnSource, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, stratify: boolean, options: FitOptions | undefined, every: number): Generator<Boosted, Boosted, void> {
   checkXy(X, y);
   const seed = resolveSeed(p.random_state);
   const rng = new Rng(seed);
@@ -140,13 +142,13 @@ function* boostStages(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: 
   let Xtr = X, ytr = y, Xval: Matrix | undefined, yval: Float64Array | undefined;
   if (early) {
     const { train: tr, validation: val } = validationSplit(y, p.validation_fraction, stratify, seed);
-    Xtr = takeRows(X, tr);
+    Xtr = X.take(tr);
     ytr = take(y, tr);
-    Xval = takeRows(X, val);
+    Xval = X.take(val).toMatrix();
     yval = take(y, val);
   }
   const n = Xtr.rows;
-  const data = binDataParallel(Xtr, p.max_bins, rng.fork());
+  const data = binTraining(Xtr, p.max_bins, rng.fork());
   const obj = makeObjective(n);
   const cols = obj.cols;
   const init = obj.init(ytr);
@@ -213,6 +215,15 @@ function* boostStages(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: 
   return { trees, init, nIter: iter };
 }
 
+/**
+ * The binned training rows: up to `BIN_SUBSAMPLE` rows (all of them binned, pool threads helping)
+ * from their matrix; above, one feature column at a time, so that a large table is binned without
+ * its whole float64 matrix. The same codes and edges either way.
+ */
+function binTraining(X: ColumnSource, maxBins: number, rng: Rng): BinnedData {
+  return X.rows <= BIN_SUBSAMPLE ? binDataParallel(X.toMatrix(), maxBins, rng) : binColumns(X, maxBins, rng);
+}
+
 /** Runs `stages` to its end, refitting `model` after every stage; the rounds done at each. */
 function* refitEachStage<M>(stages: Generator<Boosted, Boosted, void>, refit: (b: Boosted) => M): Generator<number, M, void> {
   try {
@@ -225,6 +236,11 @@ function* refitEachStage<M>(stages: Generator<Boosted, Boosted, void>, refit: (b
   } finally {
     stages.return(undefined as never);
   }
+}
+
+/** `X` as a ColumnSource (a matrix is wrapped, not copied). */
+function asColumns(X: Matrix | ColumnSource): ColumnSource {
+  return "column" in X ? X : matrixColumns(X);
 }
 
 /** Runs a staged fit to its end. */
@@ -287,8 +303,14 @@ export class HistGradientBoostingClassifier extends BoostedModel<HistGradientBoo
     return finish(this.fitStages(X, y, Infinity, options));
   }
 
-  /** Fits in stages of `every` boosting rounds (`StagedEstimator`). */
-  fitStages(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
+  /** Fits as `fit(X.toMatrix(), y)`, binning X a column at a time (`Estimator.fitColumns`). */
+  async fitColumns(X: ColumnSource, y: Float64Array, options?: FitOptions): Promise<this> {
+    return finish(this.fitStages(X, y, Infinity, options));
+  }
+
+  /** Fits in stages of `every` boosting rounds (`StagedEstimator`); X may also be a ColumnSource. */
+  fitStages(X: Matrix | ColumnSource, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
+    X = asColumns(X);
     const p = this.parse();
     const k = countClasses(y, options?.nClasses);
     const stages = boostStages(X, y, p, (n) => classification(k, n), true, options, every);
@@ -322,8 +344,14 @@ export class HistGradientBoostingRegressor extends BoostedModel<HistGradientBoos
     return finish(this.fitStages(X, y, Infinity, options));
   }
 
-  /** Fits in stages of `every` boosting rounds (`StagedEstimator`). */
-  fitStages(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
+  /** Fits as `fit(X.toMatrix(), y)`, binning X a column at a time (`Estimator.fitColumns`). */
+  async fitColumns(X: ColumnSource, y: Float64Array, options?: FitOptions): Promise<this> {
+    return finish(this.fitStages(X, y, Infinity, options));
+  }
+
+  /** Fits in stages of `every` boosting rounds (`StagedEstimator`); X may also be a ColumnSource. */
+  fitStages(X: Matrix | ColumnSource, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
+    X = asColumns(X);
     const p = this.parse();
     const stages = boostStages(X, y, p, squaredError, false, options, every);
     return this.staged(refitEachStage(stages, (b) => this.fitted(b.trees, b.init, X.cols, 0, b.nIter)));

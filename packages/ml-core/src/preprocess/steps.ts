@@ -8,16 +8,16 @@ import type { Column } from "../data/table";
 type StateObject = { readonly [key: string]: StateValue };
 const MISSING = new Set(DEFAULT_MISSING_VALUES);
 
-/**
- * One fitted input column turned into one or more output features. `write*` fill
- * `out[base + j]` for the step's features j (`out` is zero-filled beforehand).
- */
+/** One fitted input column turned into one or more output features (`featureNames`). */
 export interface Step {
   readonly column: string;
   readonly featureNames: string[];
-  /** Writes rows `rows` of a table column into consecutive output rows. */
-  writeColumn(col: Column, rows: ArrayLike<number>, out: Float64Array, stride: number, offset: number): void;
-  /** Writes one raw JSON value (record `row`, for error messages) at `out[base]`. */
+  /**
+   * Writes the step's feature `j` of the table rows `rows` of `col`, the value of `rows[k]` at
+   * `out[k * stride + offset]` (every one written, zeros included).
+   */
+  writeFeature(col: Column, rows: ArrayLike<number>, j: number, out: Float64Array, stride: number, offset: number): void;
+  /** Writes one raw JSON value (record `row`, for error messages): feature j at `out[base + j]` (`out` zero-filled beforehand). */
   writeValue(value: unknown, row: number, out: Float64Array, base: number): void;
   toState(): StateObject;
 }
@@ -90,7 +90,7 @@ export class NumericStep implements Step {
     return new NumericStep(col.name, fill, mean, std > 0 ? std : 1);
   }
 
-  writeColumn(col: Column, rows: ArrayLike<number>, out: Float64Array, stride: number, offset: number): void {
+  writeFeature(col: Column, rows: ArrayLike<number>, _j: number, out: Float64Array, stride: number, offset: number): void {
     const { fill, mean, scale } = this;
     if (col.kind === "numeric") {
       for (let k = 0; k < rows.length; k++) out[k * stride + offset] = (valueOr(col.values[rows[k]!]!, fill) - mean) / scale;
@@ -165,20 +165,21 @@ export class OneHotStep implements Step {
     return new OneHotStep(col.name, names(seen.filter((i) => kept.has(i))), names(seen.filter((i) => !kept.has(i))), fill);
   }
 
-  writeColumn(col: Column, rows: ArrayLike<number>, out: Float64Array, stride: number, offset: number): void {
+  writeFeature(col: Column, rows: ArrayLike<number>, j: number, out: Float64Array, stride: number, offset: number): void {
     if (col.kind === "categorical") {
-      const map = Int32Array.from(col.categories, (c) => this.index.get(c) ?? -1);
+      // hot[c]: 1 when the table's category c is feature j (-1, missing, is the imputed category)
+      const hot = Uint8Array.from(col.categories, (c) => ((this.index.get(c) ?? -1) === j ? 1 : 0));
+      const missing = this.fillIndex === j ? 1 : 0;
       for (let k = 0; k < rows.length; k++) {
         const c = col.codes[rows[k]!]!;
-        const j = c >= 0 ? map[c]! : this.fillIndex;
-        if (j >= 0) out[k * stride + offset + j] = 1;
+        out[k * stride + offset] = c >= 0 ? hot[c]! : missing;
       }
       return;
     }
     for (let k = 0; k < rows.length; k++) {
       const v = col.values[rows[k]!]!;
-      const j = v === v ? (this.index.get(String(v)) ?? -1) : this.fillIndex;
-      if (j >= 0) out[k * stride + offset + j] = 1;
+      const at = v === v ? (this.index.get(String(v)) ?? -1) : this.fillIndex;
+      out[k * stride + offset] = at === j ? 1 : 0;
     }
   }
 
@@ -224,7 +225,7 @@ export class BooleanStep implements Step {
     return new BooleanStep(col.name, yes >= no ? 1 : 0);
   }
 
-  writeColumn(col: Column, rows: ArrayLike<number>, out: Float64Array, stride: number, offset: number): void {
+  writeFeature(col: Column, rows: ArrayLike<number>, _j: number, out: Float64Array, stride: number, offset: number): void {
     if (col.kind === "categorical") {
       const map = col.categories.map((c) => truthValue(c) ?? 0);
       for (let k = 0; k < rows.length; k++) {
