@@ -82,6 +82,10 @@ export const trainResult = z.object({
   task: z.enum(["classification", "regression"]),
   metrics,
   train_duration_ms: z.number(),
+  timings_ms: z
+    .object({ load: z.number(), prepare: z.number(), fit: z.number(), score: z.number(), save: z.number() })
+    .optional()
+    .meta({ description: "Where the run's time went, in ms: reading the dataset, target/split/encoding, the fit, scoring the held-out rows, saving. Absent when the job answered a model an earlier attempt had saved." }),
 });
 export type TrainResult = z.infer<typeof trainResult>;
 

@@ -175,6 +175,15 @@ describe.each(ALGORITHMS.map((spec) => [spec.name, spec] as const))("%s conforma
     again.dispose?.();
   });
 
+  if (unfitted.fitColumns) {
+    it("fitted from the table's columns (fitColumns) gives the model fit gives on the encoded matrix", async () => {
+      const e = make();
+      expect(await e.fitColumns!(A.pipeline.columns(A.table, A.trainRows), A.ytrain, fitOptions(A))).toBe(e);
+      expect(outputs(e, A.Xtest)).toEqual(outputs(fitted, A.Xtest));
+      e.dispose?.();
+    });
+  }
+
   it("round-trips through toState, the persist codec and spec.restore to identical predictions, probabilities and importances", () => {
     const restored = spec.restore(decode(encode(fitted.toState() as never)) as unknown as EstimatorState);
     expect(restored.algorithm).toBe(spec.name);

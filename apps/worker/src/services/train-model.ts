@@ -1,4 +1,4 @@
-import { checkBudget, getAlgorithm, take, type AlgorithmSpec, type Task } from "@mlw/ml-core";
+import { checkBudget, getAlgorithm, take, type AlgorithmSpec, type FitOptions, type Task } from "@mlw/ml-core";
 import { Pipeline, prepareTarget } from "@mlw/ml-core/preprocess";
 import { trainTestSplit } from "@mlw/ml-core/model-selection";
 import { classificationMetrics, regressionMetrics } from "@mlw/ml-core/metrics";
@@ -30,7 +30,9 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
   const spec = getAlgorithm(payload.algorithm);
   const params = spec.params.parse(seeded(spec, payload.hyperparams, payload.random_state));
   await progress("loading", 5);
+  const clock = stopwatch();
   const { table, sha256 } = await loadDataset(ctx, payload);
+  const load = clock();
   const target = prepareTarget(table, payload.target_column, spec.task);
   const split = trainTestSplit(target.rows.length, {
     testSize: payload.test_size,
@@ -42,15 +44,16 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
   const pipeline = Pipeline.fit(table, trainRows, { target: payload.target_column, scale: spec.scale });
   const nClasses = target.labels?.length;
   checkBudget(spec, params, { nFeatures: pipeline.featureNames.length, nClasses }, budgetLimits(env()));
-  const Xtrain = pipeline.transform(table, trainRows);
-  const Xtest = pipeline.transform(table, take(rows, split.test));
+  const estimator = spec.create(params);
+  // an estimator that fits from columns gets them one at a time, never the whole encoded matrix
+  const Xtrain = estimator.fitColumns ? pipeline.columns(table, trainRows) : pipeline.transform(table, trainRows);
   const ytrain = take(target.y, split.train);
   const ytest = take(target.y, split.test);
   await progress("fitting", 15);
+  const prepare = clock();
 
-  const estimator = spec.create(params);
   let lastReport = 0;
-  await estimator.fit(Xtrain, ytrain, {
+  const fitOptions: FitOptions = {
     nClasses,
     onProgress: (done, total) => {
       const now = Date.now();
@@ -58,11 +61,14 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
       lastReport = now;
       void progress("fitting", 15 + Math.round((70 * done) / Math.max(total, 1)));
     },
-  });
+  };
+  await ("column" in Xtrain ? estimator.fitColumns!(Xtrain, ytrain, fitOptions) : estimator.fit(Xtrain, ytrain, fitOptions));
+  const fit = clock();
   await progress("scoring", 85);
-  const testPredictions = estimator.predict(Xtest);
+  const testPredictions = estimator.predict(pipeline.transform(table, take(rows, split.test)));
   const metrics = scoreMetrics(spec.task, ytest, testPredictions, nClasses ?? 0);
   const reference = referenceProfile(table, trainRows, pipeline.inputColumns, payload.random_state, testPredictions, target.labels);
+  const score = clock();
 
   const modelId = newId("model");
   const bytes = saveModel({
@@ -106,7 +112,19 @@ export async function trainModel(ctx: Context, payload: TrainPayload, progress: 
   });
   await saveModelReference(ctx.database.db, modelId, reference as unknown as Record<string, unknown>);
   await progress("done", 100);
-  return { model_id: modelId, algorithm: spec.name, task: spec.task, metrics, train_duration_ms: trainDurationMs };
+  const timings = { load, prepare, fit, score, save: clock() };
+  return { model_id: modelId, algorithm: spec.name, task: spec.task, metrics, train_duration_ms: trainDurationMs, timings_ms: timings };
+}
+
+/** A clock: each call answers the milliseconds since the previous call (or since it was made). */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const ms = Math.round(now - last);
+    last = now;
+    return ms;
+  };
 }
 
 /** What a train job answers for a saved model. */

@@ -5,7 +5,7 @@ import { DataError } from "./errors";
  * Refuses a training set whose `y` does not match `X` or that has no rows.
  * @throws DataError `SHAPE_MISMATCH`, `EMPTY_DATA`.
  */
-export function checkXy(X: Matrix, y: Float64Array): void {
+export function checkXy(X: Pick<Matrix, "rows">, y: Float64Array): void {
   if (X.rows !== y.length) throw new DataError("SHAPE_MISMATCH", `X has ${X.rows} rows but y has ${y.length} values.`);
   if (X.rows === 0) throw new DataError("EMPTY_DATA", "Cannot fit on 0 rows.");
 }

@@ -1,4 +1,5 @@
 import type { Matrix } from "./matrix";
+import type { ColumnSource } from "./column-source";
 import type { ParamSet } from "./hyperparams";
 import type { SearchSpace } from "./search-space";
 
@@ -37,6 +38,12 @@ export interface FitOptions {
 export interface Estimator {
   readonly algorithm: string;
   fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this>;
+  /**
+   * Fits exactly as `fit(X.toMatrix(), y)` does (the same model to the bit), reading the features
+   * a column at a time: offered by estimators that never need the whole matrix at once, so that a
+   * large table is fitted without it.
+   */
+  fitColumns?(X: ColumnSource, y: Float64Array, options?: FitOptions): Promise<this>;
   predict(X: Matrix): Float64Array;
   /** Classifiers that give probabilities: rows x nClasses. */
   predictProba?(X: Matrix): Matrix;

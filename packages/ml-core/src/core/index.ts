@@ -1,4 +1,5 @@
 export * from "./matrix";
+export * from "./column-source";
 export * from "./rng";
 export * from "./errors";
 export * from "./hyperparams";

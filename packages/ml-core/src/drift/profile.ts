@@ -63,18 +63,26 @@ export function profileTable(table: Table, rows: ArrayLike<number>, columns: rea
   return columns.map((name) => {
     const col = table.column(name);
     if (!col) throw new RangeError(`profileTable: no column ${name}.`);
-    if (col.kind === "numeric") return profileNumbers(name, Float64Array.from({ length: rows.length }, (_, k) => col.values[rows[k]!]!), rng, sampleSize);
+    if (col.kind === "numeric") {
+      const values = new Float64Array(rows.length);
+      for (let k = 0; k < rows.length; k++) values[k] = col.values[rows[k]!]!;
+      return profileNumbers(name, values, rng, sampleSize);
+    }
     return profileCategories(name, Array.from({ length: rows.length }, (_, k) => col.categories[col.codes[rows[k]!]!] ?? null));
   });
 }
 
 /** The profile of numeric values (`NaN` is missing); `rng` draws the sample when there are more than `sampleSize`. */
 export function profileNumbers(column: string, values: Float64Array, rng: Rng, sampleSize = PROFILE_SAMPLE_SIZE): NumericProfile {
-  const present = values.filter((v) => v === v);
+  const present = presentValues(values);
   const n = present.length;
-  const mean = n ? present.reduce((s, v) => s + v, 0) / n : 0;
-  const std = n ? Math.sqrt(present.reduce((s, v) => s + (v - mean) ** 2, 0) / n) : 0;
-  const sorted = Float64Array.from(present).sort();
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += present[i]!;
+  const mean = n ? sum / n : 0;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (present[i]! - mean) ** 2;
+  const std = n ? Math.sqrt(squares / n) : 0;
+  const sorted = present.slice().sort();
   const edges = n ? psiEdges(sorted) : [];
   return {
     kind: "numeric",
@@ -89,6 +97,19 @@ export function profileNumbers(column: string, values: Float64Array, rng: Rng, s
     psi_counts: binCounts(sorted, edges),
     sample: Array.from(n > sampleSize ? rng.shuffle(Float64Array.from(present)).subarray(0, sampleSize) : present),
   };
+}
+
+/** The values of `values` that are not NaN, in order (a loop: `filter` on a large typed array is slow). */
+function presentValues(values: Float64Array): Float64Array {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === values[i]) n++;
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v === v) out[k++] = v;
+  }
+  return out;
 }
 
 /** The profile of category values (`null` is missing). */

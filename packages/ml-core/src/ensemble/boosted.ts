@@ -29,7 +29,7 @@ export function* refitEachStage<M>(stages: Generator<BoostedSoFar, BoostedSoFar,
 }
 
 /** Runs a synchronous staged fit to its end. */
-function runToEnd<M>(stages: Generator<number, M, void>): M {
+export function runToEnd<M>(stages: Generator<number, M, void>): M {
   for (;;) {
     const r = stages.next();
     if (r.done) return r.value;

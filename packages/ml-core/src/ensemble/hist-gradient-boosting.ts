@@ -1,6 +1,7 @@
 import { isStageEnd, type EstimatorState, type FitOptions } from "../core/estimator";
 import { custom, defineParams, float, int, oneOf } from "../core/hyperparams";
-import { takeRows, take, type Matrix } from "../core/matrix";
+import { take, type Matrix } from "../core/matrix";
+import { matrixColumns, type ColumnSource } from "../core/column-source";
 import { DataError } from "../core/errors";
 import { Rng } from "../core/rng";
 import { checkXy } from "../core/check-input";
@@ -11,8 +12,9 @@ import { trainTestSplit } from "../model-selection/train-test-split";
 import { z } from "zod";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
-import { BoostedModel, refitEachStage, type BoostedSoFar } from "./boosted";
+import { BoostedModel, refitEachStage, runToEnd, type BoostedSoFar } from "./boosted";
 import { binDataParallel, startHistTeam } from "./parallel";
+import { BIN_SUBSAMPLE, binColumns, type BinnedData } from "../tree/binner";
 import { classPriorRaw, logLoss, sigmoid, softmaxRows } from "./losses";
 import { maxDepthParam } from "./params";
 
@@ -125,7 +127,7 @@ function squaredError(n: number): Objective {
  * The boosting loop shared by both estimators, pausing (yielding the model so far) after every
  * `every` rounds unless it is the last; returns trees, init and rounds run.
  */
-function* boostStages(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, stratify: boolean, options: FitOptions | undefined, every: number): Generator<BoostedSoFar, BoostedSoFar, void> {
+function* boostStages(X: ColumnSource, y: Float64Array, p: Common, makeObjective: (n: number) => Objective, stratify: boolean, options: FitOptions | undefined, every: number): Generator<BoostedSoFar, BoostedSoFar, void> {
   checkXy(X, y);
   const seed = resolveSeed(p.random_state);
   const rng = new Rng(seed);
@@ -133,13 +135,13 @@ function* boostStages(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: 
   let Xtr = X, ytr = y, Xval: Matrix | undefined, yval: Float64Array | undefined;
   if (early) {
     const { train: tr, validation: val } = validationSplit(y, p.validation_fraction, stratify, seed);
-    Xtr = takeRows(X, tr);
+    Xtr = X.take(tr);
     ytr = take(y, tr);
-    Xval = takeRows(X, val);
+    Xval = X.take(val).toMatrix();
     yval = take(y, val);
   }
   const n = Xtr.rows;
-  const data = binDataParallel(Xtr, p.max_bins, rng.fork());
+  const data = binTraining(Xtr, p.max_bins, rng.fork());
   const obj = makeObjective(n);
   const cols = obj.cols;
   const init = obj.init(ytr);
@@ -207,6 +209,20 @@ function* boostStages(X: Matrix, y: Float64Array, p: Common, makeObjective: (n: 
 }
 
 /**
+ * The binned training rows: up to `BIN_SUBSAMPLE` rows (all of them binned, pool threads helping)
+ * from their matrix; above, one feature column at a time, so that a large table is binned without
+ * its whole float64 matrix. The same codes and edges either way.
+ */
+function binTraining(X: ColumnSource, maxBins: number, rng: Rng): BinnedData {
+  return X.rows <= BIN_SUBSAMPLE ? binDataParallel(X.toMatrix(), maxBins, rng) : binColumns(X, maxBins, rng);
+}
+
+/** `X` as a ColumnSource (a matrix is wrapped, not copied). */
+function asColumns(X: Matrix | ColumnSource): ColumnSource {
+  return "column" in X ? X : matrixColumns(X);
+}
+
+/**
  * Held-out rows for early stopping, the very split scikit-learn's estimator makes for the same
  * `random_state`: it draws a seed from `RandomState(random_state)` (`randint(2**32 - 1)`) and calls
  * `train_test_split(test_size=fraction, stratify=y for classifiers, random_state=seed)`. A class too
@@ -254,7 +270,13 @@ export class HistGradientBoostingClassifier extends BoostedModel<HistGradientBoo
     return HIST_GRADIENT_BOOSTING_CLASSIFIER_PARAMS.parse(this.params);
   }
 
-  protected boost(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
+  /** Fits as `fit(X.toMatrix(), y)`, binning X a column at a time (`Estimator.fitColumns`). */
+  async fitColumns(X: ColumnSource, y: Float64Array, options?: FitOptions): Promise<this> {
+    return runToEnd(this.boost(X, y, Infinity, options));
+  }
+
+  protected boost(Xs: Matrix | ColumnSource, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
+    const X = asColumns(Xs);
     const p = this.parse();
     const k = countClasses(y, options?.nClasses);
     const stages = boostStages(X, y, p, (n) => classification(k, n), true, options, every);
@@ -284,7 +306,13 @@ export class HistGradientBoostingRegressor extends BoostedModel<HistGradientBoos
     return HIST_GRADIENT_BOOSTING_REGRESSOR_PARAMS.parse(this.params);
   }
 
-  protected boost(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
+  /** Fits as `fit(X.toMatrix(), y)`, binning X a column at a time (`Estimator.fitColumns`). */
+  async fitColumns(X: ColumnSource, y: Float64Array, options?: FitOptions): Promise<this> {
+    return runToEnd(this.boost(X, y, Infinity, options));
+  }
+
+  protected boost(Xs: Matrix | ColumnSource, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void> {
+    const X = asColumns(Xs);
     const p = this.parse();
     const stages = boostStages(X, y, p, squaredError, false, options, every);
     return refitEachStage(stages, (b) => this.fitted(b.trees, b.init, X.cols, 0, b.nIter));

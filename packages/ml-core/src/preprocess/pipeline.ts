@@ -1,5 +1,6 @@
 import { DataError, InvalidHyperparameterError } from "../core/errors";
 import type { StateValue } from "../core/estimator";
+import { composeRows, type ColumnSource } from "../core/column-source";
 import type { Matrix } from "../core/matrix";
 import type { Table } from "../data/table";
 import { BooleanStep, NumericStep, OneHotStep, STEP_KINDS, type Step } from "./steps";
@@ -16,6 +17,12 @@ export interface PipelineOptions {
 
 const STATE_VERSION = 1;
 
+/** One output feature: feature `j` of `step`. */
+interface OutputFeature {
+  readonly step: Step;
+  readonly j: number;
+}
+
 /**
  * The preprocessing of a tabular dataset, fitted on training rows only: numeric columns get
  * median imputation (and standardisation when `scale`), categorical ones most-frequent
@@ -31,6 +38,8 @@ export class Pipeline {
   readonly featureNames: string[];
   /** `featureSources[j]`: the input column output feature j comes from. */
   readonly featureSources: string[];
+  /** Every output feature: the step that writes it and its index within the step. */
+  private readonly features: readonly OutputFeature[];
 
   private constructor(
     readonly target: string,
@@ -40,6 +49,7 @@ export class Pipeline {
     this.inputColumns = steps.map((s) => s.column);
     this.featureNames = steps.flatMap((s) => s.featureNames);
     this.featureSources = steps.flatMap((s) => s.featureNames.map(() => s.column));
+    this.features = steps.flatMap((step) => step.featureNames.map((_, j) => ({ step, j })));
   }
 
   /**
@@ -69,19 +79,30 @@ export class Pipeline {
    * @throws DataError `MISSING_COLUMNS` when an input column is absent, `INVALID_VALUE` for text in a numeric column.
    */
   transform(table: Table, rows?: ArrayLike<number>): Matrix {
+    this.checkColumns(table);
+    const idx = rows ?? allRows(table.nRows);
+    const cols = this.featureNames.length;
+    const data = new Float64Array(idx.length * cols);
+    this.features.forEach(({ step, j }, f) => step.writeFeature(table.column(step.column)!, idx, j, data, cols, f));
+    return { data, rows: idx.length, cols };
+  }
+
+  /**
+   * The features of `rows` of `table` (default: all rows) as a `ColumnSource`: the values
+   * `transform` gives, computed one feature column at a time when asked, so that the whole
+   * matrix never exists (histogram boosting bins them column by column).
+   * @throws DataError `MISSING_COLUMNS`, as `transform`; `INVALID_VALUE` when a column is read.
+   */
+  columns(table: Table, rows?: ArrayLike<number>): ColumnSource {
+    this.checkColumns(table);
+    return new PipelineColumns(this, this.features, table, rows ? Int32Array.from(rows) : allRows(table.nRows));
+  }
+
+  private checkColumns(table: Table): void {
     const absent = this.inputColumns.filter((name) => !table.column(name));
     if (absent.length) {
       throw new DataError("MISSING_COLUMNS", `The data lacks ${absent.length} column(s) the model needs: ${absent.slice(0, 10).map((n) => `\`${n}\``).join(", ")}.`, { missing: absent });
     }
-    const idx = rows ?? allRows(table.nRows);
-    const cols = this.featureNames.length;
-    const data = new Float64Array(idx.length * cols);
-    let offset = 0;
-    for (const step of this.steps) {
-      step.writeColumn(table.column(step.column)!, idx, data, cols, offset);
-      offset += step.featureNames.length;
-    }
-    return { data, rows: idx.length, cols };
   }
 
   /**
@@ -126,6 +147,36 @@ export class Pipeline {
       return restore(step as never);
     });
     return new Pipeline(s.target, steps, { scale: s.scale, maxCategories: s.maxCategories });
+  }
+}
+
+/** Table rows read through a fitted pipeline, a feature column at a time (see `Pipeline.columns`). */
+class PipelineColumns implements ColumnSource {
+  readonly rows: number;
+  readonly cols: number;
+
+  constructor(
+    private readonly pipeline: Pipeline,
+    private readonly features: readonly OutputFeature[],
+    private readonly table: Table,
+    private readonly tableRows: Int32Array,
+  ) {
+    this.rows = tableRows.length;
+    this.cols = features.length;
+  }
+
+  column(f: number, out: Float64Array): Float64Array {
+    const { step, j } = this.features[f]!;
+    step.writeFeature(this.table.column(step.column)!, this.tableRows, j, out, 1, 0);
+    return out;
+  }
+
+  take(indices: ArrayLike<number>): ColumnSource {
+    return new PipelineColumns(this.pipeline, this.features, this.table, composeRows(this.tableRows, indices));
+  }
+
+  toMatrix(): Matrix {
+    return this.pipeline.transform(this.table, this.tableRows);
   }
 }
 

@@ -8,16 +8,16 @@ import type { Column } from "../data/table";
 type StateObject = { readonly [key: string]: StateValue };
 const MISSING = new Set(DEFAULT_MISSING_VALUES);
 
-/**
- * One fitted input column turned into one or more output features. `write*` fill
- * `out[base + j]` for the step's features j (`out` is zero-filled beforehand).
- */
+/** One fitted input column turned into one or more output features (`featureNames`). */
 export interface Step {
   readonly column: string;
   readonly featureNames: string[];
-  /** Writes rows `rows` of a table column into consecutive output rows. */
-  writeColumn(col: Column, rows: ArrayLike<number>, out: Float64Array, stride: number, offset: number): void;
-  /** Writes one raw JSON value (record `row`, for error messages) at `out[base]`. */
+  /**
+   * Writes the step's feature `j` of the table rows `rows` of `col`, the value of `rows[k]` at
+   * `out[k * stride + offset]` (every one written, zeros included).
+   */
+  writeFeature(col: Column, rows: ArrayLike<number>, j: number, out: Float64Array, stride: number, offset: number): void;
+  /** Writes one raw JSON value (record `row`, for error messages): feature j at `out[base + j]` (`out` zero-filled beforehand). */
   writeValue(value: unknown, row: number, out: Float64Array, base: number): void;
   toState(): StateObject;
 }
@@ -73,12 +73,13 @@ export class NumericStep implements Step {
 
   /** Learns the median (and mean/std of the imputed values when `standardise`) from `rows`. */
   static fit(col: Column & { kind: "numeric" }, rows: ArrayLike<number>, standardise: boolean): NumericStep {
-    const seen: number[] = [];
+    const seen = new Float64Array(rows.length);
+    let nSeen = 0;
     for (let k = 0; k < rows.length; k++) {
       const v = col.values[rows[k]!]!;
-      if (v === v) seen.push(v);
+      if (v === v) seen[nSeen++] = v;
     }
-    const fill = median(Float64Array.from(seen));
+    const fill = median(seen.subarray(0, nSeen));
     if (!standardise) return new NumericStep(col.name, fill, 0, 1);
     const n = rows.length;
     let sum = 0;
@@ -90,7 +91,7 @@ export class NumericStep implements Step {
     return new NumericStep(col.name, fill, mean, std > 0 ? std : 1);
   }
 
-  writeColumn(col: Column, rows: ArrayLike<number>, out: Float64Array, stride: number, offset: number): void {
+  writeFeature(col: Column, rows: ArrayLike<number>, _j: number, out: Float64Array, stride: number, offset: number): void {
     const { fill, mean, scale } = this;
     if (col.kind === "numeric") {
       for (let k = 0; k < rows.length; k++) out[k * stride + offset] = (valueOr(col.values[rows[k]!]!, fill) - mean) / scale;
@@ -165,20 +166,21 @@ export class OneHotStep implements Step {
     return new OneHotStep(col.name, names(seen.filter((i) => kept.has(i))), names(seen.filter((i) => !kept.has(i))), fill);
   }
 
-  writeColumn(col: Column, rows: ArrayLike<number>, out: Float64Array, stride: number, offset: number): void {
+  writeFeature(col: Column, rows: ArrayLike<number>, j: number, out: Float64Array, stride: number, offset: number): void {
     if (col.kind === "categorical") {
-      const map = Int32Array.from(col.categories, (c) => this.index.get(c) ?? -1);
+      // hot[c]: 1 when the table's category c is feature j (-1, missing, is the imputed category)
+      const hot = Uint8Array.from(col.categories, (c) => ((this.index.get(c) ?? -1) === j ? 1 : 0));
+      const missing = this.fillIndex === j ? 1 : 0;
       for (let k = 0; k < rows.length; k++) {
         const c = col.codes[rows[k]!]!;
-        const j = c >= 0 ? map[c]! : this.fillIndex;
-        if (j >= 0) out[k * stride + offset + j] = 1;
+        out[k * stride + offset] = c >= 0 ? hot[c]! : missing;
       }
       return;
     }
     for (let k = 0; k < rows.length; k++) {
       const v = col.values[rows[k]!]!;
-      const j = v === v ? (this.index.get(String(v)) ?? -1) : this.fillIndex;
-      if (j >= 0) out[k * stride + offset + j] = 1;
+      const at = v === v ? (this.index.get(String(v)) ?? -1) : this.fillIndex;
+      out[k * stride + offset] = at === j ? 1 : 0;
     }
   }
 
@@ -224,7 +226,7 @@ export class BooleanStep implements Step {
     return new BooleanStep(col.name, yes >= no ? 1 : 0);
   }
 
-  writeColumn(col: Column, rows: ArrayLike<number>, out: Float64Array, stride: number, offset: number): void {
+  writeFeature(col: Column, rows: ArrayLike<number>, _j: number, out: Float64Array, stride: number, offset: number): void {
     if (col.kind === "categorical") {
       const map = col.categories.map((c) => truthValue(c) ?? 0);
       for (let k = 0; k < rows.length; k++) {
@@ -267,10 +269,54 @@ function valueOr(v: number, fill: number): number {
   return v === v ? v : fill;
 }
 
-/** The median of `values` (numpy's: mean of the two middle values); 0 when empty. */
+/**
+ * The median of `values` (numpy's: mean of the two middle values; no NaN); 0 when empty. The
+ * middle values are found by selection, in linear time, as sorting would find them (-0 before 0).
+ * Reorders `values`.
+ */
 export function median(values: Float64Array): number {
   const n = values.length;
   if (n === 0) return 0;
-  const s = values.sort();
-  return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+  const k = n >> 1;
+  const upper = signedAs(values, k, select(values, k));
+  if (n % 2) return upper;
+  // after selection every value before position k is at most the k-th: the largest is the (k-1)-th
+  let lower = values[0]!;
+  for (let i = 1; i < k; i++) if (values[i]! > lower) lower = values[i]!;
+  return (signedAs(values, k - 1, lower) + upper) / 2;
+}
+
+/**
+ * The k-th smallest of `a` (0-based) by quickselect with three-way partitions (runs of equal
+ * values, common in data, end a round at once), leaving smaller values before position k.
+ */
+function select(a: Float64Array, k: number): number {
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    const x = a[lo]!, y = a[(lo + hi) >>> 1]!, z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let lt = lo, i = lo, gt = hi;
+    while (i <= gt) {
+      const v = a[i]!;
+      if (v < pivot) {
+        a[i++] = a[lt]!;
+        a[lt++] = v;
+      } else if (v > pivot) {
+        a[i] = a[gt]!;
+        a[gt--] = v;
+      } else i++;
+    }
+    if (k < lt) hi = lt - 1;
+    else if (k > gt) lo = gt + 1;
+    else return pivot;
+  }
+  return a[k]!;
+}
+
+/** `v`, the k-th smallest of `a`, with the sign of zero a sort gives it (every -0 sorts before every 0). */
+function signedAs(a: Float64Array, k: number, v: number): number {
+  if (v !== 0) return v;
+  let below = 0;
+  for (let i = 0; i < a.length; i++) if (a[i]! < 0 || Object.is(a[i], -0)) below++;
+  return k < below ? -0 : 0;
 }

@@ -1,7 +1,7 @@
 import { DataError } from "../core/errors";
 import type { Task } from "../core/estimator";
 import type { Label } from "../core/classes";
-import type { Table } from "../data/table";
+import type { Column, Table } from "../data/table";
 
 export type { Label } from "../core/classes";
 
@@ -31,14 +31,8 @@ export function prepareTarget(table: Table, target: string, task: Task): Target 
     const more = names.length > 10 ? ` (and ${names.length - 10} more)` : "";
     throw new DataError("TARGET_NOT_FOUND", `The target column \`${target}\` is not in the data; available columns: ${shown}${more}.`, { target, available: names });
   }
-  const present: number[] = [];
-  if (column.kind === "numeric") {
-    column.values.forEach((v, i) => v === v && present.push(i));
-  } else {
-    column.codes.forEach((c, i) => c >= 0 && present.push(i));
-  }
-  if (present.length === 0) throw new DataError("TARGET_ALL_MISSING", `The target column \`${target}\` has no values: every row is missing it.`, { target });
-  const rows = Int32Array.from(present);
+  const rows = presentRows(column);
+  if (rows.length === 0) throw new DataError("TARGET_ALL_MISSING", `The target column \`${target}\` has no values: every row is missing it.`, { target });
   const y = new Float64Array(rows.length);
 
   if (task === "regression") {
@@ -52,7 +46,9 @@ export function prepareTarget(table: Table, target: string, task: Task): Target 
 
   let labels: Label[];
   if (column.kind === "numeric") {
-    const unique = Float64Array.from(new Set(rows.length ? Array.from(rows, (r) => column.values[r]!) : [])).sort();
+    const distinct = new Set<number>();
+    for (let i = 0; i < rows.length; i++) distinct.add(column.values[rows[i]!]!);
+    const unique = Float64Array.from(distinct).sort();
     labels = Array.from(unique);
     const index = new Map(labels.map((l, i) => [l as number, i]));
     rows.forEach((r, i) => (y[i] = index.get(column.values[r]!)!));
@@ -73,4 +69,15 @@ export function prepareTarget(table: Table, target: string, task: Task): Target 
     throw new DataError("SINGLE_CLASS", `Classification needs at least two classes, but \`${target}\` only holds ${JSON.stringify(labels[0])}.`, { target, labels });
   }
   return { y, labels, rows };
+}
+
+/** The rows of `column` whose value is present, in order. */
+function presentRows(column: Column): Int32Array {
+  const present = (i: number) => (column.kind === "numeric" ? column.values[i] === column.values[i] : column.codes[i]! >= 0);
+  const n = column.kind === "numeric" ? column.values.length : column.codes.length;
+  let count = 0;
+  for (let i = 0; i < n; i++) if (present(i)) count++;
+  const rows = new Int32Array(count);
+  for (let i = 0, k = 0; i < n; i++) if (present(i)) rows[k++] = i;
+  return rows;
 }

@@ -1,3 +1,4 @@
+import type { ColumnSource } from "../core/column-source";
 import type { Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
 
@@ -6,6 +7,9 @@ export const MISSING_BIN = 255;
 
 /** The most non-missing bins a feature can have. */
 export const MAX_BINS = 255;
+
+/** Rows bin edges are learnt from by default (a random subsample of them when there are more), as scikit-learn's `_BinMapper`. */
+export const BIN_SUBSAMPLE = 200_000;
 
 /**
  * A dataset binned once for histogram trees: one byte per value, column-major (`codes[f * rows + i]`).
@@ -39,7 +43,7 @@ export interface BinEdges {
  * @param rng draws the subsample when X has more than `subsample` rows.
  * @param subsample default 200,000.
  */
-export function binEdges(X: Matrix, maxBins = MAX_BINS, rng?: Rng, subsample = 200_000): BinEdges {
+export function binEdges(X: Matrix, maxBins = MAX_BINS, rng?: Rng, subsample = BIN_SUBSAMPLE): BinEdges {
   const { rows, cols } = X;
   let sampleRows: Int32Array | undefined;
   if (rows > subsample) sampleRows = (rng ?? new Rng(0)).permutation(rows).subarray(0, subsample).sort();
@@ -57,40 +61,70 @@ export function applyBins(X: Matrix, binning: BinEdges, shared = false): BinnedD
   const { rows, cols, data } = X;
   const { edges, edgeOffset, nBins } = binning;
   const codes = newCodes(rows * cols, shared);
-  for (let f = 0; f < cols; f++) {
-    const lo0 = edgeOffset[f]!;
-    const hi0 = edgeOffset[f + 1]!;
-    const base = f * rows;
-    for (let i = 0; i < rows; i++) {
-      const v = data[i * cols + f]!;
-      if (v !== v) {
-        codes[base + i] = MISSING_BIN;
-        continue;
-      }
-      // first edge >= v
-      let lo = lo0, hi = hi0;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (edges[mid]! < v) lo = mid + 1;
-        else hi = mid;
-      }
-      codes[base + i] = lo - lo0;
-    }
-  }
+  for (let f = 0; f < cols; f++) codeFeature(data, cols, f, rows, edges.subarray(edgeOffset[f]!, edgeOffset[f + 1]!), codes, f * rows);
   return { codes, rows, cols, nBins, edges, edgeOffset };
+}
+
+/**
+ * Writes the bin of each value `data[i * stride + f]` (i < rows) at `codes[base + i]`: the first
+ * of `edges` (one feature's, ascending) at or above it, `MISSING_BIN` for NaN.
+ */
+function codeFeature(data: Float64Array, stride: number, f: number, rows: number, edges: Float64Array, codes: Uint8Array, base: number): void {
+  const n = edges.length;
+  for (let i = 0; i < rows; i++) {
+    const v = data[i * stride + f]!;
+    if (v !== v) {
+      codes[base + i] = MISSING_BIN;
+      continue;
+    }
+    let lo = 0, hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (edges[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    codes[base + i] = lo;
+  }
 }
 
 /**
  * `applyBins(X, binEdges(X, maxBins, rng))`, in one pass per feature when every row is used: the
  * codes come from the same hashing or sort that finds the edges, not from a search per value.
  */
-export function binData(X: Matrix, maxBins = MAX_BINS, rng?: Rng, shared = false, subsample = 200_000): BinnedData {
+export function binData(X: Matrix, maxBins = MAX_BINS, rng?: Rng, shared = false, subsample = BIN_SUBSAMPLE): BinnedData {
   const { rows, cols } = X;
   if (rows > subsample) return applyBins(X, binEdges(X, maxBins, rng, subsample), shared);
   const codes = newCodes(rows * cols, shared);
   const binner = new ColumnBinner(rows, maxBins);
   const perFeature: Float64Array[] = [];
   for (let f = 0; f < cols; f++) perFeature.push(binner.bin(X, f, undefined, codes, f * rows));
+  return { codes, rows, cols, ...concatEdges(perFeature) };
+}
+
+/**
+ * `binData(X.toMatrix(), maxBins, rng, shared, subsample)` (the same codes and edges), holding one
+ * feature column of X at a time instead of the whole matrix: each column is written into one
+ * reused array, its edges found (from the same subsample of rows) and its codes written at once.
+ */
+export function binColumns(X: ColumnSource, maxBins = MAX_BINS, rng?: Rng, shared = false, subsample = BIN_SUBSAMPLE): BinnedData {
+  const { rows, cols } = X;
+  let sampleRows: Int32Array | undefined;
+  if (rows > subsample) sampleRows = (rng ?? new Rng(0)).permutation(rows).subarray(0, subsample).sort();
+  const codes = newCodes(rows * cols, shared);
+  const binner = new ColumnBinner(sampleRows ? sampleRows.length : rows, maxBins);
+  const values = new Float64Array(rows);
+  const column: Matrix = { data: values, rows, cols: 1 };
+  const perFeature: Float64Array[] = [];
+  for (let f = 0; f < cols; f++) {
+    X.column(f, values);
+    if (!sampleRows) {
+      perFeature.push(binner.bin(column, 0, undefined, codes, f * rows));
+      continue;
+    }
+    const edges = binner.bin(column, 0, sampleRows, null, 0);
+    codeFeature(values, 1, 0, rows, edges, codes, f * rows);
+    perFeature.push(edges);
+  }
   return { codes, rows, cols, ...concatEdges(perFeature) };
 }
 

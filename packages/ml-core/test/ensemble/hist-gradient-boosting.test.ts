@@ -1,6 +1,9 @@
 import { trainTestSplit } from "../../src/model-selection";
 import { HistGradientBoostingClassifier, shouldStop, validationSplit } from "../../src/ensemble/hist-gradient-boosting";
 import { Rng } from "../../src/core/rng";
+import { BIN_SUBSAMPLE } from "../../src/tree/binner";
+import { Table } from "../../src/data/table";
+import { Pipeline } from "../../src/preprocess";
 import { accuracy, loadNumeric } from "./datasets";
 
 describe("HistGradientBoostingClassifier", () => {
@@ -96,5 +99,36 @@ describe("HistGradientBoosting fitted in stages (fitStages)", () => {
     await stages.next();
     expect((await stages.return(m)).done).toBe(true);
     expect(m.nIter_).toBe(20);
+  });
+});
+
+describe("HistGradientBoosting fitted from columns (fitColumns)", () => {
+  it("fits a table with categorical columns, past the bin subsample, to the model fit gives on its encoded matrix, to the bit", async () => {
+    const rng = new Rng(11);
+    const n = Math.ceil(BIN_SUBSAMPLE / 0.9) + 5000; // more training rows than the subsample after the early-stopping split
+    const x = new Float64Array(n);
+    const city = new Int32Array(n);
+    const member = new Int32Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = rng.next() < 0.05 ? NaN : rng.normal();
+      city[i] = rng.next() < 0.03 ? -1 : rng.int(4);
+      member[i] = rng.int(2);
+      y[i] = x[i]! + (city[i] === 2 ? 1 : 0) - member[i]! + rng.normal() > 0 ? 1 : 0;
+    }
+    const table = new Table(n, [
+      { kind: "numeric", name: "x", values: x },
+      { kind: "categorical", name: "city", codes: city, categories: ["Lima", "Oslo", "Paris", "Rome"], booleanLike: false },
+      { kind: "categorical", name: "member", codes: member, categories: ["no", "yes"], booleanLike: true },
+      { kind: "numeric", name: "y", values: y },
+    ]);
+    const rows = Int32Array.from({ length: n }, (_, i) => i);
+    const pipeline = Pipeline.fit(table, rows, { target: "y", scale: false });
+    const params = { max_iter: 3, random_state: 0 };
+    const fromMatrix = await new HistGradientBoostingClassifier(params).fit(pipeline.transform(table, rows), y);
+    const fromColumns = await new HistGradientBoostingClassifier(params).fitColumns(pipeline.columns(table, rows), y);
+    const probe = pipeline.transform(table, rows.subarray(0, 5000));
+    expect(Buffer.from(fromColumns.predictProba(probe).data.buffer).equals(Buffer.from(fromMatrix.predictProba(probe).data.buffer))).toBe(true);
+    expect(fromColumns.trees_!.toState()).toEqual(fromMatrix.trees_!.toState());
   });
 });

@@ -64,6 +64,29 @@ describe("Pipeline", () => {
     expect(() => p.transform(missing)).toThrow(expect.objectContaining({ code: "MISSING_COLUMNS" }));
   });
 
+  it("gives a table's features a column at a time (columns) exactly as transform writes them", async () => {
+    const train = await parseCsv(CSV);
+    const p = Pipeline.fit(train, [0, 1, 2, 3], { target: "y", scale: true });
+    // another file: an unseen category, missing values, and each column of the other kind (numbers in city, text in age is refused)
+    const other = await parseCsv("y,member,city,age\nb,no,Rome,60\na,yes,Lima,\na,,Paris,7\n");
+    const numericCity = await parseCsv("age,city,member,y\n1,5,yes,a\n2,,no,b\n");
+    for (const [table, rows] of [[train, [4, 0, 2, 3]], [other, [0, 1, 2]], [numericCity, [1, 0]]] as const) {
+      const X = p.transform(table, rows);
+      const source = p.columns(table, rows);
+      expect([source.rows, source.cols]).toEqual([X.rows, X.cols]);
+      for (let f = 0; f < X.cols; f++) {
+        const expected = Array.from({ length: X.rows }, (_, i) => X.data[i * X.cols + f]);
+        expect(Array.from(source.column(f, new Float64Array(X.rows)))).toEqual(expected);
+      }
+      expect(source.toMatrix()).toEqual(X);
+      // rows taken from the source are the table rows at those positions
+      const picked = [rows.length - 1, 0];
+      expect(source.take(picked).toMatrix()).toEqual(p.transform(table, picked.map((k) => rows[k]!)));
+    }
+    const missing = await parseCsv("age,y\n1,a\n");
+    expect(() => p.columns(missing)).toThrow(expect.objectContaining({ code: "MISSING_COLUMNS" }));
+  });
+
   it("transforms JSON records like table rows, imputing absent values", async () => {
     const t = await parseCsv(CSV);
     const p = Pipeline.fit(t, [0, 1, 2, 3, 4], { target: "y", scale: true });

@@ -1,5 +1,6 @@
 import { Rng } from "../../src/core/rng";
-import { MISSING_BIN, applyBins, binData, binEdges, binThreshold, sortWithIndex } from "../../src/tree/binner";
+import { matrixColumns } from "../../src/core/column-source";
+import { MISSING_BIN, applyBins, binColumns, binData, binEdges, binThreshold, sortWithIndex } from "../../src/tree/binner";
 
 describe("binner", () => {
   it("gives each distinct value its own bin when there are few, NaN its own bin", () => {
@@ -44,6 +45,26 @@ describe("binner", () => {
       expect(Array.from(fused.nBins)).toEqual(Array.from(searched.nBins));
       expect(Buffer.from(fused.codes).equals(Buffer.from(searched.codes))).toBe(true);
     }
+  });
+
+  it("bins a column at a time (binColumns) to binData's codes and edges, every row used or a subsample", () => {
+    const rng = new Rng(8);
+    const rows = 3000;
+    const gens = [() => rng.normal(), () => (rng.next() < 0.1 ? NaN : rng.int(30)), () => (rng.next() < 0.5 ? 0 : 1), () => NaN];
+    const X = { data: new Float64Array(rows * gens.length), rows, cols: gens.length };
+    for (let i = 0; i < rows; i++) gens.forEach((g, f) => (X.data[i * gens.length + f] = g()));
+    for (const subsample of [rows, 1000]) {
+      const whole = binData(X, 64, new Rng(1), false, subsample);
+      const byColumn = binColumns(matrixColumns(X), 64, new Rng(1), false, subsample);
+      expect(Array.from(byColumn.edges)).toEqual(Array.from(whole.edges));
+      expect(Array.from(byColumn.nBins)).toEqual(Array.from(whole.nBins));
+      expect(Buffer.from(byColumn.codes).equals(Buffer.from(whole.codes))).toBe(true);
+    }
+    // rows taken from the source: the matrix of those rows, binned
+    const some = Int32Array.from({ length: 1500 }, (_, k) => (k * 7) % rows);
+    const taken = matrixColumns(X).take(some);
+    const expected = binData(taken.toMatrix(), 64, new Rng(2), false, 500);
+    expect(Buffer.from(binColumns(taken, 64, new Rng(2), false, 500).codes).equals(Buffer.from(expected.codes))).toBe(true);
   });
 
   it("radix-sorts floats as Float64Array.prototype.sort does, carrying an index", () => {
