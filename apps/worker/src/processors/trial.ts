@@ -52,7 +52,8 @@ export default sandboxed(
         table,
         target,
         study.target,
-        { folds: study.cvFolds, randomState: study.randomState, scorer, limits: budgetLimits(env()) },
+        // without a pruner nothing reads a step, and the folds fitted whole run faster than in lockstep stages
+        { folds: study.cvFolds, randomState: study.randomState, scorer, limits: budgetLimits(env()), budgetSteps: engine.study.pruner.name !== "none" },
         async (values, last) => {
           await job.updateProgress({ steps_done: values.length, cv_folds: study.cvFolds });
           const decision = await engine.report(number, values, rungs, last);

@@ -13,6 +13,8 @@ export interface CrossValidateOptions {
   randomState: number;
   scorer: Scorer;
   limits: BudgetLimits;
+  /** Steps on the algorithm's budget where it has one (a pruner reads them); else, or when false, a step is a fold. */
+  budgetSteps?: boolean;
 }
 
 /** The intermediate value at each step, the objective value (the mean of the folds' final scores), and whether it was pruned. */
@@ -29,7 +31,7 @@ export interface CrossValidation {
  * `onStep` gets the values so far (and whether it was the last) and may stop the run (pruning).
  *
  * A step is a fold, one after another, unless the algorithm is fitted in stages of a budget
- * (`budgetStep`: boosting rounds, trees, epochs): then the folds advance in lockstep and a step's
+ * (`budgetStep`: boosting rounds, trees, epochs) and `budgetSteps` asks for them: then the folds advance in lockstep and a step's
  * value is the mean of the folds' scores after that much budget (a fold done early keeps its final
  * score).
  */
@@ -47,7 +49,7 @@ export async function crossValidate(
       ? stratifiedKFold(target.y, options.folds, { shuffle: true, randomState: options.randomState })
       : kFold(target.rows.length, options.folds, { shuffle: true, randomState: options.randomState });
   const prepare = (fold: Fold): PreparedFold => prepareFold(spec, params, table, target, target_column, fold, options.limits);
-  return spec.budgetStep ? byBudget(folds.map(prepare), spec.budgetStep.every, options.scorer, onStep) : byFold(folds, prepare, options.scorer, onStep);
+  return spec.budgetStep && options.budgetSteps !== false ? byBudget(folds.map(prepare), spec.budgetStep.every, options.scorer, onStep) : byFold(folds, prepare, options.scorer, onStep);
 }
 
 /** One fold ready to fit: its estimator, encoded training and test rows. */
