@@ -49,17 +49,19 @@ describe("postgresStudyStore", () => {
     const study = await newStudy({ sampler: samplerConfigSchema.parse("random") });
     const store = postgresStudyStore(iso.database.db);
     for (let i = 0; i < 4; i++) await store.createTrial(study.id, () => ({ a: i }));
-    await store.recordSteps(study.id, 0, [0.5, 0.7, 0.9], [0.7]);
-    await store.finishTrial(study.id, 0, { state: "complete", value: 0.9 });
     await store.recordSteps(study.id, 1, [0.4, 0.2], [0.2]);
     await store.finishTrial(study.id, 1, { state: "complete", value: 0.2 });
+    await new Promise((r) => setTimeout(r, 5)); // finish order counts to the millisecond
+    await store.recordSteps(study.id, 0, [0.5, 0.7, 0.9], [0.7]);
+    await store.finishTrial(study.id, 0, { state: "complete", value: 0.9 });
     await store.recordSteps(study.id, 2, [0.3, 0.1], [0.1]);
     await store.finishTrial(study.id, 2, { state: "pruned" });
     await store.recordSteps(study.id, 3, [0.6, 0.65], [0.65]);
     const summary = store.pruneSummary(study, 3, 1);
     // A median decision at the reporting step: the facts and the values there are one query.
     const sent = queriesSent();
-    expect(await summary.facts()).toEqual({ nComplete: 2, maxLastStep: 2 });
+    // The first trial to complete (1, two steps) fixes "auto" resources, not the longest one (0, three steps).
+    expect(await summary.facts()).toEqual({ nComplete: 2, firstLastStep: 1 });
     expect(await summary.completeAt(1)).toEqual([{ number: 1, value: 0.2 }, { number: 0, value: 0.7 }]);
     expect(queriesSent() - sent).toBe(1);
     expect(await summary.completeAt(2)).toEqual([{ number: 0, value: 0.9 }]);

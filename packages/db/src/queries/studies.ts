@@ -112,7 +112,8 @@ export async function finishTrial(
       ...(result.foldScores ? { foldScores: result.foldScores } : {}),
       durationMs: result.durationMs ?? null,
       error: result.error ?? null,
-      finishedAt: new Date(),
+      // the database's clock, to the microsecond: one clock for every worker, so the order trials finished in is exact (Hyperband's "auto" resource reads it)
+      finishedAt: sql`clock_timestamp()`,
     })
     .where(and(eq(trials.studyId, studyId), eq(trials.number, number), eq(trials.state, "running")))
     .returning({ number: trials.number });

@@ -30,7 +30,7 @@ export function studyChoiceColumns(sampler: SamplerConfig, pruner: PrunerConfig)
 
 /** A trial row as the study engine sees it. */
 export function storedTrial(t: TrialRow): StoredTrial {
-  return { number: t.number, params: t.params as Params, state: t.state, value: t.value, intermediate: t.foldScores, rungs: t.rungs, error: t.error };
+  return { number: t.number, params: t.params as Params, state: t.state, value: t.value, intermediate: t.foldScores, rungs: t.rungs, error: t.error, finishedAt: t.finishedAt?.getTime() ?? null };
 }
 
 /**
@@ -79,19 +79,22 @@ function pruneSummary(db: Db, study: { id: string; direction: "maximize" | "mini
   };
 }
 
-/** How many trials match `complete` and their largest last step, with their (number, value) at `step` by value: one query. */
+/**
+ * How many trials match `complete` and the first one's last step (by finish time to the millisecond,
+ * as `firstLastStep` reads a history), with their (number, value) at `step` by value: one query.
+ */
 async function completeAtStep(db: Db, complete: ReturnType<typeof and>, step: number): Promise<{ facts: CompleteFacts; values: TrialValue[] }> {
   const value = sql`(${trials.foldScores} ->> ${step}::int)::float8`;
   const [row] = await db
     .select({
       n: sql<number>`count(*)::int`,
-      last: sql<number | null>`max(jsonb_array_length(${trials.foldScores})) - 1`,
+      last: sql<number | null>`(array_agg(jsonb_array_length(${trials.foldScores}) ORDER BY date_trunc('milliseconds', ${trials.finishedAt}), ${trials.number}) FILTER (WHERE jsonb_array_length(${trials.foldScores}) > 0))[1] - 1`,
       values: sql<[number, number | null][] | null>`jsonb_agg(jsonb_build_array(${trials.number}, ${value}) ORDER BY ${value}) FILTER (WHERE jsonb_array_length(${trials.foldScores}) > ${step}::int)`,
     })
     .from(trials)
     .where(complete);
   return {
-    facts: { nComplete: row?.n ?? 0, maxLastStep: row?.last ?? null },
+    facts: { nComplete: row?.n ?? 0, firstLastStep: row?.last ?? null },
     values: (row?.values ?? []).map(([n, v]) => ({ number: n, value: v ?? NaN })),
   };
 }

@@ -25,6 +25,8 @@ export interface StoredTrial extends TrialRecord {
   /** Values recorded at the rungs it completed (SuccessiveHalving, Hyperband). */
   readonly rungs: readonly number[];
   readonly error?: string | null;
+  /** When it finished (ms since the epoch); null while running. */
+  readonly finishedAt?: number | null;
 }
 
 /** Where a study stands: running, finished (complete or failed), or cancelled. */

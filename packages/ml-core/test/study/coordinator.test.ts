@@ -166,7 +166,7 @@ describe("StudyEngine with Hyperband", () => {
     const engine = new StudyEngine(define({ nTrials: 40, pruner }), store);
     const trials = await run(engine, store, 9);
     const hb = new HyperbandPruner({ min_resource: 1, max_resource: 9, reduction_factor: 3, bootstrap_count: 0 });
-    const brackets = (await hb.brackets({ facts: async () => ({ nComplete: 1, maxLastStep: 8 }) }))!;
+    const brackets = (await hb.brackets({ facts: async () => ({ nComplete: 1, firstLastStep: 8 }) }))!;
     expect(brackets.budgets.length).toBe(3);
     const last = trials[39]!;
     const mine = bracketOf("study-1", 39, brackets);

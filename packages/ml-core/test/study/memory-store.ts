@@ -1,4 +1,4 @@
-import type { Params, PruneSummary, StoredTrial, StudyStatus, StudyStore, TrialOutcome, TrialValue } from "../../src/study";
+import { firstLastStep, type Params, type PruneSummary, type StoredTrial, type StudyStatus, type StudyStore, type TrialOutcome, type TrialValue } from "../../src/study";
 
 type Row = { -readonly [K in keyof StoredTrial]: StoredTrial[K] };
 
@@ -6,6 +6,8 @@ type Row = { -readonly [K in keyof StoredTrial]: StoredTrial[K] };
 export class MemoryStudyStore implements StudyStore {
   readonly trials: Row[] = [];
   reads = 0;
+  /** Finish order: each finished trial's `finishedAt`. */
+  private clock = 0;
   /** The study's state and run (tests set it). */
   study: StudyStatus = { state: "running", runId: "run-1" };
 
@@ -32,7 +34,7 @@ export class MemoryStudyStore implements StudyStore {
   async finishTrial(_studyId: string, number: number, outcome: TrialOutcome): Promise<boolean> {
     const t = this.trials[number]!;
     if (t.state !== "running") return false;
-    Object.assign(t, { state: outcome.state, value: outcome.value ?? null, error: outcome.error ?? null }, outcome.intermediate ? { intermediate: [...outcome.intermediate] } : {});
+    Object.assign(t, { state: outcome.state, value: outcome.value ?? null, error: outcome.error ?? null, finishedAt: ++this.clock }, outcome.intermediate ? { intermediate: [...outcome.intermediate] } : {});
     return true;
   }
 
@@ -45,8 +47,7 @@ export class MemoryStudyStore implements StudyStore {
       studyName: study.id,
       direction: study.direction,
       facts: async () => {
-        const complete = this.trials.filter((t) => t.state === "complete");
-        return { nComplete: complete.length, maxLastStep: complete.length ? Math.max(...complete.map((t) => (t.intermediate?.length ?? 0) - 1)) : null };
+        return { nComplete: this.trials.filter((t) => t.state === "complete").length, firstLastStep: firstLastStep(this.trials) };
       },
       completeAt: async (s) => others((t) => (t.state === "complete" ? t.intermediate?.[s] : undefined)),
       rungAt: async (r) => others((t) => t.rungs[r]),

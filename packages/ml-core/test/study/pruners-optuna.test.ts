@@ -1,5 +1,5 @@
 import fixture from "../fixtures/pruners-optuna.json";
-import { makePruner, prunerConfigSchema, type PruneSummary, type TrialValue } from "../../src/study/pruners";
+import { firstLastStep, makePruner, prunerConfigSchema, type PruneSummary, type TrialValue } from "../../src/study/pruners";
 
 interface Case {
   pruner: string;
@@ -18,7 +18,7 @@ interface Case {
 async function replay(c: Case): Promise<[number, number, boolean][]> {
   const pruner = makePruner(prunerConfigSchema.parse({ name: c.pruner, ...c.settings }));
   const nSteps = c.curves[0]!.length;
-  const trials = c.curves.map(() => ({ intermediate: [] as number[], rungs: [] as number[], state: "running" as "running" | "complete" | "pruned" }));
+  const trials = c.curves.map(() => ({ intermediate: [] as number[], rungs: [] as number[], state: "running" as "running" | "complete" | "pruned", finishedAt: null as number | null }));
   const out: [number, number, boolean][] = [];
   for (const [number, step] of c.events) {
     const me = trials[number]!;
@@ -30,7 +30,7 @@ async function replay(c: Case): Promise<[number, number, boolean][]> {
       direction: c.direction,
       facts: async () => {
         const complete = trials.filter((t) => t.state === "complete");
-        return { nComplete: complete.length, maxLastStep: complete.length ? Math.max(...complete.map((t) => t.intermediate.length - 1)) : null };
+        return { nComplete: complete.length, firstLastStep: firstLastStep(trials.map((t, n) => ({ number: n, ...t }))) };
       },
       completeAt: async (s) => others((t) => (t.state === "complete" ? t.intermediate[s] : undefined)),
       rungAt: async (r) => others((t) => t.rungs[r]),
@@ -39,7 +39,7 @@ async function replay(c: Case): Promise<[number, number, boolean][]> {
     me.rungs = [...decision.rungs];
     out.push([number, step, decision.prune]);
     if (decision.prune) me.state = "pruned";
-    else if (step === nSteps - 1) me.state = "complete";
+    else if (step === nSteps - 1) Object.assign(me, { state: "complete", finishedAt: out.length });
   }
   return out;
 }

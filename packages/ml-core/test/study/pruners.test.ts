@@ -1,12 +1,12 @@
-import { HyperbandPruner, MedianPruner, NopPruner, PercentilePruner, SuccessiveHalvingPruner, bracketOf, crc32, makePruner, nanPercentile, prunerConfigSchema, type PruneSummary, type TrialValue } from "../../src/study";
+import { HyperbandPruner, MedianPruner, NopPruner, PercentilePruner, SuccessiveHalvingPruner, bracketOf, crc32, firstLastStep, makePruner, nanPercentile, prunerConfigSchema, type PruneSummary, type TrialValue } from "../../src/study";
 
-/** A summary over hand-written complete trials (values by step) and rung records of other trials. */
+/** A summary over hand-written complete trials (values by step, in the order they completed) and rung records of other trials. */
 function summary(complete: number[][], rungs: number[][] = [], direction: "maximize" | "minimize" = "maximize"): PruneSummary {
   const at = (rows: number[][], i: number): TrialValue[] => rows.flatMap((r, n) => (r[i] === undefined ? [] : [{ number: n + 100, value: r[i]! }]));
   return {
     studyName: "s",
     direction,
-    facts: async () => ({ nComplete: complete.length, maxLastStep: complete.length ? Math.max(...complete.map((c) => c.length - 1)) : null }),
+    facts: async () => ({ nComplete: complete.length, firstLastStep: complete.length ? complete[0]!.length - 1 : null }),
     completeAt: async (step) => at(complete, step),
     rungAt: async (rung) => at(rungs, rung),
   };
@@ -97,6 +97,24 @@ describe("HyperbandPruner", () => {
       }
       expect([bracket, rungSteps]).toEqual([bracket, [1, 3, 9, 27].filter((s) => s >= 3 ** bracket)]);
     }
+  });
+  it("with max_resource auto, fixes the brackets at the first complete trial and asks for them once, as Optuna's _try_initialization does", async () => {
+    const hb = new HyperbandPruner({ min_resource: 1, max_resource: "auto", reduction_factor: 3, bootstrap_count: 0 });
+    const firstShort = summary([Array(6).fill(0.5), Array(50).fill(0.5)]);
+    let asked = 0;
+    const counting: PruneSummary = { ...firstShort, facts: async () => (asked++, firstShort.facts()) };
+    for (let step = 1; step <= 5; step++) await hb.decide(trial(Array(step).fill(0.5)), counting);
+    expect(asked).toBe(1);
+    expect((await hb.brackets(counting))!.budgets).toEqual([3, 2]); // R = 6: floor(log3 6) + 1 = 2 brackets, not the 4 of R = 50
+  });
+  it("with max_resource auto, gives TPE the bracket's history by the trial that completed first, not the longest", () => {
+    const hb = new HyperbandPruner({ min_resource: 1, max_resource: "auto", reduction_factor: 3, bootstrap_count: 0 });
+    const t = (number: number, steps: number, finishedAt: number | null) => ({ number, state: finishedAt === null ? "running" : "complete", intermediate: Array(steps).fill(0.5), finishedAt });
+    const history = [t(0, 50, 20), t(1, 6, 10), t(2, 3, null)];
+    expect(firstLastStep(history)).toBe(5);
+    const brackets = { budgets: [3, 2], total: 5 }; // R = 6
+    const mine = bracketOf("s", 3, brackets);
+    expect(hb.historyFor(3, history, "s").map((x) => x.number)).toEqual(history.filter((x) => bracketOf("s", x.number, brackets) === mine).map((x) => x.number));
   });
   it("with max_resource auto, does nothing before a trial is complete", async () => {
     const hb = new HyperbandPruner({ min_resource: 1, max_resource: "auto", reduction_factor: 3, bootstrap_count: 0 });

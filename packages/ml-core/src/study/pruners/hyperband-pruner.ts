@@ -1,12 +1,12 @@
 import { crc32 } from "./crc32";
-import { keepGoing, type HistoryTrial, type PruneDecision, type Pruner, type PruneSummary, type PruneTrial } from "./pruner";
+import { firstLastStep, keepGoing, type HistoryTrial, type PruneDecision, type Pruner, type PruneSummary, type PruneTrial } from "./pruner";
 import { SuccessiveHalvingPruner } from "./successive-halving-pruner";
 
 /** Settings of `HyperbandPruner`, with Optuna's names. */
 export interface HyperbandSettings {
   /** Steps before the first rung of the most aggressive bracket. Optuna: 1. */
   readonly min_resource: number;
-  /** The most steps a trial takes; "auto": the longest complete trial's last step + 1. Optuna: "auto". */
+  /** The most steps a trial takes; "auto": the first complete trial's last step + 1, fixed from then on. Optuna: "auto". */
   readonly max_resource: number | "auto";
   /** Optuna: 3. */
   readonly reduction_factor: number;
@@ -29,6 +29,9 @@ export interface Brackets {
  * @see https://optuna.readthedocs.io/en/v3.1.0/reference/generated/optuna.pruners.HyperbandPruner.html
  */
 export class HyperbandPruner implements Pruner {
+  /** The brackets once known: they never change, so a trial asks the store for them once. */
+  private known: Brackets | null = null;
+
   constructor(readonly settings: HyperbandSettings) {}
 
   async decide(trial: PruneTrial, summary: PruneSummary): Promise<PruneDecision> {
@@ -45,8 +48,7 @@ export class HyperbandPruner implements Pruner {
 
   /** TPE and the other samplers learn only from the trials of the new trial's bracket, as in Optuna. */
   historyFor<T extends HistoryTrial>(number: number, history: readonly T[], studyName: string): readonly T[] {
-    const lastSteps = history.filter((t) => t.state === "complete" && t.intermediate?.length).map((t) => t.intermediate!.length - 1);
-    const brackets = this.bracketsFor(lastSteps.length ? Math.max(...lastSteps) : null);
+    const brackets = this.bracketsFor(firstLastStep(history));
     if (!brackets) return history;
     const bracket = bracketOf(studyName, number, brackets);
     return history.filter((t) => bracketOf(studyName, t.number, brackets) === bracket);
@@ -54,16 +56,17 @@ export class HyperbandPruner implements Pruner {
 
   /** The brackets, or null while max_resource is "auto" and no trial is complete. */
   async brackets(summary: Pick<PruneSummary, "facts">): Promise<Brackets | null> {
-    return this.settings.max_resource === "auto" ? this.bracketsFor((await summary.facts()).maxLastStep) : this.bracketsFor(null);
+    this.known ??= this.bracketsFor(this.settings.max_resource === "auto" ? (await summary.facts()).firstLastStep : null);
+    return this.known;
   }
 
-  /** The brackets given the longest complete trial's last step (null: none complete). */
-  private bracketsFor(maxLastStep: number | null): Brackets | null {
+  /** The brackets given the first complete trial's last step (null: none complete). */
+  private bracketsFor(firstLastStep: number | null): Brackets | null {
     const s = this.settings;
     let maxResource = s.max_resource;
     if (maxResource === "auto") {
-      if (maxLastStep === null) return null;
-      maxResource = maxLastStep + 1;
+      if (firstLastStep === null) return null;
+      maxResource = firstLastStep + 1;
     }
     const n = Math.floor(Math.log(maxResource / s.min_resource) / Math.log(s.reduction_factor)) + 1;
     const budgets = Array.from({ length: n }, (_, b) => Math.ceil((n * s.reduction_factor ** (n - 1 - b)) / (n - b)));

@@ -32,7 +32,7 @@ export const PRUNER_SETTINGS = {
     n_min_trials: minTrials,
   }),
   successive_halving: z.strictObject({
-    min_resource: resource("auto", "Steps before the first rung; auto: max(longest complete trial's last step / 100, 1)."),
+    min_resource: resource("auto", "Steps before the first rung; auto: max(the first complete trial's last step / 100, 1), fixed from then on."),
     reduction_factor: count(2, 4, "The top 1/reduction_factor of a rung go on."),
     min_early_stopping_rate: count(0, 0, "Moves the first rung to min_resource * reduction_factor^rate."),
     bootstrap_count: count(0, 0, "Prune at a rung until more than this many trials reached it."),
@@ -40,7 +40,7 @@ export const PRUNER_SETTINGS = {
   hyperband: z
     .strictObject({
       min_resource: count(1, 1, "Steps before the first rung of the most aggressive bracket."),
-      max_resource: resource("auto", "The most steps a trial takes; auto: the longest complete trial's last step + 1."),
+      max_resource: resource("auto", "The most steps a trial takes; auto: the first complete trial's last step + 1, fixed from then on (as Optuna)."),
       reduction_factor: count(2, 3, "The top 1/reduction_factor of a rung go on."),
       bootstrap_count: count(0, 0, "Prune at a rung until more than this many trials reached it (needs an explicit max_resource)."),
     })

@@ -15,11 +15,15 @@ export interface TrialValue {
   readonly value: number;
 }
 
-/** What the complete trials say about the budget: how many there are and the largest last step among them. */
+/** What the complete trials say about the budget: how many there are and how long the first one ran. */
 export interface CompleteFacts {
   readonly nComplete: number;
-  /** The largest last step (0-based) of a complete trial, or null without one. */
-  readonly maxLastStep: number | null;
+  /**
+   * The last step (0-based) of the trial that completed first (the lower number among equals), or
+   * null before any. Optuna fixes an "auto" resource when it first sees a complete trial and never
+   * changes it; this is the trial it saw, whichever worker asks and however many complete later.
+   */
+  readonly firstLastStep: number | null;
 }
 
 /**
@@ -61,6 +65,20 @@ export interface HistoryTrial {
   readonly number: number;
   readonly state: string;
   readonly intermediate?: readonly number[];
+  /** When it finished (ms since the epoch); null or absent while running. */
+  readonly finishedAt?: number | null;
+}
+
+/** `CompleteFacts.firstLastStep` read off a history: the last step of the trial that completed first. */
+export function firstLastStep(history: readonly HistoryTrial[]): number | null {
+  let first: HistoryTrial | undefined;
+  for (const t of history) {
+    if (t.state !== "complete" || !t.intermediate?.length) continue;
+    const at = t.finishedAt ?? Infinity;
+    const firstAt = first?.finishedAt ?? Infinity;
+    if (!first || at < firstAt || (at === firstAt && t.number < first.number)) first = t;
+  }
+  return first ? first.intermediate!.length - 1 : null;
 }
 
 /** The decision "go on" that keeps the trial's rung records. */

@@ -3,7 +3,7 @@ import { keepGoing, type CompleteFacts, type PruneDecision, type Pruner, type Pr
 
 /** Settings of `SuccessiveHalvingPruner`, with Optuna's names. */
 export interface SuccessiveHalvingSettings {
-  /** Steps before the first rung; "auto": max(last step of the longest complete trial / 100, 1). Optuna: "auto". */
+  /** Steps before the first rung; "auto": max(last step of the first complete trial / 100, 1), fixed from then on. Optuna: "auto". */
   readonly min_resource: number | "auto";
   /** Rung k is at min_resource * reduction_factor^(min_early_stopping_rate + k); the top 1/reduction_factor go on. Optuna: 4. */
   readonly reduction_factor: number;
@@ -22,6 +22,9 @@ export interface SuccessiveHalvingSettings {
  * @see https://optuna.readthedocs.io/en/v3.1.0/reference/generated/optuna.pruners.SuccessiveHalvingPruner.html
  */
 export class SuccessiveHalvingPruner implements Pruner {
+  /** min_resource once known ("auto" is fixed by the first complete trial), so a trial asks the store once. */
+  private minResource: number | null = null;
+
   constructor(
     readonly settings: SuccessiveHalvingSettings,
     private readonly keep: (other: TrialValue) => boolean = () => true,
@@ -31,7 +34,8 @@ export class SuccessiveHalvingPruner implements Pruner {
     const s = this.settings;
     const step = trial.intermediate.length - 1;
     if (step < 0) return keepGoing(trial);
-    const minResource = s.min_resource === "auto" ? estimateMinResource(await summary.facts()) : s.min_resource;
+    this.minResource ??= s.min_resource === "auto" ? estimateMinResource(await summary.facts()) : s.min_resource;
+    const minResource = this.minResource;
     if (minResource === null) return keepGoing(trial);
     const value = trial.intermediate[step] as number;
     const rungs = [...trial.rungs];
@@ -48,9 +52,9 @@ export class SuccessiveHalvingPruner implements Pruner {
   }
 }
 
-/** Optuna's `_estimate_min_resource`: max(longest complete trial's last step // 100, 1), or null before any. */
+/** Optuna's `_estimate_min_resource`: max(first complete trial's last step // 100, 1), or null before any. */
 function estimateMinResource(facts: CompleteFacts): number | null {
-  return facts.maxLastStep === null ? null : Math.max(Math.floor(facts.maxLastStep / 100), 1);
+  return facts.firstLastStep === null ? null : Math.max(Math.floor(facts.firstLastStep / 100), 1);
 }
 
 /** Whether `value` is among the top len // reduction_factor of `competing` (the best one when that is 0). */
