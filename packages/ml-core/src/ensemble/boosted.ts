@@ -52,7 +52,10 @@ export abstract class BoostedModel<P> implements StagedEstimator {
   /** Boosting rounds actually run (early stopping may stop before the maximum). */
   nIter_ = 0;
 
-  /** During a staged fit: the raw scores so far by input matrix, so that each stage scores only its new trees. */
+  /**
+   * From a staged fit on (until the next fit or load): the raw scores so far by input matrix, so
+   * that each stage, and the end, scores only the trees it has not summed yet.
+   */
   private stageSums?: StageSums;
 
   constructor(readonly params: Partial<P> = {}) {}
@@ -66,17 +69,14 @@ export abstract class BoostedModel<P> implements StagedEstimator {
   protected abstract boost(X: Matrix, y: Float64Array, every: number, options?: FitOptions): Generator<number, this, void>;
 
   async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
+    this.stageSums = undefined;
     return runToEnd(this.boost(X, y, Infinity, options));
   }
 
   /** Fits in stages of `every` boosting rounds (`StagedEstimator`), the same model as `fit` at the end. */
   async *fitStages(X: Matrix, y: Float64Array, every: number, options?: FitOptions): AsyncGenerator<number, this, void> {
     this.stageSums = new StageSums();
-    try {
-      return yield* this.boost(X, y, every, options);
-    } finally {
-      this.stageSums = undefined;
-    }
+    return yield* this.boost(X, y, every, options);
   }
 
   /** Records what a fit learnt; returns this. */
@@ -140,6 +140,7 @@ export abstract class BoostedModel<P> implements StagedEstimator {
     this.nIter_ = s.nIter as number;
     this.init_ = s.init as Float64Array;
     this.trees_ = TreeEnsemble.fromState(s.trees as never);
+    this.stageSums = undefined;
     return this;
   }
 }

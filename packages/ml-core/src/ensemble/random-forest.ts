@@ -50,7 +50,10 @@ abstract class BaseForest<P extends ForestParams> implements StagedEstimator {
   /** The forest, concatenated flat arrays. */
   trees_?: TreeEnsemble;
   nFeatures_ = 0;
-  /** During a staged fit: the trees' sums so far by input matrix, so that each stage scores only its new trees. */
+  /**
+   * From a staged fit on (until the next fit or load): the trees' sums so far by input matrix, so
+   * that each stage, and the end, scores only the trees it has not summed yet.
+   */
   private stageSums?: StageSums;
 
   constructor(readonly params: Partial<P> = {}) {}
@@ -59,6 +62,7 @@ abstract class BaseForest<P extends ForestParams> implements StagedEstimator {
   protected abstract nClassesOf(y: Float64Array, options?: FitOptions): number;
 
   async fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this> {
+    this.stageSums = undefined;
     return fitAllStages(this.grow(X, y, Infinity, options));
   }
 
@@ -69,11 +73,7 @@ abstract class BaseForest<P extends ForestParams> implements StagedEstimator {
    */
   async *fitStages(X: Matrix, y: Float64Array, every: number, options?: FitOptions): AsyncGenerator<number, this, void> {
     this.stageSums = new StageSums();
-    try {
-      return yield* this.grow(X, y, every, options);
-    } finally {
-      this.stageSums = undefined;
-    }
+    return yield* this.grow(X, y, every, options);
   }
 
   /** Grows the forest `every` trees at a time (on `n_jobs` threads), pausing after each chunk but the last. */
@@ -158,6 +158,7 @@ abstract class BaseForest<P extends ForestParams> implements StagedEstimator {
   protected load(state: EstimatorState): this {
     this.nFeatures_ = state.state.nFeatures as number;
     this.trees_ = TreeEnsemble.fromState(state.state.trees as never);
+    this.stageSums = undefined;
     return this;
   }
 }

@@ -5,6 +5,8 @@ import { BIN_SUBSAMPLE } from "../../src/tree/binner";
 import { Table } from "../../src/data/table";
 import { Pipeline } from "../../src/preprocess";
 import { accuracy, loadNumeric } from "./datasets";
+import { TreeEnsemble } from "../../src/tree/flat-tree";
+import { runStages } from "../staged";
 
 describe("HistGradientBoostingClassifier", () => {
   it("learns where missing values go: NaN itself carries the class", async () => {
@@ -89,6 +91,24 @@ describe("HistGradientBoosting fitted in stages (fitStages)", () => {
     const full = await new HistGradientBoostingClassifier(params).fit(X, y);
     expect(staged.nIter_).toBe(35);
     expect(Array.from(staged.predictProba(X).data)).toEqual(Array.from(full.predictProba(X).data));
+  });
+
+  it("sums each tree once over a scored matrix, the end included, and a later fit starts afresh", async () => {
+    const { X, y } = loadNumeric("breast_cancer.csv", "classification");
+    const m = new HistGradientBoostingClassifier({ max_iter: 35, random_state: 0 });
+    const addTree = jest.spyOn(TreeEnsemble.prototype, "addTree");
+    try {
+      const run = await runStages(m, X, y, 10, (e) => e.predictProba(X).data);
+      m.predictProba(X);
+      expect(run.units).toEqual([10, 20, 30]);
+      expect(addTree).toHaveBeenCalledTimes(35);
+    } finally {
+      addTree.mockRestore();
+    }
+    const flipped = y.map((v) => 1 - v);
+    await m.fit(X, flipped);
+    const fresh = await new HistGradientBoostingClassifier({ max_iter: 35, random_state: 0 }).fit(X, flipped);
+    expect(Array.from(m.predictProba(X).data)).toEqual(Array.from(fresh.predictProba(X).data));
   });
 
   it("stops early when asked to (return), keeping the model of the stages run", async () => {
