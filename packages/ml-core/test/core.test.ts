@@ -24,6 +24,20 @@ describe("Rng", () => {
     expect(Math.abs(s / n)).toBeLessThan(0.02);
     expect(Math.abs(s2 / n - 1)).toBeLessThan(0.03);
   });
+
+  it("samples k values without replacement, each value as likely as another, leaving its input alone", () => {
+    const values = Float64Array.from({ length: 10 }, (_, i) => i);
+    const counts = new Array(10).fill(0);
+    const rng = new Rng(3);
+    for (let t = 0; t < 20000; t++) {
+      const s = rng.sample(values, 3);
+      expect(new Set(s).size).toBe(3);
+      for (const v of s) counts[v]++;
+    }
+    for (const c of counts) expect(Math.abs(c - 6000)).toBeLessThan(300);
+    expect(Array.from(values)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(Array.from(new Rng(1).sample(values, 20)).sort((a, b) => a - b)).toEqual(Array.from(values));
+  });
 });
 
 describe("defineParams", () => {

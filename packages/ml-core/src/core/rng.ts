@@ -87,6 +87,22 @@ export class Rng {
     return fisherYates(a, (i) => this.int(i + 1));
   }
 
+  /**
+   * `k` of `values` drawn without replacement, in the order drawn: the first `k` steps of a
+   * Fisher-Yates shuffle of a copy, so `k` draws, not one per value.
+   */
+  sample(values: Float64Array, k: number): Float64Array {
+    const a = Float64Array.from(values);
+    const m = Math.min(k, a.length);
+    for (let i = 0; i < m; i++) {
+      const j = i + this.int(a.length - i);
+      const t = a[i]!;
+      a[i] = a[j]!;
+      a[j] = t;
+    }
+    return a.slice(0, m);
+  }
+
   /** A random permutation of 0..n-1. */
   permutation(n: number): Int32Array {
     return this.shuffle(identity(n));

@@ -1,6 +1,6 @@
 import { Rng } from "../core/rng";
 import type { Table } from "../data/table";
-import { binCounts, psiEdges, quantile } from "./psi";
+import { binCounts, distinct, PSI_QUANTILES, quantiles } from "./psi";
 
 /** Most raw values a numeric column's profile keeps (a seeded sample beyond it). */
 export const PROFILE_SAMPLE_SIZE = 5000;
@@ -82,8 +82,9 @@ export function profileNumbers(column: string, values: Float64Array, rng: Rng, s
   let squares = 0;
   for (let i = 0; i < n; i++) squares += (present[i]! - mean) ** 2;
   const std = n ? Math.sqrt(squares / n) : 0;
-  const sorted = present.slice().sort();
-  const edges = n ? psiEdges(sorted) : [];
+  const qs = n ? quantiles(present.slice(), [...PROFILE_QUANTILES, ...PSI_QUANTILES]) : [];
+  const profileQuantiles = qs.slice(0, PROFILE_QUANTILES.length);
+  const edges = distinct(qs.slice(PROFILE_QUANTILES.length));
   return {
     kind: "numeric",
     column,
@@ -91,11 +92,12 @@ export function profileNumbers(column: string, values: Float64Array, rng: Rng, s
     missing: values.length - n,
     mean,
     std,
-    quantiles: n ? PROFILE_QUANTILES.map((q) => quantile(sorted, q)) : [],
-    histogram: histogram(sorted),
+    quantiles: profileQuantiles,
+    // quantiles 0 and 1: the minimum and the maximum
+    histogram: histogram(present, profileQuantiles[0]!, profileQuantiles[PROFILE_QUANTILES.length - 1]!),
     psi_edges: edges,
-    psi_counts: binCounts(sorted, edges),
-    sample: Array.from(n > sampleSize ? rng.shuffle(Float64Array.from(present)).subarray(0, sampleSize) : present),
+    psi_counts: binCounts(present, edges),
+    sample: Array.from(n > sampleSize ? rng.sample(present, sampleSize) : present),
   };
 }
 
@@ -124,13 +126,12 @@ export function profileCategories(column: string, values: readonly (string | nul
   return { kind: "categorical", column, count, missing: values.length - count, frequencies };
 }
 
-function histogram(sorted: Float64Array): { edges: number[]; counts: number[] } {
-  if (!sorted.length) return { edges: [], counts: [] };
-  const lo = sorted[0]!;
-  const hi = sorted[sorted.length - 1]!;
+/** numpy's `histogram` of `values` (no NaN) between their minimum `lo` and maximum `hi`. */
+function histogram(values: Float64Array, lo: number, hi: number): { edges: number[]; counts: number[] } {
+  if (!values.length) return { edges: [], counts: [] };
   const [a, b] = lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
   const edges = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => a + ((b - a) * i) / HISTOGRAM_BINS);
   const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
-  for (const v of sorted) counts[Math.min(Math.floor(((v - a) / (b - a)) * HISTOGRAM_BINS), HISTOGRAM_BINS - 1)]!++;
+  for (const v of values) counts[Math.min(Math.floor(((v - a) / (b - a)) * HISTOGRAM_BINS), HISTOGRAM_BINS - 1)]!++;
   return { edges, counts };
 }

@@ -1,3 +1,5 @@
+import { orderStatistics } from "../core/order-statistics";
+
 /** A PSI's band: below 0.1 no shift, 0.1 to 0.25 a moderate one, 0.25 and more a major one. */
 export type PsiBand = "none" | "moderate" | "major";
 
@@ -13,13 +15,12 @@ export const PSI_QUANTILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] as co
  * (e_1, e_2], …, (e_k, +inf), so values outside the reference's range land in the end bins.
  */
 export function psiEdges(reference: ArrayLike<number>): number[] {
-  const sorted = Float64Array.from(reference).sort();
-  const edges: number[] = [];
-  for (const q of PSI_QUANTILES) {
-    const v = quantile(sorted, q);
-    if (edges[edges.length - 1] !== v) edges.push(v);
-  }
-  return edges;
+  return distinct(quantiles(Float64Array.from(reference), PSI_QUANTILES));
+}
+
+/** Ascending values without their repeats. */
+export function distinct(ascending: readonly number[]): number[] {
+  return ascending.filter((v, i) => i === 0 || v !== ascending[i - 1]);
 }
 
 /** How many `values` fall in each of the bins `edges` make (`numpy.searchsorted(edges, x, 'left')` is a value's bin). */
@@ -61,13 +62,24 @@ export function psiBand(value: number): PsiBand {
   return value < 0.1 ? "none" : value < 0.25 ? "moderate" : "major";
 }
 
-/** numpy.quantile's default (linear) on sorted values. */
-export function quantile(sorted: Float64Array, q: number): number {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const t = pos - lo;
-  const a = sorted[lo]!;
-  if (t === 0 || lo + 1 >= sorted.length) return a;
-  const b = sorted[lo + 1]!;
-  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+/**
+ * numpy.quantile's default (linear) of `values` at each of `qs` (no NaN; at least one value),
+ * from the order statistics it needs rather than a sort. Reorders `values`.
+ */
+export function quantiles(values: Float64Array, qs: readonly number[]): number[] {
+  const n = values.length;
+  const at = qs.map((q) => {
+    const pos = q * (n - 1);
+    const lo = Math.floor(pos);
+    return { lo, t: pos - lo };
+  });
+  const ranks = at.flatMap(({ lo }) => (lo + 1 < n ? [lo, lo + 1] : [lo]));
+  const stats = orderStatistics(values, ranks);
+  const valueAt = new Map(ranks.map((r, i) => [r, stats[i]!]));
+  return at.map(({ lo, t }) => {
+    const a = valueAt.get(lo)!;
+    if (t === 0 || lo + 1 >= n) return a;
+    const b = valueAt.get(lo + 1)!;
+    return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+  });
 }

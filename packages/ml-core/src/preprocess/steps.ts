@@ -1,5 +1,6 @@
 import { DataError } from "../core/errors";
 import type { StateValue } from "../core/estimator";
+import { orderStatistics } from "../core/order-statistics";
 import { parseNumber } from "../data/column-builder";
 import { truthValue } from "../data/boolean-like";
 import { DEFAULT_MISSING_VALUES } from "../data/read-csv";
@@ -278,45 +279,7 @@ export function median(values: Float64Array): number {
   const n = values.length;
   if (n === 0) return 0;
   const k = n >> 1;
-  const upper = signedAs(values, k, select(values, k));
-  if (n % 2) return upper;
-  // after selection every value before position k is at most the k-th: the largest is the (k-1)-th
-  let lower = values[0]!;
-  for (let i = 1; i < k; i++) if (values[i]! > lower) lower = values[i]!;
-  return (signedAs(values, k - 1, lower) + upper) / 2;
-}
-
-/**
- * The k-th smallest of `a` (0-based) by quickselect with three-way partitions (runs of equal
- * values, common in data, end a round at once), leaving smaller values before position k.
- */
-function select(a: Float64Array, k: number): number {
-  let lo = 0, hi = a.length - 1;
-  while (lo < hi) {
-    const x = a[lo]!, y = a[(lo + hi) >>> 1]!, z = a[hi]!;
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    let lt = lo, i = lo, gt = hi;
-    while (i <= gt) {
-      const v = a[i]!;
-      if (v < pivot) {
-        a[i++] = a[lt]!;
-        a[lt++] = v;
-      } else if (v > pivot) {
-        a[i] = a[gt]!;
-        a[gt--] = v;
-      } else i++;
-    }
-    if (k < lt) hi = lt - 1;
-    else if (k > gt) lo = gt + 1;
-    else return pivot;
-  }
-  return a[k]!;
-}
-
-/** `v`, the k-th smallest of `a`, with the sign of zero a sort gives it (every -0 sorts before every 0). */
-function signedAs(a: Float64Array, k: number, v: number): number {
-  if (v !== 0) return v;
-  let below = 0;
-  for (let i = 0; i < a.length; i++) if (a[i]! < 0 || Object.is(a[i], -0)) below++;
-  return k < below ? -0 : 0;
+  if (n % 2) return orderStatistics(values, [k])[0]!;
+  const [lower, upper] = orderStatistics(values, [k - 1, k]);
+  return (lower! + upper!) / 2;
 }
