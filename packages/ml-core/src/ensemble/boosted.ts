@@ -101,10 +101,10 @@ export abstract class BoostedModel<P> implements StagedEstimator {
       for (let i = 0; i < X.rows; i++) out.set(init, i * cols);
       return out;
     };
-    const add = (t: number, out: Float64Array): void => e.addTree(t, X, out, cols, t % cols, 1);
+    const add = (from: number, to: number, out: Float64Array): void => e.addTrees(from, to, X, out, cols, (t) => t % cols, 1);
     if (this.stageSums) return this.stageSums.sums(X, e.nTrees, start, add);
     const out = start();
-    for (let t = 0; t < e.nTrees; t++) add(t, out);
+    add(0, e.nTrees, out);
     return out;
   }
 

@@ -130,12 +130,12 @@ abstract class BaseForest<P extends ForestParams> implements StagedEstimator {
     if (!e) throw new NotFittedError(this.algorithm);
     checkCols(X, this.nFeatures_);
     const start = (): Float64Array => new Float64Array(X.rows * e.nOut);
-    const add = (t: number, sums: Float64Array): void => e.addTree(t, X, sums, e.nOut, 0, 1);
+    const add = (from: number, to: number, sums: Float64Array): void => e.addTrees(from, to, X, sums, e.nOut, () => 0, 1);
     let out: Float64Array;
     if (this.stageSums) out = this.stageSums.sums(X, e.nTrees, start, add);
     else {
       out = start();
-      for (let t = 0; t < e.nTrees; t++) add(t, out);
+      add(0, e.nTrees, out);
     }
     const s = 1 / e.nTrees;
     for (let i = 0; i < out.length; i++) out[i]! *= s;

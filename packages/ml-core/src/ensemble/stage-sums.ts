@@ -10,13 +10,13 @@ export class StageSums {
 
   /**
    * The sums over `X` of the model's first `nTrees` trees, a fresh copy: `start()` before any tree,
-   * then `add(t, sums)` for each tree `t` not summed yet (all of them when fewer trees than last time).
+   * then `add(from, nTrees, sums)` for the trees not summed yet (all of them when fewer trees than last time).
    */
-  sums(X: Matrix, nTrees: number, start: () => Float64Array, add: (t: number, sums: Float64Array) => void): Float64Array {
+  sums(X: Matrix, nTrees: number, start: () => Float64Array, add: (from: number, to: number, sums: Float64Array) => void): Float64Array {
     const memo = this.memo.get(X);
     const from = memo && memo.trees <= nTrees ? memo.trees : 0;
     const sums = memo && from > 0 ? memo.sums : start();
-    for (let t = from; t < nTrees; t++) add(t, sums);
+    add(from, nTrees, sums);
     this.memo.set(X, { trees: nTrees, sums });
     return Float64Array.from(sums);
   }

@@ -1,0 +1,20 @@
+import { Rng } from "../../src/core/rng";
+import { HistGradientBoostingClassifier } from "../../src/ensemble/hist-gradient-boosting";
+
+describe("TreeEnsemble.addTrees", () => {
+  it("adds a range of trees a block of rows at a time, to the bit what addTree gives tree by tree", async () => {
+    const rng = new Rng(4);
+    const n = 2500; // more rows than a block, and not a multiple of it
+    const X = { data: Float64Array.from({ length: n * 6 }, () => (rng.next() < 0.05 ? NaN : rng.normal())), rows: n, cols: 6 };
+    const y = Float64Array.from({ length: n }, (_, i) => (X.data[i * 6]! > 0.5 ? 2 : X.data[i * 6 + 1]! > 0 ? 1 : 0));
+    const e = (await new HistGradientBoostingClassifier({ max_iter: 12, early_stopping: false, random_state: 0 }).fit(X, y)).trees_!;
+    expect(e.nTrees).toBe(36); // 3 classes x 12 rounds
+    const column = (t: number) => t % 3;
+    const byTree = new Float64Array(n * 3);
+    for (let t = 5; t < 30; t++) e.addTree(t, X, byTree, 3, column(t), 0.5);
+    const blocked = new Float64Array(n * 3);
+    e.addTrees(5, 30, X, blocked, 3, column, 0.5);
+    expect(Array.from(blocked)).toEqual(Array.from(byTree));
+    expect(byTree.some((v) => v !== 0)).toBe(true);
+  });
+});
