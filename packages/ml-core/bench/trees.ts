@@ -12,7 +12,10 @@
  *
  * `manyclass` is a generated letter-like set: 20,000 rows, 16 integer features in 0-15, 26 classes.
  *
- *     node --import tsx bench/trees.ts [--rows 200000] [--only shuttle,churn,manyclass,generated]
+ * `generated` is makeClassification's, `--rows` x `--cols` (200,000 x 30 by default; the issue's
+ * histogram boosting at scale is `--rows 2000000 --cols 55 --only generated`).
+ *
+ *     node --import tsx bench/trees.ts [--rows 200000] [--cols 30] [--only shuttle,churn,manyclass,generated]
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -32,6 +35,7 @@ const opt = (name: string, def: string) => {
   return i >= 0 ? args[i + 1]! : def;
 };
 const ROWS = Number(opt("rows", "200000"));
+const COLS = Number(opt("cols", "30"));
 const ONLY = opt("only", "shuttle,churn,manyclass,generated").split(",");
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 /** No new fit of a model once this much time was spent fitting it (both sides). */
@@ -92,9 +96,9 @@ async function main(): Promise<void> {
     }
     if (ONLY.includes("generated")) {
       const path = join(dir, "generated.csv");
-      const { X, y } = makeClassification(defaultSettings(ROWS, 30));
+      const { X, y } = makeClassification(defaultSettings(ROWS, COLS));
       writeCsv(path, X, y);
-      sets.push({ name: `generated ${ROWS}x30`, path, target: "target", big: true });
+      sets.push({ name: `generated ${ROWS}x${COLS}`, path, target: "target", big: true });
     }
     for (const set of sets) {
       let encoded;
