@@ -99,11 +99,12 @@ it("GET /algorithms lists the samplers and pruners with their settings, and what
   expect(body.pruners[1].settings).toContainEqual(expect.objectContaining({ name: "n_startup_trials", default: 5 }));
 });
 
-it("prunes HistGradientBoosting on boosting rounds with Hyperband: a step every 10 rounds, the folds in lockstep", async () => {
+it.each([
+  ["HistGradientBoosting on boosting rounds", "HistGradientBoostingClassifier", 3, { max_iter: { type: "int", low: 50, high: 50 }, learning_rate: { type: "float", low: 0.01, high: 0.3, log: true }, max_leaf_nodes: { type: "int", low: 2, high: 31 } }],
+  ["RandomForest on trees", "RandomForestClassifier", 5, { n_estimators: { type: "int", low: 50, high: 50 }, max_depth: { type: "int", low: 1, high: 8 }, min_samples_leaf: { type: "int", low: 1, high: 60 } }],
+])("prunes %s with Hyperband: a step every 10 units of budget, the folds in lockstep", async (_, algorithm, seed, space) => {
   const res = await call(stack.api.url, "POST", "/optimize?wait=150", {
-    dataset_path: "breast_cancer.csv", target_column: "diagnosis", algorithm: "HistGradientBoostingClassifier", cv_folds: 2, n_trials: 14, n_parallel: 1, random_state: 3,
-    pruner: "hyperband",
-    search_space: { max_iter: { type: "int", low: 50, high: 50 }, learning_rate: { type: "float", low: 0.01, high: 0.3, log: true }, max_leaf_nodes: { type: "int", low: 2, high: 31 } },
+    dataset_path: "breast_cancer.csv", target_column: "diagnosis", algorithm, cv_folds: 2, n_trials: 14, n_parallel: 1, random_state: seed, pruner: "hyperband", search_space: space,
   });
   expect(res.status).toBe(200);
   const study = (await call(stack.api.url, "GET", `/studies/${res.body.study_id}`)).body;
@@ -112,31 +113,12 @@ it("prunes HistGradientBoosting on boosting rounds with Hyperband: a step every 
   expect(complete.length).toBeGreaterThan(0);
   expect(pruned.length).toBeGreaterThan(0);
   for (const t of complete) {
-    expect(t.fold_scores).toHaveLength(5); // 50 rounds in steps of 10
+    expect(t.fold_scores).toHaveLength(5); // a budget of 50 in steps of 10
     expect(t.value).toBe(t.fold_scores[4]);
   }
-  for (const t of pruned) expect(t.fold_scores.length).toBeLessThan(5);
-}, 200_000);
-
-it("prunes RandomForest on trees with Hyperband: a step every 10 trees, the folds in lockstep", async () => {
-  const res = await call(stack.api.url, "POST", "/optimize?wait=150", {
-    dataset_path: "breast_cancer.csv", target_column: "diagnosis", algorithm: "RandomForestClassifier", cv_folds: 2, n_trials: 14, n_parallel: 1, random_state: 5,
-    pruner: "hyperband",
-    search_space: { n_estimators: { type: "int", low: 50, high: 50 }, max_depth: { type: "int", low: 1, high: 8 }, min_samples_leaf: { type: "int", low: 1, high: 60 } },
-  });
-  expect(res.status).toBe(200);
-  const study = (await call(stack.api.url, "GET", `/studies/${res.body.study_id}`)).body;
-  const complete = study.trials.filter((t: any) => t.state === "complete");
-  const pruned = study.trials.filter((t: any) => t.state === "pruned");
-  expect(complete.length).toBeGreaterThan(0);
-  expect(pruned.length).toBeGreaterThan(0);
-  for (const t of complete) {
-    expect(t.fold_scores).toHaveLength(5); // 50 trees in steps of 10
-    expect(t.value).toBe(t.fold_scores[4]);
-  }
-  // the forest of the first trees scores otherwise than the whole one
+  // the model of the first 10 units scores otherwise than the whole one
   expect(complete.some((t: any) => t.fold_scores[0] !== t.fold_scores[4])).toBe(true);
-  // Hyperband's first rung is at step 1 (20 trees): a pruned trial recorded its steps up to a rung
+  // Hyperband's first rung is at step 1 (a budget of 20): a pruned trial recorded its steps up to a rung
   for (const t of pruned) {
     expect(t.fold_scores.length).toBeGreaterThanOrEqual(2);
     expect(t.fold_scores.length).toBeLessThan(5);
