@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the side-by-side benchmarks (ours against scikit-learn / Optuna / pandas on the same
-// machine, in the same invocation) and prints their tables. Usage: node scripts/bench.mjs all|data|trees|linear|tpe|e2e|serve|forest-cv|importance|prune|xgb|load|big [--flag value ...]
+// machine, in the same invocation) and prints their tables. Usage: node scripts/bench.mjs all|data|trees|linear|tpe|e2e|serve|forest-cv|importance|prune|xgb|load|train|big [--flag value ...]
 // Arguments from the first "--" one on are handed to every bench run (e.g. load --quick, big --rows 500000).
 // bench:big (a 900 MB upload and fit) is not part of "all".
 import { spawnSync } from "node:child_process";
@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const all = ["data", "trees", "linear", "tpe", "e2e", "serve", "forest-cv", "importance", "prune", "xgb", "load"];
+const all = ["data", "trees", "linear", "tpe", "e2e", "serve", "forest-cv", "importance", "prune", "xgb", "load", "train"];
 const args = process.argv.slice(2);
 const firstFlag = args.findIndex((a) => a.startsWith("--"));
 const names = firstFlag < 0 ? args : args.slice(0, firstFlag);
