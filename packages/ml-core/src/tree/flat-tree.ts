@@ -123,24 +123,30 @@ export class TreeEnsemble {
     return out;
   }
 
-  /** The arrays as a state tree for `persist`. */
+  /**
+   * The arrays as a state tree for `persist`. Only leaves' values are kept (`leafValue`, in node
+   * order): nothing reads a split node's, and with many outputs (a forest's class shares) they
+   * would be half the model.
+   */
   toState(): { [key: string]: StateValue } {
-    const { nOut, offset, feature, threshold, left, right, missingLeft, value, importance } = this;
-    return { nOut, offset, feature, threshold, left, right, missingLeft, value, importance };
+    const { nOut, offset, feature, threshold, left, right, missingLeft, importance } = this;
+    let leaves = 0;
+    for (let i = 0; i < feature.length; i++) if (feature[i] === -1) leaves++;
+    const leafValue = new Float64Array(leaves * nOut);
+    for (let i = 0, k = 0; i < feature.length; i++) if (feature[i] === -1) leafValue.set(this.value.subarray(i * nOut, (i + 1) * nOut), nOut * k++);
+    return { nOut, offset, feature, threshold, left, right, missingLeft, leafValue, importance };
   }
 
-  /** Rebuilds an ensemble from `toState()`. */
+  /** Rebuilds an ensemble from `toState()` (split nodes' values 0), or from a state that kept every node's `value`. */
   static fromState(s: { readonly [key: string]: StateValue }): TreeEnsemble {
-    return new TreeEnsemble(
-      s.nOut as number,
-      s.offset as Int32Array,
-      s.feature as Int32Array,
-      s.threshold as Float64Array,
-      s.left as Int32Array,
-      s.right as Int32Array,
-      s.missingLeft as Uint8Array,
-      s.value as Float64Array,
-      s.importance as Float64Array,
-    );
+    const nOut = s.nOut as number;
+    const feature = s.feature as Int32Array;
+    let value = s.value as Float64Array | undefined;
+    if (!value) {
+      const leafValue = s.leafValue as Float64Array;
+      value = new Float64Array(feature.length * nOut);
+      for (let i = 0, k = 0; i < feature.length; i++) if (feature[i] === -1) value.set(leafValue.subarray(nOut * k, nOut * ++k), i * nOut);
+    }
+    return new TreeEnsemble(nOut, s.offset as Int32Array, feature, s.threshold as Float64Array, s.left as Int32Array, s.right as Int32Array, s.missingLeft as Uint8Array, value, s.importance as Float64Array);
   }
 }

@@ -1,5 +1,7 @@
 import { Rng } from "../../src/core/rng";
 import { HistGradientBoostingClassifier } from "../../src/ensemble/hist-gradient-boosting";
+import { RandomForestClassifier } from "../../src/ensemble/random-forest";
+import { TreeEnsemble } from "../../src/tree/flat-tree";
 
 describe("TreeEnsemble.addTrees", () => {
   it("adds a range of trees a block of rows at a time, to the bit what addTree gives tree by tree", async () => {
@@ -16,5 +18,28 @@ describe("TreeEnsemble.addTrees", () => {
     e.addTrees(5, 30, X, blocked, 3, column, 0.5);
     expect(Array.from(blocked)).toEqual(Array.from(byTree));
     expect(byTree.some((v) => v !== 0)).toBe(true);
+  });
+});
+
+describe("TreeEnsemble state", () => {
+  it("keeps only the leaves' values, predicts the same once restored, and still loads a state with every node's values", async () => {
+    const rng = new Rng(9);
+    const n = 600;
+    const X = { data: Float64Array.from({ length: n * 4 }, () => rng.normal()), rows: n, cols: 4 };
+    const y = Float64Array.from({ length: n }, (_, i) => Math.min(5, Math.floor(Math.abs(X.data[i * 4]! * 3))));
+    const e = (await new RandomForestClassifier({ n_estimators: 5, random_state: 0, n_jobs: 1 }).fit(X, y)).trees_!;
+    const leaves = e.feature.filter((f) => f === -1).length;
+    const state = e.toState();
+    expect(state.value).toBeUndefined();
+    expect((state.leafValue as Float64Array).length).toBe(leaves * e.nOut);
+    expect(2 * leaves).toBe(e.feature.length + e.nTrees); // a binary tree has one leaf more than split nodes: about half of them
+    const predict = (t: TreeEnsemble) => {
+      const out = new Float64Array(n * t.nOut);
+      t.addTrees(0, t.nTrees, X, out, t.nOut, () => 0, 1);
+      return Array.from(out);
+    };
+    expect(predict(TreeEnsemble.fromState(state))).toEqual(predict(e));
+    const { leafValue: _, ...older } = { ...state, value: e.value };
+    expect(predict(TreeEnsemble.fromState(older))).toEqual(predict(e));
   });
 });
