@@ -32,6 +32,11 @@ export function jsonOption(value: string): unknown {
   }
 }
 
+/** A name, or `{name, ...settings}` as JSON (a sampler or a pruner). */
+export function choiceOption(value: string): unknown {
+  return value.trimStart().startsWith("{") ? jsonOption(value) : value;
+}
+
 /** A whole number option, at least `min`. */
 export function intOption(min: number): (value: string) => number {
   return (value) => {

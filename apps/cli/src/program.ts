@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ApiClient } from "./client";
 import { catalogCommands } from "./commands/catalog";
 import { predictCommand } from "./commands/predict";
+import { studyCommands } from "./commands/studies";
 import { trainingCommands, type Runner } from "./commands/training";
 import { CliError, readEnv } from "./env";
 
@@ -32,6 +33,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
       io.out(json ? `${JSON.stringify(outcome.data)}\n` : outcome.text.endsWith("\n") ? outcome.text : `${outcome.text}\n`);
     };
   trainingCommands(program, run);
+  studyCommands(program, run);
   catalogCommands(program, run);
   predictCommand(program, run);
   try {

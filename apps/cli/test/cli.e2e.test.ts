@@ -101,6 +101,39 @@ describe("mlw", () => {
     expect((await mlw(["models", "show", other, "--json"])).json.error.code).toBe("MODEL_NOT_FOUND");
   }, 300_000);
 
+  it("runs a study with a sampler and a pruner, cancels it, continues it, lists it; cancels a job", async () => {
+    const started = await call(stack.api.url, "POST", "/optimize", { dataset_path: "wine.csv", target_column: "cultivar", algorithm: "RandomForestClassifier", n_trials: 50, cv_folds: 3, n_parallel: 1, search_space: JSON.parse(space) });
+    expect(started.status).toBe(202);
+    const id = started.body.study_id;
+    while ((await call(stack.api.url, "GET", `/studies/${id}`)).body.trials_done < 2) await new Promise((r) => setTimeout(r, 200));
+    const cancelled = await mlw(["studies", "cancel", id, "--json"]);
+    expect(cancelled).toMatchObject({ code: 0, json: { study_id: id, state: "cancelled" } });
+    expect((await mlw(["studies", "cancel", id, "--json"])).json.error.code).toBe("STUDY_FINISHED");
+    const done = (await call(stack.api.url, "GET", `/studies/${id}`)).body.trials.length;
+
+    const continued = await mlw(["studies", "continue", id, "--trials", "2", "--json"]);
+    expect(continued).toMatchObject({ code: 0, json: { study_id: id, n_trials: done + 2 } });
+    const shown = await mlw(["studies", "show", id]);
+    expect(shown.stdout).toMatch(new RegExp(`state +complete[\\s\\S]*trials +${done + 2}/${done + 2}`));
+    expect((await mlw(["studies", "ls", "--state", "complete", "--json"])).json.studies.map((s: any) => s.study_id)).toContain(id);
+
+    const pruned = await mlw(["optimize", "wine.csv", "--target", "cultivar", "--algorithm", "RandomForestClassifier", "--trials", "3", "--space", space, "--sampler", '{"name": "random"}', "--pruner", "hyperband", "--json"]);
+    expect(pruned.code).toBe(0);
+    expect((await call(stack.api.url, "GET", `/studies/${pruned.json.study_id}`)).body).toMatchObject({ sampler: "random", pruner: "hyperband" });
+
+    const long = await call(stack.api.url, "POST", "/train", { dataset_path: "churn.csv", target_column: "Churn", algorithm: "RandomForestClassifier", hyperparams: { n_estimators: 1500 } });
+    expect(long.status).toBe(202);
+    const job = await mlw(["jobs", "cancel", long.body.job_id, "--json"]);
+    expect(job).toMatchObject({ code: 0, json: { job_id: long.body.job_id } });
+    let state = job.json.state;
+    for (let i = 0; i < 100 && state !== "failed"; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      state = (await call(stack.api.url, "GET", `/jobs/${long.body.job_id}`)).body.state;
+    }
+    expect((await mlw(["jobs", "show", long.body.job_id, "--json"])).json).toMatchObject({ state: "failed", error: { code: "CANCELLED" } });
+    expect((await mlw(["jobs", "cancel", long.body.job_id, "--json"])).json.error.code).toBe("JOB_FINISHED");
+  }, 300_000);
+
   it("answers DATASET_NOT_FOUND for a dataset_path the server does not have", async () => {
     const r = await mlw(["train", "missing.csv", "--target", "y", "--algorithm", "RandomForestClassifier", "--json"]);
     expect(r.json.error.code).toBe("DATASET_NOT_FOUND");

@@ -4,7 +4,7 @@ import { fields, table } from "../output";
 import { intOption } from "../params";
 import type { Runner } from "./training";
 
-/** `mlw jobs show`, `mlw models ls|show|rm`, `mlw registry ls|versions|promote`, `mlw keys create`. */
+/** `mlw jobs show|cancel`, `mlw models ls|show|rm`, `mlw registry ls|versions|promote`, `mlw keys create`. */
 export function catalogCommands(program: Command, run: Runner): void {
   const jobs = program.command("jobs").description("Jobs (train, optimize, trial, evaluate)");
   jobs
@@ -15,6 +15,17 @@ export function catalogCommands(program: Command, run: Runner): void {
       run(async (client, id: string) => {
         const job = await client.call("GET", `/jobs/${seg(id)}`);
         return { data: job, text: fields({ job: job.job_id, type: job.type, state: job.state, progress: job.progress, result: job.result, error: job.error, attempts: job.attempts, created: job.created_at, finished: job.finished_at }) };
+      }),
+    );
+
+  jobs
+    .command("cancel")
+    .argument("<id>", "job id")
+    .description("Stop a waiting or running job (it fails with CANCELLED; an optimize job's study is cancelled)")
+    .action(
+      run(async (client, id: string) => {
+        const job = await client.call("POST", `/jobs/${seg(id)}/cancel`);
+        return { data: job, text: fields({ job: job.job_id, type: job.type, state: job.state, error: job.error }) };
       }),
     );
 

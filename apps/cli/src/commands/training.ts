@@ -3,7 +3,7 @@ import type { ApiClient } from "../client";
 import { datasetFields } from "../dataset";
 import { followJob, resultOf } from "../job-events";
 import { fields, show, type Outcome } from "../output";
-import { collectParam, intOption, jsonOption } from "../params";
+import { choiceOption, collectParam, intOption, jsonOption } from "../params";
 import { StudyBar } from "../progress-bar";
 
 /** Runs a command's action with the API client and prints its outcome. */
@@ -48,6 +48,8 @@ export function trainingCommands(program: Command, run: Runner): void {
     .option("--cv-folds <k>", "cross-validation folds", intOption(2))
     .option("--random-state <n>", "seed", intOption(0))
     .option("--space <json>", "the search space, as JSON or @file.json (default: the algorithm's)", jsonOption)
+    .option("--sampler <name>", "tpe (default), random, grid or qmc, or {\"name\": ..., settings} as JSON", choiceOption)
+    .option("--pruner <name>", "none (default), median, percentile, successive_halving or hyperband, or {\"name\": ..., settings} as JSON", choiceOption)
     .option("--train-best", "train the final model with the best parameters")
     .option("--register-as <name>", "with --train-best: file the final model as a new version of this registered model")
     .option("--set-alias <alias>", "with --register-as: point this alias at the new version")
@@ -55,7 +57,7 @@ export function trainingCommands(program: Command, run: Runner): void {
       run(async (client, dataset: string, o) => {
         const body = {
           ...datasetFields(dataset), target_column: o.target, algorithm: o.algorithm, n_trials: o.trials, metric: o.metric, cv_folds: o.cvFolds,
-          random_state: o.randomState, search_space: o.space, train_best: o.trainBest, register_as: o.registerAs, set_alias: o.setAlias,
+          random_state: o.randomState, search_space: o.space, sampler: o.sampler, pruner: o.pruner, train_best: o.trainBest, register_as: o.registerAs, set_alias: o.setAlias,
         };
         const accepted = await client.call("POST", "/optimize", body);
         const bar = new StudyBar(o.trials, accepted.job_id);
