@@ -15,7 +15,7 @@ import "./style.css";
 /** The page of a hash route (`#/studies/ID`): hash routes need nothing of the server but index.html. */
 function Page({ route, session }: { route: string[]; session: Session }) {
   const [section, id] = route;
-  if (section === "studies" && id) return <StudyPage id={id} />;
+  if (section === "studies" && id) return <StudyPage id={id} canRun={session.role === "admin" || session.role === "trainer"} />;
   if (section === "models" && id) return <ModelPage id={id} canEvaluate={session.role === "admin" || session.role === "trainer"} />;
   if (section === "models") return <ModelsPage />;
   if (section === "compare" && id) return <ComparePage ids={id.split(",")} />;

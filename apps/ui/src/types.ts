@@ -14,7 +14,7 @@ export type Distribution = { type: "int" | "float"; low: number; high: number; l
 
 export interface StudySummary {
   study_id: string;
-  state: "running" | "complete" | "failed";
+  state: "running" | "complete" | "failed" | "cancelled";
   algorithm: string;
   task: string;
   dataset_path: string | null;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, hasOperation } from "./api";
 
 /** What `useApi` answers: the data once loaded, or the error. */
@@ -6,6 +6,8 @@ export interface Loaded<T> {
   readonly data: T | undefined;
   readonly error: ApiError | undefined;
   readonly loading: boolean;
+  /** GETs it again now (after a change made from the page), keeping the data shown meanwhile. */
+  readonly reload?: () => void;
 }
 
 /**
@@ -14,6 +16,8 @@ export interface Loaded<T> {
  */
 export function useApi<T>(path: string | null, options: { poll?: (data: T) => boolean; pollMs?: number } = {}): Loaded<T> {
   const [state, setState] = useState<Loaded<T>>({ data: undefined, error: undefined, loading: path !== null });
+  const [version, setVersion] = useState(0);
+  const shown = useRef<string | null>(null);
   useEffect(() => {
     if (path === null) return;
     let stopped = false;
@@ -28,14 +32,16 @@ export function useApi<T>(path: string | null, options: { poll?: (data: T) => bo
         if (!stopped) setState((s) => ({ data: s.data, error: e instanceof ApiError ? e : new ApiError(0, "NETWORK_ERROR", String(e)), loading: false }));
       }
     };
-    setState({ data: undefined, error: undefined, loading: true });
+    const again = shown.current === path; // a reload keeps what is shown; another path starts blank
+    shown.current = path;
+    setState((s) => (again ? { ...s, loading: true } : { data: undefined, error: undefined, loading: true }));
     void load();
     return () => {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [path]);
-  return state;
+  }, [path, version]);
+  return { ...state, reload: () => setVersion((v) => v + 1) };
 }
 
 /** Whether the server has `operation` (undefined until its OpenAPI document is read). */

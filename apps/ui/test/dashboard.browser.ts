@@ -257,6 +257,29 @@ it("updates a running study's page by itself until the study finishes", async ()
   expect((await chartRows("history")).map((r) => Number(r[0]))).toEqual(complete);
 }, 180_000);
 
+it("cancels a running study from its page, then runs more trials of it", async () => {
+  const started = await call(stack.api.url, "POST", "/optimize", { dataset_path: "wine.csv", target_column: "cultivar", algorithm: "RandomForestClassifier", n_trials: 60, cv_folds: 3, random_state: 6, search_space: SPACE });
+  expect(started.status).toBe(202);
+  const id = started.body.study_id;
+  await open(`#/studies/${id}`, 'section[data-study][data-state="running"] button[name=cancel]');
+  await page.click("button[name=cancel]");
+  await page.waitForSelector('section[data-study][data-state="cancelled"]', { timeout: 15_000 });
+  expect(await page.$("button[name=cancel]")).toBeNull();
+  const cancelled = (await call(stack.api.url, "GET", `/studies/${id}`)).body;
+  expect(cancelled.state).toBe("cancelled");
+  expect(cancelled.trials.some((t: any) => t.state === "running")).toBe(false);
+  await shot("study-cancelled");
+
+  await page.fill("input[name=n_trials]", "2");
+  await page.click("button[name=continue]");
+  // No reload from here on: the page polls while the study runs again.
+  await page.waitForSelector('section[data-study][data-state="complete"]', { timeout: 120_000 });
+  const study = (await call(stack.api.url, "GET", `/studies/${id}`)).body;
+  expect(study.n_trials).toBe(cancelled.trials.length + 2);
+  expect(study.trials).toHaveLength(cancelled.trials.length + 2);
+  await expect(page.textContent("section[data-study] p")).resolves.toContain(`of ${study.n_trials} trials complete`);
+}, 150_000);
+
 it("logs out: the data calls are refused and the login form is back", async () => {
   await page.click("header button");
   await page.waitForSelector("form.login");
@@ -274,6 +297,8 @@ it("applies a reader key's role: studies and models open, the evaluation (a trai
   await expect(page.textContent("header .who")).resolves.toContain("ui-reader (reader)");
   await open(`#/models/${fixture.modelId}`, "section[data-model]");
   await expect(page.textContent("section[data-model]")).resolves.toContain("needs a trainer or admin key");
+  await open(`#/studies/${fixture.studyId}`, 'figure[data-chart="history"]');
+  expect(await page.$("form.actions")).toBeNull(); // no cancel or continue for a reader
   expect(await page.$("table[data-matrix=confusion]")).toBeNull();
   await open("#/monitoring", "h1");
   expect(await page.$("a[href='/admin/queues']")).toBeNull();

@@ -1,11 +1,12 @@
-import { useMemo } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
+import { api, ApiError } from "../api";
 import { Chart, format, Table, type DataTable } from "../chart";
 import { useApi, useHasOperation } from "../use-api";
 import type { Distribution, Importance, Study, Trial } from "../types";
 import { Empty, ErrorBox, Show, when } from "./common";
 
-/** A study: history, parallel coordinates, slices, importance and trials; polls while it runs. */
-export function StudyPage({ id }: { id: string }) {
+/** A study: history, parallel coordinates, slices, importance and trials; polls while it runs; with a trainer or admin key (`canRun`), cancel or continue it. */
+export function StudyPage({ id, canRun }: { id: string; canRun: boolean }) {
   const study = useApi<Study>(`/studies/${encodeURIComponent(id)}`, { poll: (s) => s.state === "running" });
   return (
     <Show loaded={study}>
@@ -17,7 +18,8 @@ export function StudyPage({ id }: { id: string }) {
             {s.model_id && <> · <a href={`#/models/${s.model_id}`}>best model</a></>} · created {when(s.created_at)}
             {s.state === "running" && <span class="muted"> · updating every 2 s</span>}
           </p>
-          {s.error && <ErrorBox code="STUDY_FAILED" message={s.error} />}
+          {s.error && <ErrorBox code={s.state === "cancelled" ? "STUDY_CANCELLED" : "STUDY_FAILED"} message={s.error} />}
+          {canRun && <StudyActions study={s} reload={study.reload!} />}
           <StudyCharts study={s} />
           <ImportanceChart key={complete(s.trials).length} id={s.study_id} trialsDone={complete(s.trials).length} />
           <h2>Trials</h2>
@@ -128,4 +130,49 @@ function trialTable(trials: Trial[]): DataTable {
     columns: ["trial", "state", "value", "fold scores", "duration (s)", "worker", "params"],
     rows: trials.map((t) => [t.number, t.state, t.value, t.fold_scores.map((v) => format(v)).join(", "), t.duration_ms === null ? null : t.duration_ms / 1000, t.worker_id, Object.entries(t.params).map(([k, v]) => `${k}=${format(v)}`).join(" ")]),
   };
+}
+
+/**
+ * Cancel a running study (POST /studies/{id}/cancel), or run more trials of a complete or
+ * cancelled one (POST /studies/{id}/trials); the page loads the study again after either.
+ */
+function StudyActions({ study, reload }: { study: Study; reload: () => void }) {
+  const canCancel = useHasOperation("POST /studies/{id}/cancel");
+  const canContinue = useHasOperation("POST /studies/{id}/trials");
+  const [more, setMore] = useState(10);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const act = (path: string, body?: unknown) => async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api(`/studies/${encodeURIComponent(study.study_id)}/${path}`, { method: "POST", body });
+      reload();
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, "NETWORK_ERROR", String(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const running = study.state === "running";
+  const continuable = study.state === "complete" || study.state === "cancelled";
+  return (
+    <>
+      {running && canCancel && (
+        <form class="actions" onSubmit={act("cancel")}>
+          <button type="submit" name="cancel" disabled={busy}>Cancel study</button>
+        </form>
+      )}
+      {continuable && canContinue && (
+        <form class="actions" onSubmit={act("trials", { n_trials: more })}>
+          <label>
+            Run <input type="number" name="n_trials" min={1} value={more} onInput={(e) => setMore(Number((e.target as HTMLInputElement).value))} /> more trials
+          </label>{" "}
+          <button type="submit" name="continue" disabled={busy || !(more >= 1)}>Run</button>
+        </form>
+      )}
+      {error && <ErrorBox code={error.code} message={error.message} />}
+    </>
+  );
 }
