@@ -19,6 +19,8 @@ export class StudyEngine {
   readonly pruner: Pruner;
   /** How many trials the study runs: n_trials, or fewer when the grid is smaller. */
   readonly budget: number;
+  /** When each trial's intermediate values were last recorded (ms). */
+  private readonly recordedAt = new Map<number, number>();
 
   constructor(readonly study: StudyDefinition, private readonly store: StudyStore) {
     this.sampler = makeSampler(study.sampler);
@@ -68,18 +70,25 @@ export class StudyEngine {
   }
 
   /**
-   * Records a trial's intermediate values after a step and asks the pruner whether it stops. The
-   * last step is never pruned (the work is done). Answers the decision; `rungs` is what the trial
-   * recorded so far (start with []).
+   * Asks the pruner whether a trial stops after a step, and records its intermediate values where
+   * anyone reads them: when it records a rung (other trials' pruners read rungs), when it stops
+   * (pruned, or its last step, which is never pruned: the work is done), and otherwise at most every
+   * `RECORD_EVERY_MS`, for who watches it run (no pruner reads a running trial's values). Answers the
+   * decision; `rungs` is what the trial recorded so far (start with []).
    */
-  async report(number: number, intermediate: readonly number[], rungs: readonly number[], lastStep: boolean): Promise<{ prune: boolean; rungs: readonly number[] }> {
-    await this.store.recordSteps(this.study.id, number, intermediate, rungs);
-    if (lastStep) return { prune: false, rungs };
-    const decision = await this.pruner.decide({ number, intermediate, rungs }, this.store.pruneSummary(this.study, number, intermediate.length - 1));
-    if (decision.rungs.length !== rungs.length) await this.store.recordSteps(this.study.id, number, intermediate, decision.rungs);
+  async report(number: number, intermediate: readonly number[], rungs: readonly number[], lastStep: boolean, now = Date.now()): Promise<{ prune: boolean; rungs: readonly number[] }> {
+    const decision = lastStep ? { prune: false, rungs } : await this.pruner.decide({ number, intermediate, rungs }, this.store.pruneSummary(this.study, number, intermediate.length - 1));
+    const due = now - (this.recordedAt.get(number) ?? -Infinity) >= RECORD_EVERY_MS;
+    if (lastStep || decision.prune || decision.rungs.length !== rungs.length || due) {
+      await this.store.recordSteps(this.study.id, number, intermediate, decision.rungs);
+      this.recordedAt.set(number, now);
+    }
     return decision;
   }
 }
+
+/** How often a running trial's intermediate values are written between its rungs (they are only watched). */
+export const RECORD_EVERY_MS = 1000;
 
 /** start, wait or finish, given the trials so far. */
 export function nextAction(trials: readonly StoredTrial[], budget: number, nParallel: number, timedOut: boolean): "start" | "wait" | "finish" {

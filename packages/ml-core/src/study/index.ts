@@ -8,6 +8,6 @@ export * from "./types";
 export * from "./samplers";
 export * from "./pruners";
 export * from "./store";
-export { StudyEngine, bestTrial, nextAction, type Tick } from "./coordinator";
+export { StudyEngine, RECORD_EVERY_MS, bestTrial, nextAction, type Tick } from "./coordinator";
 export { checkInitialTrials } from "./initial-trials";
 export { SAMPLER_DOCS, PRUNER_DOCS, type ChoiceDoc } from "./choices";

@@ -1,7 +1,7 @@
 import { Rng } from "../../src/core/rng";
 import type { SearchSpace } from "../../src/core/search-space";
 import { ask } from "../../src/tpe/sampler";
-import { HyperbandPruner, StudyEngine, bestTrial, bracketOf, checkInitialTrials, nextAction, prunerConfigSchema, samplerConfigSchema, type StoredTrial, type StudyDefinition } from "../../src/study";
+import { HyperbandPruner, RECORD_EVERY_MS, StudyEngine, bestTrial, bracketOf, checkInitialTrials, nextAction, prunerConfigSchema, samplerConfigSchema, type StoredTrial, type StudyDefinition } from "../../src/study";
 import { MemoryStudyStore } from "./memory-store";
 
 const space: SearchSpace = { x: { type: "float", low: -3, high: 3 }, k: { type: "categorical", choices: [1, 2, 3] } };
@@ -157,6 +157,31 @@ describe("checkInitialTrials", () => {
     expect(() => checkInitialTrials(s, [{ x: 1, k: 3, g: 4 }, params] as never)).toThrow(message);
   });
   it("accepts complete, valid points", () => expect(() => checkInitialTrials(s, [{ x: 1, k: 3, g: 4 }, { x: -3, k: 1 }])).not.toThrow());
+});
+
+describe("StudyEngine.report", () => {
+  it("records a running trial's values at its rungs, when it stops, and otherwise at most every RECORD_EVERY_MS", async () => {
+    const store = new MemoryStudyStore();
+    const engine = new StudyEngine(define({ nTrials: 2, pruner: prunerConfigSchema.parse({ name: "successive_halving", min_resource: 1, reduction_factor: 3 }) }), store);
+    await engine.tick();
+    const record = jest.spyOn(store, "recordSteps");
+    const values: number[] = [];
+    let rungs: readonly number[] = [];
+    const at: number[] = [];
+    for (let step = 0; step < 12; step++) {
+      values.push(0.5 + step / 100);
+      const now = 5000 + step * 300; // a step every 0.3 s
+      const calls = record.mock.calls.length;
+      ({ rungs } = await engine.report(0, values, rungs, step === 11, now));
+      if (record.mock.calls.length > calls) at.push(step);
+    }
+    // the first step; rungs at steps 1, 3, 9 (min_resource 1, reduction 3); step 7, 1.2 s after the
+    // record at step 3; the last step
+    expect(at).toEqual([0, 1, 3, 7, 9, 11]);
+    expect(store.trials[0]!.intermediate).toHaveLength(12);
+    expect(store.trials[0]!.rungs).toHaveLength(3);
+    expect(RECORD_EVERY_MS).toBe(1000);
+  });
 });
 
 describe("StudyEngine with Hyperband", () => {

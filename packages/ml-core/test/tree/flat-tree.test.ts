@@ -2,6 +2,7 @@ import { Rng } from "../../src/core/rng";
 import { HistGradientBoostingClassifier } from "../../src/ensemble/hist-gradient-boosting";
 import { RandomForestClassifier } from "../../src/ensemble/random-forest";
 import { TreeEnsemble } from "../../src/tree/flat-tree";
+import type { StateValue } from "../../src/core/estimator";
 
 describe("TreeEnsemble.addTrees", () => {
   it("adds a range of trees a block of rows at a time, to the bit what addTree gives tree by tree", async () => {
@@ -39,7 +40,8 @@ describe("TreeEnsemble state", () => {
       return Array.from(out);
     };
     expect(predict(TreeEnsemble.fromState(state))).toEqual(predict(e));
-    const { leafValue: _, ...older } = { ...state, value: e.value };
+    const older: Record<string, StateValue> = { ...state, value: e.value };
+    delete older.leafValue;
     expect(predict(TreeEnsemble.fromState(older))).toEqual(predict(e));
   });
 });
