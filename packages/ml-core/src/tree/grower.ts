@@ -13,7 +13,7 @@ import type { StatLayout } from "./stat-layout";
 
 /** XGBoost's kRtEps: a split must lower the loss by more than this. */
 const MIN_LOSS_CHANGE = 1e-6;
-/** With features drawn per node, the root builds all features' histograms when there are at most this many times max_features. */
+/** With features drawn per node by JS loops, the root builds all features' histograms when there are at most this many times max_features. */
 const ROOT_HIST_RATIO = 4;
 /** Most nodes a tree's arrays have room for before the first doubling. */
 const FIRST_NODES = 1024;
@@ -79,7 +79,7 @@ export class Grower {
     const totals = rootTotals(builder, L, this.target);
     let hist: Float64Array | null = null;
     const F = this.data.cols;
-    if (opts.maxFeatures >= F || (this.splitter.drawn && F <= ROOT_HIST_RATIO * opts.maxFeatures)) {
+    if (opts.maxFeatures >= F || (this.splitter.drawn && builder.rootHistForDrawn && F <= ROOT_HIST_RATIO * opts.maxFeatures)) {
       hist = builder.acquire();
       builder.buildFull(hist, 0, rows.length);
     }

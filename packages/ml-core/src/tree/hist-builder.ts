@@ -23,6 +23,11 @@ export const TEAM_MIN_WORK = 30_000;
 export class HistBuilder {
   /** Missing rows seen by the last `partition`. */
   missing = 0;
+  /**
+   * Whether a tree with features drawn per node may give its root all features' histograms (see
+   * the grower's ROOT_HIST_RATIO): worth it where each drawn feature is built by a JS loop too.
+   */
+  readonly rootHistForDrawn: boolean = true;
   /** Histograms given back, reused by `acquire`. */
   protected readonly pool: Float64Array[] = [];
   private readonly twin: Float64Array;
@@ -253,10 +258,12 @@ class TeamHistBuilder extends HistBuilder {
 /**
  * A ClassArena's builder (class trees with features drawn per node): the drawn features'
  * histograms and the partitions in WebAssembly over the arena's memory, where the rows, each row's
- * class and weight, scratch and the Splitter's feature order live; all-feature builds stay with
- * the JS loops.
+ * class and weight, scratch and the Splitter's feature order live; no all-feature histograms.
  */
 class ArenaHistBuilder extends HistBuilder {
+  /** The kernels build each node's drawn features faster than JS loops build all of the root's and subtract them down lopsided splits. */
+  override readonly rootHistForDrawn = false;
+
   constructor(data: BinnedData, target: ClassTarget, layout: StatLayout, sample: Int32Array, readonly arena: ClassArena) {
     super(data, target, layout, arena.rows.subarray(0, sample.length), arena.scratch, arena.perm, arena.isConst, 0);
     this.rows.set(sample);
