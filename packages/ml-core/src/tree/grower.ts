@@ -52,7 +52,7 @@ export class Grower {
     // max_leaf_nodes leaves; a full tree of max_depth), up to FIRST_NODES at first: fully grown
     // trees have far fewer nodes than rows, and room is doubled should it fall short
     const leavesAtMost = Math.min(Math.floor(sample.length / Math.max(1, opts.minSamplesLeaf)), opts.maxLeafNodes > 0 ? opts.maxLeafNodes : Infinity, 2 ** Math.min(opts.maxDepth, 20));
-    this.out = new NodeArrays(this.layout.isClass ? this.layout.k : 1, Math.min(FIRST_NODES, Math.max(1, 2 * leavesAtMost - 1)));
+    this.out = NodeArrays.take(this.layout.isClass ? this.layout.k : 1, Math.min(FIRST_NODES, Math.max(1, 2 * leavesAtMost - 1)));
     this.importance = new Float64Array(data.cols);
     this.frontier = new Frontier(opts.maxLeafNodes > 0);
   }
@@ -69,7 +69,9 @@ export class Grower {
     }
     for (const node of frontier.nodes) builder.release(node.hist);
     builder.finish(this.sample);
-    return this.result();
+    const tree = this.result();
+    this.out.giveBack();
+    return tree;
   }
 
   /** The root: the totals of every row, and all features' histograms when nodes will read them. */
@@ -141,7 +143,7 @@ export class Grower {
     const { isClass, k } = this.layout;
     if (isClass) {
       let nonzero = 0;
-      for (let c = 0; c < k; c++) if (node.stats[c]! > 0) nonzero++;
+      for (let c = 0; c < k && nonzero <= 1; c++) if (node.stats[c]! > 0) nonzero++;
       if (nonzero <= 1) return false;
     }
     this.splitter.findBestSplit(node);
