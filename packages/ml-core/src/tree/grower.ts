@@ -70,7 +70,7 @@ export class Grower {
     for (const node of frontier.nodes) builder.release(node.hist);
     builder.finish(this.sample);
     const tree = this.result();
-    this.out.giveBack();
+    NodeArrays.giveBack(this.out);
     return tree;
   }
 

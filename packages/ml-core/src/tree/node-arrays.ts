@@ -72,9 +72,9 @@ export class NodeArrays {
     return s;
   }
 
-  /** Hands the arrays to this thread's next tree, once the grown tree was copied out of them. */
-  giveBack(): void {
-    spare = this;
+  /** Hands `arrays` to this thread's next tree, once the grown tree was copied out of them. */
+  static giveBack(arrays: NodeArrays): void {
+    spare = arrays;
   }
 
   /** Lets go of the arrays kept for this thread's next tree. */
