@@ -289,18 +289,27 @@
       (br $bin)))
     (local.get $best))
 
-  ;; Lists at `present` (i32: 8 x class, in class order) the classes of a node: those of its rows
-  ;; rows[0..m) (cls: each row's class slot's byte offset) and those whose total T[c] (f64 at
-  ;; totals, k of them) is not zero; `mark` (u8 per class, all 0) is left all 0. Returns how many.
+  ;; Lists at `present` (i32: 8 x class, in class order) the classes of a node: those whose total
+  ;; T[c] (f64 at totals, k of them) is not zero and, when some is zero, those of its rows
+  ;; rows[0..m) (cls: each row's class slot's byte offset), marked in `mark` (u8 per class, all 0,
+  ;; left all 0). Returns how many.
   (func $presentClasses (param $rows i32) (param $m i32) (param $cls i32) (param $totals i32) (param $k i32) (param $mark i32) (param $present i32) (result i32)
-    (local $p i32) (local $end i32) (local $c i32) (local $nP i32)
-    (local.set $p (local.get $rows))
-    (local.set $end (i32.add (local.get $rows) (i32.shl (local.get $m) (i32.const 2))))
-    (block $done (loop $each
-      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-      (i32.store8 (i32.add (local.get $mark) (i32.shr_u (i32.load (i32.add (local.get $cls) (i32.shl (i32.load (local.get $p)) (i32.const 2)))) (i32.const 3))) (i32.const 1))
-      (local.set $p (i32.add (local.get $p) (i32.const 4)))
-      (br $each)))
+    (local $p i32) (local $end i32) (local $c i32) (local $nP i32) (local $zero i32)
+    (block $counted (loop $count
+      (br_if $counted (i32.ge_u (local.get $c) (local.get $k)))
+      (local.set $zero (i32.or (local.get $zero) (f64.eq (f64.load (i32.add (local.get $totals) (i32.shl (local.get $c) (i32.const 3)))) (f64.const 0))))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $count)))
+    (if (local.get $zero)
+      (then
+        (local.set $p (local.get $rows))
+        (local.set $end (i32.add (local.get $rows) (i32.shl (local.get $m) (i32.const 2))))
+        (block $done (loop $each
+          (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+          (i32.store8 (i32.add (local.get $mark) (i32.shr_u (i32.load (i32.add (local.get $cls) (i32.shl (i32.load (local.get $p)) (i32.const 2)))) (i32.const 3))) (i32.const 1))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (br $each)))))
+    (local.set $c (i32.const 0))
     (block $listed (loop $list
       (br_if $listed (i32.ge_u (local.get $c) (local.get $k)))
       (if (i32.or (i32.load8_u (i32.add (local.get $mark) (local.get $c))) (f64.ne (f64.load (i32.add (local.get $totals) (i32.shl (local.get $c) (i32.const 3)))) (f64.const 0)))
