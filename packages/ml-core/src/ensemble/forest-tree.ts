@@ -4,6 +4,7 @@ import type { BinnedData } from "../tree/binner";
 import type { TreeArrays } from "../tree/flat-tree";
 import { classArenaFor, dropClassArena } from "../tree/class-arena";
 import { HistTeam } from "../tree/hist-team";
+import { NodeArrays } from "../tree/node-arrays";
 import { classWidth, growTree, intBelow, intLimit, treeArrays, type GrowOptions } from "../tree/grow";
 
 /** Everything needed to grow any tree of a random forest; workers get it once. */
@@ -82,8 +83,9 @@ function soloTeamFor(data: BinnedData): HistTeam | undefined {
   return soloTeam;
 }
 
-/** Lets this thread's WebAssembly memories for forest trees go, once its share of a forest is grown. */
+/** Lets this thread's WebAssembly memories for forest trees go, and the node arrays kept for its next tree, once its share of a forest is grown. */
 export function releaseTreeKernels(): void {
   dropClassArena();
+  NodeArrays.dropSpare();
   soloTeam = undefined;
 }

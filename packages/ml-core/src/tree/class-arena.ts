@@ -71,7 +71,7 @@ export class ClassArena {
     this.scratchAt = take(8 * width * 256);
     this.twinAt = take(8 * width * 256);
     this.scalarAt = take(4);
-    const argsAt = take(4 * 24), nodeAt = take(8 * (1 + 2 * width)), sLAt = take(8 * width);
+    const argsAt = take(4 * 26), nodeAt = take(8 * (1 + 2 * width)), sLAt = take(8 * width), presentAt = take(4 * width), markAt = take(width);
     const permAt = take(4 * F), isConstAt = take(F), knownAt = take(4 * F), foundAt = take(4 * F), rngAt = take(16), nBinsAt = take(4 * F);
     const { module, memory } = kernelMemory(end());
     const buf = memory.buffer;
@@ -90,8 +90,8 @@ export class ClassArena {
     this.nodeBlock = new Float64Array(buf, nodeAt, 1 + 2 * width);
     this.left = this.nodeBlock.subarray(1 + width, 1 + 2 * width);
     new Int32Array(buf, nBinsAt, F).set(data.nBins);
-    this.args = new Int32Array(buf, argsAt, 24);
-    this.args.set([this.codes, n, F, 0, 0, this.clsAt, width, 0, nBinsAt, this.scratchAt, this.twinAt, permAt, isConstAt, knownAt, 0, rngAt, 0, nodeAt, sLAt, -1, 0, 0, foundAt, this.wtAt]);
+    this.args = new Int32Array(buf, argsAt, 26);
+    this.args.set([this.codes, n, F, 0, 0, this.clsAt, width, 0, nBinsAt, this.scratchAt, this.twinAt, permAt, isConstAt, knownAt, 0, rngAt, 0, nodeAt, sLAt, -1, 0, 0, foundAt, this.wtAt, presentAt, markAt]);
     this.argsAt = argsAt;
   }
 

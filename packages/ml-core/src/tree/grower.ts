@@ -13,8 +13,10 @@ import type { StatLayout } from "./stat-layout";
 
 /** XGBoost's kRtEps: a split must lower the loss by more than this. */
 const MIN_LOSS_CHANGE = 1e-6;
-/** With features drawn per node, the root builds all features' histograms when there are at most this many times max_features. */
+/** With features drawn per node by JS loops, the root builds all features' histograms when there are at most this many times max_features. */
 const ROOT_HIST_RATIO = 4;
+/** Most nodes a tree's arrays have room for before the first doubling. */
+const FIRST_NODES = 1024;
 
 /**
  * Grows one histogram tree (see `growTree`): makes nodes (their statistics, value and score), asks
@@ -33,6 +35,8 @@ export class Grower {
   private readonly score: Score;
   private readonly l2: number;
   private readonly reg: LeafRegularization | undefined;
+  /** Node statistics arrays (2C) of nodes done with, reused by `makeNode`: one array per node costs more than its values. */
+  private readonly spareStats: Float64Array[] = [];
   /** The histograms of the children of the last split (null: the child needs none). */
   private leftHist: Float64Array | null = null;
   private rightHist: Float64Array | null = null;
@@ -45,9 +49,10 @@ export class Grower {
     this.l2 = target.kind === "class" ? 0 : target.l2;
     this.reg = target.kind === "class" ? undefined : target.regularization;
     // room for every node the tree can have (a leaf holds min_samples_leaf rows at least; at most
-    // max_leaf_nodes leaves; a full tree of max_depth), grown should a guess fall short
+    // max_leaf_nodes leaves; a full tree of max_depth), up to FIRST_NODES at first: fully grown
+    // trees have far fewer nodes than rows, and room is doubled should it fall short
     const leavesAtMost = Math.min(Math.floor(sample.length / Math.max(1, opts.minSamplesLeaf)), opts.maxLeafNodes > 0 ? opts.maxLeafNodes : Infinity, 2 ** Math.min(opts.maxDepth, 20));
-    this.out = new NodeArrays(this.layout.isClass ? this.layout.k : 1, Math.max(1, 2 * leavesAtMost - 1));
+    this.out = NodeArrays.take(this.layout.isClass ? this.layout.k : 1, Math.min(FIRST_NODES, Math.max(1, 2 * leavesAtMost - 1)));
     this.importance = new Float64Array(data.cols);
     this.frontier = new Frontier(opts.maxLeafNodes > 0);
   }
@@ -64,7 +69,9 @@ export class Grower {
     }
     for (const node of frontier.nodes) builder.release(node.hist);
     builder.finish(this.sample);
-    return this.result();
+    const tree = this.result();
+    NodeArrays.giveBack(this.out);
+    return tree;
   }
 
   /** The root: the totals of every row, and all features' histograms when nodes will read them. */
@@ -74,7 +81,7 @@ export class Grower {
     const totals = rootTotals(builder, L, this.target);
     let hist: Float64Array | null = null;
     const F = this.data.cols;
-    if (opts.maxFeatures >= F || (this.splitter.drawn && F <= ROOT_HIST_RATIO * opts.maxFeatures)) {
+    if (opts.maxFeatures >= F || (this.splitter.drawn && builder.rootHistForDrawn && F <= ROOT_HIST_RATIO * opts.maxFeatures)) {
       hist = builder.acquire();
       builder.buildFull(hist, 0, rows.length);
     }
@@ -88,7 +95,7 @@ export class Grower {
   private makeNode(start: number, end: number, depth: number, from: Float64Array, off: number, hist: Float64Array | null, consts: readonly number[]): GrowNode {
     const { C, k } = this.layout;
     const id = this.out.add(start, end);
-    const totals = new Float64Array(2 * C);
+    const totals = this.spareStats.pop()?.fill(0, C) ?? new Float64Array(2 * C);
     if (off >= 0) for (let c = 0; c < C; c++) totals[c] = from[off + c]!;
     else for (let c = 0; c < C; c++) totals[c] = from[c]! - from[C + c]!;
     this.setValue(id, totals);
@@ -124,6 +131,7 @@ export class Grower {
     if (!this.evaluate(node)) {
       this.builder.release(node.hist);
       node.hist = null;
+      this.spareStats.push(node.stats);
       return;
     }
     this.frontier.push(node);
@@ -135,7 +143,7 @@ export class Grower {
     const { isClass, k } = this.layout;
     if (isClass) {
       let nonzero = 0;
-      for (let c = 0; c < k; c++) if (node.stats[c]! > 0) nonzero++;
+      for (let c = 0; c < k && nonzero <= 1; c++) if (node.stats[c]! > 0) nonzero++;
       if (nonzero <= 1) return false;
     }
     this.splitter.findBestSplit(node);
@@ -168,6 +176,7 @@ export class Grower {
     const left = this.makeNode(node.start, mid, depth, node.stats, this.layout.C, this.leftHist, node.consts);
     const right = this.makeNode(mid, node.end, depth, node.stats, -1, this.rightHist, node.consts);
     this.leftHist = this.rightHist = null;
+    this.spareStats.push(node.stats);
     out.left[id] = left.id;
     out.right[id] = right.id;
     // right first so that a stack takes the left child next

@@ -23,9 +23,15 @@ export const TEAM_MIN_WORK = 30_000;
 export class HistBuilder {
   /** Missing rows seen by the last `partition`. */
   missing = 0;
+  /**
+   * Whether a tree with features drawn per node may give its root all features' histograms (see
+   * the grower's ROOT_HIST_RATIO): worth it where each drawn feature is built by a JS loop too.
+   */
+  readonly rootHistForDrawn: boolean = true;
   /** Histograms given back, reused by `acquire`. */
   protected readonly pool: Float64Array[] = [];
-  private readonly twin: Float64Array;
+  /** addClassRows' second histogram, made on first use (an arena's builder uses its own). */
+  private twinHist: Float64Array | undefined;
   /** The node's statistics in row order (see `gather`). */
   private ordA: Float64Array;
   private ordB: Float64Array | Int32Array;
@@ -51,13 +57,16 @@ export class HistBuilder {
     readonly isConst: Uint8Array = new Uint8Array(data.cols),
     gathered = rows.length,
   ) {
-    this.twin = new Float64Array(BINS * layout.C);
     this.ordA = new Float64Array(gathered);
     this.ordB = layout.isClass ? new Int32Array(gathered) : new Float64Array(gathered);
     this.y = target.kind === "class" ? target.y : undefined;
     this.w = target.kind === "class" ? target.weight : undefined;
     this.g = target.kind === "grad" ? target.g : undefined;
     this.h = target.kind === "grad" ? target.h : undefined;
+  }
+
+  private twin(): Float64Array {
+    return (this.twinHist ??= new Float64Array(BINS * this.layout.C));
   }
 
   /** A zeroed all-feature histogram; give it back with `release`. */
@@ -120,7 +129,7 @@ export class HistBuilder {
   buildFeature(f: number, start: number, end: number): number {
     const { data, layout: L } = this;
     const cb = f * data.rows, m = end - start, nb = data.nBins[f]!;
-    if (L.isClass) return addClassRows(this.scratch, 0, data.codes, cb, this.rows, start, m, this.ordA, this.ordB as Int32Array, nb, L.C, L.k, L.counted, this.twin);
+    if (L.isClass) return addClassRows(this.scratch, 0, data.codes, cb, this.rows, start, m, this.ordA, this.ordB as Int32Array, nb, L.C, L.k, L.counted, this.twin());
     return addGradRows(this.scratch, 0, data.codes, cb, this.rows, start, m, this.ordA, L.unitHess ? undefined : (this.ordB as Float64Array), nb);
   }
 
@@ -161,7 +170,7 @@ export class HistBuilder {
     }
     if (L.isClass) {
       const y = Int32Array.from(this.y!);
-      for (let f = 0; f < F; f++) addClassRows(hist, L.histOff[f]!, codes, f * n, null, start, m, this.w!, y, nBins[f]!, L.C, L.k, L.counted, this.twin);
+      for (let f = 0; f < F; f++) addClassRows(hist, L.histOff[f]!, codes, f * n, null, start, m, this.w!, y, nBins[f]!, L.C, L.k, L.counted, this.twin());
     } else {
       for (let f = 0; f < F; f++) addGradAll(hist, L.histOff[f]!, codes, f * n, start, m, this.g!, this.h, nBins[f]!);
     }
@@ -253,10 +262,12 @@ class TeamHistBuilder extends HistBuilder {
 /**
  * A ClassArena's builder (class trees with features drawn per node): the drawn features'
  * histograms and the partitions in WebAssembly over the arena's memory, where the rows, each row's
- * class and weight, scratch and the Splitter's feature order live; all-feature builds stay with
- * the JS loops.
+ * class and weight, scratch and the Splitter's feature order live; no all-feature histograms.
  */
 class ArenaHistBuilder extends HistBuilder {
+  /** The kernels build each node's drawn features faster than JS loops build all of the root's and subtract them down lopsided splits. */
+  override readonly rootHistForDrawn = false;
+
   constructor(data: BinnedData, target: ClassTarget, layout: StatLayout, sample: Int32Array, readonly arena: ClassArena) {
     super(data, target, layout, arena.rows.subarray(0, sample.length), arena.scratch, arena.perm, arena.isConst, 0);
     this.rows.set(sample);

@@ -29,6 +29,9 @@ export function gainOf(node: { improvement: number; score: number }): number {
   return node.improvement - node.score;
 }
 
+/** The arrays of the last tree grown on this thread, for the next one (see `NodeArrays.take`). */
+let spare: NodeArrays | undefined;
+
 /** A growing tree's per-node arrays (capacity doubled as nodes are added). */
 export class NodeArrays {
   count = 0;
@@ -56,11 +59,36 @@ export class NodeArrays {
     this.end = new Int32Array(capacity);
   }
 
+  /**
+   * Empty arrays for a tree: those given back by the last tree grown on this thread when they have
+   * `nOut` values per node (a forest's trees then allocate none), else new ones with room for
+   * `capacity` nodes.
+   */
+  static take(nOut: number, capacity: number): NodeArrays {
+    const s = spare;
+    spare = undefined;
+    if (s?.nOut !== nOut) return new NodeArrays(nOut, capacity);
+    s.count = 0;
+    return s;
+  }
+
+  /** Hands `arrays` to this thread's next tree, once the grown tree was copied out of them. */
+  static giveBack(arrays: NodeArrays): void {
+    spare = arrays;
+  }
+
+  /** Lets go of the arrays kept for this thread's next tree. */
+  static dropSpare(): void {
+    spare = undefined;
+  }
+
   /** A new leaf over rows start..end (no split, value to be set); returns its id. */
   add(start: number, end: number): number {
     if (this.count === this.feature.length) this.grow();
     const id = this.count++;
     this.feature[id] = -1;
+    this.threshold[id] = 0;
+    this.missingLeft[id] = 0;
     this.left[id] = -1;
     this.right[id] = -1;
     this.start[id] = start;

@@ -189,44 +189,51 @@
   ;; scanUncounted under gini (see tree/splitter.ts) over bins lo..hi of feature f's histogram in
   ;; scratch, its missing slot at mo holding weight mW: keeps the best split in the args slots 19..21
   ;; and the node's left statistics (slots as drawScanGini's) and returns the best score, from `best`.
-  (func $scanGini (param $args i32) (param $scratch i32) (param $node i32) (param $sL i32) (param $C i32) (param $k i32)
+  ;; Reads only the classes listed at `present` (nP byte offsets 8 x class, in class order): a class
+  ;; with no row on the node and a zero total adds exact zeros to every sum, so skipping it gives the
+  ;; same bits; its left statistics stay as the caller zeroed them.
+  (func $scanGini (param $args i32) (param $scratch i32) (param $node i32) (param $sL i32) (param $C i32) (param $present i32) (param $nP i32)
     (param $f i32) (param $lo i32) (param $hi i32) (param $mo i32) (param $mW f64) (param $best f64) (result f64)
-    (local $last i32) (local $b i32) (local $o i32) (local $c i32) (local $t i32)
+    (local $last i32) (local $b i32) (local $o i32) (local $p i32) (local $pEnd i32) (local $c i32) (local $t i32) (local $left i32)
     (local $bw f64) (local $v f64) (local $u f64) (local $wl f64) (local $ql f64) (local $wr f64) (local $qr f64) (local $sc f64)
     (local.set $last (select (local.get $hi) (i32.sub (local.get $hi) (i32.const 1)) (f64.gt (local.get $mW) (f64.const 0))))
-    (local.set $c (i32.const 0))
+    (local.set $pEnd (i32.add (local.get $present) (i32.shl (local.get $nP) (i32.const 2))))
+    ;; the best split's left statistics: node + 8 + 8C on
+    (local.set $left (i32.add (local.get $node) (i32.shl (local.get $C) (i32.const 3))))
+    (local.set $p (local.get $present))
     (block $z (loop $zl
-      (br_if $z (i32.ge_u (local.get $c) (local.get $k)))
-      (f64.store (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3))) (f64.const 0))
-      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br_if $z (i32.ge_u (local.get $p) (local.get $pEnd)))
+      (f64.store (i32.add (local.get $sL) (i32.load (local.get $p))) (f64.const 0))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
       (br $zl)))
     (local.set $b (local.get $lo))
     (block $bins (loop $bin
       (br_if $bins (i32.gt_s (local.get $b) (local.get $last)))
       (local.set $o (i32.add (local.get $scratch) (i32.shl (i32.mul (local.get $b) (local.get $C)) (i32.const 3))))
       (local.set $bw (f64.const 0))
-      (local.set $c (i32.const 0))
+      (local.set $p (local.get $present))
       (block $bs (loop $bsl
-        (br_if $bs (i32.ge_u (local.get $c) (local.get $k)))
-        (local.set $bw (f64.add (local.get $bw) (f64.load (i32.add (local.get $o) (i32.shl (local.get $c) (i32.const 3))))))
-        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br_if $bs (i32.ge_u (local.get $p) (local.get $pEnd)))
+        (local.set $bw (f64.add (local.get $bw) (f64.load (i32.add (local.get $o) (i32.load (local.get $p))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $bsl)))
       (if (f64.ne (local.get $bw) (f64.const 0))
         (then
           ;; missing to the right
           (local.set $wl (f64.const 0)) (local.set $ql (f64.const 0)) (local.set $wr (f64.const 0)) (local.set $qr (f64.const 0))
-          (local.set $c (i32.const 0))
+          (local.set $p (local.get $present))
           (block $cs (loop $csl
-            (br_if $cs (i32.ge_u (local.get $c) (local.get $k)))
-            (local.set $t (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3))))
-            (local.set $v (f64.add (f64.load (local.get $t)) (f64.load (i32.add (local.get $o) (i32.shl (local.get $c) (i32.const 3))))))
+            (br_if $cs (i32.ge_u (local.get $p) (local.get $pEnd)))
+            (local.set $c (i32.load (local.get $p)))
+            (local.set $t (i32.add (local.get $sL) (local.get $c)))
+            (local.set $v (f64.add (f64.load (local.get $t)) (f64.load (i32.add (local.get $o) (local.get $c)))))
             (f64.store (local.get $t) (local.get $v))
             (local.set $wl (f64.add (local.get $wl) (local.get $v)))
             (local.set $ql (f64.add (local.get $ql) (f64.mul (local.get $v) (local.get $v))))
-            (local.set $u (f64.sub (f64.load offset=8 (i32.add (local.get $node) (i32.shl (local.get $c) (i32.const 3)))) (local.get $v)))
+            (local.set $u (f64.sub (f64.load offset=8 (i32.add (local.get $node) (local.get $c))) (local.get $v)))
             (local.set $wr (f64.add (local.get $wr) (local.get $u)))
             (local.set $qr (f64.add (local.get $qr) (f64.mul (local.get $u) (local.get $u))))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
             (br $csl)))
           (local.set $sc (f64.add
             (select (f64.div (local.get $ql) (local.get $wl)) (f64.const 0) (f64.gt (local.get $wl) (f64.const 0)))
@@ -237,28 +244,29 @@
               (i32.store offset=76 (local.get $args) (local.get $f))
               (i32.store offset=80 (local.get $args) (local.get $b))
               (i32.store offset=84 (local.get $args) (i32.const 0))
-              ;; left statistics = sL (all C channels; sL[k..C) stay 0)
-              (local.set $c (i32.const 0))
+              ;; left statistics = sL
+              (local.set $p (local.get $present))
               (block $cp (loop $cpl
-                (br_if $cp (i32.ge_u (local.get $c) (local.get $C)))
-                (f64.store offset=8 (i32.add (local.get $node) (i32.shl (i32.add (local.get $C) (local.get $c)) (i32.const 3)))
-                  (select (f64.load (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3)))) (f64.const 0) (i32.lt_u (local.get $c) (local.get $k))))
-                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br_if $cp (i32.ge_u (local.get $p) (local.get $pEnd)))
+                (local.set $c (i32.load (local.get $p)))
+                (f64.store offset=8 (i32.add (local.get $left) (local.get $c)) (f64.load (i32.add (local.get $sL) (local.get $c))))
+                (local.set $p (i32.add (local.get $p) (i32.const 4)))
                 (br $cpl)))))
           (if (i32.and (f64.gt (local.get $mW) (f64.const 0)) (i32.lt_s (local.get $b) (local.get $hi)))
             (then
               ;; missing to the left
               (local.set $wl (f64.const 0)) (local.set $ql (f64.const 0)) (local.set $wr (f64.const 0)) (local.set $qr (f64.const 0))
-              (local.set $c (i32.const 0))
+              (local.set $p (local.get $present))
               (block $cs2 (loop $csl2
-                (br_if $cs2 (i32.ge_u (local.get $c) (local.get $k)))
-                (local.set $v (f64.add (f64.load (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3)))) (f64.load (i32.add (local.get $mo) (i32.shl (local.get $c) (i32.const 3))))))
+                (br_if $cs2 (i32.ge_u (local.get $p) (local.get $pEnd)))
+                (local.set $c (i32.load (local.get $p)))
+                (local.set $v (f64.add (f64.load (i32.add (local.get $sL) (local.get $c))) (f64.load (i32.add (local.get $mo) (local.get $c)))))
                 (local.set $wl (f64.add (local.get $wl) (local.get $v)))
                 (local.set $ql (f64.add (local.get $ql) (f64.mul (local.get $v) (local.get $v))))
-                (local.set $u (f64.sub (f64.load offset=8 (i32.add (local.get $node) (i32.shl (local.get $c) (i32.const 3)))) (local.get $v)))
+                (local.set $u (f64.sub (f64.load offset=8 (i32.add (local.get $node) (local.get $c))) (local.get $v)))
                 (local.set $wr (f64.add (local.get $wr) (local.get $u)))
                 (local.set $qr (f64.add (local.get $qr) (f64.mul (local.get $u) (local.get $u))))
-                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (local.set $p (i32.add (local.get $p) (i32.const 4)))
                 (br $csl2)))
               (local.set $sc (f64.add
                 (select (f64.div (local.get $ql) (local.get $wl)) (f64.const 0) (f64.gt (local.get $wl) (f64.const 0)))
@@ -269,16 +277,49 @@
                   (i32.store offset=76 (local.get $args) (local.get $f))
                   (i32.store offset=80 (local.get $args) (local.get $b))
                   (i32.store offset=84 (local.get $args) (i32.const 1))
-                  (local.set $c (i32.const 0))
+                  (local.set $p (local.get $present))
                   (block $cp2 (loop $cpl2
-                    (br_if $cp2 (i32.ge_u (local.get $c) (local.get $k)))
-                    (f64.store offset=8 (i32.add (local.get $node) (i32.shl (i32.add (local.get $C) (local.get $c)) (i32.const 3)))
-                      (f64.add (f64.load (i32.add (local.get $sL) (i32.shl (local.get $c) (i32.const 3)))) (f64.load (i32.add (local.get $mo) (i32.shl (local.get $c) (i32.const 3))))))
-                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                    (br_if $cp2 (i32.ge_u (local.get $p) (local.get $pEnd)))
+                    (local.set $c (i32.load (local.get $p)))
+                    (f64.store offset=8 (i32.add (local.get $left) (local.get $c))
+                      (f64.add (f64.load (i32.add (local.get $sL) (local.get $c))) (f64.load (i32.add (local.get $mo) (local.get $c)))))
+                    (local.set $p (i32.add (local.get $p) (i32.const 4)))
                     (br $cpl2)))))))))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $bin)))
     (local.get $best))
+
+  ;; Lists at `present` (i32: 8 x class, in class order) the classes of a node: those whose total
+  ;; T[c] (f64 at totals, k of them) is not zero and, when some is zero, those of its rows
+  ;; rows[0..m) (cls: each row's class slot's byte offset), marked in `mark` (u8 per class, all 0,
+  ;; left all 0). Returns how many.
+  (func $presentClasses (param $rows i32) (param $m i32) (param $cls i32) (param $totals i32) (param $k i32) (param $mark i32) (param $present i32) (result i32)
+    (local $p i32) (local $end i32) (local $c i32) (local $nP i32) (local $zero i32)
+    (block $counted (loop $count
+      (br_if $counted (i32.ge_u (local.get $c) (local.get $k)))
+      (local.set $zero (i32.or (local.get $zero) (f64.eq (f64.load (i32.add (local.get $totals) (i32.shl (local.get $c) (i32.const 3)))) (f64.const 0))))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $count)))
+    (if (local.get $zero)
+      (then
+        (local.set $p (local.get $rows))
+        (local.set $end (i32.add (local.get $rows) (i32.shl (local.get $m) (i32.const 2))))
+        (block $done (loop $each
+          (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+          (i32.store8 (i32.add (local.get $mark) (i32.shr_u (i32.load (i32.add (local.get $cls) (i32.shl (i32.load (local.get $p)) (i32.const 2)))) (i32.const 3))) (i32.const 1))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (br $each)))))
+    (local.set $c (i32.const 0))
+    (block $listed (loop $list
+      (br_if $listed (i32.ge_u (local.get $c) (local.get $k)))
+      (if (i32.or (i32.load8_u (i32.add (local.get $mark) (local.get $c))) (f64.ne (f64.load (i32.add (local.get $totals) (i32.shl (local.get $c) (i32.const 3)))) (f64.const 0)))
+        (then
+          (i32.store (i32.add (local.get $present) (i32.shl (local.get $nP) (i32.const 2))) (i32.shl (local.get $c) (i32.const 3)))
+          (local.set $nP (i32.add (local.get $nP) (i32.const 1)))))
+      (i32.store8 (i32.add (local.get $mark) (local.get $c)) (i32.const 0))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $list)))
+    (local.get $nP))
 
   ;; One node of a class tree with features drawn per node, two or more classes under gini, no row
   ;; count (min_samples_leaf 1): what the Splitter's drawAndScan (tree/splitter.ts) does with addRows and
@@ -290,7 +331,7 @@
   ;;   16 maxFeatures   17 node (f64: best score in/out, then the totals T[0..C), then the best
   ;;   split's left statistics [C..2C))   18 sL (f64 scratch of C)
   ;;   out: 19 feature (-1 when none)   20 bin   21 missingLeft   22 found (i32 list)
-  ;;   23 wt (f64 per row: its weight)
+  ;;   23 wt (f64 per row: its weight)   24 present (i32 scratch of k)   25 mark (u8 per class, all 0)
   ;; Returns how many features were found constant on the node's rows (listed at `found`).
   (func (export "drawScanGini") (param $args i32) (result i32)
     (local $codes i32) (local $n i32) (local $F i32) (local $rows i32) (local $m i32) (local $cls i32) (local $wt i32)
@@ -301,6 +342,7 @@
     (local $nb i32) (local $seen i32) (local $lo i32) (local $hi i32)
     (local $mo i32) (local $c i32) (local $scanned i32) (local $nFound i32)
     (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $x i32) (local $limit i64)
+    (local $present i32) (local $nP i32)
     (local $best f64) (local $mW f64)
     (local.set $codes (i32.load (local.get $args)))
     (local.set $n (i32.load offset=4 (local.get $args)))
@@ -323,6 +365,9 @@
     (local.set $node (i32.load offset=68 (local.get $args)))
     (local.set $sL (i32.load offset=72 (local.get $args)))
     (local.set $found (i32.load offset=88 (local.get $args)))
+    (local.set $present (i32.load offset=96 (local.get $args)))
+    (local.set $nP (call $presentClasses (local.get $rows) (local.get $m) (local.get $cls) (i32.add (local.get $node) (i32.const 8)) (local.get $k)
+      (i32.load offset=100 (local.get $args)) (local.get $present)))
     (local.set $s0 (i32.load (local.get $rng)))
     (local.set $s1 (i32.load offset=4 (local.get $rng)))
     (local.set $s2 (i32.load offset=8 (local.get $rng)))
@@ -380,7 +425,7 @@
               (local.set $nFound (i32.add (local.get $nFound) (i32.const 1))))
             (else
               (local.set $scanned (i32.const 1))
-              (local.set $best (call $scanGini (local.get $args) (local.get $scratch) (local.get $node) (local.get $sL) (local.get $C) (local.get $k)
+              (local.set $best (call $scanGini (local.get $args) (local.get $scratch) (local.get $node) (local.get $sL) (local.get $C) (local.get $present) (local.get $nP)
                 (local.get $f) (local.get $lo) (local.get $hi) (local.get $mo) (local.get $mW) (local.get $best)))))
           ;; clear the bins lo..hi and the missing slot
           (if (i32.ge_s (local.get $hi) (i32.const 0))
