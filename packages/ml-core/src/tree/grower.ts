@@ -249,13 +249,21 @@ function rootTotals(builder: HistBuilder, L: StatLayout, target: ClassTarget | G
     const y = target.y, w = target.weight;
     for (let r = 0; r < rows.length; r++) totals[y[rows[r]!]!]! += w[rows[r]!]!;
   } else {
-    // the same sums on locals (an array element would carry each addition through memory)
+    // the same sums on locals (an array element would carry each addition through memory), both
+    // in one pass: each is still added in row order, and the two chains of additions overlap
     const g = target.g, h = target.h;
     let sg = 0, sh = 0;
-    for (let r = 0; r < rows.length; r++) sg += g[rows[r]!]!;
-    if (h !== undefined) for (let r = 0; r < rows.length; r++) sh += h[rows[r]!]!;
+    if (h !== undefined) {
+      for (let r = 0; r < rows.length; r++) {
+        const i = rows[r]!;
+        sg += g[i]!;
+        sh += h[i]!;
+      }
+      totals[1] = sh;
+    } else {
+      for (let r = 0; r < rows.length; r++) sg += g[rows[r]!]!;
+    }
     totals[0] = sg;
-    if (h !== undefined) totals[1] = sh;
   }
   if (L.counted) totals[L.k] = rows.length;
   return totals;
