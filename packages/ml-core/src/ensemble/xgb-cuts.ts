@@ -128,12 +128,8 @@ export function xgbBinData(X: Matrix, maxBin: number): BinnedData {
     }
     const { sorted, order } = sorter.sort(values.subarray(0, m));
     const cuts = cutsOfSorted(sorted, maxBin).subarray(0, MAX_BINS - 1);
-    // a value's bin: the number of cuts at or below it (XGBoost's x < cut goes left)
-    for (let j = 0, b = 0; j < m; j++) {
-      const x = sorted[j]!;
-      while (b < cuts.length && cuts[b]! <= x) b++;
-      codes[base + rowOf[order[j]!]!] = b;
-    }
+    // without missing values the positions sorted are the rows
+    assignBins(codes.subarray(base, base + rows), sorted, cuts, order, m === rows ? undefined : rowOf);
     // the same bins for doubles: each cut's edge is the largest double below it in float32
     perFeature.push(cuts.map(belowInFloat32));
   }
@@ -143,6 +139,19 @@ export function xgbBinData(X: Matrix, maxBin: number): BinnedData {
   const edges = new Float64Array(edgeOffset[cols]!);
   perFeature.forEach((e, f) => edges.set(e, edgeOffset[f]!));
   return { codes, rows, cols, nBins, edges, edgeOffset };
+}
+
+/**
+ * Each sorted value's bin, the number of cuts at or below it (XGBoost's x < cut goes left), into
+ * `codes` at its row: `rowOf[order[j]]`, or `order[j]` without `rowOf`.
+ */
+function assignBins(codes: Uint8Array, sorted: Float32Array, cuts: Float64Array, order: Int32Array, rowOf: Int32Array | undefined): void {
+  const m = sorted.length;
+  for (let j = 0, b = 0; j < m; j++) {
+    const x = sorted[j]!;
+    while (b < cuts.length && cuts[b]! <= x) b++;
+    codes[rowOf ? rowOf[order[j]!]! : order[j]!] = b;
+  }
 }
 
 /**
@@ -175,8 +184,13 @@ class RadixSorter {
       this.pass(ka, ia, kb, ib, m, shift);
       [ka, kb, ia, ib] = [kb, ka, ib, ia];
     }
+    // the values back from their sorted keys (in order, where reading values[ia[j]] jumps about)
     const sorted = new Float32Array(m);
-    for (let j = 0; j < m; j++) sorted[j] = values[ia[j]!]!;
+    const sortedBits = new Uint32Array(sorted.buffer);
+    for (let j = 0; j < m; j++) {
+      const k = ka[j]!;
+      sortedBits[j] = k & 0x80000000 ? k ^ 0x80000000 : ~k;
+    }
     return { sorted, order: ia.subarray(0, m) };
   }
 
