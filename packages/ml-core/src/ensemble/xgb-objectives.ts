@@ -1,4 +1,4 @@
-import { ExpBuffer } from "../core/exp-buffer";
+import { ExpBuffer } from "./exp-buffer";
 import { logLoss } from "./losses";
 
 /**
@@ -61,7 +61,7 @@ export function multiSoftprob(k: number, n: number, baseScore: number): XgbObjec
   return {
     cols: k,
     baseMargin: baseScore,
-    prepare: (raw) => softmaxInto(e, raw, k),
+    prepare: (raw) => e.softmax(raw, k),
     gradients: (y, _raw, c, g, h) => {
       for (let i = 0; i < y.length; i++) {
         const p = prob[i * k + c]!;
@@ -72,22 +72,6 @@ export function multiSoftprob(k: number, n: number, baseScore: number): XgbObjec
     },
     metric: (y, raw) => logLoss(y, raw, k),
   };
-}
-
-/** softmaxRows(raw, k) into e's values: the same arithmetic, the exponentials in one call. */
-function softmaxInto(e: ExpBuffer, raw: Float64Array, k: number): void {
-  const v = e.values;
-  for (let o = 0; o < raw.length; o += k) {
-    let m = -Infinity;
-    for (let c = 0; c < k; c++) if (raw[o + c]! > m) m = raw[o + c]!;
-    for (let c = 0; c < k; c++) v[o + c] = raw[o + c]! - m;
-  }
-  e.expInPlace();
-  for (let o = 0; o < raw.length; o += k) {
-    let s = 0;
-    for (let c = 0; c < k; c++) s += v[o + c]!;
-    for (let c = 0; c < k; c++) v[o + c]! /= s;
-  }
 }
 
 /** reg:squarederror: g = y − margin, h = 1; base_score is the starting prediction; metric RMSE. */

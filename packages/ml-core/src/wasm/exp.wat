@@ -64,4 +64,43 @@
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $pair)))
     (local.get $i))
+;; Softmax of rows of k values around the exponentials, as ensemble/losses.ts's softmaxRows
+;; (scalar, in the same order): `shift` subtracts each row's max (the first of the largest; NaN
+;; never taken), `normalize` divides each row by its sum, added in order.
+  (func (export "shift") (param $values i32) (param $rows i32) (param $k i32)
+    (local $end i32) (local $a i32) (local $m f64) (local $v f64)
+    (local.set $end (i32.add (local.get $values) (i32.shl (i32.mul (local.get $rows) (local.get $k)) (i32.const 3))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $values) (local.get $end)))
+        (local.set $m (f64.const -inf))
+        (local.set $a (local.get $values))
+        (loop $max
+          (local.set $v (f64.load (local.get $a)))
+          (local.set $m (select (local.get $v) (local.get $m) (f64.gt (local.get $v) (local.get $m))))
+          (br_if $max (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 8))) (i32.add (local.get $values) (i32.shl (local.get $k) (i32.const 3))))))
+        (local.set $a (local.get $values))
+        (loop $sub
+          (f64.store (local.get $a) (f64.sub (f64.load (local.get $a)) (local.get $m)))
+          (br_if $sub (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 8))) (i32.add (local.get $values) (i32.shl (local.get $k) (i32.const 3))))))
+        (local.set $values (local.get $a))
+        (br $row))))
+
+  (func (export "normalize") (param $values i32) (param $rows i32) (param $k i32)
+    (local $end i32) (local $a i32) (local $s f64)
+    (local.set $end (i32.add (local.get $values) (i32.shl (i32.mul (local.get $rows) (local.get $k)) (i32.const 3))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $values) (local.get $end)))
+        (local.set $s (f64.const 0))
+        (local.set $a (local.get $values))
+        (loop $sum
+          (local.set $s (f64.add (local.get $s) (f64.load (local.get $a))))
+          (br_if $sum (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 8))) (i32.add (local.get $values) (i32.shl (local.get $k) (i32.const 3))))))
+        (local.set $a (local.get $values))
+        (loop $div
+          (f64.store (local.get $a) (f64.div (f64.load (local.get $a)) (local.get $s)))
+          (br_if $div (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 8))) (i32.add (local.get $values) (i32.shl (local.get $k) (i32.const 3))))))
+        (local.set $values (local.get $a))
+        (br $row))))
 )
