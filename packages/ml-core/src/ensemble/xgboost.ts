@@ -14,8 +14,7 @@ import type { HistTeam } from "../tree/hist-team";
 import { BoostedModel, refitEachStage, type BoostedSoFar } from "./boosted";
 import { ColumnSampler } from "./column-sampler";
 import { validationSplit } from "./hist-gradient-boosting";
-import { startHistTeam } from "./parallel";
-import { xgbBinData } from "./xgb-cuts";
+import { startHistTeam, xgbBinDataParallel } from "./parallel";
 import { binaryLogistic, multiSoftprob, squaredError, type XgbObjective } from "./xgb-objectives";
 
 const fraction = (description: string) => float({ default: 1, min: 0, max: 1, exclusiveMin: true, description });
@@ -192,7 +191,7 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
     [Xtr, ytr, Xval, yval] = [takeRows(X, train), take(y, train), takeRows(X, validation), take(y, validation)];
   }
   const n = Xtr.rows;
-  const data = xgbBinData(Xtr, p.max_bin);
+  const data = xgbBinDataParallel(Xtr, p.max_bin);
   const obj = makeObjective(n);
   const cols = obj.cols;
   const fractions = { bytree: p.colsample_bytree, bylevel: p.colsample_bylevel, bynode: p.colsample_bynode };
