@@ -252,8 +252,12 @@ function rootTotals(builder: HistBuilder, L: StatLayout, target: ClassTarget | G
     // the same sums on locals (an array element would carry each addition through memory), both
     // in one pass: each is still added in row order, and the two chains of additions overlap
     const g = target.g, h = target.h;
+    const known = builder.gradSums();
     let sg = 0, sh = 0;
-    if (h !== undefined) {
+    if (known) {
+      [sg, sh] = known;
+      if (h !== undefined) totals[1] = sh;
+    } else if (h !== undefined) {
       for (let r = 0; r < rows.length; r++) {
         const i = rows[r]!;
         sg += g[i]!;

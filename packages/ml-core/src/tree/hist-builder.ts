@@ -74,6 +74,14 @@ export class HistBuilder {
     if (b) this.pool.push(b);
   }
 
+  /**
+   * The sums of g and of h (0 without hessians) over the tree's rows, added in row order, when the
+   * builder has them already; else undefined.
+   */
+  gradSums(): readonly [number, number] | undefined {
+    return undefined;
+  }
+
   /** Copies the rows back into `sample` when they were permuted elsewhere, and lets go of borrowed memory. */
   finish(_sample: Int32Array): void {}
 
@@ -215,12 +223,33 @@ class TeamHistBuilder extends HistBuilder {
         ab[2 * i + 1] = yy[i] === 1 ? ww[i]! : 0;
       }
     } else {
+      // the root's sums on the way, valid when the sample is every row in order (rootTotals' order)
       const gg = target.g, hh = target.h;
-      for (let i = 0; i < n; i++) {
-        ab[2 * i] = gg[i]!;
-        ab[2 * i + 1] = hh === undefined ? 1 : hh[i]!;
+      let sg = 0, sh = 0;
+      if (hh === undefined) {
+        for (let i = 0; i < n; i++) {
+          const a = gg[i]!;
+          ab[2 * i] = a;
+          ab[2 * i + 1] = 1;
+          sg += a;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const a = gg[i]!, b = hh[i]!;
+          ab[2 * i] = a;
+          ab[2 * i + 1] = b;
+          sg += a;
+          sh += b;
+        }
       }
+      if (this.inOrder(0, sample.length)) this.sums = [sg, sh];
     }
+  }
+
+  private sums: readonly [number, number] | undefined;
+
+  override gradSums(): readonly [number, number] | undefined {
+    return this.sums;
   }
 
   /** A histogram in the team's memory where it has one (every build writes all of it: not zeroed). */
