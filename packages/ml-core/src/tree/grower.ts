@@ -15,6 +15,8 @@ import type { StatLayout } from "./stat-layout";
 const MIN_LOSS_CHANGE = 1e-6;
 /** With features drawn per node, the root builds all features' histograms when there are at most this many times max_features. */
 const ROOT_HIST_RATIO = 4;
+/** Just below 1: a hessian sum this far below twice min_hessian cannot be split even with the scan's rounding. */
+const HESS_SLACK = 1 - 2 ** -40;
 
 /**
  * Grows one histogram tree (see `growTree`): makes nodes (their statistics, value and score), asks
@@ -33,6 +35,8 @@ export class Grower {
   private readonly score: Score;
   private readonly l2: number;
   private readonly reg: LeafRegularization | undefined;
+  /** Least hessian sum of a node that may split (see hessianAllows); 0 for no such bound. */
+  private readonly minHessToSplit: number;
   /** The histograms of the children of the last split (null: the child needs none). */
   private leftHist: Float64Array | null = null;
   private rightHist: Float64Array | null = null;
@@ -50,6 +54,8 @@ export class Grower {
     this.out = new NodeArrays(this.layout.isClass ? this.layout.k : 1, Math.max(1, 2 * leavesAtMost - 1));
     this.importance = new Float64Array(data.cols);
     this.frontier = new Frontier(opts.maxLeafNodes > 0);
+    const draws = this.splitter.drawn || opts.nodeFeatures !== undefined;
+    this.minHessToSplit = this.layout.isClass || draws ? 0 : 2 * opts.minHessianLeaf * HESS_SLACK;
   }
 
   /** Grows the tree: the root, then the frontier's nodes in turn until none is left (or max_leaf_nodes leaves). */
@@ -119,6 +125,17 @@ export class Grower {
     return depth < opts.maxDepth && count >= opts.minSamplesSplit && count >= 2 * opts.minSamplesLeaf;
   }
 
+  /**
+   * Whether a node whose hessian sum (statistic 1) is H may split: a gradient split needs
+   * minHessianLeaf on both sides, so a node below twice that (less the slack the scan's rounding
+   * could use: its right sum is H minus the left one) has no candidate, and needs no histogram.
+   * Class nodes always may, and so does every node of a tree whose features are drawn per node:
+   * each node's scan draws, and a skipped one would shift the later nodes' draws.
+   */
+  private hessianAllows(H: number): boolean {
+    return this.minHessToSplit === 0 || !(H < this.minHessToSplit);
+  }
+
   /** Puts the node on the frontier when it has a split worth making; else it stays a leaf. */
   private push(node: GrowNode): void {
     if (!this.evaluate(node)) {
@@ -131,7 +148,7 @@ export class Grower {
 
   /** Finds the node's best split; returns whether it has one worth making. */
   private evaluate(node: GrowNode): boolean {
-    if (!this.splittable(node.depth, node.end - node.start)) return false;
+    if (!this.splittable(node.depth, node.end - node.start) || !this.hessianAllows(node.stats[1]!)) return false;
     const { isClass, k } = this.layout;
     if (isClass) {
       let nonzero = 0;
@@ -189,8 +206,10 @@ export class Grower {
     // features drawn per node: all-feature histograms still pay off down a lopsided split, where
     // the smaller child's rows for every feature are fewer than the drawn features' rows of both
     const keep = opts.maxFeatures >= F || (node.hist !== null && F * Math.min(leftCount, rightCount) < opts.maxFeatures * (node.end - node.start));
-    const needL = keep && this.splittable(depth, leftCount);
-    const needR = keep && this.splittable(depth, rightCount);
+    // the children's hessian sums as makeNode will hold them
+    const C = this.layout.C, stats = node.stats;
+    const needL = keep && this.splittable(depth, leftCount) && this.hessianAllows(stats[C + 1]!);
+    const needR = keep && this.splittable(depth, rightCount) && this.hessianAllows(stats[1]! - stats[C + 1]!);
     let lh: Float64Array | null = null, rh: Float64Array | null = null;
     if (node.hist && (needL || needR)) {
       const small = builder.acquire();
