@@ -11,7 +11,7 @@ const BINS = 256;
 /** Same as binner's MISSING_BIN, local so hot loops do not read it through a module binding. */
 const MISSING_BIN = 255;
 /** Fewest rows x features for which a HistTeam's threads are woken (below, syncing costs more than it saves). */
-export const TEAM_MIN_WORK = 30_000;
+export const TEAM_MIN_WORK = 300_000;
 
 /**
  * Builds a tree's histograms and partitions its rows: the grower's row order, per-bin statistics of
