@@ -224,25 +224,8 @@ class TeamHistBuilder extends HistBuilder {
       }
     } else {
       // the root's sums on the way, valid when the sample is every row in order (rootTotals' order)
-      const gg = target.g, hh = target.h;
-      let sg = 0, sh = 0;
-      if (hh === undefined) {
-        for (let i = 0; i < n; i++) {
-          const a = gg[i]!;
-          ab[2 * i] = a;
-          ab[2 * i + 1] = 1;
-          sg += a;
-        }
-      } else {
-        for (let i = 0; i < n; i++) {
-          const a = gg[i]!, b = hh[i]!;
-          ab[2 * i] = a;
-          ab[2 * i + 1] = b;
-          sg += a;
-          sh += b;
-        }
-      }
-      if (this.inOrder(0, sample.length)) this.sums = [sg, sh];
+      const sums = fillPairs(ab, target.g, target.h, n);
+      if (this.inOrder(0, sample.length)) this.sums = sums;
     }
   }
 
@@ -277,6 +260,31 @@ class TeamHistBuilder extends HistBuilder {
     sample.set(this.rows);
     for (const b of this.pool) this.team.releaseHist(b);
   }
+}
+
+/**
+ * ab[2i], ab[2i + 1] = g[i], h[i] (or 1 without h) for i < n; returns the sums of g and of h (0
+ * without h) in that order. A function of its own: the sums stay in registers.
+ */
+function fillPairs(ab: Float64Array, g: Float64Array, h: Float64Array | undefined, n: number): [number, number] {
+  let sg = 0, sh = 0;
+  if (h === undefined) {
+    for (let i = 0; i < n; i++) {
+      const a = g[i]!;
+      ab[2 * i] = a;
+      ab[2 * i + 1] = 1;
+      sg += a;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const a = g[i]!, b = h[i]!;
+      ab[2 * i] = a;
+      ab[2 * i + 1] = b;
+      sg += a;
+      sh += b;
+    }
+  }
+  return [sg, sh];
 }
 
 /**
