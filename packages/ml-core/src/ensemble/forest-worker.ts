@@ -2,21 +2,23 @@ import { parentPort } from "node:worker_threads";
 import { fitForestTree, releaseTreeKernels } from "./forest-tree";
 import type { TreeArrays } from "../tree/flat-tree";
 import { helpHistTeam } from "../tree/hist-team";
-import type { BinTask, ForestTask, ForestTaskResult, HistTask } from "./parallel";
+import type { BinTask, ForestTask, ForestTaskResult, HistTask, XgbBinTask } from "./parallel";
 import { binClaimed } from "../tree/binner";
+import { xgbBinClaimed } from "./xgb-cuts";
 
 /**
  * Pool thread entry: for each forest task posted, claims trees from the task's shared counter until none
  * is left, then posts them back as `[index, tree]` pairs under the task's id. Stays alive between
  * tasks; the pool terminates it. A histogram task joins a HistTeam until the team stops; a binning
- * task bins features of a shared dataset until none is left.
+ * task bins features of a shared dataset until none is left (at XGBoost's cuts for "xgb-bin").
  */
-parentPort!.on("message", (task: ForestTask | HistTask | BinTask) => {
+parentPort!.on("message", (task: ForestTask | HistTask | BinTask | XgbBinTask) => {
   const { id } = task;
   try {
-    if (task.kind === "hist" || task.kind === "bin") {
+    if (task.kind === "hist" || task.kind === "bin" || task.kind === "xgb-bin") {
       if (task.kind === "hist") helpHistTeam(task.shared);
-      else binClaimed(task.binning);
+      else if (task.kind === "bin") binClaimed(task.binning);
+      else xgbBinClaimed(task.binning);
       parentPort!.postMessage({ id, trees: [] } satisfies ForestTaskResult);
       return;
     }

@@ -7,6 +7,7 @@ import type { Matrix } from "../core/matrix";
 import type { Rng } from "../core/rng";
 import type { TreeArrays } from "../tree/flat-tree";
 import { HistTeam, TEAM_MAX_FEATURES, type HistTeamShared } from "../tree/hist-team";
+import { xgbBinClaimed, xgbBinData } from "./xgb-cuts";
 
 const IS_TS = __filename.endsWith(".ts");
 
@@ -35,11 +36,16 @@ export interface HistTask {
   readonly shared: HistTeamShared;
 }
 
-/** A pool thread bins features of a shared dataset until none is left. */
+/** A pool thread bins features of a shared dataset until none is left (at XGBoost's cuts for "xgb-bin"). */
 export interface BinTask {
   readonly kind: "bin";
   readonly id: number;
   readonly binning: SharedBinning;
+}
+
+/** A BinTask at XGBoost's cuts (xgbBinClaimed). */
+export interface XgbBinTask extends Omit<BinTask, "kind"> {
+  readonly kind: "xgb-bin";
 }
 
 /** A pool thread's answer to a ForestTask: the trees it grew, by index. */
@@ -91,7 +97,7 @@ function poolThreads(count: number): PoolThread[] {
   return pool.slice(0, count);
 }
 
-function post(thread: PoolThread, task: ForestTask | HistTask | BinTask): Promise<ForestTaskResult> {
+function post(thread: PoolThread, task: ForestTask | HistTask | BinTask | XgbBinTask): Promise<ForestTaskResult> {
   return new Promise((resolve, reject) => {
     thread.pending.set(task.id, { resolve, reject });
     if (thread.busy++ === 0) thread.worker.ref();
@@ -210,4 +216,17 @@ export function binDataParallel(X: Matrix, maxBins: number, rng: Rng, shared = f
   const binning = shareBinning(X, maxBins);
   for (const thread of poolThreads(helpers)) post(thread, { kind: "bin", id: nextTaskId++, binning }).catch(() => {});
   return finishBinning(binning);
+}
+
+/**
+ * `xgbBinData(X, maxBin)`, its features binned by the caller and `helpers` pool threads together
+ * when X is large (`PARALLEL_BIN_DATA` values): the same codes and edges, as each feature is
+ * binned whole by one thread. The codes are then shared.
+ * @param helpers pool threads joining (default: the other cores, at most 3); with none the caller bins alone.
+ */
+export function xgbBinDataParallel(X: Matrix, maxBin: number, helpers = Math.min(availableParallelism() - 1, MAX_HELPERS)): BinnedData {
+  if (helpers < 1 || X.rows * X.cols < PARALLEL_BIN_DATA || X.cols < 2) return xgbBinData(X, maxBin);
+  const binning = shareBinning(X, maxBin);
+  for (const thread of poolThreads(helpers)) post(thread, { kind: "xgb-bin", id: nextTaskId++, binning }).catch(() => {});
+  return finishBinning(binning, xgbBinClaimed);
 }

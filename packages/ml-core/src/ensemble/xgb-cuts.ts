@@ -1,6 +1,6 @@
 import type { Matrix } from "../core/matrix";
 import { identity } from "../core/rng";
-import { MAX_BINS, MISSING_BIN, type BinnedData } from "../tree/binner";
+import { MAX_BINS, MISSING_BIN, type BinnedData, type SharedBinning } from "../tree/binner";
 
 /**
  * The exact quantile summary of one feature (WQSummary::MakeSummary): each distinct value with
@@ -110,13 +110,36 @@ function setPrune(s: Exact, src: Int32Array, maxSize: number): Int32Array {
  * feature with that many distinct values) the top two are merged.
  */
 export function xgbBinData(X: Matrix, maxBin: number): BinnedData {
-  const { rows, cols, data } = X;
-  const codes = new Uint8Array(rows * cols);
-  const perFeature: Float64Array[] = [];
-  const values = new Float32Array(rows);
-  const rowOf = new Int32Array(rows);
-  const sorter = new RadixSorter(rows);
-  for (let f = 0; f < cols; f++) {
+  const codes = new Uint8Array(X.rows * X.cols);
+  const binner = new XgbColumnBinner(X.rows);
+  const perFeature = Array.from({ length: X.cols }, (_, f) => binner.bin(X, f, maxBin, codes));
+  const nBins = Int32Array.from(perFeature, (e) => e.length + 1);
+  const edgeOffset = new Int32Array(X.cols + 1);
+  perFeature.forEach((e, f) => (edgeOffset[f + 1] = edgeOffset[f]! + e.length));
+  const edges = new Float64Array(edgeOffset[X.cols]!);
+  perFeature.forEach((e, f) => edges.set(e, edgeOffset[f]!));
+  return { codes, rows: X.rows, cols: X.cols, nBins, edges, edgeOffset };
+}
+
+/**
+ * xgbBinData's binning of one feature at a time, with buffers for `rows` rows reused feature after
+ * feature: what each thread binning a dataset together runs.
+ */
+class XgbColumnBinner {
+  private readonly values: Float32Array;
+  private readonly rowOf: Int32Array;
+  private readonly sorter: RadixSorter;
+
+  constructor(rows: number) {
+    this.values = new Float32Array(rows);
+    this.rowOf = new Int32Array(rows);
+    this.sorter = new RadixSorter(rows);
+  }
+
+  /** Writes feature f's codes into codes[f rows..(f+1) rows); returns its edges (at most MAX_BINS - 1). */
+  bin(X: Matrix, f: number, maxBin: number, codes: Uint8Array): Float64Array {
+    const { rows, cols, data } = X;
+    const { values, rowOf } = this;
     const base = f * rows;
     let m = 0;
     for (let i = 0; i < rows; i++) {
@@ -126,23 +149,44 @@ export function xgbBinData(X: Matrix, maxBin: number): BinnedData {
         rowOf[m++] = i;
       } else codes[base + i] = MISSING_BIN;
     }
-    const { sorted, order } = sorter.sort(values.subarray(0, m));
+    const { sorted, order } = this.sorter.sort(values.subarray(0, m));
     const cuts = cutsOfSorted(sorted, maxBin).subarray(0, MAX_BINS - 1);
-    // a value's bin: the number of cuts at or below it (XGBoost's x < cut goes left)
-    for (let j = 0, b = 0; j < m; j++) {
-      const x = sorted[j]!;
-      while (b < cuts.length && cuts[b]! <= x) b++;
-      codes[base + rowOf[order[j]!]!] = b;
-    }
+    // without missing values the positions sorted are the rows
+    assignBins(codes.subarray(base, base + rows), sorted, cuts, order, m === rows ? undefined : rowOf);
     // the same bins for doubles: each cut's edge is the largest double below it in float32
-    perFeature.push(cuts.map(belowInFloat32));
+    return cuts.map(belowInFloat32);
   }
-  const nBins = Int32Array.from(perFeature, (e) => e.length + 1);
-  const edgeOffset = new Int32Array(cols + 1);
-  perFeature.forEach((e, f) => (edgeOffset[f + 1] = edgeOffset[f]! + e.length));
-  const edges = new Float64Array(edgeOffset[cols]!);
-  perFeature.forEach((e, f) => edges.set(e, edgeOffset[f]!));
-  return { codes, rows, cols, nBins, edges, edgeOffset };
+}
+
+/**
+ * Bins features of a SharedBinning at XGBoost's cuts (its `maxBins` is max_bin: room for every
+ * feature's edges), claimed one at a time, until none is left: binClaimed for xgbBinData, each
+ * feature binned whole by one thread.
+ */
+export function xgbBinClaimed(s: SharedBinning): void {
+  const { X, maxBins, codes, edges, edgeCount, ctrl } = s;
+  let binner: XgbColumnBinner | undefined;
+  for (let f = Atomics.add(ctrl, 0, 1); f < X.cols; f = Atomics.add(ctrl, 0, 1)) {
+    binner ??= new XgbColumnBinner(X.rows);
+    const e = binner.bin(X, f, maxBins, codes);
+    edges.set(e, f * maxBins);
+    edgeCount[f] = e.length;
+    Atomics.add(ctrl, 1, 1);
+    Atomics.notify(ctrl, 1);
+  }
+}
+
+/**
+ * Each sorted value's bin, the number of cuts at or below it (XGBoost's x < cut goes left), into
+ * `codes` at its row: `rowOf[order[j]]`, or `order[j]` without `rowOf`.
+ */
+function assignBins(codes: Uint8Array, sorted: Float32Array, cuts: Float64Array, order: Int32Array, rowOf: Int32Array | undefined): void {
+  const m = sorted.length;
+  for (let j = 0, b = 0; j < m; j++) {
+    const x = sorted[j]!;
+    while (b < cuts.length && cuts[b]! <= x) b++;
+    codes[rowOf ? rowOf[order[j]!]! : order[j]!] = b;
+  }
 }
 
 /**
@@ -175,8 +219,13 @@ class RadixSorter {
       this.pass(ka, ia, kb, ib, m, shift);
       [ka, kb, ia, ib] = [kb, ka, ib, ia];
     }
+    // the values back from their sorted keys (in order, where reading values[ia[j]] jumps about)
     const sorted = new Float32Array(m);
-    for (let j = 0; j < m; j++) sorted[j] = values[ia[j]!]!;
+    const sortedBits = new Uint32Array(sorted.buffer);
+    for (let j = 0; j < m; j++) {
+      const k = ka[j]!;
+      sortedBits[j] = k & 0x80000000 ? k ^ 0x80000000 : ~k;
+    }
     return { sorted, order: ia.subarray(0, m) };
   }
 

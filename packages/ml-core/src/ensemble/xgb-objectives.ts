@@ -1,4 +1,5 @@
-import { logLoss, sigmoid, softmaxRows } from "./losses";
+import { ExpBuffer } from "./exp-buffer";
+import { logLoss } from "./losses";
 
 /**
  * An XGBoost learning objective: the base margin, per-row negative gradients and hessians of one
@@ -26,13 +27,20 @@ const MIN_HESS = 1e-16;
  * scale_pos_weight for positive rows. base_score is a probability.
  */
 export function binaryLogistic(baseScore: number, scalePosWeight: number): XgbObjective {
+  let e: ExpBuffer | undefined;
   return {
     cols: 1,
     baseMargin: Math.log(baseScore / (1 - baseScore)),
     prepare: () => {},
     gradients: (y, raw, _c, g, h) => {
-      for (let i = 0; i < y.length; i++) {
-        const p = sigmoid(raw[i]!);
+      // sigmoid(x) = 1 / (1 + exp(-x)), the exponentials in one call
+      const n = y.length;
+      if (e === undefined || e.size !== n) e = new ExpBuffer(n);
+      const ex = e.values;
+      for (let i = 0; i < n; i++) ex[i] = -raw[i]!;
+      e.expInPlace();
+      for (let i = 0; i < n; i++) {
+        const p = 1 / (1 + ex[i]!);
         const w = y[i] === 1 ? scalePosWeight : 1;
         g[i] = ((y[i] === 1 ? 1 : 0) - p) * w;
         h[i] = Math.max(p * (1 - p) * w, MIN_HESS);
@@ -48,14 +56,12 @@ export function binaryLogistic(baseScore: number, scalePosWeight: number): XgbOb
  * h = max(2 p_c (1 − p_c), 1e-16) (XGBoost's factor 2). base_score is added to every margin.
  */
 export function multiSoftprob(k: number, n: number, baseScore: number): XgbObjective {
-  const prob = new Float64Array(n * k);
+  const e = new ExpBuffer(n * k);
+  const prob = e.values;
   return {
     cols: k,
     baseMargin: baseScore,
-    prepare: (raw) => {
-      prob.set(raw);
-      softmaxRows(prob, k);
-    },
+    prepare: (raw) => e.softmax(raw, k),
     gradients: (y, _raw, c, g, h) => {
       for (let i = 0; i < y.length; i++) {
         const p = prob[i * k + c]!;

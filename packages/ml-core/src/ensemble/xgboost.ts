@@ -14,8 +14,7 @@ import type { HistTeam } from "../tree/hist-team";
 import { BoostedModel, refitEachStage, type BoostedSoFar } from "./boosted";
 import { ColumnSampler } from "./column-sampler";
 import { validationSplit } from "./hist-gradient-boosting";
-import { startHistTeam } from "./parallel";
-import { xgbBinData } from "./xgb-cuts";
+import { startHistTeam, xgbBinDataParallel } from "./parallel";
 import { binaryLogistic, multiSoftprob, squaredError, type XgbObjective } from "./xgb-objectives";
 
 const fraction = (description: string) => float({ default: 1, min: 0, max: 1, exclusiveMin: true, description });
@@ -97,13 +96,21 @@ interface Fit {
   readonly rng: Rng;
   /** 0..rows-1. */
   readonly allRows: Int32Array;
+  /** Per output column, the rows of its trees (reset to allRows for each tree), reused round after round. */
+  readonly samples: Int32Array[];
 }
 
 /** One tree on the gradients `g` (and hessians `h`, omitted when all 1), its weights already times the learning rate. */
-function growOne(fit: Fit, p: Common, g: Float64Array, h: Float64Array | undefined): GrownTree {
+function growOne(fit: Fit, p: Common, c: number, g: Float64Array, h: Float64Array | undefined): GrownTree {
   fit.sampler?.startTree();
-  // growTree permutes the sample in place: each tree gets its own copy
-  const sample = p.subsample < 1 ? bernoulliRows(fit.X.rows, p.subsample, fit.rng) : fit.allRows.slice();
+  // growTree permutes the sample in place, and the round's trees are applied once all are grown:
+  // each column's tree gets its own copy
+  let sample: Int32Array;
+  if (p.subsample < 1) sample = bernoulliRows(fit.X.rows, p.subsample, fit.rng);
+  else {
+    sample = fit.samples[c]!;
+    sample.set(fit.allRows);
+  }
   const tree = growTree(fit.data, { ...fit.target, g, ...(h ? { h } : {}) }, sample, fit.grow, undefined, fit.team);
   for (let node = 0; node < tree.value.length; node++) tree.value[node]! *= p.learning_rate;
   return tree;
@@ -184,7 +191,7 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
     [Xtr, ytr, Xval, yval] = [takeRows(X, train), take(y, train), takeRows(X, validation), take(y, validation)];
   }
   const n = Xtr.rows;
-  const data = xgbBinData(Xtr, p.max_bin);
+  const data = xgbBinDataParallel(Xtr, p.max_bin);
   const obj = makeObjective(n);
   const cols = obj.cols;
   const fractions = { bytree: p.colsample_bytree, bylevel: p.colsample_bylevel, bynode: p.colsample_bynode };
@@ -199,6 +206,7 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
     team,
     rng: rng.fork(),
     allRows: identity(n),
+    samples: Array.from({ length: p.subsample < 1 ? 0 : cols }, () => new Int32Array(n)),
   };
   const raw = new Float64Array(n * cols).fill(obj.baseMargin);
   const rawVal = Xval ? new Float64Array(Xval.rows * cols).fill(obj.baseMargin) : undefined;
@@ -211,7 +219,7 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
     for (let round = 0; round < p.n_estimators; round++) {
       obj.prepare(raw);
       const grown: GrownTree[] = [];
-      for (let c = 0; c < cols; c++) grown.push(growOne(fit, p, g, obj.gradients(ytr, raw, c, g, h) ? h : undefined));
+      for (let c = 0; c < cols; c++) grown.push(growOne(fit, p, c, g, obj.gradients(ytr, raw, c, g, h) ? h : undefined));
       // applied after every column of the round was grown from the same raw scores
       grown.forEach((tree, c) => {
         applyTree(fit, tree, raw, cols, c, p.subsample < 1);

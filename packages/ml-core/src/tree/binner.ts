@@ -175,9 +175,12 @@ export function binClaimed(s: SharedBinning): void {
   }
 }
 
-/** The caller's side of a SharedBinning: bins claimed features, waits for the others, returns `binData(X)`'s result (codes shared). */
-export function finishBinning(s: SharedBinning): BinnedData {
-  binClaimed(s);
+/**
+ * The caller's side of a SharedBinning: bins claimed features, waits for the others, returns `binData(X)`'s result (codes shared).
+ * @param claim how every thread of this binning bins its claimed features (default binClaimed).
+ */
+export function finishBinning(s: SharedBinning, claim: (s: SharedBinning) => void = binClaimed): BinnedData {
+  claim(s);
   const { X, ctrl, maxBins } = s;
   for (let d = Atomics.load(ctrl, 1); d < X.cols; d = Atomics.load(ctrl, 1)) Atomics.wait(ctrl, 1, d);
   const perFeature = Array.from({ length: X.cols }, (_, f) => s.edges.slice(f * maxBins, f * maxBins + s.edgeCount[f]!));

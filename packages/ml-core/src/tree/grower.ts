@@ -17,6 +17,8 @@ const MIN_LOSS_CHANGE = 1e-6;
 const ROOT_HIST_RATIO = 4;
 /** Most nodes a tree's arrays have room for before the first doubling. */
 const FIRST_NODES = 1024;
+/** Just below 1: a hessian sum this far below twice min_hessian cannot be split even with the scan's rounding. */
+const HESS_SLACK = 1 - 2 ** -40;
 
 /**
  * Grows one histogram tree (see `growTree`): makes nodes (their statistics, value and score), asks
@@ -37,6 +39,8 @@ export class Grower {
   private readonly reg: LeafRegularization | undefined;
   /** Node statistics arrays (2C) of nodes done with, reused by `makeNode`: one array per node costs more than its values. */
   private readonly spareStats: Float64Array[] = [];
+  /** Least hessian sum of a node that may split (see hessianAllows); 0 for no such bound. */
+  private readonly minHessToSplit: number;
   /** The histograms of the children of the last split (null: the child needs none). */
   private leftHist: Float64Array | null = null;
   private rightHist: Float64Array | null = null;
@@ -55,6 +59,8 @@ export class Grower {
     this.out = NodeArrays.take(this.layout.isClass ? this.layout.k : 1, Math.min(FIRST_NODES, Math.max(1, 2 * leavesAtMost - 1)));
     this.importance = new Float64Array(data.cols);
     this.frontier = new Frontier(opts.maxLeafNodes > 0);
+    const draws = this.splitter.drawn || opts.nodeFeatures !== undefined;
+    this.minHessToSplit = this.layout.isClass || draws ? 0 : 2 * opts.minHessianLeaf * HESS_SLACK;
   }
 
   /** Grows the tree: the root, then the frontier's nodes in turn until none is left (or max_leaf_nodes leaves). */
@@ -126,6 +132,17 @@ export class Grower {
     return depth < opts.maxDepth && count >= opts.minSamplesSplit && count >= 2 * opts.minSamplesLeaf;
   }
 
+  /**
+   * Whether a node whose hessian sum (statistic 1) is H may split: a gradient split needs
+   * minHessianLeaf on both sides, so a node below twice that (less the slack the scan's rounding
+   * could use: its right sum is H minus the left one) has no candidate, and needs no histogram.
+   * Class nodes always may, and so does every node of a tree whose features are drawn per node:
+   * each node's scan draws, and a skipped one would shift the later nodes' draws.
+   */
+  private hessianAllows(H: number): boolean {
+    return this.minHessToSplit === 0 || !(H < this.minHessToSplit);
+  }
+
   /** Puts the node on the frontier when it has a split worth making; else it stays a leaf. */
   private push(node: GrowNode): void {
     if (!this.evaluate(node)) {
@@ -139,7 +156,7 @@ export class Grower {
 
   /** Finds the node's best split; returns whether it has one worth making. */
   private evaluate(node: GrowNode): boolean {
-    if (!this.splittable(node.depth, node.end - node.start)) return false;
+    if (!this.splittable(node.depth, node.end - node.start) || !this.hessianAllows(node.stats[1]!)) return false;
     const { isClass, k } = this.layout;
     if (isClass) {
       let nonzero = 0;
@@ -198,8 +215,10 @@ export class Grower {
     // features drawn per node: all-feature histograms still pay off down a lopsided split, where
     // the smaller child's rows for every feature are fewer than the drawn features' rows of both
     const keep = opts.maxFeatures >= F || (node.hist !== null && F * Math.min(leftCount, rightCount) < opts.maxFeatures * (node.end - node.start));
-    const needL = keep && this.splittable(depth, leftCount);
-    const needR = keep && this.splittable(depth, rightCount);
+    // the children's hessian sums as makeNode will hold them
+    const C = this.layout.C, stats = node.stats;
+    const needL = keep && this.splittable(depth, leftCount) && this.hessianAllows(stats[C + 1]!);
+    const needR = keep && this.splittable(depth, rightCount) && this.hessianAllows(stats[1]! - stats[C + 1]!);
     let lh: Float64Array | null = null, rh: Float64Array | null = null;
     if (node.hist && (needL || needR)) {
       const small = builder.acquire();
@@ -258,13 +277,25 @@ function rootTotals(builder: HistBuilder, L: StatLayout, target: ClassTarget | G
     const y = target.y, w = target.weight;
     for (let r = 0; r < rows.length; r++) totals[y[rows[r]!]!]! += w[rows[r]!]!;
   } else {
-    // the same sums on locals (an array element would carry each addition through memory)
+    // the same sums on locals (an array element would carry each addition through memory), both
+    // in one pass: each is still added in row order, and the two chains of additions overlap
     const g = target.g, h = target.h;
+    const known = builder.gradSums();
     let sg = 0, sh = 0;
-    for (let r = 0; r < rows.length; r++) sg += g[rows[r]!]!;
-    if (h !== undefined) for (let r = 0; r < rows.length; r++) sh += h[rows[r]!]!;
+    if (known) {
+      [sg, sh] = known;
+      if (h !== undefined) totals[1] = sh;
+    } else if (h !== undefined) {
+      for (let r = 0; r < rows.length; r++) {
+        const i = rows[r]!;
+        sg += g[i]!;
+        sh += h[i]!;
+      }
+      totals[1] = sh;
+    } else {
+      for (let r = 0; r < rows.length; r++) sg += g[rows[r]!]!;
+    }
     totals[0] = sg;
-    if (h !== undefined) totals[1] = sh;
   }
   if (L.counted) totals[L.k] = rows.length;
   return totals;

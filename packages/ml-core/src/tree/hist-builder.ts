@@ -11,7 +11,7 @@ const BINS = 256;
 /** Same as binner's MISSING_BIN, local so hot loops do not read it through a module binding. */
 const MISSING_BIN = 255;
 /** Fewest rows x features for which a HistTeam's threads are woken (below, syncing costs more than it saves). */
-export const TEAM_MIN_WORK = 30_000;
+export const TEAM_MIN_WORK = 300_000;
 
 /**
  * Builds a tree's histograms and partitions its rows: the grower's row order, per-bin statistics of
@@ -81,6 +81,14 @@ export class HistBuilder {
 
   release(b: Float64Array | null): void {
     if (b) this.pool.push(b);
+  }
+
+  /**
+   * The sums of g and of h (0 without hessians) over the tree's rows, added in row order, when the
+   * builder has them already; else undefined.
+   */
+  gradSums(): readonly [number, number] | undefined {
+    return undefined;
   }
 
   /** Copies the rows back into `sample` when they were permuted elsewhere, and lets go of borrowed memory. */
@@ -224,12 +232,16 @@ class TeamHistBuilder extends HistBuilder {
         ab[2 * i + 1] = yy[i] === 1 ? ww[i]! : 0;
       }
     } else {
-      const gg = target.g, hh = target.h;
-      for (let i = 0; i < n; i++) {
-        ab[2 * i] = gg[i]!;
-        ab[2 * i + 1] = hh === undefined ? 1 : hh[i]!;
-      }
+      // the root's sums on the way, valid when the sample is every row in order (rootTotals' order)
+      const sums = fillPairs(ab, target.g, target.h, n);
+      if (this.inOrder(0, sample.length)) this.sums = sums;
     }
+  }
+
+  private sums: readonly [number, number] | undefined;
+
+  override gradSums(): readonly [number, number] | undefined {
+    return this.sums;
   }
 
   /** A histogram in the team's memory where it has one (every build writes all of it: not zeroed). */
@@ -257,6 +269,31 @@ class TeamHistBuilder extends HistBuilder {
     sample.set(this.rows);
     for (const b of this.pool) this.team.releaseHist(b);
   }
+}
+
+/**
+ * ab[2i], ab[2i + 1] = g[i], h[i] (or 1 without h) for i < n; returns the sums of g and of h (0
+ * without h) in that order. A function of its own: the sums stay in registers.
+ */
+function fillPairs(ab: Float64Array, g: Float64Array, h: Float64Array | undefined, n: number): [number, number] {
+  let sg = 0, sh = 0;
+  if (h === undefined) {
+    for (let i = 0; i < n; i++) {
+      const a = g[i]!;
+      ab[2 * i] = a;
+      ab[2 * i + 1] = 1;
+      sg += a;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const a = g[i]!, b = h[i]!;
+      ab[2 * i] = a;
+      ab[2 * i + 1] = b;
+      sg += a;
+      sh += b;
+    }
+  }
+  return [sg, sh];
 }
 
 /**

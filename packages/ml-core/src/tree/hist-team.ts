@@ -99,17 +99,26 @@ function layoutFor(n: number, F: number, histDoubles: number): Layout {
   return { codes, rowCodes, rows, ab, off2, off3, out, slots, slotCount, slotBytes, twins, scalar, bytes: end() };
 }
 
-/** Features per unit of work when the rows are scattered (read row-major, a group of features per pass). */
+/** Most features per unit of work when the rows are scattered (read row-major, a group of features per pass). */
 const GROUP = 8;
+
+/**
+ * Features per unit of scattered rows: GROUP, or half the features when there are fewer than two
+ * groups' worth, so that two threads share a build evenly (9 features: 5 and 4, not 8 and 1).
+ */
+function groupSize(F: number): number {
+  return Math.min(GROUP, Math.ceil(F / 2));
+}
 
 /** Units of work of a build: one per feature for the rows in order (column-major), else per group of features. */
 function unitCount(F: number, ident: boolean): number {
-  return ident ? F : Math.ceil(F / GROUP);
+  return ident ? F : Math.ceil(F / groupSize(F));
 }
 
 /** The features of unit u: [first, end). */
 function unitFeatures(u: number, F: number, ident: boolean): [number, number] {
-  return ident ? [u, u + 1] : [u * GROUP, Math.min(F, (u + 1) * GROUP)];
+  const group = groupSize(F);
+  return ident ? [u, u + 1] : [u * group, Math.min(F, (u + 1) * group)];
 }
 
 /** Claims the next unit number of build `base` (seq << 12); -1 when none is left or the build is over. */

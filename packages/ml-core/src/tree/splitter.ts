@@ -10,6 +10,22 @@ import { intBelow, intLimit } from "./uniform-int";
 /** Relative difference below which two gains with XGBoost's formulas are equal (summation order, not the data, tells them apart). */
 const TIE_TOLERANCE = 1e-10;
 
+/**
+ * A gradient split's score: its children's G² / (H + l2) summed, or XGBoost's `regularizedGain`s
+ * with `reg`. With `plain` (reg without L1 nor max_delta_step) that gain is written out here: the
+ * same numbers (ThresholdL1(G, 0) is G, or 0 where G² is 0 too) without the calls in the scan's
+ * inner loop.
+ */
+function splitGain(gL: number, hL: number, gR: number, hR: number, l2: number, reg: LeafRegularization | undefined, plain: boolean): number {
+  if (reg === undefined) {
+    const hl = hL + l2, hr = hR + l2;
+    return (hl > 0 ? (gL * gL) / hl : 0) + (hr > 0 ? (gR * gR) / hr : 0);
+  }
+  if (!plain) return regularizedGain(gL, hL, reg) + regularizedGain(gR, hR, reg);
+  const r2 = reg.l2;
+  return (hL > 0 ? (gL * gL) / (hL + r2) : 0) + (hR > 0 ? (gR * gR) / (hR + r2) : 0);
+}
+
 /** The scan variants, one chosen per tree: class histograms with a row count (any criterion). */
 const SCAN_COUNTED = 0;
 /** Gradient histograms: (g, h, count) or (g, count) per bin, on locals. */
@@ -34,6 +50,8 @@ export class Splitter {
   private readonly score: Score;
   private readonly l2: number;
   private readonly reg: LeafRegularization | undefined;
+  /** XGBoost's formulas without L1 nor max_delta_step (its defaults): the gain is G² / (H + λ). */
+  private readonly plainReg: boolean;
   private readonly tie: number;
   /** Running left and right statistics of a scan. */
   private readonly sL: Float64Array;
@@ -59,6 +77,7 @@ export class Splitter {
     this.score = CRITERIA[target.kind === "class" ? target.criterion : "grad"];
     this.l2 = target.kind === "class" ? 0 : target.l2;
     this.reg = target.kind === "class" ? undefined : target.regularization;
+    this.plainReg = this.reg !== undefined && this.reg.alpha === 0 && this.reg.maxDeltaStep === 0;
     // with XGBoost's formulas, equal gains (up to rounding) keep the first candidate (lowest feature, then bin), as XGBoost does
     this.tie = this.reg ? TIE_TOLERANCE : 0;
     this.sL = new Float64Array(L.C);
@@ -255,7 +274,7 @@ export class Splitter {
   /** scanCounted for gradient targets, on locals: (g, h, count) or (g, count) per bin; same splits, same sums. */
   private scanGrad(node: GrowNode, hist: Float64Array, base: number, f: number, lo: number, hi: number): void {
     if (hi < 0) return;
-    const { C, k, l2, reg, tie } = this;
+    const { C, k, l2, reg, tie, plainReg } = this;
     const T = node.stats;
     const Tg = T[0]!, Th = T[1]!, Tc = T[k]!;
     const mo = base + this.nBins[f]! * C;
@@ -276,8 +295,7 @@ export class Splitter {
       if (cL >= minLeaf && Tc - cL >= minLeaf) {
         const hR = Th - hL;
         if (hL >= minHess && hR >= minHess) {
-          const gR = Tg - gL, hl = hL + l2, hr = hR + l2;
-          const sc = reg ? regularizedGain(gL, hL, reg) + regularizedGain(gR, hR, reg) : (hl > 0 ? (gL * gL) / hl : 0) + (hr > 0 ? (gR * gR) / hr : 0);
+          const sc = splitGain(gL, hL, Tg - gL, hR, l2, reg, plainReg);
           if (sc > best && (tie === 0 || best === -Infinity || sc - best > tie * Math.abs(best))) {
             best = sc;
             node.improvement = sc;
@@ -298,8 +316,7 @@ export class Splitter {
           const g2 = gL + mG, h2 = hL + mH;
           const hR = Th - h2;
           if (h2 >= minHess && hR >= minHess) {
-            const gR = Tg - g2, hl = h2 + l2, hr = hR + l2;
-            const sc = reg ? regularizedGain(g2, h2, reg) + regularizedGain(gR, hR, reg) : (hl > 0 ? (g2 * g2) / hl : 0) + (hr > 0 ? (gR * gR) / hr : 0);
+            const sc = splitGain(g2, h2, Tg - g2, hR, l2, reg, plainReg);
             if (sc > best && (tie === 0 || best === -Infinity || sc - best > tie * Math.abs(best))) {
               best = sc;
               node.improvement = sc;

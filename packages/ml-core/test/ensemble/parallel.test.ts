@@ -1,7 +1,8 @@
 import { Rng } from "../../src/core/rng";
 import { binData } from "../../src/tree/binner";
 import { spawnSync } from "node:child_process";
-import { binDataParallel, growForest, shutdownTreeWorkers, treeWorkerCount } from "../../src/ensemble/parallel";
+import { binDataParallel, growForest, shutdownTreeWorkers, treeWorkerCount, xgbBinDataParallel } from "../../src/ensemble/parallel";
+import { xgbBinData } from "../../src/ensemble/xgb-cuts";
 import type { ForestJob } from "../../src/ensemble/forest-tree";
 import { loadNumeric } from "./datasets";
 
@@ -79,6 +80,30 @@ describe("binDataParallel", () => {
       expect(Buffer.from(parallel.codes).equals(Buffer.from(serial.codes))).toBe(true);
       expect(Array.from(parallel.edges)).toEqual(Array.from(serial.edges));
       expect(Array.from(parallel.nBins)).toEqual(Array.from(serial.nBins));
+    }
+  });
+});
+
+describe("xgbBinDataParallel", () => {
+  afterAll(() => shutdownTreeWorkers());
+
+  it("bins with a pool thread to the same codes and edges as xgbBinData", async () => {
+    const rng = new Rng(11);
+    const rows = 40_000, cols = 30;
+    const X = { data: new Float64Array(rows * cols), rows, cols };
+    // continuous, few distinct values, and missing values
+    for (let i = 0; i < X.data.length; i++) X.data[i] = i % cols < 10 ? rng.normal() : i % cols < 20 ? Math.floor(rng.next() * 7) : rng.next() < 0.1 ? NaN : rng.next() ** 3;
+    // a warm pool thread, so that it takes features before the caller has binned them all
+    const job: ForestJob = { data: binData(X, 255, undefined, true), y: new Float64Array(rows), nClasses: 0, criterion: "squared_error", classWeight: null, balancedSubsample: false, bootstrap: true, grow: { maxDepth: 1, minSamplesSplit: 2, minSamplesLeaf: 1, maxFeatures: 30, maxLeafNodes: 0, minHessianLeaf: 0 } };
+    await growForest(job, [1, 2], 2, undefined, 0, false);
+    for (const maxBin of [256, 16]) {
+      const serial = xgbBinData(X, maxBin);
+      const parallel = xgbBinDataParallel(X, maxBin, 1);
+      expect(parallel.codes.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(Buffer.from(parallel.codes).equals(Buffer.from(serial.codes))).toBe(true);
+      expect(Array.from(parallel.edges)).toEqual(Array.from(serial.edges));
+      expect(Array.from(parallel.nBins)).toEqual(Array.from(serial.nBins));
+      expect(Array.from(parallel.edgeOffset)).toEqual(Array.from(serial.edgeOffset));
     }
   });
 });

@@ -1,0 +1,106 @@
+;; Math.exp over an array of float64, two lanes at a time with WebAssembly SIMD: V8's Math.exp is
+;; fdlibm's __ieee754_exp (v8/src/base/ieee754.cc), and this is the same arithmetic for
+;; |x| < 704 (the same result to the bit), the lanes' branches turned into selects:
+;; - |x| > 0.5 ln2: k = (int)(x / ln2 + copysign(0.5, x)), hi = x - k ln2HI, lo = k ln2LO
+;;   (for 0.5 ln2 < |x| < 1.5 ln2 fdlibm's own branch gives the same k = +-1, hi and lo);
+;; - else k = 0, hi = x, lo = 0: 1 - ((0 - x c / (2 - c)) - x) is fdlibm's 1 - (x c / (c - 2) - x)
+;;   as x != 0 there, and 2^0 = 1;
+;; - |x| < 2^-28: 1 + x; x = 1: fdlibm's (V8's) special case E.
+;; Pointers are byte offsets into the memory "env.memory".
+;;
+;; After editing, regenerate exp.wasm.ts: `pnpm --filter @mlw/ml-core wasm`.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; values[i..n) = exp(values[i..n)) pair by pair from i, stopping before the first pair with a
+  ;; lane of |x| >= 704 (or NaN) and before an odd last value: returns where it stopped (n when done).
+  (func (export "exp") (param $values i32) (param $i i32) (param $n i32) (result i32)
+    (local $at i32) (local $k32 v128) (local $x v128) (local $hx v128) (local $small v128) (local $ki v128) (local $t v128)
+    (local $hi v128) (local $lo v128) (local $r v128) (local $t2 v128) (local $c v128) (local $y v128)
+    (block $done
+      (loop $pair
+        (br_if $done (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $at (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $x (v128.load align=8 (local.get $at)))
+        ;; the high word of |x|, per lane
+        (local.set $hx (i64x2.shr_u (v128.and (local.get $x) (v128.const i64x2 0x7fffffffffffffff 0x7fffffffffffffff)) (i32.const 32)))
+        (br_if $done (i32.eqz (i64x2.all_true (i64x2.lt_s (local.get $hx) (v128.const i64x2 0x40860000 0x40860000)))))
+        (local.set $small (i64x2.le_s (local.get $hx) (v128.const i64x2 0x3fd62e42 0x3fd62e42)))
+        ;; k = (int)(invln2 x + halF[sign]) (i32 lanes 0 and 1), then 0 where |x| <= 0.5 ln2: as i64 lanes and as t
+        (local.set $k32
+          (i32x4.trunc_sat_f64x2_s_zero
+            (f64x2.add
+              (f64x2.mul (local.get $x) (v128.const f64x2 1.44269504088896338700e+00 1.44269504088896338700e+00))
+              (v128.or (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000)) (v128.const f64x2 0.5 0.5)))))
+        (local.set $ki (v128.andnot (i64x2.extend_low_i32x4_s (local.get $k32)) (local.get $small)))
+        (local.set $t (v128.andnot (f64x2.convert_low_i32x4_s (local.get $k32)) (local.get $small)))
+        (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $t) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))))
+        (local.set $lo (f64x2.mul (local.get $t) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+        (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+        (local.set $t2 (f64x2.mul (local.get $r) (local.get $r)))
+        ;; c = r - t2 (P1 + t2 (P2 + t2 (P3 + t2 (P4 + t2 P5))))
+        (local.set $c
+          (f64x2.sub (local.get $r)
+            (f64x2.mul (local.get $t2)
+              (f64x2.add (v128.const f64x2 1.66666666666666019037e-01 1.66666666666666019037e-01)
+                (f64x2.mul (local.get $t2)
+                  (f64x2.add (v128.const f64x2 -2.77777777770155933842e-03 -2.77777777770155933842e-03)
+                    (f64x2.mul (local.get $t2)
+                      (f64x2.add (v128.const f64x2 6.61375632143793436117e-05 6.61375632143793436117e-05)
+                        (f64x2.mul (local.get $t2)
+                          (f64x2.add (v128.const f64x2 -1.65339022054652515390e-06 -1.65339022054652515390e-06)
+                            (f64x2.mul (local.get $t2) (v128.const f64x2 4.13813679705723846039e-08 4.13813679705723846039e-08))))))))))))
+        ;; y = 1 - ((lo - r c / (2 - c)) - hi), times 2^k
+        (local.set $y
+          (f64x2.sub (v128.const f64x2 1 1)
+            (f64x2.sub
+              (f64x2.sub (local.get $lo) (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (v128.const f64x2 2 2) (local.get $c))))
+              (local.get $hi))))
+        (local.set $y (f64x2.mul (local.get $y) (i64x2.shl (i64x2.add (local.get $ki) (v128.const i64x2 1023 1023)) (i32.const 52))))
+        ;; |x| < 2^-28: 1 + x; x = 1: E
+        (local.set $y (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x)) (local.get $y) (i64x2.lt_s (local.get $hx) (v128.const i64x2 0x3e300000 0x3e300000))))
+        (local.set $y (v128.bitselect (v128.const f64x2 2.718281828459045 2.718281828459045) (local.get $y) (f64x2.eq (local.get $x) (v128.const f64x2 1 1))))
+        (v128.store align=8 (local.get $at) (local.get $y))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pair)))
+    (local.get $i))
+;; Softmax of rows of k values around the exponentials, as ensemble/losses.ts's softmaxRows
+;; (scalar, in the same order): `shift` subtracts each row's max (the first of the largest; NaN
+;; never taken), `normalize` divides each row by its sum, added in order.
+  (func (export "shift") (param $values i32) (param $rows i32) (param $k i32)
+    (local $end i32) (local $a i32) (local $m f64) (local $v f64)
+    (local.set $end (i32.add (local.get $values) (i32.shl (i32.mul (local.get $rows) (local.get $k)) (i32.const 3))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $values) (local.get $end)))
+        (local.set $m (f64.const -inf))
+        (local.set $a (local.get $values))
+        (loop $max
+          (local.set $v (f64.load (local.get $a)))
+          (local.set $m (select (local.get $v) (local.get $m) (f64.gt (local.get $v) (local.get $m))))
+          (br_if $max (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 8))) (i32.add (local.get $values) (i32.shl (local.get $k) (i32.const 3))))))
+        (local.set $a (local.get $values))
+        (loop $sub
+          (f64.store (local.get $a) (f64.sub (f64.load (local.get $a)) (local.get $m)))
+          (br_if $sub (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 8))) (i32.add (local.get $values) (i32.shl (local.get $k) (i32.const 3))))))
+        (local.set $values (local.get $a))
+        (br $row))))
+
+  (func (export "normalize") (param $values i32) (param $rows i32) (param $k i32)
+    (local $end i32) (local $a i32) (local $s f64)
+    (local.set $end (i32.add (local.get $values) (i32.shl (i32.mul (local.get $rows) (local.get $k)) (i32.const 3))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $values) (local.get $end)))
+        (local.set $s (f64.const 0))
+        (local.set $a (local.get $values))
+        (loop $sum
+          (local.set $s (f64.add (local.get $s) (f64.load (local.get $a))))
+          (br_if $sum (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 8))) (i32.add (local.get $values) (i32.shl (local.get $k) (i32.const 3))))))
+        (local.set $a (local.get $values))
+        (loop $div
+          (f64.store (local.get $a) (f64.div (f64.load (local.get $a)) (local.get $s)))
+          (br_if $div (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 8))) (i32.add (local.get $values) (i32.shl (local.get $k) (i32.const 3))))))
+        (local.set $values (local.get $a))
+        (br $row))))
+)

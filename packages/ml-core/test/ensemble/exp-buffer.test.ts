@@ -1,0 +1,36 @@
+import { ExpBuffer } from "../../src/ensemble/exp-buffer";
+import { Rng } from "../../src/core/rng";
+import { softmaxRows } from "../../src/ensemble/losses";
+
+/** Values around every branch of fdlibm's exp: tiny, the reduction's bounds, 1, the fallback's range, the limits. */
+const EDGES = [0, -0, 1, -1, 2 ** -28, -(2 ** -28), 2 ** -29, 5e-324, -5e-324, 0.34657359027997264, -0.34657359027997264, 0.3465735902799727, 1.0397207708399179, -1.0397207708399179, 1.03972077083991, 703.9, -703.9, 704, -704, 709.78, 709.79, -708.5, -720, -745.1, -745.2, 800, -800, NaN, Infinity, -Infinity];
+
+describe("ExpBuffer", () => {
+  it("gives Math.exp of every value to the bit, pairs and odd tails alike", () => {
+    const rng = new Rng(3);
+    const scales = [1e-9, 1, 3, 40, 1500];
+    const x: number[] = [...EDGES];
+    for (const s of scales) for (let i = 0; i < 20_000; i++) x.push((rng.next() - 0.5) * s);
+    for (const n of [x.length, x.length - 1, 1, 0]) {
+      const e = new ExpBuffer(x.length);
+      e.values.set(x);
+      e.expInPlace(n);
+      const wrong: number[] = [];
+      for (let i = 0; i < x.length; i++) if (!Object.is(e.values[i], i < n ? Math.exp(x[i]!) : x[i])) wrong.push(x[i]!);
+      expect(wrong).toEqual([]);
+    }
+  });
+
+  it("softmax gives softmaxRows's numbers to the bit, a row's largest value far above the others included", () => {
+    const rng = new Rng(5);
+    const k = 7, rows = 1001;
+    const raw = Float64Array.from({ length: rows * k }, (_, i) => (i % 97 === 0 ? 900 : (rng.next() - 0.5) * 20));
+    const e = new ExpBuffer(raw.length);
+    e.softmax(raw, k);
+    const expected = raw.slice();
+    softmaxRows(expected, k);
+    const wrong: number[] = [];
+    for (let i = 0; i < raw.length; i++) if (!Object.is(e.values[i], expected[i])) wrong.push(i);
+    expect(wrong).toEqual([]);
+  });
+});
