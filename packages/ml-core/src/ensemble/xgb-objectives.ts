@@ -56,13 +56,14 @@ export function binaryLogistic(baseScore: number, scalePosWeight: number): XgbOb
  * h = max(2 p_c (1 − p_c), 1e-16) (XGBoost's factor 2). base_score is added to every margin.
  */
 export function multiSoftprob(k: number, n: number, baseScore: number): XgbObjective {
-  const e = new ExpBuffer(n * k);
+  const e = new ExpBuffer(n * k, n);
   const prob = e.values;
   return {
     cols: k,
     baseMargin: baseScore,
     prepare: (raw) => e.softmax(raw, k),
     gradients: (y, _raw, c, g, h) => {
+      if (e.softprobGradients(y, k, c, g, h)) return true;
       for (let i = 0; i < y.length; i++) {
         const p = prob[i * k + c]!;
         g[i] = (y[i] === c ? 1 : 0) - p;
