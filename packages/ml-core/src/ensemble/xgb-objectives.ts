@@ -35,10 +35,11 @@ export function binaryLogistic(baseScore: number, scalePosWeight: number): XgbOb
     gradients: (y, raw, _c, g, h) => {
       // sigmoid(x) = 1 / (1 + exp(-x)), the exponentials in one call
       const n = y.length;
-      if (e === undefined || e.size !== n) e = new ExpBuffer(n);
+      if (e === undefined || e.size !== n) e = new ExpBuffer(n, n);
       const ex = e.values;
       for (let i = 0; i < n; i++) ex[i] = -raw[i]!;
       e.expInPlace();
+      if (e.logisticGradients(y, scalePosWeight, g, h)) return true;
       for (let i = 0; i < n; i++) {
         const p = 1 / (1 + ex[i]!);
         const w = y[i] === 1 ? scalePosWeight : 1;

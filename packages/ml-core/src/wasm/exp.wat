@@ -125,4 +125,25 @@
         (local.set $h (i32.add (local.get $h) (i32.const 8)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $row))))
+
+  ;; binary:logistic's gradients (ensemble/xgb-objectives.ts, the same arithmetic) from e[i] =
+  ;; exp(-margin), two rows at a time from row i: p = 1 / (1 + e), w = scale_pos_weight if y = 1
+  ;; else 1, g = ([y = 1] - p) w, h = max(p (1 - p) w, 1e-16). Stops before an odd last row; returns
+  ;; where it stopped.
+  (func (export "logisticGrad") (param $e i32) (param $y i32) (param $g i32) (param $h i32) (param $i i32) (param $n i32) (param $spw f64) (result i32)
+    (local $o i32) (local $p v128) (local $pos v128) (local $w v128)
+    (block $done
+      (loop $pair
+        (br_if $done (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $p (f64x2.div (v128.const f64x2 1 1) (f64x2.add (v128.const f64x2 1 1) (v128.load align=8 (i32.add (local.get $e) (local.get $o))))))
+        (local.set $pos (f64x2.eq (v128.load align=8 (i32.add (local.get $y) (local.get $o))) (v128.const f64x2 1 1)))
+        (local.set $w (v128.bitselect (f64x2.splat (local.get $spw)) (v128.const f64x2 1 1) (local.get $pos)))
+        (v128.store align=8 (i32.add (local.get $g) (local.get $o))
+          (f64x2.mul (f64x2.sub (v128.and (local.get $pos) (v128.const f64x2 1 1)) (local.get $p)) (local.get $w)))
+        (v128.store align=8 (i32.add (local.get $h) (local.get $o))
+          (f64x2.max (f64x2.mul (f64x2.mul (local.get $p) (f64x2.sub (v128.const f64x2 1 1) (local.get $p))) (local.get $w)) (v128.const f64x2 1e-16 1e-16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pair)))
+    (local.get $i))
 )
