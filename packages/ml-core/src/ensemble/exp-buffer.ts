@@ -6,6 +6,8 @@ interface ExpKernel {
   exp(values: number, i: number, n: number): number;
   shift(values: number, rows: number, k: number): void;
   normalize(values: number, rows: number, k: number): void;
+  softprobGrad(prob: number, y: number, g: number, h: number, n: number, k: number, c: number): void;
+  logisticGrad(e: number, y: number, g: number, h: number, i: number, n: number, spw: number): number;
 }
 
 /**
@@ -13,22 +15,30 @@ interface ExpKernel {
  * bit: two at a time in WebAssembly SIMD (wasm/exp.wat, fdlibm's exp as V8's) where it can, with
  * Math.exp for the values it leaves (|x| >= 704, NaN, an odd last one), or Math.exp throughout where
  * WebAssembly SIMD is not available. About 3x faster than a loop over Math.exp. `softmax` does
- * softmaxRows around those exponentials.
+ * softmaxRows around those exponentials, and with room for `rows` rows, `softprobGradients` and
+ * `logisticGradients` the gradients of multi:softprob and binary:logistic from them.
  */
 export class ExpBuffer {
   /** The values, length `size`. */
   readonly values: Float64Array;
   private readonly kernel: ExpKernel | undefined;
+  /** After the values in the memory: each row's label, g and h (`rows` each), for softprobGradients. */
+  private readonly rowParts: { y: Float64Array; g: Float64Array; h: Float64Array } | undefined;
+  /** The labels last copied into rowParts.y. */
+  private labels: Float64Array | undefined;
 
-  constructor(readonly size: number) {
+  /** @param rows room for this many rows' labels and gradients (softprobGradients), default none. */
+  constructor(readonly size: number, readonly rows = 0) {
     const module = compileKernel(EXP_WASM);
     let kernel: ExpKernel | undefined;
     let values: Float64Array | undefined;
     if (module) {
       try {
-        const mem = memory(8 * Math.max(1, size));
+        const mem = memory(8 * Math.max(1, size + 3 * rows));
         kernel = instantiate<ExpKernel>(module, mem);
         values = new Float64Array(mem.buffer, 0, size);
+        const part = (j: number) => new Float64Array(mem.buffer, 8 * (size + j * rows), rows);
+        this.rowParts = { y: part(0), g: part(1), h: part(2) };
       } catch {
         kernel = undefined;
       }
@@ -63,5 +73,52 @@ export class ExpBuffer {
     kernel.shift(0, rows, k);
     this.expInPlace(raw.length);
     kernel.normalize(0, rows, k);
+  }
+
+  /**
+   * multi:softprob's gradients of class c from the probabilities in values (rows x k): g = [y = c] − p,
+   * h = max(2 p (1 − p), 1e-16), in WebAssembly. Returns false, writing nothing, where it cannot
+   * (no kernel, or no room for the rows). `y` is copied in once and taken to be unchanged while the
+   * same array is passed.
+   */
+  softprobGradients(y: Float64Array, k: number, c: number, g: Float64Array, h: Float64Array): boolean {
+    const kernel = this.kernel, parts = this.rowParts, n = y.length;
+    if (!kernel || !parts || n !== this.rows) return false;
+    if (this.labels !== y) {
+      parts.y.set(y);
+      this.labels = y;
+    }
+    const at = (a: Float64Array) => a.byteOffset;
+    kernel.softprobGrad(0, at(parts.y), at(parts.g), at(parts.h), n, k, c);
+    g.set(parts.g);
+    h.set(parts.h);
+    return true;
+  }
+
+  /**
+   * binary:logistic's gradients with values[i] = exp(-margin_i) for the n = y.length rows:
+   * p = 1 / (1 + values[i]), w = scalePosWeight for y = 1 else 1, g = ([y = 1] − p) w,
+   * h = max(p (1 − p) w, 1e-16), in WebAssembly (an odd last row in JS, the same arithmetic).
+   * Returns false, writing nothing, where it cannot; `y` as for softprobGradients.
+   */
+  logisticGradients(y: Float64Array, scalePosWeight: number, g: Float64Array, h: Float64Array): boolean {
+    const kernel = this.kernel, parts = this.rowParts, n = y.length;
+    if (!kernel || !parts || n !== this.rows || n > this.size) return false;
+    if (this.labels !== y) {
+      parts.y.set(y);
+      this.labels = y;
+    }
+    const at = (a: Float64Array) => a.byteOffset;
+    const done = kernel.logisticGrad(0, at(parts.y), at(parts.g), at(parts.h), 0, n, scalePosWeight);
+    g.set(parts.g.subarray(0, done));
+    h.set(parts.h.subarray(0, done));
+    const ex = this.values;
+    for (let i = done; i < n; i++) {
+      const p = 1 / (1 + ex[i]!);
+      const w = y[i] === 1 ? scalePosWeight : 1;
+      g[i] = ((y[i] === 1 ? 1 : 0) - p) * w;
+      h[i] = Math.max(p * (1 - p) * w, 1e-16);
+    }
+    return true;
   }
 }

@@ -35,10 +35,11 @@ export function binaryLogistic(baseScore: number, scalePosWeight: number): XgbOb
     gradients: (y, raw, _c, g, h) => {
       // sigmoid(x) = 1 / (1 + exp(-x)), the exponentials in one call
       const n = y.length;
-      if (e === undefined || e.size !== n) e = new ExpBuffer(n);
+      if (e === undefined || e.size !== n) e = new ExpBuffer(n, n);
       const ex = e.values;
       for (let i = 0; i < n; i++) ex[i] = -raw[i]!;
       e.expInPlace();
+      if (e.logisticGradients(y, scalePosWeight, g, h)) return true;
       for (let i = 0; i < n; i++) {
         const p = 1 / (1 + ex[i]!);
         const w = y[i] === 1 ? scalePosWeight : 1;
@@ -56,13 +57,14 @@ export function binaryLogistic(baseScore: number, scalePosWeight: number): XgbOb
  * h = max(2 p_c (1 − p_c), 1e-16) (XGBoost's factor 2). base_score is added to every margin.
  */
 export function multiSoftprob(k: number, n: number, baseScore: number): XgbObjective {
-  const e = new ExpBuffer(n * k);
+  const e = new ExpBuffer(n * k, n);
   const prob = e.values;
   return {
     cols: k,
     baseMargin: baseScore,
     prepare: (raw) => e.softmax(raw, k),
     gradients: (y, _raw, c, g, h) => {
+      if (e.softprobGradients(y, k, c, g, h)) return true;
       for (let i = 0; i < y.length; i++) {
         const p = prob[i * k + c]!;
         g[i] = (y[i] === c ? 1 : 0) - p;

@@ -103,4 +103,47 @@
           (br_if $div (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 8))) (i32.add (local.get $values) (i32.shl (local.get $k) (i32.const 3))))))
         (local.set $values (local.get $a))
         (br $row))))
+
+  ;; multi:softprob's gradients of class c (ensemble/xgb-objectives.ts, the same arithmetic): for
+  ;; rows i < n of prob (n x k), p = prob[i k + c], g[i] = [y[i] = c] - p, h[i] = max(2 p (1 - p), 1e-16).
+  (func (export "softprobGrad") (param $prob i32) (param $y i32) (param $g i32) (param $h i32) (param $n i32) (param $k i32) (param $c i32)
+    (local $i i32) (local $p f64) (local $cf f64) (local $at i32) (local $stride i32)
+    (local.set $cf (f64.convert_i32_s (local.get $c)))
+    (local.set $at (i32.add (local.get $prob) (i32.shl (local.get $c) (i32.const 3))))
+    (local.set $stride (i32.shl (local.get $k) (i32.const 3)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $p (f64.load (local.get $at)))
+        (f64.store (local.get $g)
+          (f64.sub (select (f64.const 1) (f64.const 0) (f64.eq (f64.load (local.get $y)) (local.get $cf))) (local.get $p)))
+        (f64.store (local.get $h)
+          (f64.max (f64.mul (f64.mul (f64.const 2) (local.get $p)) (f64.sub (f64.const 1) (local.get $p))) (f64.const 1e-16)))
+        (local.set $at (i32.add (local.get $at) (local.get $stride)))
+        (local.set $y (i32.add (local.get $y) (i32.const 8)))
+        (local.set $g (i32.add (local.get $g) (i32.const 8)))
+        (local.set $h (i32.add (local.get $h) (i32.const 8)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row))))
+
+  ;; binary:logistic's gradients (ensemble/xgb-objectives.ts, the same arithmetic) from e[i] =
+  ;; exp(-margin), two rows at a time from row i: p = 1 / (1 + e), w = scale_pos_weight if y = 1
+  ;; else 1, g = ([y = 1] - p) w, h = max(p (1 - p) w, 1e-16). Stops before an odd last row; returns
+  ;; where it stopped.
+  (func (export "logisticGrad") (param $e i32) (param $y i32) (param $g i32) (param $h i32) (param $i i32) (param $n i32) (param $spw f64) (result i32)
+    (local $o i32) (local $p v128) (local $pos v128) (local $w v128)
+    (block $done
+      (loop $pair
+        (br_if $done (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $p (f64x2.div (v128.const f64x2 1 1) (f64x2.add (v128.const f64x2 1 1) (v128.load align=8 (i32.add (local.get $e) (local.get $o))))))
+        (local.set $pos (f64x2.eq (v128.load align=8 (i32.add (local.get $y) (local.get $o))) (v128.const f64x2 1 1)))
+        (local.set $w (v128.bitselect (f64x2.splat (local.get $spw)) (v128.const f64x2 1 1) (local.get $pos)))
+        (v128.store align=8 (i32.add (local.get $g) (local.get $o))
+          (f64x2.mul (f64x2.sub (v128.and (local.get $pos) (v128.const f64x2 1 1)) (local.get $p)) (local.get $w)))
+        (v128.store align=8 (i32.add (local.get $h) (local.get $o))
+          (f64x2.max (f64x2.mul (f64x2.mul (local.get $p) (f64x2.sub (v128.const f64x2 1 1) (local.get $p))) (local.get $w)) (v128.const f64x2 1e-16 1e-16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pair)))
+    (local.get $i))
 )

@@ -33,4 +33,45 @@ describe("ExpBuffer", () => {
     for (let i = 0; i < raw.length; i++) if (!Object.is(e.values[i], expected[i])) wrong.push(i);
     expect(wrong).toEqual([]);
   });
+
+  it("softprobGradients gives multi:softprob's g and h of each class to the bit, and declines without room for the rows", () => {
+    const rng = new Rng(7);
+    const k = 5, rows = 999;
+    const raw = Float64Array.from({ length: rows * k }, (_, i) => (i % 89 === 0 ? 60 : (rng.next() - 0.5) * 12));
+    const y = Float64Array.from({ length: rows }, () => Math.floor(rng.next() * k));
+    const e = new ExpBuffer(raw.length, rows);
+    e.softmax(raw, k);
+    const p = e.values;
+    const g = new Float64Array(rows), h = new Float64Array(rows);
+    const wrong: number[] = [];
+    for (let c = 0; c < k; c++) {
+      expect(e.softprobGradients(y, k, c, g, h)).toBe(true);
+      for (let i = 0; i < rows; i++) {
+        const q = p[i * k + c]!;
+        if (!Object.is(g[i], (y[i] === c ? 1 : 0) - q) || !Object.is(h[i], Math.max(2 * q * (1 - q), 1e-16))) wrong.push(i);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(new ExpBuffer(raw.length).softprobGradients(y, k, 0, g, h)).toBe(false);
+  });
+
+  it("logisticGradients gives binary:logistic's g and h to the bit (odd row count, scale_pos_weight)", () => {
+    const rng = new Rng(8);
+    const rows = 1001;
+    const margin = Float64Array.from({ length: rows }, (_, i) => (i % 97 === 0 ? 40 : (rng.next() - 0.5) * 14));
+    const y = Float64Array.from({ length: rows }, () => (rng.next() < 0.4 ? 1 : 0));
+    for (const spw of [1, 2.5]) {
+      const e = new ExpBuffer(rows, rows);
+      for (let i = 0; i < rows; i++) e.values[i] = Math.exp(-margin[i]!);
+      const g = new Float64Array(rows), h = new Float64Array(rows);
+      expect(e.logisticGradients(y, spw, g, h)).toBe(true);
+      const wrong: number[] = [];
+      for (let i = 0; i < rows; i++) {
+        const p = 1 / (1 + Math.exp(-margin[i]!));
+        const w = y[i] === 1 ? spw : 1;
+        if (!Object.is(g[i], ((y[i] === 1 ? 1 : 0) - p) * w) || !Object.is(h[i], Math.max(p * (1 - p) * w, 1e-16))) wrong.push(i);
+      }
+      expect(wrong).toEqual([]);
+    }
+  });
 });
