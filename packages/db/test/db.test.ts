@@ -20,6 +20,17 @@ it("applies migrations idempotently, from several processes at once", async () =
   expect(await countModels(iso.database.db)).toBe(0);
 });
 
+it("stores model artifacts with lz4 (faster to write than pglz) and dataset chunks uncompressed", async () => {
+  const { rows } = await iso.database.pool.query(
+    "SELECT c.relname, a.attcompression, a.attstorage FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND a.attname = 'data' ORDER BY c.relname",
+    [iso.schema],
+  );
+  expect(rows).toEqual([
+    { relname: "dataset_chunks", attcompression: "", attstorage: "e" },
+    { relname: "model_artifacts", attcompression: "l", attstorage: "x" },
+  ]);
+});
+
 it("counts every statement sent, a transaction's BEGIN and COMMIT too", async () => {
   const before = queriesSent();
   await countModels(iso.database.db);
