@@ -23,22 +23,36 @@ describe("TreeEnsemble.addTrees", () => {
 });
 
 describe("TreeEnsemble state", () => {
-  it("keeps only the leaves' values, predicts the same once restored, and still loads a state with every node's values", async () => {
-    const rng = new Rng(9);
-    const n = 600;
-    const X = { data: Float64Array.from({ length: n * 4 }, () => rng.normal()), rows: n, cols: 4 };
-    const y = Float64Array.from({ length: n }, (_, i) => Math.min(5, Math.floor(Math.abs(X.data[i * 4]! * 3))));
+  const rng = new Rng(9);
+  const n = 600;
+  const X = { data: Float64Array.from({ length: n * 4 }, () => rng.normal()), rows: n, cols: 4 };
+  const y = Float64Array.from({ length: n }, (_, i) => Math.min(5, Math.floor(Math.abs(X.data[i * 4]! * 3))));
+  const predict = (t: TreeEnsemble) => {
+    const out = new Float64Array(n * t.nOut);
+    t.addTrees(0, t.nTrees, X, out, t.nOut, () => 0, 1);
+    return Array.from(out);
+  };
+
+  it("keeps a forest's class shares at its leaves sparsely (most are 0), and predicts the same once restored", async () => {
     const e = (await new RandomForestClassifier({ n_estimators: 5, random_state: 0, n_jobs: 1 }).fit(X, y)).trees_!;
+    e.value[e.feature.indexOf(-1) * e.nOut + 1] = -0; // a -0 comes back as -0
     const leaves = e.feature.filter((f) => f === -1).length;
+    expect(2 * leaves).toBe(e.feature.length + e.nTrees); // a binary tree has one leaf more than split nodes: about half of them
     const state = e.toState();
     expect(state.value).toBeUndefined();
-    expect((state.leafValue as Float64Array).length).toBe(leaves * e.nOut);
-    expect(2 * leaves).toBe(e.feature.length + e.nTrees); // a binary tree has one leaf more than split nodes: about half of them
-    const predict = (t: TreeEnsemble) => {
-      const out = new Float64Array(n * t.nOut);
-      t.addTrees(0, t.nTrees, X, out, t.nOut, () => 0, 1);
-      return Array.from(out);
-    };
+    expect(state.leafValue).toBeUndefined();
+    const nonzero = (state.leafNonzero as Float64Array).length;
+    expect(nonzero).toBeLessThan(leaves * 2); // 6 classes, nearly pure leaves
+    expect((state.leafStart as Int32Array).length).toBe(leaves + 1);
+    const back = TreeEnsemble.fromState(state);
+    expect(predict(back)).toEqual(predict(e));
+    for (let i = 0; i < e.feature.length; i++) if (e.feature[i] === -1) for (let j = 0; j < e.nOut; j++) expect(Object.is(back.value[i * e.nOut + j], e.value[i * e.nOut + j])).toBe(true);
+  });
+
+  it("keeps dense leaf values where few are 0 (boosting), and still loads a state with every node's values", async () => {
+    const e = (await new HistGradientBoostingClassifier({ max_iter: 5, early_stopping: false, random_state: 0 }).fit(X, y)).trees_!;
+    const state = e.toState();
+    expect((state.leafValue as Float64Array).length).toBe(e.feature.filter((f) => f === -1).length * e.nOut);
     expect(predict(TreeEnsemble.fromState(state))).toEqual(predict(e));
     const older: Record<string, StateValue> = { ...state, value: e.value };
     delete older.leafValue;
