@@ -46,6 +46,7 @@ export default sandboxed(
       const target = prepareTarget(table, study.target, spec.task);
       const engine = new StudyEngine(studyDefinition(study), postgresStudyStore(db));
       let rungs: readonly number[] = [];
+      let progressAt = -Infinity;
       const { steps, value, pruned } = await crossValidate(
         spec,
         params,
@@ -55,7 +56,11 @@ export default sandboxed(
         // without a pruner nothing reads a step, and the folds fitted whole run faster than in lockstep stages
         { folds: study.cvFolds, randomState: study.randomState, scorer, limits: budgetLimits(env()), budgetSteps: engine.study.pruner.name !== "none" },
         async (values, last) => {
-          await job.updateProgress({ steps_done: values.length, cv_folds: study.cvFolds });
+          // at most once a second: a budget step can take milliseconds, and each is a Redis write
+          if (last || Date.now() - progressAt >= 1000) {
+            progressAt = Date.now();
+            await job.updateProgress({ steps_done: values.length, cv_folds: study.cvFolds });
+          }
           const decision = await engine.report(number, values, rungs, last);
           rungs = decision.rungs;
           return decision.prune ? "prune" : "continue";
