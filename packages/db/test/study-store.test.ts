@@ -87,7 +87,7 @@ describe("postgresStudyStore", () => {
         intermediate.push(((params.a as number) + 1) * (s + 1) / 10 + (params.b === "v" ? 0.3 : 0));
         ({ prune, rungs } = await engine.report(number, intermediate, rungs, s === 8));
       }
-      await store.finishTrial(study.id, number, prune ? { state: "pruned" } : { state: "complete", value: intermediate[8]! });
+      await store.finishTrial(study.id, number, prune ? { state: "pruned", intermediate } : { state: "complete", value: intermediate[8]!, intermediate });
     }
     const trials = await listTrials(iso.database.db, study.id);
     expect(trials).toHaveLength(25);

@@ -51,13 +51,14 @@ async function coordinate(job: Job, queues: JobQueues, signal: AbortSignal | und
       if (tick.action === "finish") break;
       if (tick.action === "started") {
         await queues.add(trialJob, { study_id: study.id, number: tick.trial.number, algorithm: study.algorithm }, trialJob.jobId(study.id, tick.trial.number));
-        continue;
-      }
-      // A trial just marked failed freed its slot: look again at once.
-      if (repaired) continue;
-      const done = trials.length - running.length;
+        // Another slot is free (or one was just freed): start again at once. Else the trials are
+        // known until one ends: wait, without reading them again.
+        if (repaired || running.length + 1 < study.nParallel) continue;
+        trials = [...trials, tick.trial];
+      } else if (repaired) continue; // a trial just marked failed freed its slot: look again at once
+      const inFlight = trials.filter((t) => t.state === "running").length;
       const best = bestTrial(trials, study.direction);
-      await job.updateProgress({ trials_done: done, n_trials: engine.budget, running: running.length, best_score: best?.value ?? null });
+      await job.updateProgress({ trials_done: trials.length - inFlight, n_trials: engine.budget, running: inFlight, best_score: best?.value ?? null });
       await trialEnds.next(env().STUDY_RECHECK_MS);
     }
   } finally {

@@ -70,16 +70,19 @@ export class StudyEngine {
   }
 
   /**
-   * Asks the pruner whether a trial stops after a step, and records its intermediate values where
-   * anyone reads them: when it records a rung (other trials' pruners read rungs), when it stops
-   * (pruned, or its last step, which is never pruned: the work is done), and otherwise at most every
-   * `RECORD_EVERY_MS`, for who watches it run (no pruner reads a running trial's values). Answers the
-   * decision; `rungs` is what the trial recorded so far (start with []).
+   * Asks the pruner whether a trial stops after a step (never after its last: the work is done).
+   * Records the trial's intermediate values where anyone reads them: when it records a rung (other
+   * trials' pruners read rungs), and otherwise every `RECORD_EVERY_MS` while it runs, for who
+   * watches it (no pruner reads a running trial's values). The values it stopped with are the
+   * caller's to store with its outcome (`finishTrial`'s `intermediate`). Answers the decision;
+   * `rungs` is what the trial recorded so far (start with []).
    */
   async report(number: number, intermediate: readonly number[], rungs: readonly number[], lastStep: boolean, now = Date.now()): Promise<{ prune: boolean; rungs: readonly number[] }> {
-    const decision = lastStep ? { prune: false, rungs } : await this.pruner.decide({ number, intermediate, rungs }, this.store.pruneSummary(this.study, number, intermediate.length - 1));
-    const due = now - (this.recordedAt.get(number) ?? -Infinity) >= RECORD_EVERY_MS;
-    if (lastStep || decision.prune || decision.rungs.length !== rungs.length || due) {
+    if (lastStep) return { prune: false, rungs };
+    const decision = await this.pruner.decide({ number, intermediate, rungs }, this.store.pruneSummary(this.study, number, intermediate.length - 1));
+    if (!this.recordedAt.has(number)) this.recordedAt.set(number, now);
+    const newRung = decision.rungs.length !== rungs.length;
+    if (newRung || (!decision.prune && now - this.recordedAt.get(number)! >= RECORD_EVERY_MS)) {
       await this.store.recordSteps(this.study.id, number, intermediate, decision.rungs);
       this.recordedAt.set(number, now);
     }
