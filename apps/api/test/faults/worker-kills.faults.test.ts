@@ -12,7 +12,11 @@ function runsATrial(worker: Proc): boolean {
 }
 
 it("SIGKILLed workers, replaced every few seconds, lose no train job and no trial, and duplicate none", async () => {
-  const study = await call(stack.url, "POST", "/optimize", smallStudy(16));
+  // Trials long enough (a forest of 200-400 trees on churn, about half a second each) to be running when workers die.
+  const study = await call(stack.url, "POST", "/optimize", {
+    ...smallStudy(16), dataset_path: "churn.csv", target_column: "Churn", cv_folds: 3,
+    search_space: { n_estimators: { type: "int", low: 200, high: 400 }, max_depth: { type: "int", low: 4, high: 10 } },
+  });
   expect(study.status).toBe(202);
   const jobIds = [study.body.job_id as string];
 
