@@ -2,7 +2,7 @@ import { finishTrial, getStudy, postgresStudyStore, startTrialAttempt, studyDefi
 import { failureOf, trialJob, type TrialResult } from "@mlw/jobs";
 import { getAlgorithm, InvalidHyperparameterError, MlError } from "@mlw/ml-core";
 import { getScorer } from "@mlw/ml-core/metrics";
-import { StudyEngine } from "@mlw/ml-core/study";
+import { RECORD_EVERY_MS, StudyEngine } from "@mlw/ml-core/study";
 import { budgetLimits } from "@mlw/runtime";
 import { prepareTarget } from "@mlw/ml-core/preprocess";
 import { env } from "../env";
@@ -56,8 +56,8 @@ export default sandboxed(
         // without a pruner nothing reads a step, and the folds fitted whole run faster than in lockstep stages
         { folds: study.cvFolds, randomState: study.randomState, scorer, limits: budgetLimits(env()), budgetSteps: engine.study.pruner.name !== "none" },
         async (values, last) => {
-          // at most once a second: a budget step can take milliseconds, and each is a Redis write
-          if (last || Date.now() - progressAt >= 1000) {
+          // as often as the engine records values: a budget step can take milliseconds, and each report is a Redis write
+          if (last || Date.now() - progressAt >= RECORD_EVERY_MS) {
             progressAt = Date.now();
             await job.updateProgress({ steps_done: values.length, cv_folds: study.cvFolds });
           }
