@@ -27,6 +27,38 @@ describe("crossValidate", () => {
     await expect(run(1000)).rejects.toMatchObject({ code: "INVALID_HYPERPARAMETER", status: 400, message: expect.stringContaining("MAX_MODEL_PARAMS (1,000)") });
     await expect(run(10_000)).resolves.toMatchObject({ pruned: false });
   });
+
+  it("encodes a table's folds once for every trial of a study, with the scores of folds encoded anew", async () => {
+    const csv = "a,c,y\n" + Array.from({ length: 90 }, (_, i) => `${(i * 7) % 13},k${i % 3},${(i * 7) % 13 > 6 ? "p" : "q"}`).join("\n") + "\n";
+    const base = getAlgorithm("HistGradientBoostingClassifier");
+    const fitted: unknown[] = [];
+    // the same estimator, noting the matrices it is fitted on
+    const spec = {
+      ...base,
+      budgetStep: undefined,
+      create: (params: unknown) => {
+        const estimator = base.create(params);
+        const fit = estimator.fit.bind(estimator);
+        estimator.fit = (X, y, options) => (fitted.push(X), fit(X, y, options));
+        return estimator;
+      },
+    };
+    const params = spec.params.parse({ max_iter: 5, min_samples_leaf: 3, random_state: 0 });
+    const cv = async (table: Awaited<ReturnType<typeof parseCsv>>, randomState = 0) =>
+      crossValidate(spec, params, table, prepareTarget(table, "y", spec.task), "y", { folds: 3, randomState, scorer: getScorer("log_loss", spec.task), limits: { maxModelParams: 1e9 } }, async () => "continue");
+    const table = await parseCsv(csv);
+    const first = await cv(table);
+    const again = await cv(table);
+    expect(fitted).toHaveLength(6);
+    for (let f = 0; f < 3; f++) expect(fitted[3 + f]).toBe(fitted[f]);
+    expect(again).toEqual(first);
+    // another split of the same table, and the same split of another table: encoded anew
+    await cv(table, 1);
+    await cv(await parseCsv(csv));
+    expect(new Set(fitted).size).toBe(9);
+    expect(fitted[9]).not.toBe(fitted[0]);
+    expect(await cv(await parseCsv(csv))).toEqual(first);
+  });
 });
 
 describe.each([

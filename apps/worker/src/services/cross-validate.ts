@@ -1,5 +1,6 @@
 import { checkBudget, isStaged, take, type AlgorithmSpec, type BudgetLimits, type Estimator, type Matrix, type StagedEstimator } from "@mlw/ml-core";
 import type { Table } from "@mlw/ml-core/data";
+import { binOnce } from "@mlw/ml-core/ensemble";
 import { kFold, stratifiedKFold, type Fold } from "@mlw/ml-core/model-selection";
 import { Pipeline, type Target } from "@mlw/ml-core/preprocess";
 import type { Scorer } from "@mlw/ml-core/metrics";
@@ -44,37 +45,81 @@ export async function crossValidate(
   options: CrossValidateOptions,
   onStep: (values: number[], last: boolean) => Promise<StepVerdict>,
 ): Promise<CrossValidation> {
-  const folds =
-    spec.task === "classification"
-      ? stratifiedKFold(target.y, options.folds, { shuffle: true, randomState: options.randomState })
-      : kFold(target.rows.length, options.folds, { shuffle: true, randomState: options.randomState });
-  const prepare = (fold: Fold): PreparedFold => prepareFold(spec, params, table, target, target_column, fold, options.limits);
+  const folds = foldData(spec, table, target, target_column, options);
+  const prepare = (fold: () => FoldData): PreparedFold => {
+    const data = fold();
+    checkBudget(spec, params, { nFeatures: data.nFeatures, nClasses: data.nClasses }, options.limits);
+    return { ...data, estimator: spec.create(params) };
+  };
   return spec.budgetStep && options.budgetSteps !== false ? byBudget(folds.map(prepare), spec.budgetStep.every, options.scorer, onStep) : byFold(folds, prepare, options.scorer, onStep);
 }
 
-/** One fold ready to fit: its estimator, encoded training and test rows. */
-interface PreparedFold {
-  readonly estimator: Estimator;
+/** One fold encoded: its training and test rows through a pipeline fitted on its training rows. */
+interface FoldData {
   readonly Xtrain: Matrix;
   readonly ytrain: Float64Array;
   readonly Xtest: Matrix;
   readonly ytest: Float64Array;
+  readonly nFeatures: number;
   readonly nClasses: number | undefined;
 }
 
-function prepareFold(spec: AlgorithmSpec, params: unknown, table: Table, target: Target, targetColumn: string, fold: Fold, limits: BudgetLimits): PreparedFold {
+/** A fold ready to fit: its data and a new estimator. */
+interface PreparedFold extends FoldData {
+  readonly estimator: Estimator;
+}
+
+/**
+ * The encoded folds of the last few splits made of each table (by target, task, scaling, fold
+ * count and seed) whose matrices take at most FOLD_CACHE_BYTES: the trials of a study
+ * cross-validate the same folds, so a worker process encodes each fold, and bins it for histogram
+ * trees (`binOnce`), once per study instead of once per trial. The matrices are never changed.
+ */
+const foldCache = new WeakMap<Table, Map<string, FoldData[]>>();
+const FOLD_CACHE_BYTES = 256 * 2 ** 20;
+const FOLD_CACHE_SPLITS = 4;
+
+/** Each fold's data, encoded when first asked for (one fold at a time when they are too large to keep). */
+function foldData(spec: AlgorithmSpec, table: Table, target: Target, targetColumn: string, options: CrossValidateOptions): (() => FoldData)[] {
+  const key = JSON.stringify([targetColumn, spec.task, spec.scale, options.folds, options.randomState]);
+  const splits = foldCache.get(table) ?? new Map<string, FoldData[]>();
+  const known = splits.get(key);
+  if (known) {
+    splits.delete(key); // the most recently used last
+    splits.set(key, known);
+    return known.map((f) => () => f);
+  }
+  const folds =
+    spec.task === "classification"
+      ? stratifiedKFold(target.y, options.folds, { shuffle: true, randomState: options.randomState })
+      : kFold(target.rows.length, options.folds, { shuffle: true, randomState: options.randomState });
+  let kept: FoldData[] | undefined = [];
+  let bytes = 0;
+  return folds.map((fold) => () => {
+    const data = encodeFold(spec, table, target, targetColumn, fold);
+    bytes += data.Xtrain.data.byteLength + data.Xtest.data.byteLength;
+    kept = kept && bytes <= FOLD_CACHE_BYTES ? [...kept, data] : undefined;
+    if (kept?.length === folds.length) {
+      for (const f of kept) binOnce(f.Xtrain);
+      splits.set(key, kept);
+      if (splits.size > FOLD_CACHE_SPLITS) splits.delete(splits.keys().next().value!);
+      foldCache.set(table, splits);
+    }
+    return data;
+  });
+}
+
+function encodeFold(spec: AlgorithmSpec, table: Table, target: Target, targetColumn: string, fold: Fold): FoldData {
   const rows = Float64Array.from(target.rows);
-  const nClasses = target.labels?.length || undefined;
   const trainRows = take(rows, fold.train);
   const pipeline = Pipeline.fit(table, trainRows, { target: targetColumn, scale: spec.scale });
-  checkBudget(spec, params, { nFeatures: pipeline.featureNames.length, nClasses }, limits);
   return {
-    estimator: spec.create(params),
     Xtrain: pipeline.transform(table, trainRows),
     ytrain: take(target.y, fold.train),
     Xtest: pipeline.transform(table, take(rows, fold.test)),
     ytest: take(target.y, fold.test),
-    nClasses,
+    nFeatures: pipeline.featureNames.length,
+    nClasses: target.labels?.length || undefined,
   };
 }
 
@@ -82,7 +127,7 @@ const score = (f: PreparedFold, scorer: Scorer): number => scorer.score(f.estima
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** One fold after another, each a step. */
-async function byFold(folds: Fold[], prepare: (fold: Fold) => PreparedFold, scorer: Scorer, onStep: (values: number[], last: boolean) => Promise<StepVerdict>): Promise<CrossValidation> {
+async function byFold(folds: (() => FoldData)[], prepare: (fold: () => FoldData) => PreparedFold, scorer: Scorer, onStep: (values: number[], last: boolean) => Promise<StepVerdict>): Promise<CrossValidation> {
   const scores: number[] = [];
   for (const fold of folds) {
     const f = prepare(fold);

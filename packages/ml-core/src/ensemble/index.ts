@@ -5,4 +5,4 @@ export * from "./xgboost";
 export { BoostedModel } from "./boosted";
 export * from "./specs";
 export { resolveMaxFeatures, type MaxFeatures } from "./params";
-export { shutdownTreeWorkers, treeWorkerCount } from "./parallel";
+export { binOnce, shutdownTreeWorkers, treeWorkerCount } from "./parallel";

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { fitForestTree, releaseTreeKernels, type ForestJob } from "./forest-tree";
-import { binData, finishBinning, shareBinning, type BinnedData, type SharedBinning } from "../tree/binner";
+import { BIN_SUBSAMPLE, binData, finishBinning, shareBinning, type BinnedData, type SharedBinning } from "../tree/binner";
 import type { Matrix } from "../core/matrix";
 import type { Rng } from "../core/rng";
 import type { TreeArrays } from "../tree/flat-tree";
@@ -212,10 +212,13 @@ export const PARALLEL_BIN_DATA = 1_000_000;
  * caller bins alone.
  */
 export function binDataParallel(X: Matrix, maxBins: number, rng: Rng, shared = false, helpers = Math.min(availableParallelism() - 1, MAX_HELPERS)): BinnedData {
-  if (helpers < 1 || X.rows * X.cols < PARALLEL_BIN_DATA || X.rows > 200_000 || X.cols < 2) return binData(X, maxBins, rng, shared);
-  const binning = shareBinning(X, maxBins);
-  for (const thread of poolThreads(helpers)) post(thread, { kind: "bin", id: nextTaskId++, binning }).catch(() => {});
-  return finishBinning(binning);
+  // above BIN_SUBSAMPLE rows the edges come from a random subsample: not the same binning every time
+  return remembered(X, X.rows <= BIN_SUBSAMPLE ? `hist:${maxBins}:${shared}` : undefined, () => {
+    if (helpers < 1 || X.rows * X.cols < PARALLEL_BIN_DATA || X.rows > BIN_SUBSAMPLE || X.cols < 2) return binData(X, maxBins, rng, shared);
+    const binning = shareBinning(X, maxBins);
+    for (const thread of poolThreads(helpers)) post(thread, { kind: "bin", id: nextTaskId++, binning }).catch(() => {});
+    return finishBinning(binning);
+  });
 }
 
 /**
@@ -225,8 +228,31 @@ export function binDataParallel(X: Matrix, maxBins: number, rng: Rng, shared = f
  * @param helpers pool threads joining (default: the other cores, at most 3); with none the caller bins alone.
  */
 export function xgbBinDataParallel(X: Matrix, maxBin: number, helpers = Math.min(availableParallelism() - 1, MAX_HELPERS)): BinnedData {
-  if (helpers < 1 || X.rows * X.cols < PARALLEL_BIN_DATA || X.cols < 2) return xgbBinData(X, maxBin);
-  const binning = shareBinning(X, maxBin);
-  for (const thread of poolThreads(helpers)) post(thread, { kind: "xgb-bin", id: nextTaskId++, binning }).catch(() => {});
-  return finishBinning(binning, xgbBinClaimed);
+  return remembered(X, `xgb:${maxBin}`, () => {
+    if (helpers < 1 || X.rows * X.cols < PARALLEL_BIN_DATA || X.cols < 2) return xgbBinData(X, maxBin);
+    const binning = shareBinning(X, maxBin);
+    for (const thread of poolThreads(helpers)) post(thread, { kind: "xgb-bin", id: nextTaskId++, binning }).catch(() => {});
+    return finishBinning(binning, xgbBinClaimed);
+  });
+}
+
+/** The matrices declared unchanging (`binOnce`), with the binnings made of them so far, by kind and bins. */
+const binnings = new WeakMap<Matrix, Map<string, BinnedData>>();
+
+/**
+ * Declares that `X` will not change, so that the histogram fits on it (HistGradientBoosting,
+ * GradientBoosting, RandomForest, XGB) bin it once and reuse the codes: cross-validation fits the
+ * same fold matrices trial after trial. The binnings are kept as long as X is.
+ */
+export function binOnce(X: Matrix): void {
+  if (!binnings.has(X)) binnings.set(X, new Map());
+}
+
+/** `bin()`, or the binning `key` made of X before when X was declared unchanging (undefined key: never kept). */
+function remembered(X: Matrix, key: string | undefined, bin: () => BinnedData): BinnedData {
+  const known = key === undefined ? undefined : binnings.get(X);
+  if (!known) return bin();
+  let data = known.get(key!);
+  if (!data) known.set(key!, (data = bin()));
+  return data;
 }

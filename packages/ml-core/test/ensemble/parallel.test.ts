@@ -1,7 +1,7 @@
 import { Rng } from "../../src/core/rng";
-import { binData } from "../../src/tree/binner";
+import { BIN_SUBSAMPLE, binData } from "../../src/tree/binner";
 import { spawnSync } from "node:child_process";
-import { binDataParallel, growForest, shutdownTreeWorkers, treeWorkerCount, xgbBinDataParallel } from "../../src/ensemble/parallel";
+import { binDataParallel, binOnce, growForest, shutdownTreeWorkers, treeWorkerCount, xgbBinDataParallel } from "../../src/ensemble/parallel";
 import { xgbBinData } from "../../src/ensemble/xgb-cuts";
 import type { ForestJob } from "../../src/ensemble/forest-tree";
 import { loadNumeric } from "./datasets";
@@ -105,5 +105,34 @@ describe("xgbBinDataParallel", () => {
       expect(Array.from(parallel.nBins)).toEqual(Array.from(serial.nBins));
       expect(Array.from(parallel.edgeOffset)).toEqual(Array.from(serial.edgeOffset));
     }
+  });
+});
+
+describe("binOnce", () => {
+  const sample = (rows: number, seed: number) => {
+    const rng = new Rng(seed);
+    return { data: Float64Array.from({ length: rows * 3 }, () => rng.normal()), rows, cols: 3 };
+  };
+
+  it("keeps each binning of a matrix declared unchanging, and of no other", () => {
+    const X = sample(500, 1);
+    const other = { ...X };
+    binOnce(X);
+    const hist = binDataParallel(X, 255, new Rng(1));
+    expect(binDataParallel(X, 255, new Rng(2))).toBe(hist);
+    expect(binDataParallel(X, 16, new Rng(1))).not.toBe(hist);
+    expect(binDataParallel(X, 255, new Rng(1), true)).not.toBe(hist);
+    const xgb = xgbBinDataParallel(X, 256, 0);
+    expect(xgbBinDataParallel(X, 256, 0)).toBe(xgb);
+    // the same values in another matrix object: binned anew, to the same codes
+    const fresh = binDataParallel(other, 255, new Rng(1));
+    expect(fresh).not.toBe(hist);
+    expect(Buffer.from(fresh.codes).equals(Buffer.from(hist.codes))).toBe(true);
+  });
+
+  it("does not keep a binning whose edges come from a random subsample (over BIN_SUBSAMPLE rows)", () => {
+    const X = sample(BIN_SUBSAMPLE + 1, 2);
+    binOnce(X);
+    expect(binDataParallel(X, 255, new Rng(1))).not.toBe(binDataParallel(X, 255, new Rng(1)));
   });
 });
