@@ -85,6 +85,24 @@ describe("GET /studies", () => {
     expect((await call(stack.api.url, "GET", "/studies?state=nope")).body.error.code).toBe("VALIDATION_ERROR");
     expect((await call(stack.api.url, "GET", "/studies?cursor=bm9wZQ")).body.error.code).toBe("INVALID_CURSOR");
   });
+
+  it("shows a running study's best trial so far", async () => {
+    const res = await call(stack.api.url, "POST", "/optimize", { ...base, n_trials: 100, n_parallel: 1, search_space: { n_estimators: { type: "int", low: 20, high: 60 } } });
+    expect([res.status, res.body.error]).toEqual([202, undefined]);
+    const id = res.body.study_id;
+    let study: any;
+    for (let i = 0; i < 600; i++) {
+      study = (await call(stack.api.url, "GET", `/studies/${id}`)).body;
+      if (study.state !== "running" || study.best_score !== null) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(study.state).toBe("running");
+    expect(study.best_trial).toMatchObject({ state: "complete", value: study.best_score, params: study.best_params });
+    const listed = (await call(stack.api.url, "GET", "/studies?state=running")).body.studies.find((s: any) => s.study_id === id);
+    expect(listed.best_score).toEqual(expect.any(Number));
+    // no need to run the other trials
+    expect([200, 409]).toContain((await call(stack.api.url, "POST", `/studies/${id}/cancel`)).status);
+  });
 });
 
 it("GET /algorithms lists the samplers and pruners with their settings, and what a step is per algorithm", async () => {

@@ -158,7 +158,7 @@ export function studyRoutes(ctx: AppContext): Route[] {
       method: "get",
       path: "/studies/{id}",
       tag: "training",
-      summary: "A study, its best trial and every trial",
+      summary: "A study, its best trial (so far, while it runs) and every trial",
       access: "read",
       params: idParams,
       responses: { 200: { description: "The study.", schema: studySchema }, 404: { description: "Unknown study.", schema: errorEnvelope } },

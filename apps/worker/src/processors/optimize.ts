@@ -36,6 +36,7 @@ async function coordinate(job: Job, queues: JobQueues, signal: AbortSignal | und
   // Watched from before the first look at the trials, so that no trial's end goes unseen.
   const trialEnds = await queues.watchTrials(study.id);
   let trials: readonly StoredTrial[];
+  let bestSoFar = study.bestTrialNumber;
   try {
     for (;;) {
       // The study was cancelled (POST /studies/{id}/cancel, which fails its trials and
@@ -58,6 +59,11 @@ async function coordinate(job: Job, queues: JobQueues, signal: AbortSignal | und
       } else if (repaired) continue; // a trial just marked failed freed its slot: look again at once
       const inFlight = trials.filter((t) => t.state === "running").length;
       const best = bestTrial(trials, study.direction);
+      if (best && best.number !== bestSoFar) {
+        // GET /studies shows the best so far while the study runs
+        await updateStudy(db, study.id, { bestTrialNumber: best.number, bestValue: best.value ?? null, bestParams: best.params });
+        bestSoFar = best.number;
+      }
       await job.updateProgress({ trials_done: trials.length - inFlight, n_trials: engine.budget, running: inFlight, best_score: best?.value ?? null });
       await trialEnds.next(env().STUDY_RECHECK_MS);
     }
