@@ -43,6 +43,8 @@ export const envSchema = baseEnvSchema.extend({
   DATASET_CACHE_DIR: z.string().min(1).default(path.join(os.tmpdir(), "mlw-dataset-cache")).transform((p) => path.resolve(p)),
   /** Bytes of fetched datasets the cache keeps; past it the least recently used go (default 4 GiB). */
   DATASET_CACHE_BYTES: z.coerce.number().int().min(1).default(4 * 1024 ** 3),
+  /** Bytes of encoded cross-validation folds each sandbox keeps for the next trials of their studies (0: none; default 256 MiB). */
+  FOLD_CACHE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 ** 2),
   /** The prediction log keeps this many days of rows; the hourly `prediction_retention` job deletes older ones. */
   PREDICTION_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
   /** How long shutdown waits for active jobs before handing them back. */

@@ -44,8 +44,8 @@ describe("crossValidate", () => {
       },
     };
     const params = spec.params.parse({ max_iter: 5, min_samples_leaf: 3, random_state: 0 });
-    const cv = async (table: Awaited<ReturnType<typeof parseCsv>>, randomState = 0) =>
-      crossValidate(spec, params, table, prepareTarget(table, "y", spec.task), "y", { folds: 3, randomState, scorer: getScorer("log_loss", spec.task), limits: { maxModelParams: 1e9 } }, async () => "continue");
+    const cv = async (table: Awaited<ReturnType<typeof parseCsv>>, randomState = 0, foldCacheBytes = 2 ** 20) =>
+      crossValidate(spec, params, table, prepareTarget(table, "y", spec.task), "y", { folds: 3, randomState, scorer: getScorer("log_loss", spec.task), limits: { maxModelParams: 1e9 }, foldCacheBytes }, async () => "continue");
     const table = await parseCsv(csv);
     const first = await cv(table);
     const again = await cv(table);
@@ -58,6 +58,12 @@ describe("crossValidate", () => {
     expect(new Set(fitted).size).toBe(9);
     expect(fitted[9]).not.toBe(fitted[0]);
     expect(await cv(await parseCsv(csv))).toEqual(first);
+    // with no room for folds, none is kept
+    const uncached = await parseCsv(csv);
+    fitted.length = 0;
+    await cv(uncached, 0, 0);
+    await cv(uncached, 0, 0);
+    expect(new Set(fitted).size).toBe(6);
   });
 });
 

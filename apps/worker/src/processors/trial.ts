@@ -54,7 +54,7 @@ export default sandboxed(
         target,
         study.target,
         // without a pruner nothing reads a step, and the folds fitted whole run faster than in lockstep stages
-        { folds: study.cvFolds, randomState: study.randomState, scorer, limits: budgetLimits(env()), budgetSteps: engine.study.pruner.name !== "none" },
+        { folds: study.cvFolds, randomState: study.randomState, scorer, limits: budgetLimits(env()), budgetSteps: engine.study.pruner.name !== "none", foldCacheBytes: env().FOLD_CACHE_BYTES },
         async (values, last) => {
           // as often as the engine records values: a budget step can take milliseconds, and each report is a Redis write
           if (last || Date.now() - progressAt >= RECORD_EVERY_MS) {

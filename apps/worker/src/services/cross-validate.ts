@@ -16,6 +16,8 @@ export interface CrossValidateOptions {
   limits: BudgetLimits;
   /** Steps on the algorithm's budget where it has one (a pruner reads them); else, or when false, a step is a fold. */
   budgetSteps?: boolean;
+  /** Bytes of encoded folds this process keeps for the next runs on the same split (see `foldData`); default 0, none. */
+  foldCacheBytes?: number;
 }
 
 /** The intermediate value at each step, the objective value (the mean of the folds' final scores), and whether it was pruned. */
@@ -70,40 +72,49 @@ interface PreparedFold extends FoldData {
 }
 
 /**
- * The encoded folds of the last few splits made of each table (by target, task, scaling, fold
- * count and seed) whose matrices take at most FOLD_CACHE_BYTES: the trials of a study
- * cross-validate the same folds, so a worker process encodes each fold, and bins it for histogram
- * trees (`binOnce`), once per study instead of once per trial. The matrices are never changed.
+ * The encoded folds of the splits cross-validated last (by table, target, task, scaling, fold
+ * count and seed), most recent last, while their matrices take at most `foldCacheBytes` in all:
+ * the trials of a study cross-validate the same folds of the same cached table, so a worker
+ * process encodes each fold, and bins it for histogram trees (`binOnce`, an eighth more), once per
+ * study instead of once per trial. The matrices are never changed.
  */
-const foldCache = new WeakMap<Table, Map<string, FoldData[]>>();
-const FOLD_CACHE_BYTES = 256 * 2 ** 20;
-const FOLD_CACHE_SPLITS = 4;
+const foldCache = new Map<string, { folds: FoldData[]; bytes: number }>();
+/** A number for each table seen, without keeping the table alive. */
+const tableIds = new WeakMap<Table, number>();
+let nextTableId = 0;
 
 /** Each fold's data, encoded when first asked for (one fold at a time when they are too large to keep). */
 function foldData(spec: AlgorithmSpec, table: Table, target: Target, targetColumn: string, options: CrossValidateOptions): (() => FoldData)[] {
-  const key = JSON.stringify([targetColumn, spec.task, spec.scale, options.folds, options.randomState]);
-  const splits = foldCache.get(table) ?? new Map<string, FoldData[]>();
-  const known = splits.get(key);
+  if (!tableIds.has(table)) tableIds.set(table, nextTableId++);
+  const key = JSON.stringify([tableIds.get(table), targetColumn, spec.task, spec.scale, options.folds, options.randomState]);
+  const known = foldCache.get(key);
   if (known) {
-    splits.delete(key); // the most recently used last
-    splits.set(key, known);
-    return known.map((f) => () => f);
+    foldCache.delete(key);
+    foldCache.set(key, known);
+    return known.folds.map((f) => () => f);
   }
   const folds =
     spec.task === "classification"
       ? stratifiedKFold(target.y, options.folds, { shuffle: true, randomState: options.randomState })
       : kFold(target.rows.length, options.folds, { shuffle: true, randomState: options.randomState });
-  let kept: FoldData[] | undefined = [];
+  const budget = options.foldCacheBytes ?? 0;
+  let kept: FoldData[] | undefined = budget > 0 ? [] : undefined;
   let bytes = 0;
   return folds.map((fold) => () => {
     const data = encodeFold(spec, table, target, targetColumn, fold);
     bytes += data.Xtrain.data.byteLength + data.Xtest.data.byteLength;
-    kept = kept && bytes <= FOLD_CACHE_BYTES ? [...kept, data] : undefined;
+    kept = kept && bytes <= budget ? [...kept, data] : undefined;
     if (kept?.length === folds.length) {
       for (const f of kept) binOnce(f.Xtrain);
-      splits.set(key, kept);
-      if (splits.size > FOLD_CACHE_SPLITS) splits.delete(splits.keys().next().value!);
-      foldCache.set(table, splits);
+      foldCache.set(key, { folds: kept, bytes });
+      let total = 0;
+      for (const entry of foldCache.values()) total += entry.bytes;
+      // the least recently used first
+      for (const [k, entry] of foldCache) {
+        if (total <= budget) break;
+        foldCache.delete(k);
+        total -= entry.bytes;
+      }
     }
     return data;
   });
