@@ -1,4 +1,5 @@
 import { isBooleanLike } from "./boolean-like";
+import { scaledDecimal } from "./scaled-decimal";
 import type { Column } from "./table";
 
 /** Rows added to a column's storage at a time. */
@@ -10,46 +11,43 @@ const MAX_RESERVATION = 2 ** 32;
 type ResizableArrayBuffer = ArrayBuffer & { resize(byteLength: number): void; readonly maxByteLength: number };
 const ResizableArrayBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableArrayBuffer;
 
-/** 10^k for k = 0..15, all exact doubles. */
-const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
-
 /**
  * Parses one CSV field as a finite decimal number, or gives NaN. Unlike `Number`, refuses hex,
- * binary and octal literals, blank text and infinities, as pandas does.
+ * binary and octal literals, blank text and infinities, as pandas does, and reads "-0" as 0.
  *
- * Plain decimals of at most 15 digits (`-12.5`, `007`, `.5`) take a fast path: their digits form
- * an exact integer `m`, and `m / 10^k` is then correctly rounded, so it equals `Number(text)`.
+ * Plain decimals (`-12.5`, `007`, `.5`, `-1.4778641324302337`) of at most 19 significant digits
+ * and 22 digits after the point take a fast path that gives exactly what `Number(text)` gives
+ * (see `scaledDecimal`); anything else (exponents, surrounding blanks, longer numbers, the rare
+ * value next to a rounding boundary) is read by `Number`.
  */
 export function parseNumber(text: string): number {
   const n = text.length;
   if (n === 0) return NaN;
-  let i = 0;
-  let c = text.charCodeAt(0);
-  const negative = c === 45; // "-"
-  if (negative || c === 43) i = 1; // "+"
-  let m = 0;
-  let digits = 0;
+  const sign = text.charCodeAt(0);
+  let i = sign === 45 || sign === 43 ? 1 : 0; // "-", "+"
+  const start = i;
+  let point = -1;
+  let hi = 0; // the first 15 significant digits
+  let lo = 0; // the digits after them
+  let nLo = 0;
   for (; i < n; i++) {
-    c = text.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) break;
-    m = m * 10 + c;
-    digits++;
+    const d = text.charCodeAt(i) - 48;
+    if (d >= 0 && d <= 9) {
+      if (hi < 1e14) {
+        hi = hi * 10 + d;
+      } else {
+        lo = lo * 10 + d;
+        nLo++;
+      }
+    } else if (d === -2 && point < 0) {
+      point = i; // "."
+    } else break;
   }
-  let scale = 0;
-  if (i < n && c === -2) {
-    // "."
-    const first = ++i;
-    for (; i < n; i++) {
-      c = text.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) break;
-      m = m * 10 + c;
-    }
-    scale = i - first;
-    digits += scale;
-  }
-  if (i === n && digits > 0 && digits <= 15) {
-    const v = scale === 0 ? m : m / POW10[scale]!;
-    return negative && v !== 0 ? -v : v; // "-0" reads as 0, as below
+  const digits = point < 0 ? i - start : i - start - 1;
+  const k = point < 0 ? 0 : i - point - 1;
+  if (i === n && digits > 0 && nLo <= 4 && k <= 22) {
+    const v = scaledDecimal(hi, lo, nLo, k);
+    if (v === v) return sign === 45 && v !== 0 ? -v : v; // "-0" reads as 0, as below
   }
   return parseGeneral(text);
 }

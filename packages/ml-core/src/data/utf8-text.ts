@@ -1,3 +1,5 @@
+import { isAscii } from "node:buffer";
+import { TextDecoder } from "node:util";
 import { DataError } from "../core/errors";
 
 /**
@@ -7,7 +9,13 @@ import { DataError } from "../core/errors";
  * the byte offset. Text given as strings is only checked for NUL characters.
  */
 export class Utf8Text {
-  private readonly decoder = new TextDecoder("utf-8", { fatal: true });
+  /**
+   * Created at the first chunk that is not ASCII: chunks before it are copied as they are, which is
+   * faster. It strips a BOM only if it is the first of the bytes, as it did when it saw them all.
+   */
+  private decoder: TextDecoder | undefined;
+  /** Whether bytes went past the decoder, so that a BOM it sees is not at the start of the file. */
+  private copied = false;
   /** Bytes (or characters, for string chunks) handed in before the current chunk. */
   private offset = 0;
 
@@ -20,6 +28,13 @@ export class Utf8Text {
       throw new DataError("INVALID_CSV", `The file holds a NUL byte at byte offset ${at + nul}: it looks like a binary file, not CSV text.`, { offset: at + nul });
     }
     if (typeof chunk === "string") return chunk;
+    if (!this.decoder) {
+      if (isAscii(chunk)) {
+        this.copied ||= chunk.length > 0;
+        return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString("latin1");
+      }
+      this.decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: this.copied });
+    }
     try {
       return this.decoder.decode(chunk, { stream: true });
     } catch {
@@ -31,7 +46,7 @@ export class Utf8Text {
   /** The text held back at the end (an incomplete sequence is refused). */
   end(): string {
     try {
-      return this.decoder.decode();
+      return this.decoder?.decode() ?? "";
     } catch {
       throw new DataError("INVALID_CSV", "The file is not UTF-8 text: it ends inside a multi-byte character.", { offset: this.offset });
     }
