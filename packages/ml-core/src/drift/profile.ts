@@ -64,9 +64,8 @@ export function profileTable(table: Table, rows: ArrayLike<number>, columns: rea
     const col = table.column(name);
     if (!col) throw new RangeError(`profileTable: no column ${name}.`);
     if (col.kind === "numeric") {
-      const values = new Float64Array(rows.length);
-      for (let k = 0; k < rows.length; k++) values[k] = col.values[rows[k]!]!;
-      return profileNumbers(name, values, rng, sampleSize);
+      const { present, sum } = presentValues(col.values, rows);
+      return profilePresent(name, present, sum, rows.length - present.length, rng, sampleSize);
     }
     return profileCategories(name, Array.from({ length: rows.length }, (_, k) => col.categories[col.codes[rows[k]!]!] ?? null));
   });
@@ -74,7 +73,12 @@ export function profileTable(table: Table, rows: ArrayLike<number>, columns: rea
 
 /** The profile of numeric values (`NaN` is missing); `rng` draws the sample when there are more than `sampleSize`. */
 export function profileNumbers(column: string, values: Float64Array, rng: Rng, sampleSize = PROFILE_SAMPLE_SIZE): NumericProfile {
-  const { present, sum } = presentValues(values);
+  const { present, sum } = presentValues(values, undefined);
+  return profilePresent(column, present, sum, values.length - present.length, rng, sampleSize);
+}
+
+/** `profileNumbers` of the values `present` (no NaN, their sum `sum`), `missing` NaNs left out. */
+function profilePresent(column: string, present: Float64Array, sum: number, missing: number, rng: Rng, sampleSize: number): NumericProfile {
   const n = present.length;
   const mean = n ? sum / n : 0;
   const qs = n ? quantiles(present.slice(), [...PROFILE_QUANTILES, ...PSI_QUANTILES]) : [];
@@ -84,7 +88,7 @@ export function profileNumbers(column: string, values: Float64Array, rng: Rng, s
     kind: "numeric",
     column,
     count: n,
-    missing: values.length - n,
+    missing,
     mean,
     std: n ? Math.sqrt(squaredDeviations(present, mean) / n) : 0,
     quantiles: profileQuantiles,
@@ -96,18 +100,19 @@ export function profileNumbers(column: string, values: Float64Array, rng: Rng, s
   };
 }
 
-/** The values of `values` that are not NaN, in order, and their sum (in that order). */
-function presentValues(values: Float64Array): { present: Float64Array; sum: number } {
-  const out = new Float64Array(values.length);
+/** The values of `values` (at `rows`, when given) that are not NaN, in order, and their sum (in that order). */
+function presentValues(values: ArrayLike<number>, rows: ArrayLike<number> | undefined): { present: Float64Array; sum: number } {
+  const total = rows ? rows.length : values.length;
+  const out = new Float64Array(total);
   let k = 0;
   let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
+  for (let i = 0; i < total; i++) {
+    const v = values[rows ? rows[i]! : i]!;
     if (v !== v) continue;
     out[k++] = v;
     sum += v;
   }
-  return { present: k === values.length ? out : out.slice(0, k), sum };
+  return { present: k === total ? out : out.slice(0, k), sum };
 }
 
 /** The sum of the squared differences of `values` from `mean`, in order. */
