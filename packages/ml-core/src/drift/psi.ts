@@ -25,35 +25,36 @@ export function distinct(ascending: readonly number[]): number[] {
 
 /**
  * How many `values` fall in each of the bins `edges` (ascending) make (`numpy.searchsorted(edges, x, 'left')`
- * is a value's bin). A branch-free binary search: a value's bin is how many edges are below it, found
- * over the edges padded with +Infinity to a power of two, whose comparisons a CPU need not guess.
+ * is a value's bin): a value's bin is how many edges are below it. Counted without a branch a CPU
+ * would have to guess: for PSI's at most 9 edges, 9 comparisons summed (missing edges +Infinity,
+ * below no value); for more, a binary search over the edges padded with +Infinity to a power of two.
  */
 export function binCounts(values: ArrayLike<number>, edges: readonly number[]): number[] {
-  let size = 16;
-  while (size <= edges.length) size *= 2;
-  const padded = new Float64Array(size).fill(Infinity);
-  padded.set(edges);
   const counts = new Int32Array(edges.length + 1);
-  if (size === 16) countInSixteen(values, padded, counts);
-  else {
-    for (let i = 0; i < values.length; i++) {
-      const x = values[i]!;
-      let lo = 0;
-      for (let step = size >> 1; step > 0; step >>= 1) lo += +(padded[lo + step - 1]! < x) * step;
-      counts[lo]!++;
-    }
-  }
+  if (edges.length <= 9) countUpToNine(values, Float64Array.from({ length: 9 }, (_, k) => edges[k] ?? Infinity), counts);
+  else countBySearch(values, edges, counts);
   return Array.from(counts);
 }
 
-/** `binCounts`' search unrolled for at most 15 edges (PSI's 9 deciles), padded to 16. */
-function countInSixteen(values: ArrayLike<number>, padded: Float64Array, counts: Int32Array): void {
+/** `binCounts` over at most 9 `edges`, padded with +Infinity to 9. */
+function countUpToNine(values: ArrayLike<number>, edges: Float64Array, counts: Int32Array): void {
+  const e0 = edges[0]!, e1 = edges[1]!, e2 = edges[2]!, e3 = edges[3]!, e4 = edges[4]!, e5 = edges[5]!, e6 = edges[6]!, e7 = edges[7]!, e8 = edges[8]!;
   for (let i = 0; i < values.length; i++) {
     const x = values[i]!;
-    let lo = +(padded[7]! < x) << 3;
-    lo += +(padded[lo + 3]! < x) << 2;
-    lo += +(padded[lo + 1]! < x) << 1;
-    lo += +(padded[lo]! < x);
+    counts[+(e0 < x) + +(e1 < x) + +(e2 < x) + +(e3 < x) + +(e4 < x) + +(e5 < x) + +(e6 < x) + +(e7 < x) + +(e8 < x)]!++;
+  }
+}
+
+/** `binCounts` by a branch-free binary search over `edges` padded with +Infinity to a power of two. */
+function countBySearch(values: ArrayLike<number>, edges: readonly number[], counts: Int32Array): void {
+  let size = 1;
+  while (size <= edges.length) size *= 2;
+  const padded = new Float64Array(size).fill(Infinity);
+  padded.set(edges);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    let lo = 0;
+    for (let step = size >> 1; step > 0; step >>= 1) lo += +(padded[lo + step - 1]! < x) * step;
     counts[lo]!++;
   }
 }
