@@ -130,6 +130,10 @@ export class TreeEnsemble {
   private addLeaves(leaves: Int32Array, from: number, to: number, out: Float64Array, stride: number, column: number, scale: number): void {
     const nOut = this.nOut;
     const value = this.value;
+    if (nOut === 1) {
+      for (let i = from; i < to; i++) out[i * stride + column]! += scale * value[leaves[i - from]!]!;
+      return;
+    }
     for (let i = from; i < to; i++) {
       const leaf = leaves[i - from]!;
       const at = i * stride + column;
