@@ -1,9 +1,15 @@
 import type { Matrix } from "../core/matrix";
 import { TREE_DESCENT_WASM } from "../wasm/tree-descent.wasm";
-import { allocator, compileKernel, instantiate, memory, MAX_KERNEL_BYTES } from "../wasm/loader";
+import { allocator, compileKernel, instantiate, memory } from "../wasm/loader";
 
 /** Most rows a `TreeDescent` holds at a time. */
 export const DESCENT_ROWS = 1024;
+
+/**
+ * Most bytes a descent's memory may take (about 21 per node, the rest the block of rows): it lives
+ * as long as its ensemble, so a forest of more than about 12 million nodes descends in JS instead.
+ */
+const MAX_DESCENT_BYTES = 256 * 2 ** 20;
 
 /** The node arrays a descent copies (a `TreeEnsemble`'s). */
 export interface DescentTrees {
@@ -28,7 +34,7 @@ export interface TreeDescent {
 
 type DescendFn = (root: number, depth: number, x: number, rows: number, rowBytes: number, leaves: number, thr: number, feat: number, child: number, ml: number) => void;
 
-/** A descent of `trees` for rows of `cols` values; undefined without WebAssembly or when it would not fit in one memory. */
+/** A descent of `trees` for rows of `cols` values; undefined without WebAssembly or beyond `MAX_DESCENT_BYTES`. */
 export function treeDescent(trees: DescentTrees, cols: number): TreeDescent | undefined {
   const module = compileKernel(TREE_DESCENT_WASM);
   if (!module) return undefined;
@@ -36,7 +42,7 @@ export function treeDescent(trees: DescentTrees, cols: number): TreeDescent | un
   const at = allocator();
   const thr = at.take(8 * n), feat = at.take(4 * n), child = at.take(8 * n), ml = at.take(n);
   const x = at.take(8 * DESCENT_ROWS * cols), out = at.take(4 * DESCENT_ROWS);
-  if (at.end() > MAX_KERNEL_BYTES) return undefined;
+  if (at.end() > MAX_DESCENT_BYTES) return undefined;
   let descend: DescendFn, buffer: ArrayBuffer;
   try {
     const mem = memory(at.end());
