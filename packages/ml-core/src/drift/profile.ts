@@ -64,9 +64,8 @@ export function profileTable(table: Table, rows: ArrayLike<number>, columns: rea
     const col = table.column(name);
     if (!col) throw new RangeError(`profileTable: no column ${name}.`);
     if (col.kind === "numeric") {
-      const values = new Float64Array(rows.length);
-      for (let k = 0; k < rows.length; k++) values[k] = col.values[rows[k]!]!;
-      return profileNumbers(name, values, rng, sampleSize);
+      const { present, sum } = presentValues(col.values, rows);
+      return profilePresent(name, present, sum, rows.length - present.length, rng, sampleSize);
     }
     return profileCategories(name, Array.from({ length: rows.length }, (_, k) => col.categories[col.codes[rows[k]!]!] ?? null));
   });
@@ -74,14 +73,14 @@ export function profileTable(table: Table, rows: ArrayLike<number>, columns: rea
 
 /** The profile of numeric values (`NaN` is missing); `rng` draws the sample when there are more than `sampleSize`. */
 export function profileNumbers(column: string, values: Float64Array, rng: Rng, sampleSize = PROFILE_SAMPLE_SIZE): NumericProfile {
-  const present = presentValues(values);
+  const { present, sum } = presentValues(values, undefined);
+  return profilePresent(column, present, sum, values.length - present.length, rng, sampleSize);
+}
+
+/** `profileNumbers` of the values `present` (no NaN, their sum `sum`), `missing` NaNs left out. */
+function profilePresent(column: string, present: Float64Array, sum: number, missing: number, rng: Rng, sampleSize: number): NumericProfile {
   const n = present.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += present[i]!;
   const mean = n ? sum / n : 0;
-  let squares = 0;
-  for (let i = 0; i < n; i++) squares += (present[i]! - mean) ** 2;
-  const std = n ? Math.sqrt(squares / n) : 0;
   const qs = n ? quantiles(present.slice(), [...PROFILE_QUANTILES, ...PSI_QUANTILES]) : [];
   const profileQuantiles = qs.slice(0, PROFILE_QUANTILES.length);
   const edges = distinct(qs.slice(PROFILE_QUANTILES.length));
@@ -89,9 +88,9 @@ export function profileNumbers(column: string, values: Float64Array, rng: Rng, s
     kind: "numeric",
     column,
     count: n,
-    missing: values.length - n,
+    missing,
     mean,
-    std,
+    std: n ? Math.sqrt(squaredDeviations(present, mean) / n) : 0,
     quantiles: profileQuantiles,
     // quantiles 0 and 1: the minimum and the maximum
     histogram: histogram(present, profileQuantiles[0]!, profileQuantiles[PROFILE_QUANTILES.length - 1]!),
@@ -101,17 +100,26 @@ export function profileNumbers(column: string, values: Float64Array, rng: Rng, s
   };
 }
 
-/** The values of `values` that are not NaN, in order (a loop: `filter` on a large typed array is slow). */
-function presentValues(values: Float64Array): Float64Array {
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] === values[i]) n++;
-  const out = new Float64Array(n);
+/** The values of `values` (at `rows`, when given) that are not NaN, in order, and their sum (in that order). */
+function presentValues(values: ArrayLike<number>, rows: ArrayLike<number> | undefined): { present: Float64Array; sum: number } {
+  const total = rows ? rows.length : values.length;
+  const out = new Float64Array(total);
   let k = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v === v) out[k++] = v;
+  let sum = 0;
+  for (let i = 0; i < total; i++) {
+    const v = values[rows ? rows[i]! : i]!;
+    if (v !== v) continue;
+    out[k++] = v;
+    sum += v;
   }
-  return out;
+  return { present: k === total ? out : out.slice(0, k), sum };
+}
+
+/** The sum of the squared differences of `values` from `mean`, in order. */
+function squaredDeviations(values: Float64Array, mean: number): number {
+  let squares = 0;
+  for (let i = 0; i < values.length; i++) squares += (values[i]! - mean) ** 2;
+  return squares;
 }
 
 /** The profile of category values (`null` is missing). */
@@ -131,7 +139,8 @@ function histogram(values: Float64Array, lo: number, hi: number): { edges: numbe
   if (!values.length) return { edges: [], counts: [] };
   const [a, b] = lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
   const edges = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => a + ((b - a) * i) / HISTOGRAM_BINS);
-  const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
-  for (const v of values) counts[Math.min(Math.floor(((v - a) / (b - a)) * HISTOGRAM_BINS), HISTOGRAM_BINS - 1)]!++;
-  return { edges, counts };
+  const counts = new Int32Array(HISTOGRAM_BINS);
+  const width = b - a;
+  for (let i = 0; i < values.length; i++) counts[Math.min(Math.floor(((values[i]! - a) / width) * HISTOGRAM_BINS), HISTOGRAM_BINS - 1)]!++;
+  return { edges, counts: Array.from(counts) };
 }

@@ -1,5 +1,6 @@
 import type { Matrix } from "../core/matrix";
 import type { StateValue } from "../core/estimator";
+import { DESCENT_ROWS, treeDescent, type TreeDescent } from "./tree-descent";
 
 /**
  * One fitted tree in flat arrays. Node `i` is a leaf when `feature[i] === -1`; otherwise rows with
@@ -18,7 +19,18 @@ export interface TreeArrays {
 }
 
 /** Rows `addTrees` takes through every tree at a time (1,024 rows of 55 float64 features: 440 kB). */
-const ROW_BLOCK = 1024;
+const ROW_BLOCK = DESCENT_ROWS;
+/** Fewest trees for which `addTrees` copies a block of rows into WebAssembly memory to descend them there. */
+const MIN_DESCENT_TREES = 4;
+
+/** Each ensemble's `TreeDescent` for the row width it last served (undefined where WebAssembly cannot run it). */
+const descents = new WeakMap<TreeEnsemble, { readonly cols: number; readonly descent: TreeDescent | undefined }>();
+
+function descentOf(e: TreeEnsemble, cols: number): TreeDescent | undefined {
+  let made = descents.get(e);
+  if (made?.cols !== cols) descents.set(e, (made = { cols, descent: treeDescent(e, cols) }));
+  return made.descent;
+}
 
 /**
  * Many trees concatenated into one set of flat arrays (tree `t` owns nodes
@@ -96,13 +108,36 @@ export class TreeEnsemble {
   /**
    * Adds trees `from..to-1` as `addTree` does, tree `t` to output column `column(t)`, a block of
    * rows at a time: a block's values stay in cache while every tree reads them, where a pass of
-   * each tree over every row would read all of X from memory once per tree. Each row gets its trees
-   * in the same order, so the sums are `addTree`'s to the bit.
+   * each tree over every row would read all of X from memory once per tree. For several trees the
+   * block is copied into WebAssembly memory and descended there without a branch per split
+   * (`TreeDescent`), the same leaves as `leaf` finds. Each row gets its trees in the same order, so
+   * the sums are `addTree`'s to the bit.
    */
   addTrees(from: number, to: number, X: Matrix, out: Float64Array, stride: number, column: (t: number) => number, scale: number): void {
+    const descent = to - from >= MIN_DESCENT_TREES && X.rows > 0 ? descentOf(this, X.cols) : undefined;
     for (let start = 0; start < X.rows; start += ROW_BLOCK) {
       const end = Math.min(start + ROW_BLOCK, X.rows);
-      for (let t = from; t < to; t++) this.addTree(t, X, out, stride, column(t), scale, start, end);
+      if (!descent) {
+        for (let t = from; t < to; t++) this.addTree(t, X, out, stride, column(t), scale, start, end);
+        continue;
+      }
+      descent.load(X, start, end);
+      for (let t = from; t < to; t++) this.addLeaves(descent.leaves(t, end - start), start, end, out, stride, column(t), scale);
+    }
+  }
+
+  /** Adds `scale * value` of leaf `leaves[i - from]` to `out[i * stride + column + j]` for rows `from..to-1` and every output `j`. */
+  private addLeaves(leaves: Int32Array, from: number, to: number, out: Float64Array, stride: number, column: number, scale: number): void {
+    const nOut = this.nOut;
+    const value = this.value;
+    if (nOut === 1) {
+      for (let i = from; i < to; i++) out[i * stride + column]! += scale * value[leaves[i - from]!]!;
+      return;
+    }
+    for (let i = from; i < to; i++) {
+      const leaf = leaves[i - from]!;
+      const at = i * stride + column;
+      for (let j = 0; j < nOut; j++) out[at + j]! += scale * value[leaf * nOut + j]!;
     }
   }
 

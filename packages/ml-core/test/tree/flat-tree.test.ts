@@ -1,7 +1,7 @@
 import { Rng } from "../../src/core/rng";
 import { HistGradientBoostingClassifier } from "../../src/ensemble/hist-gradient-boosting";
 import { RandomForestClassifier } from "../../src/ensemble/random-forest";
-import { TreeEnsemble } from "../../src/tree/flat-tree";
+import { TreeEnsemble, type TreeArrays } from "../../src/tree/flat-tree";
 import type { StateValue } from "../../src/core/estimator";
 
 describe("TreeEnsemble.addTrees", () => {
@@ -19,6 +19,57 @@ describe("TreeEnsemble.addTrees", () => {
     e.addTrees(5, 30, X, blocked, 3, column, 0.5);
     expect(Array.from(blocked)).toEqual(Array.from(byTree));
     expect(byTree.some((v) => v !== 0)).toBe(true);
+  });
+});
+
+/** A random tree over `cols` features, unbalanced (a node splits with probability 0.8 down to depth `maxDepth`), thresholds from `pick`. */
+function randomTree(rng: Rng, cols: number, nOut: number, maxDepth: number, pick: () => number): TreeArrays {
+  const feature: number[] = [], threshold: number[] = [], left: number[] = [], right: number[] = [], missingLeft: number[] = [];
+  const grow = (depth: number): number => {
+    const id = feature.length;
+    const split = depth < maxDepth && (depth === 0 || rng.next() < 0.8);
+    feature.push(split ? rng.int(cols) : -1);
+    threshold.push(split ? pick() : 0);
+    missingLeft.push(rng.int(2));
+    left.push(-1);
+    right.push(-1);
+    if (split) {
+      left[id] = grow(depth + 1);
+      right[id] = grow(depth + 1);
+    }
+    return id;
+  };
+  grow(0);
+  const n = feature.length;
+  return {
+    feature: Int32Array.from(feature),
+    threshold: Float64Array.from(threshold),
+    left: Int32Array.from(left),
+    right: Int32Array.from(right),
+    missingLeft: Uint8Array.from(missingLeft),
+    value: Float64Array.from({ length: n * nOut }, () => rng.normal()),
+    importance: new Float64Array(cols),
+  };
+}
+
+describe("TreeEnsemble.addTrees over random trees", () => {
+  it.each([1, 3])("finds the leaves `leaf` finds, NaNs and zeros of both signs included, to the bit (%i outputs)", (nOut) => {
+    const rng = new Rng(11 + nOut);
+    const cols = 7;
+    const special = [NaN, -0, 0, Infinity, -Infinity, 1e-310];
+    const value = () => (rng.next() < 0.15 ? special[rng.int(special.length)]! : Math.round(rng.normal() * 4) / 4);
+    const pick = () => (rng.next() < 0.1 ? [-0, 0, Infinity, -Infinity][rng.int(4)]! : Math.round(rng.normal() * 4) / 4);
+    const trees = Array.from({ length: 30 }, (_, t) => randomTree(rng, cols, nOut, t % 5 === 0 ? 0 : 1 + rng.int(14), pick));
+    const e = TreeEnsemble.concat(trees, nOut, cols);
+    for (const n of [1, 7, 9, 2077]) {
+      const X = { data: Float64Array.from({ length: n * cols }, value), rows: n, cols };
+      const stride = nOut + 1;
+      const byTree = new Float64Array(n * stride).fill(0.5);
+      for (let t = 2; t < 29; t++) for (let i = 0; i < n; i++) for (let j = 0; j < nOut; j++) byTree[i * stride + (t % 2) + j]! += 0.3 * e.value[e.leaf(t, X, i) * nOut + j]!;
+      const blocked = new Float64Array(n * stride).fill(0.5);
+      e.addTrees(2, 29, X, blocked, stride, (t) => t % 2, 0.3);
+      expect(Array.from(blocked).map((v) => Object.is(v, -0) ? "-0" : v)).toEqual(Array.from(byTree).map((v) => Object.is(v, -0) ? "-0" : v));
+    }
   });
 });
 
