@@ -1,0 +1,250 @@
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import type { BinnedData } from "../tree/binner";
+import { growTree, type GradTarget, type GrowOptions, type GrownTree } from "../tree/grow";
+import { HistTeam } from "../tree/hist-team";
+
+// ctrl words
+/** seq << 12 | next unclaimed output column of the current round (claimed by compare-exchange, as HistTeam's ticket). */
+const TICKET = 0;
+/** Trees of the current round finished (or given up on by a failing thread). */
+const DONE = 1;
+const STOP = 2;
+/** 1 when a pool thread failed; its error is on the port. */
+const FAILED = 3;
+/** 1: every hessian of the round is 1 (no `h`). */
+const UNIT = 4;
+const CTRL_WORDS = 5;
+const COLUMN_BITS = 12;
+const COLUMN_MASK = (1 << COLUMN_BITS) - 1;
+
+/** Most output columns (trees per round) a round team takes. */
+export const ROUND_MAX_COLUMNS = COLUMN_MASK;
+
+/** What every tree of a boosting fit shares but its gradients and rows. */
+export interface TreeSetup {
+  readonly data: BinnedData;
+  readonly grow: GrowOptions;
+  readonly target: Omit<GradTarget, "g" | "h">;
+  readonly learningRate: number;
+}
+
+/** What the pool threads of a RoundTeam get (all of it can be posted to a worker thread). */
+export interface RoundTeamShared {
+  readonly ctrl: Int32Array;
+  readonly setup: TreeSetup;
+  readonly cols: number;
+  /** The round's gradients and hessians of column c at c n .. (c + 1) n. */
+  readonly g: Float64Array;
+  readonly h: Float64Array;
+  /** With row subsampling: column c's rows at c n, `sampleLength[c]` of them; empty when every tree takes every row. */
+  readonly samples: Int32Array;
+  readonly sampleLength: Int32Array;
+  /** Whether a thread builds its histograms with a HistTeam of its own (the caller does). */
+  readonly useTeam: boolean;
+}
+
+/** A pool thread's message for each tree it grew, or for its failure. */
+interface TreeMessage {
+  readonly c: number;
+  readonly tree?: GrownTree;
+  readonly error?: string;
+}
+
+/**
+ * One tree on the gradients `g` (and hessians `h`, omitted when all 1) over `sample` (permuted in
+ * place), its weights already times the learning rate: the same arithmetic on every thread.
+ */
+export function growColumnTree(s: TreeSetup, g: Float64Array, h: Float64Array | undefined, sample: Int32Array, team: HistTeam | undefined): GrownTree {
+  const tree = growTree(s.data, { ...s.target, g, ...(h ? { h } : {}) }, sample, s.grow, undefined, team);
+  for (let node = 0; node < tree.value.length; node++) tree.value[node]! *= s.learningRate;
+  return tree;
+}
+
+/** Column c's tree of the current round, its rows put in `buf` (length n). */
+function growRoundTree(s: RoundTeamShared, c: number, team: HistTeam | undefined, buf: Int32Array): GrownTree {
+  const n = s.setup.data.rows;
+  let sample: Int32Array;
+  if (s.samples.length > 0) {
+    sample = buf.subarray(0, s.sampleLength[c]!);
+    sample.set(s.samples.subarray(c * n, c * n + sample.length));
+  } else {
+    sample = buf;
+    for (let i = 0; i < n; i++) sample[i] = i;
+  }
+  const h = s.ctrl[UNIT] === 1 ? undefined : s.h.subarray(c * n, (c + 1) * n);
+  return growColumnTree(s.setup, s.g.subarray(c * n, (c + 1) * n), h, sample, team);
+}
+
+function takeMessage(port: MessagePort): TreeMessage | undefined {
+  return receiveMessageOnPort(port)?.message as TreeMessage | undefined;
+}
+
+/** Claims the next column of round `base` (seq << 12); -1 when none is left or the round is over. */
+function claim(ctrl: Int32Array, base: number, cols: number): number {
+  for (;;) {
+    const v = Atomics.load(ctrl, TICKET);
+    const c = v & COLUMN_MASK;
+    if (v - c !== base || c >= cols) return -1;
+    if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) === v) return c;
+  }
+}
+
+function shared<T extends Float64Array | Int32Array>(make: new (b: SharedArrayBuffer) => T, length: number, bytes: number): T {
+  return new make(new SharedArrayBuffer(length * bytes));
+}
+
+/**
+ * Grows the trees of a boosting round (one per output column: multi:softprob's classes) on the
+ * caller and pool threads at once: they all read the same raw scores, so they are independent.
+ * The caller writes the round's gradients of every column into `g` and `h` (and the rows of each
+ * column's tree with subsampling), then `growRound` claims columns one at a time from a shared
+ * ticket, as the pool threads do; the threads post their trees on a port, read synchronously, so
+ * the boosting loop stays synchronous. Every column's tree comes from the same code on the same
+ * inputs, so the trees are bit-identical to growing them one after the other whoever grows which;
+ * with no thread joining the caller grows them all.
+ */
+export class RoundTeam {
+  readonly shared: RoundTeamShared;
+  private seq = 0;
+  /** Trees grown by the pool threads so far. */
+  threadTrees = 0;
+  /** Where each pool thread's trees arrive. */
+  private readonly ports: MessagePort[] = [];
+
+  /**
+   * @param setup what every tree shares (grow options without per-node column draws).
+   * @param cols trees per round (at most ROUND_MAX_COLUMNS).
+   * @param subsampled whether each tree takes its own rows (`setSample`).
+   * @param team the caller's HistTeam, if any (the threads then make their own).
+   */
+  constructor(setup: TreeSetup, cols: number, subsampled: boolean, private readonly team: HistTeam | undefined) {
+    const n = setup.data.rows;
+    this.shared = {
+      ctrl: shared(Int32Array, CTRL_WORDS, 4),
+      setup,
+      cols,
+      g: shared(Float64Array, cols * n, 8),
+      h: shared(Float64Array, cols * n, 8),
+      samples: shared(Int32Array, subsampled ? cols * n : 0, 4),
+      sampleLength: shared(Int32Array, cols, 4),
+      useTeam: team !== undefined,
+    };
+    // nothing to claim before the first round (see HistTeam's ticket)
+    this.shared.ctrl[TICKET] = COLUMN_MASK;
+  }
+
+  /** A port for one more pool thread to post its trees on (with `shared`, to `helpRoundTeam`). */
+  threadPort(): MessagePort {
+    const { port1, port2 } = new MessageChannel();
+    this.ports.push(port1);
+    return port2;
+  }
+
+  /** Column c's gradients (to be written before `growRound`). */
+  gradients(c: number): Float64Array {
+    const n = this.shared.setup.data.rows;
+    return this.shared.g.subarray(c * n, (c + 1) * n);
+  }
+
+  /** Column c's hessians. */
+  hessians(c: number): Float64Array {
+    const n = this.shared.setup.data.rows;
+    return this.shared.h.subarray(c * n, (c + 1) * n);
+  }
+
+  /** Sets the rows of column c's tree this round (subsampled teams only). */
+  setSample(c: number, rows: Int32Array): void {
+    this.shared.samples.set(rows, c * this.shared.setup.data.rows);
+    this.shared.sampleLength[c] = rows.length;
+  }
+
+  /**
+   * Grows the round's trees from the gradients written; `unitHess`: every hessian is 1.
+   * @param bufs per column, a row buffer (length n) for the caller's trees, kept by them until the next round.
+   */
+  growRound(unitHess: boolean, bufs: readonly Int32Array[]): GrownTree[] {
+    const s = this.shared, ctrl = s.ctrl, cols = s.cols;
+    const trees: (GrownTree | undefined)[] = new Array(cols);
+    ctrl[UNIT] = unitHess ? 1 : 0;
+    Atomics.store(ctrl, DONE, 0);
+    this.seq = (this.seq + 1) & 0x7ffff;
+    const base = this.seq << COLUMN_BITS;
+    Atomics.store(ctrl, TICKET, base);
+    Atomics.notify(ctrl, TICKET);
+    for (let c = claim(ctrl, base, cols); c >= 0; c = claim(ctrl, base, cols)) {
+      trees[c] = growRoundTree(s, c, this.team, bufs[c]!);
+      Atomics.add(ctrl, DONE, 1);
+    }
+    for (let d = Atomics.load(ctrl, DONE); d < cols && Atomics.load(ctrl, FAILED) === 0; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
+    this.receive(trees);
+    return trees as GrownTree[];
+  }
+
+  /** Takes the pool threads' trees of the round off their ports (posted before they counted them done). */
+  private receive(trees: (GrownTree | undefined)[]): void {
+    let missing = 0;
+    for (const t of trees) if (t === undefined) missing++;
+    for (let idle = 0; missing > 0; ) {
+      let got = 0;
+      for (const port of this.ports) {
+        for (let m = takeMessage(port); m !== undefined; m = takeMessage(port)) {
+          if (m.error !== undefined) throw new Error(`a boosting pool thread failed: ${m.error}`);
+          trees[m.c] = m.tree;
+          got++;
+        }
+      }
+      missing -= got;
+      this.threadTrees += got;
+      if (got > 0 || missing === 0) continue;
+      // a thread that failed may still be posting its error
+      if (++idle > 1000) throw new Error("a boosting pool thread stopped without its trees.");
+      Atomics.wait(this.shared.ctrl, DONE, Atomics.load(this.shared.ctrl, DONE), 1);
+    }
+  }
+
+  /** Releases the pool threads (they return from `helpRoundTeam`). */
+  stop(): void {
+    const ctrl = this.shared.ctrl;
+    Atomics.store(ctrl, STOP, 1);
+    Atomics.store(ctrl, TICKET, -1);
+    Atomics.notify(ctrl, TICKET);
+    for (const port of this.ports) port.close();
+  }
+}
+
+/** A pool thread's side of a RoundTeam: grows claimed trees, posting each on `port`, until the team stops. */
+export function helpRoundTeam(s: RoundTeamShared, port: MessagePort): void {
+  const ctrl = s.ctrl, cols = s.cols;
+  let team: HistTeam | undefined;
+  try {
+    team = s.useTeam ? new HistTeam(s.setup.data) : undefined;
+  } catch {
+    // the JS loops build the same histograms
+  }
+  const buf = new Int32Array(s.setup.data.rows);
+  let c = -1;
+  try {
+    for (;;) {
+      const v = Atomics.load(ctrl, TICKET);
+      if (Atomics.load(ctrl, STOP) === 1) return;
+      c = v & COLUMN_MASK;
+      if (c >= cols) {
+        Atomics.wait(ctrl, TICKET, v);
+        continue;
+      }
+      if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) !== v) continue;
+      // the round cannot end before this tree is done, so its gradients hold
+      const tree = growRoundTree(s, c, team, buf);
+      port.postMessage({ c, tree } satisfies TreeMessage);
+      Atomics.add(ctrl, DONE, 1);
+      Atomics.notify(ctrl, DONE);
+    }
+  } catch (e) {
+    port.postMessage({ c, error: e instanceof Error ? e.message : String(e) } satisfies TreeMessage);
+    Atomics.store(ctrl, FAILED, 1);
+    Atomics.notify(ctrl, DONE);
+  } finally {
+    team?.stop();
+    port.close();
+  }
+}
