@@ -1,6 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { BinnedData } from "../tree/binner";
-import { growTree, type GradTarget, type GrowOptions, type GrownTree } from "../tree/grow";
+import type { TreeArrays } from "../tree/flat-tree";
+import { growTree, treeArrays, type GradTarget, type GrowOptions, type GrownTree } from "../tree/grow";
 import { HistTeam } from "../tree/hist-team";
 
 // ctrl words
@@ -39,6 +40,11 @@ export interface RoundTeamShared {
   /** With row subsampling: column c's rows at c n, `sampleLength[c]` of them; empty when every tree takes every row. */
   readonly samples: Int32Array;
   readonly sampleLength: Int32Array;
+  /**
+   * The raw scores, rows x cols. With every row in each tree, the thread that grows column c's tree
+   * adds its leaf weights to column c (each score gets one addition per round, whoever adds first).
+   */
+  readonly raw: Float64Array;
   /** Whether a thread builds its histograms with a HistTeam of its own (the caller does). */
   readonly useTeam: boolean;
 }
@@ -46,7 +52,7 @@ export interface RoundTeamShared {
 /** A pool thread's message for each tree it grew, or for its failure. */
 interface TreeMessage {
   readonly c: number;
-  readonly tree?: GrownTree;
+  readonly tree?: TreeArrays;
   readonly error?: string;
 }
 
@@ -60,8 +66,18 @@ export function growColumnTree(s: TreeSetup, g: Float64Array, h: Float64Array | 
   return tree;
 }
 
-/** Column c's tree of the current round, its rows put in `buf` (length n). */
-function growRoundTree(s: RoundTeamShared, c: number, team: HistTeam | undefined, buf: Int32Array): GrownTree {
+/** Adds the leaf weights of a tree grown on every row to column c of their raw scores (rows x cols). */
+export function addLeaves(tree: GrownTree, raw: Float64Array, cols: number, c: number): void {
+  const { feature, value, start, end, rows } = tree;
+  for (let node = 0; node < feature.length; node++) {
+    if (feature[node]! >= 0) continue;
+    const v = value[node]!;
+    for (let r = start[node]!; r < end[node]!; r++) raw[rows[r]! * cols + c]! += v;
+  }
+}
+
+/** Column c's tree of the current round (its rows put in `buf`, length n), its leaf weights added to `raw` unless rows are subsampled. */
+function growRoundTree(s: RoundTeamShared, c: number, team: HistTeam | undefined, buf: Int32Array): TreeArrays {
   const n = s.setup.data.rows;
   let sample: Int32Array;
   if (s.samples.length > 0) {
@@ -72,7 +88,9 @@ function growRoundTree(s: RoundTeamShared, c: number, team: HistTeam | undefined
     for (let i = 0; i < n; i++) sample[i] = i;
   }
   const h = s.ctrl[UNIT] === 1 ? undefined : s.h.subarray(c * n, (c + 1) * n);
-  return growColumnTree(s.setup, s.g.subarray(c * n, (c + 1) * n), h, sample, team);
+  const tree = growColumnTree(s.setup, s.g.subarray(c * n, (c + 1) * n), h, sample, team);
+  if (s.samples.length === 0) addLeaves(tree, s.raw, s.cols, c);
+  return treeArrays(tree);
 }
 
 function takeMessage(port: MessagePort): TreeMessage | undefined {
@@ -110,6 +128,8 @@ export class RoundTeam {
   threadTrees = 0;
   /** Where each pool thread's trees arrive. */
   private readonly ports: MessagePort[] = [];
+  /** The rows of the caller's trees. */
+  private readonly buf: Int32Array;
 
   /**
    * @param setup what every tree shares (grow options without per-node column draws).
@@ -127,10 +147,12 @@ export class RoundTeam {
       h: shared(Float64Array, cols * n, 8),
       samples: shared(Int32Array, subsampled ? cols * n : 0, 4),
       sampleLength: shared(Int32Array, cols, 4),
+      raw: shared(Float64Array, n * cols, 8),
       useTeam: team !== undefined,
     };
     // nothing to claim before the first round (see HistTeam's ticket)
     this.shared.ctrl[TICKET] = COLUMN_MASK;
+    this.buf = new Int32Array(n);
   }
 
   /** A port for one more pool thread to post its trees on (with `shared`, to `helpRoundTeam`). */
@@ -159,12 +181,13 @@ export class RoundTeam {
   }
 
   /**
-   * Grows the round's trees from the gradients written; `unitHess`: every hessian is 1.
-   * @param bufs per column, a row buffer (length n) for the caller's trees, kept by them until the next round.
+   * Grows the round's trees from the gradients written (`unitHess`: every hessian is 1), by
+   * column; without subsampling their leaf weights are added to `raw` already. The gradients must
+   * not depend on `raw` any more: its columns change while the others' trees grow.
    */
-  growRound(unitHess: boolean, bufs: readonly Int32Array[]): GrownTree[] {
+  growRound(unitHess: boolean): TreeArrays[] {
     const s = this.shared, ctrl = s.ctrl, cols = s.cols;
-    const trees: (GrownTree | undefined)[] = new Array(cols);
+    const trees: (TreeArrays | undefined)[] = new Array(cols);
     ctrl[UNIT] = unitHess ? 1 : 0;
     Atomics.store(ctrl, DONE, 0);
     this.seq = (this.seq + 1) & 0x7ffff;
@@ -172,16 +195,16 @@ export class RoundTeam {
     Atomics.store(ctrl, TICKET, base);
     Atomics.notify(ctrl, TICKET);
     for (let c = claim(ctrl, base, cols); c >= 0; c = claim(ctrl, base, cols)) {
-      trees[c] = growRoundTree(s, c, this.team, bufs[c]!);
+      trees[c] = growRoundTree(s, c, this.team, this.buf);
       Atomics.add(ctrl, DONE, 1);
     }
     for (let d = Atomics.load(ctrl, DONE); d < cols && Atomics.load(ctrl, FAILED) === 0; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
     this.receive(trees);
-    return trees as GrownTree[];
+    return trees as TreeArrays[];
   }
 
   /** Takes the pool threads' trees of the round off their ports (posted before they counted them done). */
-  private receive(trees: (GrownTree | undefined)[]): void {
+  private receive(trees: (TreeArrays | undefined)[]): void {
     let missing = 0;
     for (const t of trees) if (t === undefined) missing++;
     for (let idle = 0; missing > 0; ) {

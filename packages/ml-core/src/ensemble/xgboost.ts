@@ -16,7 +16,7 @@ import { validationSplit } from "./hist-gradient-boosting";
 import { MAX_HELPERS, roundTeamThreads, startHistTeam, startRoundTeam, xgbBinDataParallel } from "./parallel";
 import { nJobsParam, resolveJobs } from "./params";
 import { binaryLogistic, multiSoftprob, squaredError, type XgbObjective } from "./xgb-objectives";
-import { growColumnTree, type RoundTeam, type TreeSetup } from "./xgb-round-team";
+import { addLeaves, growColumnTree, type RoundTeam, type TreeSetup } from "./xgb-round-team";
 
 const fraction = (description: string) => float({ default: 1, min: 0, max: 1, exclusiveMin: true, description });
 
@@ -114,14 +114,20 @@ function growOne(fit: Fit, p: Common, c: number, g: Float64Array, h: Float64Arra
   return growColumnTree(fit.setup, g, h, sample, fit.team);
 }
 
-/** The round's trees on the RoundTeam's threads: every column's gradients (and rows) first, drawn in the order growOne draws them. */
-function growRound(fit: Fit, p: Common, round: RoundTeam, obj: XgbObjective, y: Float64Array, raw: Float64Array): GrownTree[] {
+/**
+ * The round's trees on the RoundTeam's threads, applied to `raw` (the team's): every column's
+ * gradients (and rows, drawn in the order growOne draws them) first.
+ */
+function growRound(fit: Fit, p: Common, round: RoundTeam, obj: XgbObjective, y: Float64Array, raw: Float64Array): TreeArrays[] {
   let unit = false;
   for (let c = 0; c < obj.cols; c++) {
     if (p.subsample < 1) round.setSample(c, bernoulliRows(fit.X.rows, p.subsample, fit.rng));
     unit = !obj.gradients(y, raw, c, round.gradients(c), round.hessians(c));
   }
-  return round.growRound(unit, fit.samples);
+  const trees = round.growRound(unit);
+  // rows left out of a tree's sample are routed through it
+  if (p.subsample < 1) trees.forEach((tree, c) => TreeEnsemble.concat([tree], 1, fit.X.cols).addTree(0, fit.X, raw, obj.cols, c, 1));
+  return trees;
 }
 
 /** Adds the tree's leaf weights to column c of every training row's raw score. */
@@ -131,12 +137,7 @@ function applyTree(fit: Fit, tree: GrownTree, raw: Float64Array, cols: number, c
     TreeEnsemble.concat([treeArrays(tree)], 1, fit.X.cols).addTree(0, fit.X, raw, cols, c, 1);
     return;
   }
-  const { feature, value, start, end, rows } = tree;
-  for (let node = 0; node < feature.length; node++) {
-    if (feature[node]! >= 0) continue;
-    const v = value[node]!;
-    for (let r = start[node]!; r < end[node]!; r++) raw[rows[r]! * cols + c]! += v;
-  }
+  addLeaves(tree, raw, cols, c);
 }
 
 /** Each row with probability `rate` (XGBoost's uniform subsampling), at least one. */
@@ -222,9 +223,9 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
     team,
     rng: rng.fork(),
     allRows: identity(n),
-    samples: Array.from({ length: p.subsample < 1 && !roundTeam ? 0 : cols }, () => new Int32Array(n)),
+    samples: Array.from({ length: p.subsample < 1 || roundTeam ? 0 : cols }, () => new Int32Array(n)),
   };
-  const raw = new Float64Array(n * cols).fill(obj.baseMargin);
+  const raw = (roundTeam ? roundTeam.shared.raw : new Float64Array(n * cols)).fill(obj.baseMargin);
   const rawVal = Xval ? new Float64Array(Xval.rows * cols).fill(obj.baseMargin) : undefined;
   const stopping = p.early_stopping_rounds !== null ? new EarlyStopping(p.early_stopping_rounds) : undefined;
   const g = new Float64Array(n);
@@ -234,14 +235,16 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
   try {
     for (let round = 0; round < p.n_estimators; round++) {
       obj.prepare(raw);
-      let grown: GrownTree[] = [];
-      if (roundTeam) grown = growRound(fit, p, roundTeam, obj, ytr, raw);
-      else for (let c = 0; c < cols; c++) grown.push(growOne(fit, p, c, g, obj.gradients(ytr, raw, c, g, h) ? h : undefined));
-      // applied after every column of the round was grown from the same raw scores
-      grown.forEach((tree, c) => {
-        applyTree(fit, tree, raw, cols, c, p.subsample < 1);
-        trees.push(treeArrays(tree));
-      });
+      if (roundTeam) trees.push(...growRound(fit, p, roundTeam, obj, ytr, raw));
+      else {
+        const grown: GrownTree[] = [];
+        for (let c = 0; c < cols; c++) grown.push(growOne(fit, p, c, g, obj.gradients(ytr, raw, c, g, h) ? h : undefined));
+        // applied after every column of the round was grown from the same raw scores
+        grown.forEach((tree, c) => {
+          applyTree(fit, tree, raw, cols, c, p.subsample < 1);
+          trees.push(treeArrays(tree));
+        });
+      }
       options?.onProgress?.(round + 1, p.n_estimators);
       if (stopping && Xval && rawVal) {
         const e = TreeEnsemble.concat(trees.slice(-cols), 1, X.cols);

@@ -3,9 +3,9 @@ import { Rng } from "../../src/core/rng";
 import { shutdownTreeWorkers, startRoundTeam } from "../../src/ensemble/parallel";
 import { xgbBinData } from "../../src/ensemble/xgb-cuts";
 import { multiSoftprob } from "../../src/ensemble/xgb-objectives";
-import { growColumnTree, type TreeSetup } from "../../src/ensemble/xgb-round-team";
+import { addLeaves, growColumnTree, type TreeSetup } from "../../src/ensemble/xgb-round-team";
 import { XGBClassifier } from "../../src/ensemble/xgboost";
-import type { GrownTree } from "../../src/tree/grow";
+import type { TreeArrays } from "../../src/tree/flat-tree";
 import { HistTeam } from "../../src/tree/hist-team";
 
 const K = 4;
@@ -24,8 +24,8 @@ function synthetic(n: number, seed: number): { X: Matrix; y: Float64Array } {
   return { X: { data, rows: n, cols: F }, y };
 }
 
-function same(a: GrownTree, b: GrownTree): void {
-  for (const key of ["feature", "threshold", "left", "right", "missingLeft", "value", "importance", "start", "end", "rows"] as const) expect(Array.from(a[key])).toEqual(Array.from(b[key]));
+function same(a: TreeArrays, b: TreeArrays): void {
+  for (const key of ["feature", "threshold", "left", "right", "missingLeft", "value", "importance"] as const) expect(Array.from(a[key])).toEqual(Array.from(b[key]));
 }
 
 describe("RoundTeam", () => {
@@ -34,7 +34,7 @@ describe("RoundTeam", () => {
   it.each([
     ["JS histograms, every row", false, false],
     ["HistTeams, rows subsampled", true, true],
-  ] as const)("grows a round's trees on the caller and a pool thread, the trees grown one after the other (%s)", (_, withTeam, subsampled) => {
+  ] as const)("grows a round's trees on the caller and a pool thread, the trees grown one after the other, and adds their leaf weights unless subsampled (%s)", (_, withTeam, subsampled) => {
     const { X, y } = synthetic(6000, 1);
     const n = X.rows;
     const data = xgbBinData(X, 256);
@@ -58,7 +58,9 @@ describe("RoundTeam", () => {
     const team = withTeam ? new HistTeam(data) : undefined;
     const round = startRoundTeam(setup, K, subsampled, team, 1)!;
     expect(round).toBeDefined();
-    const bufs = Array.from({ length: K }, () => new Int32Array(n));
+    // the raw scores after the round: leaf weights added to each row's column, unless subsampled
+    const after = raw.slice();
+    if (!subsampled) expected.forEach((tree, c) => addLeaves(tree, after, K, c));
     try {
       // rounds until the pool thread (started on first use) has grown some trees
       const until = Date.now() + 30_000;
@@ -68,7 +70,9 @@ describe("RoundTeam", () => {
           obj.gradients(y, raw, c, round.gradients(c), round.hessians(c));
           if (subsampled) round.setSample(c, samples[c]!);
         }
-        round.growRound(false, bufs).forEach((tree, c) => same(tree, expected[c]!));
+        round.shared.raw.set(raw);
+        round.growRound(false).forEach((tree, c) => same(tree, expected[c]!));
+        expect(Array.from(round.shared.raw)).toEqual(Array.from(after));
       }
     } finally {
       round.stop();
