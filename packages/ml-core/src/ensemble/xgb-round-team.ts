@@ -238,6 +238,8 @@ export class RoundTeam {
 /** A pool thread's side of a RoundTeam: grows claimed trees, posting each on `port`, until the team stops. */
 export function helpRoundTeam(s: RoundTeamShared, port: MessagePort): void {
   const ctrl = s.ctrl, cols = s.cols;
+  // a task that waited behind another fit's may find its team stopped already
+  if (Atomics.load(ctrl, STOP) === 1) return port.close();
   let team: HistTeam | undefined;
   try {
     team = s.useTeam ? new HistTeam(s.setup.data) : undefined;
