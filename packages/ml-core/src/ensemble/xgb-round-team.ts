@@ -3,6 +3,7 @@ import type { BinnedData } from "../tree/binner";
 import type { TreeArrays } from "../tree/flat-tree";
 import { growTree, treeArrays, type GradTarget, type GrowOptions, type GrownTree } from "../tree/grow";
 import { HistTeam } from "../tree/hist-team";
+import { softprobColumn } from "./xgb-objectives";
 
 // ctrl words
 /** seq << 12 | next unclaimed output column of the current round (claimed by compare-exchange, as HistTeam's ticket). */
@@ -34,9 +35,15 @@ export interface RoundTeamShared {
   readonly ctrl: Int32Array;
   readonly setup: TreeSetup;
   readonly cols: number;
-  /** The round's gradients and hessians of column c at c n .. (c + 1) n. */
+  /** The round's gradients and hessians of column c at c n .. (c + 1) n, written by the caller (empty with `prob`). */
   readonly g: Float64Array;
   readonly h: Float64Array;
+  /**
+   * multi:softprob: the round's class probabilities (rows x cols) and the labels, from which the
+   * thread growing column c's tree computes its gradients (softprobColumn); empty otherwise.
+   */
+  readonly prob: Float64Array;
+  readonly y: Float64Array;
   /** With row subsampling: column c's rows at c n, `sampleLength[c]` of them; empty when every tree takes every row. */
   readonly samples: Int32Array;
   readonly sampleLength: Int32Array;
@@ -76,8 +83,21 @@ export function addLeaves(tree: GrownTree, raw: Float64Array, cols: number, c: n
   }
 }
 
-/** Column c's tree of the current round (its rows put in `buf`, length n), its leaf weights added to `raw` unless rows are subsampled. */
-function growRoundTree(s: RoundTeamShared, c: number, team: HistTeam | undefined, buf: Int32Array): TreeArrays {
+/** A thread's buffers for a tree: its rows, and its gradients and hessians when it computes them (each length n). */
+interface TreeBuffers {
+  readonly rows: Int32Array;
+  readonly g: Float64Array;
+  readonly h: Float64Array;
+}
+
+function treeBuffers(s: RoundTeamShared): TreeBuffers {
+  const n = s.setup.data.rows, own = s.prob.length > 0 ? n : 0;
+  return { rows: new Int32Array(n), g: new Float64Array(own), h: new Float64Array(own) };
+}
+
+/** Column c's tree of the current round (its rows put in `buf`), its leaf weights added to `raw` unless rows are subsampled. */
+function growRoundTree(s: RoundTeamShared, c: number, team: HistTeam | undefined, bufs: TreeBuffers): TreeArrays {
+  const buf = bufs.rows;
   const n = s.setup.data.rows;
   let sample: Int32Array;
   if (s.samples.length > 0) {
@@ -87,8 +107,15 @@ function growRoundTree(s: RoundTeamShared, c: number, team: HistTeam | undefined
     sample = buf;
     for (let i = 0; i < n; i++) sample[i] = i;
   }
-  const h = s.ctrl[UNIT] === 1 ? undefined : s.h.subarray(c * n, (c + 1) * n);
-  const tree = growColumnTree(s.setup, s.g.subarray(c * n, (c + 1) * n), h, sample, team);
+  let g: Float64Array, h: Float64Array | undefined;
+  if (s.prob.length > 0) {
+    softprobColumn(s.prob, s.y, s.cols, c, bufs.g, bufs.h);
+    [g, h] = [bufs.g, bufs.h];
+  } else {
+    g = s.g.subarray(c * n, (c + 1) * n);
+    h = s.ctrl[UNIT] === 1 ? undefined : s.h.subarray(c * n, (c + 1) * n);
+  }
+  const tree = growColumnTree(s.setup, g, h, sample, team);
   if (s.samples.length === 0) addLeaves(tree, s.raw, s.cols, c);
   return treeArrays(tree);
 }
@@ -128,23 +155,28 @@ export class RoundTeam {
   threadTrees = 0;
   /** Where each pool thread's trees arrive. */
   private readonly ports: MessagePort[] = [];
-  /** The rows of the caller's trees. */
-  private readonly buf: Int32Array;
+  /** The caller's buffers for its trees. */
+  private readonly bufs: TreeBuffers;
 
   /**
    * @param setup what every tree shares (grow options without per-node column draws).
    * @param cols trees per round (at most ROUND_MAX_COLUMNS).
    * @param subsampled whether each tree takes its own rows (`setSample`).
    * @param team the caller's HistTeam, if any (the threads then make their own).
+   * @param labels with multi:softprob, the labels: each round then takes the class probabilities (`setProbabilities`) instead of gradients.
    */
-  constructor(setup: TreeSetup, cols: number, subsampled: boolean, private readonly team: HistTeam | undefined) {
+  constructor(setup: TreeSetup, cols: number, subsampled: boolean, private readonly team: HistTeam | undefined, labels?: Float64Array) {
     const n = setup.data.rows;
+    const y = shared(Float64Array, labels ? n : 0, 8);
+    if (labels) y.set(labels);
     this.shared = {
       ctrl: shared(Int32Array, CTRL_WORDS, 4),
       setup,
       cols,
-      g: shared(Float64Array, cols * n, 8),
-      h: shared(Float64Array, cols * n, 8),
+      g: shared(Float64Array, labels ? 0 : cols * n, 8),
+      h: shared(Float64Array, labels ? 0 : cols * n, 8),
+      prob: shared(Float64Array, labels ? cols * n : 0, 8),
+      y,
       samples: shared(Int32Array, subsampled ? cols * n : 0, 4),
       sampleLength: shared(Int32Array, cols, 4),
       raw: shared(Float64Array, n * cols, 8),
@@ -152,7 +184,7 @@ export class RoundTeam {
     };
     // nothing to claim before the first round (see HistTeam's ticket)
     this.shared.ctrl[TICKET] = COLUMN_MASK;
-    this.buf = new Int32Array(n);
+    this.bufs = treeBuffers(this.shared);
   }
 
   /** A port for one more pool thread to post its trees on (with `shared`, to `helpRoundTeam`). */
@@ -162,7 +194,12 @@ export class RoundTeam {
     return port2;
   }
 
-  /** Column c's gradients (to be written before `growRound`). */
+  /** Sets the round's class probabilities (rows x cols; teams given labels only). */
+  setProbabilities(prob: Float64Array): void {
+    this.shared.prob.set(prob);
+  }
+
+  /** Column c's gradients (to be written before `growRound`, by teams without labels). */
   gradients(c: number): Float64Array {
     const n = this.shared.setup.data.rows;
     return this.shared.g.subarray(c * n, (c + 1) * n);
@@ -195,7 +232,7 @@ export class RoundTeam {
     Atomics.store(ctrl, TICKET, base);
     Atomics.notify(ctrl, TICKET);
     for (let c = claim(ctrl, base, cols); c >= 0; c = claim(ctrl, base, cols)) {
-      trees[c] = growRoundTree(s, c, this.team, this.buf);
+      trees[c] = growRoundTree(s, c, this.team, this.bufs);
       Atomics.add(ctrl, DONE, 1);
     }
     for (let d = Atomics.load(ctrl, DONE); d < cols && Atomics.load(ctrl, FAILED) === 0; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
@@ -246,7 +283,7 @@ export function helpRoundTeam(s: RoundTeamShared, port: MessagePort): void {
   } catch {
     // the JS loops build the same histograms
   }
-  const buf = new Int32Array(s.setup.data.rows);
+  const bufs = treeBuffers(s);
   let c = -1;
   try {
     for (;;) {
@@ -259,7 +296,7 @@ export function helpRoundTeam(s: RoundTeamShared, port: MessagePort): void {
       }
       if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) !== v) continue;
       // the round cannot end before this tree is done, so its gradients hold
-      const tree = growRoundTree(s, c, team, buf);
+      const tree = growRoundTree(s, c, team, bufs);
       port.postMessage({ c, tree } satisfies TreeMessage);
       Atomics.add(ctrl, DONE, 1);
       Atomics.notify(ctrl, DONE);

@@ -32,9 +32,10 @@ describe("RoundTeam", () => {
   afterAll(() => shutdownTreeWorkers());
 
   it.each([
-    ["JS histograms, every row", false, false],
-    ["HistTeams, rows subsampled", true, true],
-  ] as const)("grows a round's trees on the caller and a pool thread, the trees grown one after the other, and adds their leaf weights unless subsampled (%s)", (_, withTeam, subsampled) => {
+    ["JS histograms, every row, gradients given", false, false, false],
+    ["JS histograms, every row, class probabilities given", false, false, true],
+    ["HistTeams, rows subsampled, class probabilities given", true, true, true],
+  ] as const)("grows a round's trees on the caller and a pool thread, the trees grown one after the other, and adds their leaf weights unless subsampled (%s)", (_, withTeam, subsampled, fromProbabilities) => {
     const { X, y } = synthetic(6000, 1);
     const n = X.rows;
     const data = xgbBinData(X, 256);
@@ -56,7 +57,7 @@ describe("RoundTeam", () => {
     });
 
     const team = withTeam ? new HistTeam(data) : undefined;
-    const round = startRoundTeam(setup, K, subsampled, team, 1)!;
+    const round = startRoundTeam(setup, K, subsampled, team, 1, fromProbabilities ? y : undefined)!;
     expect(round).toBeDefined();
     // the raw scores after the round: leaf weights added to each row's column, unless subsampled
     const after = raw.slice();
@@ -67,9 +68,10 @@ describe("RoundTeam", () => {
       for (let r = 0; round.threadTrees === 0 || r < 3; r++) {
         expect(Date.now()).toBeLessThan(until);
         for (let c = 0; c < K; c++) {
-          obj.gradients(y, raw, c, round.gradients(c), round.hessians(c));
+          if (!fromProbabilities) obj.gradients(y, raw, c, round.gradients(c), round.hessians(c));
           if (subsampled) round.setSample(c, samples[c]!);
         }
+        if (fromProbabilities) round.setProbabilities(obj.probabilities!());
         round.shared.raw.set(raw);
         round.growRound(false).forEach((tree, c) => same(tree, expected[c]!));
         expect(Array.from(round.shared.raw)).toEqual(Array.from(after));
