@@ -18,10 +18,10 @@ export interface XgbObjective {
   /** The default eval_metric (logloss, mlogloss or rmse) of raw scores. */
   metric(y: Float64Array, raw: Float64Array): number;
   /**
-   * multi:softprob only: the class probabilities (rows x cols) `prepare` computed, from which
-   * `softprobColumn` gives the same gradients as `gradients`.
+   * multi:softprob: `prepare` takes softmaxRows of the raw scores and `gradients` gives
+   * softprobColumn's numbers from them, which a RoundTeam can compute itself.
    */
-  probabilities?(): Float64Array;
+  readonly softprob?: boolean;
 }
 
 /** XGBoost's floor on hessians (kRtEps-like 1e-16 in its objectives). */
@@ -85,7 +85,7 @@ export function multiSoftprob(k: number, n: number, baseScore: number): XgbObjec
       return true;
     },
     metric: (y, raw) => logLoss(y, raw, k),
-    probabilities: () => prob,
+    softprob: true,
   };
 }
 

@@ -3,6 +3,7 @@ import type { BinnedData } from "../tree/binner";
 import type { TreeArrays } from "../tree/flat-tree";
 import { growTree, treeArrays, type GradTarget, type GrowOptions, type GrownTree } from "../tree/grow";
 import { HistTeam } from "../tree/hist-team";
+import { ExpBuffer } from "./exp-buffer";
 import { softprobColumn } from "./xgb-objectives";
 
 // ctrl words
@@ -15,12 +16,16 @@ const STOP = 2;
 const FAILED = 3;
 /** 1: every hessian of the round is 1 (no `h`). */
 const UNIT = 4;
-const CTRL_WORDS = 5;
+/** Chunks of the round's softmax finished. */
+const SOFTMAX_DONE = 5;
+const CTRL_WORDS = 6;
+/** Chunks of rows a round's softmax is split into (multi:softprob), claimed before the trees. */
+const SOFTMAX_CHUNKS = 4;
 const COLUMN_BITS = 12;
 const COLUMN_MASK = (1 << COLUMN_BITS) - 1;
 
 /** Most output columns (trees per round) a round team takes. */
-export const ROUND_MAX_COLUMNS = COLUMN_MASK;
+export const ROUND_MAX_COLUMNS = COLUMN_MASK - SOFTMAX_CHUNKS;
 
 /** What every tree of a boosting fit shares but its gradients and rows. */
 export interface TreeSetup {
@@ -39,11 +44,14 @@ export interface RoundTeamShared {
   readonly g: Float64Array;
   readonly h: Float64Array;
   /**
-   * multi:softprob: the round's class probabilities (rows x cols) and the labels, from which the
-   * thread growing column c's tree computes its gradients (softprobColumn); empty otherwise.
+   * multi:softprob: the round's class probabilities (rows x cols, the softmax of `raw`, computed
+   * by the threads in chunks of rows) and the labels, from which the thread growing column c's
+   * tree computes its gradients (softprobColumn); empty otherwise.
    */
   readonly prob: Float64Array;
   readonly y: Float64Array;
+  /** Units of work of a round before its trees: softmax chunks (0 without `prob`). */
+  readonly chunks: number;
   /** With row subsampling: column c's rows at c n, `sampleLength[c]` of them; empty when every tree takes every row. */
   readonly samples: Int32Array;
   readonly sampleLength: Int32Array;
@@ -83,16 +91,55 @@ export function addLeaves(tree: GrownTree, raw: Float64Array, cols: number, c: n
   }
 }
 
-/** A thread's buffers for a tree: its rows, and its gradients and hessians when it computes them (each length n). */
+/** A thread's buffers: a tree's rows, and its gradients and hessians and a softmax chunk when it computes them. */
 interface TreeBuffers {
   readonly rows: Int32Array;
   readonly g: Float64Array;
   readonly h: Float64Array;
+  readonly exp: ExpBuffer | undefined;
 }
 
 function treeBuffers(s: RoundTeamShared): TreeBuffers {
-  const n = s.setup.data.rows, own = s.prob.length > 0 ? n : 0;
-  return { rows: new Int32Array(n), g: new Float64Array(own), h: new Float64Array(own) };
+  const n = s.setup.data.rows, own = s.chunks > 0 ? n : 0;
+  const exp = s.chunks > 0 ? new ExpBuffer(chunkRows(s) * s.cols) : undefined;
+  return { rows: new Int32Array(n), g: new Float64Array(own), h: new Float64Array(own), exp };
+}
+
+function chunkRows(s: RoundTeamShared): number {
+  return Math.ceil(s.setup.data.rows / s.chunks);
+}
+
+/** Softmax chunk u of the round: prob = softmaxRows(raw) over its rows (the same numbers whatever the chunks: row by row). */
+function softmaxChunk(s: RoundTeamShared, u: number, exp: ExpBuffer): void {
+  const per = chunkRows(s), k = s.cols;
+  const from = u * per * k, to = Math.min(s.setup.data.rows, (u + 1) * per) * k;
+  if (to <= from) return;
+  exp.softmax(s.raw.subarray(from, to), k);
+  s.prob.set(exp.values.subarray(0, to - from), from);
+}
+
+/** Waits until every softmax chunk of the round is done; false when the team failed or stopped first. */
+function awaitSoftmax(s: RoundTeamShared): boolean {
+  const ctrl = s.ctrl;
+  for (let d = Atomics.load(ctrl, SOFTMAX_DONE); d < s.chunks; d = Atomics.load(ctrl, SOFTMAX_DONE)) {
+    if (Atomics.load(ctrl, FAILED) === 1 || Atomics.load(ctrl, STOP) === 1) return false;
+    Atomics.wait(ctrl, SOFTMAX_DONE, d);
+  }
+  return true;
+}
+
+/**
+ * Does unit u of the round: a softmax chunk, or (from `chunks` on) column u - chunks's tree once
+ * every chunk is done (undefined when the team failed or stopped before).
+ */
+function doUnit(s: RoundTeamShared, u: number, team: HistTeam | undefined, bufs: TreeBuffers): TreeArrays | undefined {
+  if (u < s.chunks) {
+    softmaxChunk(s, u, bufs.exp!);
+    Atomics.add(s.ctrl, SOFTMAX_DONE, 1);
+    Atomics.notify(s.ctrl, SOFTMAX_DONE);
+    return undefined;
+  }
+  return awaitSoftmax(s) ? growRoundTree(s, u - s.chunks, team, bufs) : undefined;
 }
 
 /** Column c's tree of the current round (its rows put in `buf`), its leaf weights added to `raw` unless rows are subsampled. */
@@ -108,7 +155,7 @@ function growRoundTree(s: RoundTeamShared, c: number, team: HistTeam | undefined
     for (let i = 0; i < n; i++) sample[i] = i;
   }
   let g: Float64Array, h: Float64Array | undefined;
-  if (s.prob.length > 0) {
+  if (s.chunks > 0) {
     softprobColumn(s.prob, s.y, s.cols, c, bufs.g, bufs.h);
     [g, h] = [bufs.g, bufs.h];
   } else {
@@ -163,7 +210,7 @@ export class RoundTeam {
    * @param cols trees per round (at most ROUND_MAX_COLUMNS).
    * @param subsampled whether each tree takes its own rows (`setSample`).
    * @param team the caller's HistTeam, if any (the threads then make their own).
-   * @param labels with multi:softprob, the labels: each round then takes the class probabilities (`setProbabilities`) instead of gradients.
+   * @param labels with multi:softprob, the labels: the team then computes each round's softmax of `raw` and the gradients itself.
    */
   constructor(setup: TreeSetup, cols: number, subsampled: boolean, private readonly team: HistTeam | undefined, labels?: Float64Array) {
     const n = setup.data.rows;
@@ -177,6 +224,7 @@ export class RoundTeam {
       h: shared(Float64Array, labels ? 0 : cols * n, 8),
       prob: shared(Float64Array, labels ? cols * n : 0, 8),
       y,
+      chunks: labels ? SOFTMAX_CHUNKS : 0,
       samples: shared(Int32Array, subsampled ? cols * n : 0, 4),
       sampleLength: shared(Int32Array, cols, 4),
       raw: shared(Float64Array, n * cols, 8),
@@ -192,11 +240,6 @@ export class RoundTeam {
     const { port1, port2 } = new MessageChannel();
     this.ports.push(port1);
     return port2;
-  }
-
-  /** Sets the round's class probabilities (rows x cols; teams given labels only). */
-  setProbabilities(prob: Float64Array): void {
-    this.shared.prob.set(prob);
   }
 
   /** Column c's gradients (to be written before `growRound`, by teams without labels). */
@@ -218,21 +261,26 @@ export class RoundTeam {
   }
 
   /**
-   * Grows the round's trees from the gradients written (`unitHess`: every hessian is 1), by
-   * column; without subsampling their leaf weights are added to `raw` already. The gradients must
-   * not depend on `raw` any more: its columns change while the others' trees grow.
+   * Grows the round's trees, by column, from the gradients written (`unitHess`: every hessian is
+   * 1), or for a team given labels from the softmax of `raw`; without subsampling their leaf
+   * weights are added to `raw` already. Written gradients must not depend on `raw` any more: its
+   * columns change while the others' trees grow.
    */
   growRound(unitHess: boolean): TreeArrays[] {
-    const s = this.shared, ctrl = s.ctrl, cols = s.cols;
+    const s = this.shared, ctrl = s.ctrl, cols = s.cols, units = s.chunks + cols;
     const trees: (TreeArrays | undefined)[] = new Array(cols);
     ctrl[UNIT] = unitHess ? 1 : 0;
     Atomics.store(ctrl, DONE, 0);
+    Atomics.store(ctrl, SOFTMAX_DONE, 0);
     this.seq = (this.seq + 1) & 0x7ffff;
     const base = this.seq << COLUMN_BITS;
     Atomics.store(ctrl, TICKET, base);
     Atomics.notify(ctrl, TICKET);
-    for (let c = claim(ctrl, base, cols); c >= 0; c = claim(ctrl, base, cols)) {
-      trees[c] = growRoundTree(s, c, this.team, this.bufs);
+    for (let u = claim(ctrl, base, units); u >= 0; u = claim(ctrl, base, units)) {
+      const tree = doUnit(s, u, this.team, this.bufs);
+      if (u < s.chunks) continue;
+      if (tree === undefined) break;
+      trees[u - s.chunks] = tree;
       Atomics.add(ctrl, DONE, 1);
     }
     for (let d = Atomics.load(ctrl, DONE); d < cols && Atomics.load(ctrl, FAILED) === 0; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
@@ -268,13 +316,14 @@ export class RoundTeam {
     Atomics.store(ctrl, STOP, 1);
     Atomics.store(ctrl, TICKET, -1);
     Atomics.notify(ctrl, TICKET);
+    Atomics.notify(ctrl, SOFTMAX_DONE);
     for (const port of this.ports) port.close();
   }
 }
 
 /** A pool thread's side of a RoundTeam: grows claimed trees, posting each on `port`, until the team stops. */
 export function helpRoundTeam(s: RoundTeamShared, port: MessagePort): void {
-  const ctrl = s.ctrl, cols = s.cols;
+  const ctrl = s.ctrl, units = s.chunks + s.cols;
   // a task that waited behind another fit's may find its team stopped already
   if (Atomics.load(ctrl, STOP) === 1) return port.close();
   let team: HistTeam | undefined;
@@ -289,14 +338,17 @@ export function helpRoundTeam(s: RoundTeamShared, port: MessagePort): void {
     for (;;) {
       const v = Atomics.load(ctrl, TICKET);
       if (Atomics.load(ctrl, STOP) === 1) return;
-      c = v & COLUMN_MASK;
-      if (c >= cols) {
+      const u = v & COLUMN_MASK;
+      if (u >= units) {
         Atomics.wait(ctrl, TICKET, v);
         continue;
       }
       if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) !== v) continue;
-      // the round cannot end before this tree is done, so its gradients hold
-      const tree = growRoundTree(s, c, team, bufs);
+      // the round cannot end before this unit is done, so its inputs hold
+      c = u - s.chunks;
+      const tree = doUnit(s, u, team, bufs);
+      if (c < 0) continue;
+      if (tree === undefined) return;
       port.postMessage({ c, tree } satisfies TreeMessage);
       Atomics.add(ctrl, DONE, 1);
       Atomics.notify(ctrl, DONE);
@@ -305,6 +357,7 @@ export function helpRoundTeam(s: RoundTeamShared, port: MessagePort): void {
     port.postMessage({ c, error: e instanceof Error ? e.message : String(e) } satisfies TreeMessage);
     Atomics.store(ctrl, FAILED, 1);
     Atomics.notify(ctrl, DONE);
+    Atomics.notify(ctrl, SOFTMAX_DONE);
   } finally {
     team?.stop();
     port.close();

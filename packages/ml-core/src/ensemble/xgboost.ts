@@ -116,14 +116,16 @@ function growOne(fit: Fit, p: Common, c: number, g: Float64Array, h: Float64Arra
 
 /**
  * The round's trees on the RoundTeam's threads, applied to `raw` (the team's): every column's rows
- * (drawn in the order growOne draws them) and gradients, or multi:softprob's probabilities, first.
+ * (drawn in the order growOne draws them) and gradients first, or for multi:softprob the rows only
+ * (the team computes the softmax and the gradients).
  */
 function growRound(fit: Fit, p: Common, round: RoundTeam, obj: XgbObjective, y: Float64Array, raw: Float64Array): TreeArrays[] {
   let unit = false;
   for (let c = 0; c < obj.cols; c++) if (p.subsample < 1) round.setSample(c, bernoulliRows(fit.X.rows, p.subsample, fit.rng));
-  // multi:softprob: each thread computes its column's gradients
-  if (obj.probabilities) round.setProbabilities(obj.probabilities());
-  else for (let c = 0; c < obj.cols; c++) unit = !obj.gradients(y, raw, c, round.gradients(c), round.hessians(c));
+  if (!obj.softprob) {
+    obj.prepare(raw);
+    for (let c = 0; c < obj.cols; c++) unit = !obj.gradients(y, raw, c, round.gradients(c), round.hessians(c));
+  }
   const trees = round.growRound(unit);
   // rows left out of a tree's sample are routed through it
   if (p.subsample < 1) trees.forEach((tree, c) => TreeEnsemble.concat([tree], 1, fit.X.cols).addTree(0, fit.X, raw, obj.cols, c, 1));
@@ -215,7 +217,7 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
   // a round's trees on several threads at once when it has several, else helpers for each tree's histograms
   const roundThreads = roundTeamThreads(n, cols, Math.max(0, helpers), sampler !== undefined);
   const team = startHistTeam(data, roundThreads > 0 ? 0 : Math.max(0, helpers));
-  const roundTeam = startRoundTeam(setup, cols, p.subsample < 1, team, roundThreads, obj.probabilities ? ytr : undefined);
+  const roundTeam = startRoundTeam(setup, cols, p.subsample < 1, team, roundThreads, obj.softprob ? ytr : undefined);
   const fit: Fit = {
     X: Xtr,
     setup,
@@ -234,9 +236,9 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
   const init = new Float64Array(cols).fill(obj.baseMargin);
   try {
     for (let round = 0; round < p.n_estimators; round++) {
-      obj.prepare(raw);
       if (roundTeam) trees.push(...growRound(fit, p, roundTeam, obj, ytr, raw));
       else {
+        obj.prepare(raw);
         const grown: GrownTree[] = [];
         for (let c = 0; c < cols; c++) grown.push(growOne(fit, p, c, g, obj.gradients(ytr, raw, c, g, h) ? h : undefined));
         // applied after every column of the round was grown from the same raw scores
