@@ -7,6 +7,7 @@ import { addLeaves, growColumnTree, type TreeSetup } from "../../src/ensemble/xg
 import { XGBClassifier } from "../../src/ensemble/xgboost";
 import type { TreeArrays } from "../../src/tree/flat-tree";
 import { HistTeam } from "../../src/tree/hist-team";
+import { runStages } from "../staged";
 
 const K = 4;
 
@@ -92,5 +93,29 @@ describe("RoundTeam", () => {
         expect(threaded.toState().state).toEqual(inline.toState().state);
       }
     }
+  });
+
+  it("fits in stages on threads, two fits in lockstep or one alone (paused between stages), to fit's model on one thread", async () => {
+    const { X, y } = synthetic(6000, 5);
+    const params = { n_estimators: 12, max_depth: 3, random_state: 2 };
+    const inline = await new XGBClassifier({ ...params, n_jobs: 1 }).fit(X, y);
+    // two staged fits in lockstep: the second one's round task waits behind the first one's
+    const a = new XGBClassifier({ ...params, n_jobs: 2 }).fitStages(X, y, 5);
+    const b = new XGBClassifier({ ...params, n_jobs: 2 }).fitStages(X, y, 5);
+    const ends: XGBClassifier[] = [];
+    for (let doneA = false, doneB = false; !doneA || !doneB; ) {
+      if (!doneA) {
+        const r = await a.next();
+        if ((doneA = r.done === true)) ends.push(r.value as XGBClassifier);
+      }
+      if (!doneB) {
+        const r = await b.next();
+        if ((doneB = r.done === true)) ends.push(r.value as XGBClassifier);
+      }
+    }
+    for (const m of ends) expect(m.toState().state).toEqual(inline.toState().state);
+    const staged = await runStages(new XGBClassifier({ ...params, n_jobs: 2 }), X, y, 4, (m) => m.predictProba(X).data);
+    expect(staged.units).toEqual([4, 8]);
+    expect(staged.model.toState().state).toEqual(inline.toState().state);
   });
 });
