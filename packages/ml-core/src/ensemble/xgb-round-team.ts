@@ -7,9 +7,12 @@ import { ExpBuffer } from "./exp-buffer";
 import { softprobColumn } from "./xgb-objectives";
 
 // ctrl words
-/** seq << 12 | next unclaimed output column of the current round (claimed by compare-exchange, as HistTeam's ticket). */
+/**
+ * seq << 12 | next unclaimed unit of the current round (claimed by compare-exchange, as HistTeam's
+ * ticket): its softmax chunks, then one unit per output column's tree.
+ */
 const TICKET = 0;
-/** Trees of the current round finished (or given up on by a failing thread). */
+/** Trees of the current round finished. */
 const DONE = 1;
 const STOP = 2;
 /** 1 when a pool thread failed; its error is on the port. */
@@ -171,13 +174,13 @@ function takeMessage(port: MessagePort): TreeMessage | undefined {
   return receiveMessageOnPort(port)?.message as TreeMessage | undefined;
 }
 
-/** Claims the next column of round `base` (seq << 12); -1 when none is left or the round is over. */
-function claim(ctrl: Int32Array, base: number, cols: number): number {
+/** Claims the next of the `units` units of round `base` (seq << 12); -1 when none is left or the round is over. */
+function claim(ctrl: Int32Array, base: number, units: number): number {
   for (;;) {
     const v = Atomics.load(ctrl, TICKET);
-    const c = v & COLUMN_MASK;
-    if (v - c !== base || c >= cols) return -1;
-    if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) === v) return c;
+    const u = v & COLUMN_MASK;
+    if (v - u !== base || u >= units) return -1;
+    if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) === v) return u;
   }
 }
 
@@ -188,12 +191,14 @@ function shared<T extends Float64Array | Int32Array>(make: new (b: SharedArrayBu
 /**
  * Grows the trees of a boosting round (one per output column: multi:softprob's classes) on the
  * caller and pool threads at once: they all read the same raw scores, so they are independent.
- * The caller writes the round's gradients of every column into `g` and `h` (and the rows of each
- * column's tree with subsampling), then `growRound` claims columns one at a time from a shared
- * ticket, as the pool threads do; the threads post their trees on a port, read synchronously, so
- * the boosting loop stays synchronous. Every column's tree comes from the same code on the same
- * inputs, so the trees are bit-identical to growing them one after the other whoever grows which;
- * with no thread joining the caller grows them all.
+ * The caller writes the round's gradients of every column into `g` and `h` (for multi:softprob
+ * the threads compute them, after the softmax of `raw` in chunks of rows), and the rows of each
+ * column's tree with subsampling; then `growRound` claims units one at a time from a shared
+ * ticket, as the pool threads do, and each thread adds its trees' leaf weights to `raw`. The
+ * threads post their trees on ports read synchronously, so the boosting loop stays synchronous.
+ * Every row's softmax and every column's tree come from the same code on the same inputs, so the
+ * trees are bit-identical to growing them one after the other whoever does which; with no thread
+ * joining the caller does it all.
  */
 export class RoundTeam {
   readonly shared: RoundTeamShared;
@@ -321,7 +326,7 @@ export class RoundTeam {
   }
 }
 
-/** A pool thread's side of a RoundTeam: grows claimed trees, posting each on `port`, until the team stops. */
+/** A pool thread's side of a RoundTeam: does claimed units, posting each tree on `port`, until the team stops. */
 export function helpRoundTeam(s: RoundTeamShared, port: MessagePort): void {
   const ctrl = s.ctrl, units = s.chunks + s.cols;
   // a task that waited behind another fit's may find its team stopped already
