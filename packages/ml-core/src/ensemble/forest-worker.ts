@@ -2,21 +2,24 @@ import { parentPort } from "node:worker_threads";
 import { fitForestTree, releaseTreeKernels } from "./forest-tree";
 import type { TreeArrays } from "../tree/flat-tree";
 import { helpHistTeam } from "../tree/hist-team";
-import type { BinTask, ForestTask, ForestTaskResult, HistTask, XgbBinTask } from "./parallel";
+import type { BinTask, ForestTask, ForestTaskResult, HistTask, RoundTask, XgbBinTask } from "./parallel";
 import { binClaimed } from "../tree/binner";
 import { xgbBinClaimed } from "./xgb-cuts";
+import { helpRoundTeam } from "./xgb-round-team";
 
 /**
  * Pool thread entry: for each forest task posted, claims trees from the task's shared counter until none
  * is left, then posts them back as `[index, tree]` pairs under the task's id. Stays alive between
- * tasks; the pool terminates it. A histogram task joins a HistTeam until the team stops; a binning
+ * tasks; the pool terminates it. A histogram task joins a HistTeam until the team stops, a round
+ * task grows boosting rounds' trees until its RoundTeam stops; a binning
  * task bins features of a shared dataset until none is left (at XGBoost's cuts for "xgb-bin").
  */
-parentPort!.on("message", (task: ForestTask | HistTask | BinTask | XgbBinTask) => {
+parentPort!.on("message", (task: ForestTask | HistTask | BinTask | XgbBinTask | RoundTask) => {
   const { id } = task;
   try {
-    if (task.kind === "hist" || task.kind === "bin" || task.kind === "xgb-bin") {
+    if (task.kind === "hist" || task.kind === "bin" || task.kind === "xgb-bin" || task.kind === "xgb-round") {
       if (task.kind === "hist") helpHistTeam(task.shared);
+      else if (task.kind === "xgb-round") helpRoundTeam(task.shared, task.port);
       else if (task.kind === "bin") binClaimed(task.binning);
       else xgbBinClaimed(task.binning);
       parentPort!.postMessage({ id, trees: [] } satisfies ForestTaskResult);

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { Worker, type MessagePort, type TransferListItem } from "node:worker_threads";
 import { fitForestTree, releaseTreeKernels, type ForestJob } from "./forest-tree";
 import { BIN_SUBSAMPLE, binData, finishBinning, shareBinning, type BinnedData, type SharedBinning } from "../tree/binner";
 import type { Matrix } from "../core/matrix";
@@ -8,6 +8,7 @@ import type { Rng } from "../core/rng";
 import type { TreeArrays } from "../tree/flat-tree";
 import { HistTeam, TEAM_MAX_FEATURES, type HistTeamShared } from "../tree/hist-team";
 import { xgbBinClaimed, xgbBinData } from "./xgb-cuts";
+import { ROUND_MAX_COLUMNS, RoundTeam, type RoundTeamShared, type TreeSetup } from "./xgb-round-team";
 
 const IS_TS = __filename.endsWith(".ts");
 
@@ -46,6 +47,14 @@ export interface BinTask {
 /** A BinTask at XGBoost's cuts (xgbBinClaimed). */
 export interface XgbBinTask extends Omit<BinTask, "kind"> {
   readonly kind: "xgb-bin";
+}
+
+/** A pool thread grows trees of a RoundTeam's rounds, posting them on `port`, until the team stops. */
+export interface RoundTask {
+  readonly kind: "xgb-round";
+  readonly id: number;
+  readonly shared: RoundTeamShared;
+  readonly port: MessagePort;
 }
 
 /** A pool thread's answer to a ForestTask: the trees it grew, by index. */
@@ -97,11 +106,11 @@ function poolThreads(count: number): PoolThread[] {
   return pool.slice(0, count);
 }
 
-function post(thread: PoolThread, task: ForestTask | HistTask | BinTask | XgbBinTask): Promise<ForestTaskResult> {
+function post(thread: PoolThread, task: ForestTask | HistTask | BinTask | XgbBinTask | RoundTask, transfer: TransferListItem[] = []): Promise<ForestTaskResult> {
   return new Promise((resolve, reject) => {
     thread.pending.set(task.id, { resolve, reject });
     if (thread.busy++ === 0) thread.worker.ref();
-    thread.worker.postMessage(task);
+    thread.worker.postMessage(task, transfer);
   });
 }
 
@@ -119,8 +128,8 @@ export async function shutdownTreeWorkers(): Promise<void> {
   await Promise.all(threads.map((t) => t.worker.terminate()));
 }
 
-/** Most pool threads helping to build one fit's histograms. */
-const MAX_HELPERS = 3;
+/** Most pool threads helping one fit (its histograms, or its boosting rounds' trees). */
+export const MAX_HELPERS = 3;
 
 /** Fewest rows x features for which boosting builds its histograms with helper threads. */
 export const TEAM_DATA = 100_000;
@@ -143,6 +152,37 @@ export function startHistTeam(data: BinnedData, helpers = Math.min(availablePara
   }
   for (const thread of poolThreads(helpers)) post(thread, { kind: "hist", id: nextTaskId++, shared: team.shared }).catch(() => {});
   return team;
+}
+
+/** Fewest rows x trees per round for which a boosting round's trees grow on pool threads too. */
+export const ROUND_WORK = 20_000;
+
+/**
+ * How many pool threads a RoundTeam of `cols` trees per round over `rows` rows would use of the
+ * `threads` offered (at most one per tree but the caller's): 0 with fewer than two trees per round,
+ * too little work (`ROUND_WORK` rows x trees) or sampled columns (drawn tree after tree, in order).
+ */
+export function roundTeamThreads(rows: number, cols: number, threads: number, columnsSampled: boolean): number {
+  if (columnsSampled || cols > ROUND_MAX_COLUMNS || rows * cols < ROUND_WORK) return 0;
+  return Math.max(0, Math.min(threads, cols - 1));
+}
+
+/**
+ * A RoundTeam growing each boosting round's `cols` trees on the caller and pool threads
+ * (`roundTeamThreads` of the `threads` offered), or undefined when that is none: the trees then
+ * grow one after the other, the same trees. Call `stop()` when done.
+ * @param team the caller's HistTeam, if any: each thread then builds with a team of its own (without helpers).
+ * @param labels with multi:softprob: the threads then compute each round's softmax and gradients.
+ */
+export function startRoundTeam(setup: TreeSetup, cols: number, subsampled: boolean, team: HistTeam | undefined, threads: number, labels?: Float64Array): RoundTeam | undefined {
+  const n = roundTeamThreads(setup.data.rows, cols, threads, setup.grow.nodeFeatures !== undefined);
+  if (n === 0) return undefined;
+  const round = new RoundTeam(setup, cols, subsampled, team, labels);
+  for (const thread of poolThreads(n)) {
+    const port = round.threadPort();
+    post(thread, { kind: "xgb-round", id: nextTaskId++, shared: round.shared, port }, [port]).catch(() => {});
+  }
+  return round;
 }
 
 /**

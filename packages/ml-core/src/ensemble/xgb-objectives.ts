@@ -17,6 +17,11 @@ export interface XgbObjective {
   gradients(y: Float64Array, raw: Float64Array, c: number, g: Float64Array, h: Float64Array): boolean;
   /** The default eval_metric (logloss, mlogloss or rmse) of raw scores. */
   metric(y: Float64Array, raw: Float64Array): number;
+  /**
+   * multi:softprob: `prepare` takes softmaxRows of the raw scores and `gradients` gives
+   * softprobColumn's numbers from them, which a RoundTeam can compute itself.
+   */
+  readonly softprob?: boolean;
 }
 
 /** XGBoost's floor on hessians (kRtEps-like 1e-16 in its objectives). */
@@ -53,6 +58,18 @@ export function binaryLogistic(baseScore: number, scalePosWeight: number): XgbOb
 }
 
 /**
+ * multi:softprob's gradients of class c from the probabilities `prob` (rows x k):
+ * g = [y = c] − p and h = max(2 p (1 − p), 1e-16).
+ */
+export function softprobColumn(prob: Float64Array, y: Float64Array, k: number, c: number, g: Float64Array, h: Float64Array): void {
+  for (let i = 0; i < y.length; i++) {
+    const p = prob[i * k + c]!;
+    g[i] = (y[i] === c ? 1 : 0) - p;
+    h[i] = Math.max(2 * p * (1 - p), MIN_HESS);
+  }
+}
+
+/**
  * multi:softprob over k > 2 classes: softmax of k margins, g = p_c − [y = c] and
  * h = max(2 p_c (1 − p_c), 1e-16) (XGBoost's factor 2). base_score is added to every margin.
  */
@@ -64,15 +81,11 @@ export function multiSoftprob(k: number, n: number, baseScore: number): XgbObjec
     baseMargin: baseScore,
     prepare: (raw) => e.softmax(raw, k),
     gradients: (y, _raw, c, g, h) => {
-      if (e.softprobGradients(y, k, c, g, h)) return true;
-      for (let i = 0; i < y.length; i++) {
-        const p = prob[i * k + c]!;
-        g[i] = (y[i] === c ? 1 : 0) - p;
-        h[i] = Math.max(2 * p * (1 - p), MIN_HESS);
-      }
+      if (!e.softprobGradients(y, k, c, g, h)) softprobColumn(prob, y, k, c, g, h);
       return true;
     },
     metric: (y, raw) => logLoss(y, raw, k),
+    softprob: true,
   };
 }
 

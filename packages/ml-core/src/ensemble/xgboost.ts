@@ -7,15 +7,16 @@ import { identity, Rng } from "../core/rng";
 import { checkXy } from "../core/check-input";
 import { countClasses } from "../core/classes";
 import { randomStateParam, resolveSeed } from "../core/seed";
-import type { BinnedData } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
-import { growTree, treeArrays, type GradTarget, type GrowOptions, type GrownTree } from "../tree/grow";
+import { treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
 import type { HistTeam } from "../tree/hist-team";
 import { BoostedModel, refitEachStage, type BoostedSoFar } from "./boosted";
 import { ColumnSampler } from "./column-sampler";
 import { validationSplit } from "./hist-gradient-boosting";
-import { startHistTeam, xgbBinDataParallel } from "./parallel";
+import { MAX_HELPERS, roundTeamThreads, startHistTeam, startRoundTeam, xgbBinDataParallel } from "./parallel";
+import { nJobsParam, resolveJobs } from "./params";
 import { binaryLogistic, multiSoftprob, squaredError, type XgbObjective } from "./xgb-objectives";
+import { addLeaves, growColumnTree, type RoundTeam, type TreeSetup } from "./xgb-round-team";
 
 const fraction = (description: string) => float({ default: 1, min: 0, max: 1, exclusiveMin: true, description });
 
@@ -43,6 +44,7 @@ const common = {
   }),
   validation_fraction: float({ default: 0.1, min: 0, max: 1, exclusiveMin: true, description: "Share of rows held out for early stopping (only with early_stopping_rounds)." }),
   random_state: randomStateParam(),
+  n_jobs: nJobsParam(),
 };
 
 /** XGBoost's other names for some parameters. */
@@ -88,9 +90,7 @@ type Common = XGBClassifierParams | XGBRegressorParams;
 /** The training rows, binned, with what every tree of a fit shares. */
 interface Fit {
   readonly X: Matrix;
-  readonly data: BinnedData;
-  readonly grow: GrowOptions;
-  readonly target: Omit<GradTarget, "g" | "h">;
+  readonly setup: TreeSetup;
   readonly sampler: ColumnSampler | undefined;
   readonly team: HistTeam | undefined;
   readonly rng: Rng;
@@ -111,9 +111,25 @@ function growOne(fit: Fit, p: Common, c: number, g: Float64Array, h: Float64Arra
     sample = fit.samples[c]!;
     sample.set(fit.allRows);
   }
-  const tree = growTree(fit.data, { ...fit.target, g, ...(h ? { h } : {}) }, sample, fit.grow, undefined, fit.team);
-  for (let node = 0; node < tree.value.length; node++) tree.value[node]! *= p.learning_rate;
-  return tree;
+  return growColumnTree(fit.setup, g, h, sample, fit.team);
+}
+
+/**
+ * The round's trees on the RoundTeam's threads, applied to `raw` (the team's): every column's rows
+ * (drawn in the order growOne draws them) and gradients first, or for multi:softprob the rows only
+ * (the team computes the softmax and the gradients).
+ */
+function growRound(fit: Fit, p: Common, round: RoundTeam, obj: XgbObjective, y: Float64Array, raw: Float64Array): TreeArrays[] {
+  let unit = false;
+  for (let c = 0; c < obj.cols; c++) if (p.subsample < 1) round.setSample(c, bernoulliRows(fit.X.rows, p.subsample, fit.rng));
+  if (!obj.softprob) {
+    obj.prepare(raw);
+    for (let c = 0; c < obj.cols; c++) unit = !obj.gradients(y, raw, c, round.gradients(c), round.hessians(c));
+  }
+  const trees = round.growRound(unit);
+  // rows left out of a tree's sample are routed through it
+  if (p.subsample < 1) trees.forEach((tree, c) => TreeEnsemble.concat([tree], 1, fit.X.cols).addTree(0, fit.X, raw, obj.cols, c, 1));
+  return trees;
 }
 
 /** Adds the tree's leaf weights to column c of every training row's raw score. */
@@ -123,12 +139,7 @@ function applyTree(fit: Fit, tree: GrownTree, raw: Float64Array, cols: number, c
     TreeEnsemble.concat([treeArrays(tree)], 1, fit.X.cols).addTree(0, fit.X, raw, cols, c, 1);
     return;
   }
-  const { feature, value, start, end, rows } = tree;
-  for (let node = 0; node < feature.length; node++) {
-    if (feature[node]! >= 0) continue;
-    const v = value[node]!;
-    for (let r = start[node]!; r < end[node]!; r++) raw[rows[r]! * cols + c]! += v;
-  }
+  addLeaves(tree, raw, cols, c);
 }
 
 /** Each row with probability `rate` (XGBoost's uniform subsampling), at least one. */
@@ -191,24 +202,32 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
     [Xtr, ytr, Xval, yval] = [takeRows(X, train), take(y, train), takeRows(X, validation), take(y, validation)];
   }
   const n = Xtr.rows;
-  const data = xgbBinDataParallel(Xtr, p.max_bin);
+  const helpers = Math.min(resolveJobs(p.n_jobs) - 1, MAX_HELPERS);
+  const data = xgbBinDataParallel(Xtr, p.max_bin, Math.max(0, helpers));
   const obj = makeObjective(n);
   const cols = obj.cols;
   const fractions = { bytree: p.colsample_bytree, bylevel: p.colsample_bylevel, bynode: p.colsample_bynode };
   const sampler = ColumnSampler.needed(fractions) ? new ColumnSampler(X.cols, fractions, rng.fork()) : undefined;
-  const team = startHistTeam(data);
-  const fit: Fit = {
-    X: Xtr,
+  const setup: TreeSetup = {
     data,
     grow: growOptions(p, X.cols, sampler),
     target: { kind: "grad", l2: p.reg_lambda, regularization: { l2: p.reg_lambda, alpha: p.reg_alpha, maxDeltaStep: p.max_delta_step, minChildWeight: p.min_child_weight } },
+    learningRate: p.learning_rate,
+  };
+  // a round's trees on several threads at once when it has several, else helpers for each tree's histograms
+  const roundThreads = roundTeamThreads(n, cols, Math.max(0, helpers), sampler !== undefined);
+  const team = startHistTeam(data, roundThreads > 0 ? 0 : Math.max(0, helpers));
+  const roundTeam = startRoundTeam(setup, cols, p.subsample < 1, team, roundThreads, obj.softprob ? ytr : undefined);
+  const fit: Fit = {
+    X: Xtr,
+    setup,
     sampler,
     team,
     rng: rng.fork(),
     allRows: identity(n),
-    samples: Array.from({ length: p.subsample < 1 ? 0 : cols }, () => new Int32Array(n)),
+    samples: Array.from({ length: p.subsample < 1 || roundTeam ? 0 : cols }, () => new Int32Array(n)),
   };
-  const raw = new Float64Array(n * cols).fill(obj.baseMargin);
+  const raw = (roundTeam ? roundTeam.shared.raw : new Float64Array(n * cols)).fill(obj.baseMargin);
   const rawVal = Xval ? new Float64Array(Xval.rows * cols).fill(obj.baseMargin) : undefined;
   const stopping = p.early_stopping_rounds !== null ? new EarlyStopping(p.early_stopping_rounds) : undefined;
   const g = new Float64Array(n);
@@ -217,14 +236,17 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
   const init = new Float64Array(cols).fill(obj.baseMargin);
   try {
     for (let round = 0; round < p.n_estimators; round++) {
-      obj.prepare(raw);
-      const grown: GrownTree[] = [];
-      for (let c = 0; c < cols; c++) grown.push(growOne(fit, p, c, g, obj.gradients(ytr, raw, c, g, h) ? h : undefined));
-      // applied after every column of the round was grown from the same raw scores
-      grown.forEach((tree, c) => {
-        applyTree(fit, tree, raw, cols, c, p.subsample < 1);
-        trees.push(treeArrays(tree));
-      });
+      if (roundTeam) trees.push(...growRound(fit, p, roundTeam, obj, ytr, raw));
+      else {
+        obj.prepare(raw);
+        const grown: GrownTree[] = [];
+        for (let c = 0; c < cols; c++) grown.push(growOne(fit, p, c, g, obj.gradients(ytr, raw, c, g, h) ? h : undefined));
+        // applied after every column of the round was grown from the same raw scores
+        grown.forEach((tree, c) => {
+          applyTree(fit, tree, raw, cols, c, p.subsample < 1);
+          trees.push(treeArrays(tree));
+        });
+      }
       options?.onProgress?.(round + 1, p.n_estimators);
       if (stopping && Xval && rawVal) {
         const e = TreeEnsemble.concat(trees.slice(-cols), 1, X.cols);
@@ -234,6 +256,7 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
       if (isStageEnd(round + 1, every, p.n_estimators)) yield { trees, init, nIter: round + 1 };
     }
   } finally {
+    roundTeam?.stop();
     team?.stop();
   }
   const nIter = stopping ? stopping.bestRound + 1 : trees.length / cols;

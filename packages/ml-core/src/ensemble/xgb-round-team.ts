@@ -1,0 +1,370 @@
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import type { BinnedData } from "../tree/binner";
+import type { TreeArrays } from "../tree/flat-tree";
+import { growTree, treeArrays, type GradTarget, type GrowOptions, type GrownTree } from "../tree/grow";
+import { HistTeam } from "../tree/hist-team";
+import { ExpBuffer } from "./exp-buffer";
+import { softprobColumn } from "./xgb-objectives";
+
+// ctrl words
+/**
+ * seq << 12 | next unclaimed unit of the current round (claimed by compare-exchange, as HistTeam's
+ * ticket): its softmax chunks, then one unit per output column's tree.
+ */
+const TICKET = 0;
+/** Trees of the current round finished. */
+const DONE = 1;
+const STOP = 2;
+/** 1 when a pool thread failed; its error is on the port. */
+const FAILED = 3;
+/** 1: every hessian of the round is 1 (no `h`). */
+const UNIT = 4;
+/** Chunks of the round's softmax finished. */
+const SOFTMAX_DONE = 5;
+const CTRL_WORDS = 6;
+/** Chunks of rows a round's softmax is split into (multi:softprob), claimed before the trees. */
+const SOFTMAX_CHUNKS = 4;
+const COLUMN_BITS = 12;
+const COLUMN_MASK = (1 << COLUMN_BITS) - 1;
+
+/** Most output columns (trees per round) a round team takes. */
+export const ROUND_MAX_COLUMNS = COLUMN_MASK - SOFTMAX_CHUNKS;
+
+/** What every tree of a boosting fit shares but its gradients and rows. */
+export interface TreeSetup {
+  readonly data: BinnedData;
+  readonly grow: GrowOptions;
+  readonly target: Omit<GradTarget, "g" | "h">;
+  readonly learningRate: number;
+}
+
+/** What the pool threads of a RoundTeam get (all of it can be posted to a worker thread). */
+export interface RoundTeamShared {
+  readonly ctrl: Int32Array;
+  readonly setup: TreeSetup;
+  readonly cols: number;
+  /** The round's gradients and hessians of column c at c n .. (c + 1) n, written by the caller (empty with `prob`). */
+  readonly g: Float64Array;
+  readonly h: Float64Array;
+  /**
+   * multi:softprob: the round's class probabilities (rows x cols, the softmax of `raw`, computed
+   * by the threads in chunks of rows) and the labels, from which the thread growing column c's
+   * tree computes its gradients (softprobColumn); empty otherwise.
+   */
+  readonly prob: Float64Array;
+  readonly y: Float64Array;
+  /** Units of work of a round before its trees: softmax chunks (0 without `prob`). */
+  readonly chunks: number;
+  /** With row subsampling: column c's rows at c n, `sampleLength[c]` of them; empty when every tree takes every row. */
+  readonly samples: Int32Array;
+  readonly sampleLength: Int32Array;
+  /**
+   * The raw scores, rows x cols. With every row in each tree, the thread that grows column c's tree
+   * adds its leaf weights to column c (each score gets one addition per round, whoever adds first).
+   */
+  readonly raw: Float64Array;
+  /** Whether a thread builds its histograms with a HistTeam of its own (the caller does). */
+  readonly useTeam: boolean;
+}
+
+/** A pool thread's message for each tree it grew, or for its failure. */
+interface TreeMessage {
+  readonly c: number;
+  readonly tree?: TreeArrays;
+  readonly error?: string;
+}
+
+/**
+ * One tree on the gradients `g` (and hessians `h`, omitted when all 1) over `sample` (permuted in
+ * place), its weights already times the learning rate: the same arithmetic on every thread.
+ */
+export function growColumnTree(s: TreeSetup, g: Float64Array, h: Float64Array | undefined, sample: Int32Array, team: HistTeam | undefined): GrownTree {
+  const tree = growTree(s.data, { ...s.target, g, ...(h ? { h } : {}) }, sample, s.grow, undefined, team);
+  for (let node = 0; node < tree.value.length; node++) tree.value[node]! *= s.learningRate;
+  return tree;
+}
+
+/** Adds the leaf weights of a tree grown on every row to column c of their raw scores (rows x cols). */
+export function addLeaves(tree: GrownTree, raw: Float64Array, cols: number, c: number): void {
+  const { feature, value, start, end, rows } = tree;
+  for (let node = 0; node < feature.length; node++) {
+    if (feature[node]! >= 0) continue;
+    const v = value[node]!;
+    for (let r = start[node]!; r < end[node]!; r++) raw[rows[r]! * cols + c]! += v;
+  }
+}
+
+/** A thread's buffers: a tree's rows, and its gradients and hessians and a softmax chunk when it computes them. */
+interface TreeBuffers {
+  readonly rows: Int32Array;
+  readonly g: Float64Array;
+  readonly h: Float64Array;
+  readonly exp: ExpBuffer | undefined;
+}
+
+function treeBuffers(s: RoundTeamShared): TreeBuffers {
+  const n = s.setup.data.rows, own = s.chunks > 0 ? n : 0;
+  const exp = s.chunks > 0 ? new ExpBuffer(chunkRows(s) * s.cols) : undefined;
+  return { rows: new Int32Array(n), g: new Float64Array(own), h: new Float64Array(own), exp };
+}
+
+function chunkRows(s: RoundTeamShared): number {
+  return Math.ceil(s.setup.data.rows / s.chunks);
+}
+
+/** Softmax chunk u of the round: prob = softmaxRows(raw) over its rows (the same numbers whatever the chunks: row by row). */
+function softmaxChunk(s: RoundTeamShared, u: number, exp: ExpBuffer): void {
+  const per = chunkRows(s), k = s.cols;
+  const from = u * per * k, to = Math.min(s.setup.data.rows, (u + 1) * per) * k;
+  if (to <= from) return;
+  exp.softmax(s.raw.subarray(from, to), k);
+  s.prob.set(exp.values.subarray(0, to - from), from);
+}
+
+/** Waits until every softmax chunk of the round is done; false when the team failed or stopped first. */
+function awaitSoftmax(s: RoundTeamShared): boolean {
+  const ctrl = s.ctrl;
+  for (let d = Atomics.load(ctrl, SOFTMAX_DONE); d < s.chunks; d = Atomics.load(ctrl, SOFTMAX_DONE)) {
+    if (Atomics.load(ctrl, FAILED) === 1 || Atomics.load(ctrl, STOP) === 1) return false;
+    Atomics.wait(ctrl, SOFTMAX_DONE, d);
+  }
+  return true;
+}
+
+/**
+ * Does unit u of the round: a softmax chunk, or (from `chunks` on) column u - chunks's tree once
+ * every chunk is done (undefined when the team failed or stopped before).
+ */
+function doUnit(s: RoundTeamShared, u: number, team: HistTeam | undefined, bufs: TreeBuffers): TreeArrays | undefined {
+  if (u < s.chunks) {
+    softmaxChunk(s, u, bufs.exp!);
+    Atomics.add(s.ctrl, SOFTMAX_DONE, 1);
+    Atomics.notify(s.ctrl, SOFTMAX_DONE);
+    return undefined;
+  }
+  return awaitSoftmax(s) ? growRoundTree(s, u - s.chunks, team, bufs) : undefined;
+}
+
+/** Column c's tree of the current round (its rows put in `buf`), its leaf weights added to `raw` unless rows are subsampled. */
+function growRoundTree(s: RoundTeamShared, c: number, team: HistTeam | undefined, bufs: TreeBuffers): TreeArrays {
+  const buf = bufs.rows;
+  const n = s.setup.data.rows;
+  let sample: Int32Array;
+  if (s.samples.length > 0) {
+    sample = buf.subarray(0, s.sampleLength[c]!);
+    sample.set(s.samples.subarray(c * n, c * n + sample.length));
+  } else {
+    sample = buf;
+    for (let i = 0; i < n; i++) sample[i] = i;
+  }
+  let g: Float64Array, h: Float64Array | undefined;
+  if (s.chunks > 0) {
+    softprobColumn(s.prob, s.y, s.cols, c, bufs.g, bufs.h);
+    [g, h] = [bufs.g, bufs.h];
+  } else {
+    g = s.g.subarray(c * n, (c + 1) * n);
+    h = s.ctrl[UNIT] === 1 ? undefined : s.h.subarray(c * n, (c + 1) * n);
+  }
+  const tree = growColumnTree(s.setup, g, h, sample, team);
+  if (s.samples.length === 0) addLeaves(tree, s.raw, s.cols, c);
+  return treeArrays(tree);
+}
+
+function takeMessage(port: MessagePort): TreeMessage | undefined {
+  return receiveMessageOnPort(port)?.message as TreeMessage | undefined;
+}
+
+/** Claims the next of the `units` units of round `base` (seq << 12); -1 when none is left or the round is over. */
+function claim(ctrl: Int32Array, base: number, units: number): number {
+  for (;;) {
+    const v = Atomics.load(ctrl, TICKET);
+    const u = v & COLUMN_MASK;
+    if (v - u !== base || u >= units) return -1;
+    if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) === v) return u;
+  }
+}
+
+function shared<T extends Float64Array | Int32Array>(make: new (b: SharedArrayBuffer) => T, length: number, bytes: number): T {
+  return new make(new SharedArrayBuffer(length * bytes));
+}
+
+/**
+ * Grows the trees of a boosting round (one per output column: multi:softprob's classes) on the
+ * caller and pool threads at once: they all read the same raw scores, so they are independent.
+ * The caller writes the round's gradients of every column into `g` and `h` (for multi:softprob
+ * the threads compute them, after the softmax of `raw` in chunks of rows), and the rows of each
+ * column's tree with subsampling; then `growRound` claims units one at a time from a shared
+ * ticket, as the pool threads do, and each thread adds its trees' leaf weights to `raw`. The
+ * threads post their trees on ports read synchronously, so the boosting loop stays synchronous.
+ * Every row's softmax and every column's tree come from the same code on the same inputs, so the
+ * trees are bit-identical to growing them one after the other whoever does which; with no thread
+ * joining the caller does it all.
+ */
+export class RoundTeam {
+  readonly shared: RoundTeamShared;
+  private seq = 0;
+  /** Trees grown by the pool threads so far. */
+  threadTrees = 0;
+  /** Where each pool thread's trees arrive. */
+  private readonly ports: MessagePort[] = [];
+  /** The caller's buffers for its trees. */
+  private readonly bufs: TreeBuffers;
+
+  /**
+   * @param setup what every tree shares (grow options without per-node column draws).
+   * @param cols trees per round (at most ROUND_MAX_COLUMNS).
+   * @param subsampled whether each tree takes its own rows (`setSample`).
+   * @param team the caller's HistTeam, if any (the threads then make their own).
+   * @param labels with multi:softprob, the labels: the team then computes each round's softmax of `raw` and the gradients itself.
+   */
+  constructor(setup: TreeSetup, cols: number, subsampled: boolean, private readonly team: HistTeam | undefined, labels?: Float64Array) {
+    const n = setup.data.rows;
+    const y = shared(Float64Array, labels ? n : 0, 8);
+    if (labels) y.set(labels);
+    this.shared = {
+      ctrl: shared(Int32Array, CTRL_WORDS, 4),
+      setup,
+      cols,
+      g: shared(Float64Array, labels ? 0 : cols * n, 8),
+      h: shared(Float64Array, labels ? 0 : cols * n, 8),
+      prob: shared(Float64Array, labels ? cols * n : 0, 8),
+      y,
+      chunks: labels ? SOFTMAX_CHUNKS : 0,
+      samples: shared(Int32Array, subsampled ? cols * n : 0, 4),
+      sampleLength: shared(Int32Array, cols, 4),
+      raw: shared(Float64Array, n * cols, 8),
+      useTeam: team !== undefined,
+    };
+    // nothing to claim before the first round (see HistTeam's ticket)
+    this.shared.ctrl[TICKET] = COLUMN_MASK;
+    this.bufs = treeBuffers(this.shared);
+  }
+
+  /** A port for one more pool thread to post its trees on (with `shared`, to `helpRoundTeam`). */
+  threadPort(): MessagePort {
+    const { port1, port2 } = new MessageChannel();
+    this.ports.push(port1);
+    return port2;
+  }
+
+  /** Column c's gradients (to be written before `growRound`, by teams without labels). */
+  gradients(c: number): Float64Array {
+    const n = this.shared.setup.data.rows;
+    return this.shared.g.subarray(c * n, (c + 1) * n);
+  }
+
+  /** Column c's hessians. */
+  hessians(c: number): Float64Array {
+    const n = this.shared.setup.data.rows;
+    return this.shared.h.subarray(c * n, (c + 1) * n);
+  }
+
+  /** Sets the rows of column c's tree this round (subsampled teams only). */
+  setSample(c: number, rows: Int32Array): void {
+    this.shared.samples.set(rows, c * this.shared.setup.data.rows);
+    this.shared.sampleLength[c] = rows.length;
+  }
+
+  /**
+   * Grows the round's trees, by column, from the gradients written (`unitHess`: every hessian is
+   * 1), or for a team given labels from the softmax of `raw`; without subsampling their leaf
+   * weights are added to `raw` already. Written gradients must not depend on `raw` any more: its
+   * columns change while the others' trees grow.
+   */
+  growRound(unitHess: boolean): TreeArrays[] {
+    const s = this.shared, ctrl = s.ctrl, cols = s.cols, units = s.chunks + cols;
+    const trees: (TreeArrays | undefined)[] = new Array(cols);
+    ctrl[UNIT] = unitHess ? 1 : 0;
+    Atomics.store(ctrl, DONE, 0);
+    Atomics.store(ctrl, SOFTMAX_DONE, 0);
+    this.seq = (this.seq + 1) & 0x7ffff;
+    const base = this.seq << COLUMN_BITS;
+    Atomics.store(ctrl, TICKET, base);
+    Atomics.notify(ctrl, TICKET);
+    for (let u = claim(ctrl, base, units); u >= 0; u = claim(ctrl, base, units)) {
+      const tree = doUnit(s, u, this.team, this.bufs);
+      if (u < s.chunks) continue;
+      if (tree === undefined) break;
+      trees[u - s.chunks] = tree;
+      Atomics.add(ctrl, DONE, 1);
+    }
+    for (let d = Atomics.load(ctrl, DONE); d < cols && Atomics.load(ctrl, FAILED) === 0; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
+    this.receive(trees);
+    return trees as TreeArrays[];
+  }
+
+  /** Takes the pool threads' trees of the round off their ports (posted before they counted them done). */
+  private receive(trees: (TreeArrays | undefined)[]): void {
+    let missing = 0;
+    for (const t of trees) if (t === undefined) missing++;
+    for (let idle = 0; missing > 0; ) {
+      let got = 0;
+      for (const port of this.ports) {
+        for (let m = takeMessage(port); m !== undefined; m = takeMessage(port)) {
+          if (m.error !== undefined) throw new Error(`a boosting pool thread failed: ${m.error}`);
+          trees[m.c] = m.tree;
+          got++;
+        }
+      }
+      missing -= got;
+      this.threadTrees += got;
+      if (got > 0 || missing === 0) continue;
+      // a thread that failed may still be posting its error
+      if (++idle > 1000) throw new Error("a boosting pool thread stopped without its trees.");
+      Atomics.wait(this.shared.ctrl, DONE, Atomics.load(this.shared.ctrl, DONE), 1);
+    }
+  }
+
+  /** Releases the pool threads (they return from `helpRoundTeam`). */
+  stop(): void {
+    const ctrl = this.shared.ctrl;
+    Atomics.store(ctrl, STOP, 1);
+    Atomics.store(ctrl, TICKET, -1);
+    Atomics.notify(ctrl, TICKET);
+    Atomics.notify(ctrl, SOFTMAX_DONE);
+    for (const port of this.ports) port.close();
+  }
+}
+
+/** A pool thread's side of a RoundTeam: does claimed units, posting each tree on `port`, until the team stops. */
+export function helpRoundTeam(s: RoundTeamShared, port: MessagePort): void {
+  const ctrl = s.ctrl, units = s.chunks + s.cols;
+  // a task that waited behind another fit's may find its team stopped already
+  if (Atomics.load(ctrl, STOP) === 1) return port.close();
+  let team: HistTeam | undefined;
+  try {
+    team = s.useTeam ? new HistTeam(s.setup.data) : undefined;
+  } catch {
+    // the JS loops build the same histograms
+  }
+  const bufs = treeBuffers(s);
+  let c = -1;
+  try {
+    for (;;) {
+      const v = Atomics.load(ctrl, TICKET);
+      if (Atomics.load(ctrl, STOP) === 1) return;
+      const u = v & COLUMN_MASK;
+      if (u >= units) {
+        Atomics.wait(ctrl, TICKET, v);
+        continue;
+      }
+      if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) !== v) continue;
+      // the round cannot end before this unit is done, so its inputs hold
+      c = u - s.chunks;
+      const tree = doUnit(s, u, team, bufs);
+      if (c < 0) continue;
+      if (tree === undefined) return;
+      port.postMessage({ c, tree } satisfies TreeMessage);
+      Atomics.add(ctrl, DONE, 1);
+      Atomics.notify(ctrl, DONE);
+    }
+  } catch (e) {
+    port.postMessage({ c, error: e instanceof Error ? e.message : String(e) } satisfies TreeMessage);
+    Atomics.store(ctrl, FAILED, 1);
+    Atomics.notify(ctrl, DONE);
+    Atomics.notify(ctrl, SOFTMAX_DONE);
+  } finally {
+    team?.stop();
+    port.close();
+  }
+}
