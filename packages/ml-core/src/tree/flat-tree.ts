@@ -112,9 +112,11 @@ export class TreeEnsemble {
    * block is copied into WebAssembly memory and descended there without a branch per split
    * (`TreeDescent`), the same leaves as `leaf` finds. Each row gets its trees in the same order, so
    * the sums are `addTree`'s to the bit.
+   * @param descend false: never through WebAssembly. A staged fit scores a new ensemble after every
+   * stage, and a descent (a copy of all its nodes in a memory of its own) would cost more than it saves.
    */
-  addTrees(from: number, to: number, X: Matrix, out: Float64Array, stride: number, column: (t: number) => number, scale: number): void {
-    const descent = to - from >= MIN_DESCENT_TREES && X.rows > 0 ? descentOf(this, X.cols) : undefined;
+  addTrees(from: number, to: number, X: Matrix, out: Float64Array, stride: number, column: (t: number) => number, scale: number, descend = true): void {
+    const descent = descend && to - from >= MIN_DESCENT_TREES && X.rows > 0 ? descentOf(this, X.cols) : undefined;
     for (let start = 0; start < X.rows; start += ROW_BLOCK) {
       const end = Math.min(start + ROW_BLOCK, X.rows);
       if (!descent) {
