@@ -18,10 +18,17 @@ const SEED = Number(process.env.BENCH_SEED ?? 42);
 const space = { max_iter: { type: "int", low: 50, high: 500, step: 10 }, learning_rate: { type: "float", low: 0.01, high: 0.3, log: true } };
 const stack = new BenchStack();
 
-/** One study with `pruner`, waited for as an orchestrator does (`?wait`): its best score, wall time and pruned trials. */
+/**
+ * One study with `pruner`, waited for as an orchestrator does: `?wait=300`, asked again with the same
+ * Idempotency-Key (which answers the same study) while it is still running. Its best score, wall
+ * time and pruned trials.
+ */
 async function study(pruner: string, nTrials = N_TRIALS): Promise<{ best: number; seconds: number; pruned: number }> {
   const t0 = Date.now();
-  const res = await stack.call("POST", "/optimize?wait=300", { dataset_path: "churn.csv", target_column: "Churn", algorithm: "HistGradientBoostingClassifier", n_trials: nTrials, cv_folds: 3, random_state: SEED, n_parallel: 2, search_space: space, pruner });
+  const request = { dataset_path: "churn.csv", target_column: "Churn", algorithm: "HistGradientBoostingClassifier", n_trials: nTrials, cv_folds: 3, random_state: SEED, n_parallel: 2, search_space: space, pruner };
+  const key = { "idempotency-key": `prune-${pruner}-${nTrials}-${t0}` };
+  let res = await stack.call("POST", "/optimize?wait=300", request, key);
+  while (res.status === 202) res = await stack.call("POST", "/optimize?wait=300", request, key);
   const seconds = (Date.now() - t0) / 1000;
   if (res.status !== 200) throw new Error(`optimize (${pruner}) answered ${res.status}: ${JSON.stringify(res.body)}`);
   const trials = (await stack.call("GET", `/studies/${res.body.study_id}`)).body.trials as { state: string }[];

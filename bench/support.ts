@@ -62,8 +62,8 @@ export class BenchStack {
     await exited;
   }
 
-  async call(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(this.base + url, { method, headers: { "content-type": "application/json", authorization: `Bearer ${this.key}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+  async call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+    const res = await fetch(this.base + url, { method, headers: { "content-type": "application/json", authorization: `Bearer ${this.key}`, ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: res.status, body: await res.json() };
   }
 
