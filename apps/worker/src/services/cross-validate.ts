@@ -97,11 +97,12 @@ function foldData(spec: AlgorithmSpec, table: Table, target: Target, targetColum
     spec.task === "classification"
       ? stratifiedKFold(target.y, options.folds, { shuffle: true, randomState: options.randomState })
       : kFold(target.rows.length, options.folds, { shuffle: true, randomState: options.randomState });
+  const rows = Float64Array.from(target.rows);
   const budget = options.foldCacheBytes ?? 0;
   let kept: FoldData[] | undefined = budget > 0 ? [] : undefined;
   let bytes = 0;
   return folds.map((fold) => () => {
-    const data = encodeFold(spec, table, target, targetColumn, fold);
+    const data = encodeFold(spec, table, target, targetColumn, rows, fold);
     bytes += data.Xtrain.data.byteLength + data.Xtest.data.byteLength;
     kept = kept && bytes <= budget ? [...kept, data] : undefined;
     if (kept?.length === folds.length) {
@@ -120,8 +121,8 @@ function foldData(spec: AlgorithmSpec, table: Table, target: Target, targetColum
   });
 }
 
-function encodeFold(spec: AlgorithmSpec, table: Table, target: Target, targetColumn: string, fold: Fold): FoldData {
-  const rows = Float64Array.from(target.rows);
+/** Fold `fold` of the table's `rows` (the target's), encoded by a pipeline fitted on its training rows. */
+function encodeFold(spec: AlgorithmSpec, table: Table, target: Target, targetColumn: string, rows: Float64Array, fold: Fold): FoldData {
   const trainRows = take(rows, fold.train);
   const pipeline = Pipeline.fit(table, trainRows, { target: targetColumn, scale: spec.scale });
   return {

@@ -202,8 +202,8 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
     [Xtr, ytr, Xval, yval] = [takeRows(X, train), take(y, train), takeRows(X, validation), take(y, validation)];
   }
   const n = Xtr.rows;
-  const helpers = Math.min(resolveJobs(p.n_jobs) - 1, MAX_HELPERS);
-  const data = xgbBinDataParallel(Xtr, p.max_bin, Math.max(0, helpers));
+  const helpers = Math.max(0, Math.min(resolveJobs(p.n_jobs) - 1, MAX_HELPERS));
+  const data = xgbBinDataParallel(Xtr, p.max_bin, helpers);
   const obj = makeObjective(n);
   const cols = obj.cols;
   const fractions = { bytree: p.colsample_bytree, bylevel: p.colsample_bylevel, bynode: p.colsample_bynode };
@@ -215,8 +215,8 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
     learningRate: p.learning_rate,
   };
   // a round's trees on several threads at once when it has several, else helpers for each tree's histograms
-  const roundThreads = roundTeamThreads(n, cols, Math.max(0, helpers), sampler !== undefined);
-  const team = startHistTeam(data, roundThreads > 0 ? 0 : Math.max(0, helpers));
+  const roundThreads = roundTeamThreads(n, cols, helpers, sampler !== undefined);
+  const team = startHistTeam(data, roundThreads > 0 ? 0 : helpers);
   const roundTeam = startRoundTeam(setup, cols, p.subsample < 1, team, roundThreads, obj.softprob ? ytr : undefined);
   const fit: Fit = {
     X: Xtr,
