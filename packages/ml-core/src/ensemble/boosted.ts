@@ -101,7 +101,7 @@ export abstract class BoostedModel<P> implements StagedEstimator {
       for (let i = 0; i < X.rows; i++) out.set(init, i * cols);
       return out;
     };
-    const add = (from: number, to: number, out: Float64Array): void => e.addTrees(from, to, X, out, cols, (t) => t % cols, 1, !this.stageSums);
+    const add = (from: number, to: number, out: Float64Array): void => e.addTrees(from, to, X, out, cols, (t) => t % cols, 1, this.stageSums ? "range" : "ensemble");
     if (this.stageSums) return this.stageSums.sums(X, e.nTrees, start, add);
     const out = start();
     add(0, e.nTrees, out);

@@ -130,7 +130,7 @@ abstract class BaseForest<P extends ForestParams> implements StagedEstimator {
     if (!e) throw new NotFittedError(this.algorithm);
     checkCols(X, this.nFeatures_);
     const start = (): Float64Array => new Float64Array(X.rows * e.nOut);
-    const add = (from: number, to: number, sums: Float64Array): void => e.addTrees(from, to, X, sums, e.nOut, () => 0, 1, !this.stageSums);
+    const add = (from: number, to: number, sums: Float64Array): void => e.addTrees(from, to, X, sums, e.nOut, () => 0, 1, this.stageSums ? "range" : "ensemble");
     let out: Float64Array;
     if (this.stageSums) out = this.stageSums.sums(X, e.nTrees, start, add);
     else {

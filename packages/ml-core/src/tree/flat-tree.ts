@@ -23,13 +23,28 @@ const ROW_BLOCK = DESCENT_ROWS;
 /** Fewest trees for which `addTrees` copies a block of rows into WebAssembly memory to descend them there. */
 const MIN_DESCENT_TREES = 4;
 
-/** Each ensemble's `TreeDescent` for the row width it last served (undefined where WebAssembly cannot run it). */
+/** Each ensemble's `TreeDescent` of all its trees for the row width it last served (undefined where WebAssembly cannot run it). */
 const descents = new WeakMap<TreeEnsemble, { readonly cols: number; readonly descent: TreeDescent | undefined }>();
 
 function descentOf(e: TreeEnsemble, cols: number): TreeDescent | undefined {
   let made = descents.get(e);
-  if (made?.cols !== cols) descents.set(e, (made = { cols, descent: treeDescent(e, cols) }));
+  if (made?.cols !== cols) {
+    const descent = treeDescent(e.feature.length, cols);
+    descents.set(e, (made = { cols, descent: descent?.setTrees(e, 0, e.nTrees) ? descent : undefined }));
+  }
   return made.descent;
+}
+
+/** Each matrix's `TreeDescent` of the trees last added to it by range (see `addTrees`). */
+const rangeDescents = new WeakMap<Matrix, TreeDescent | undefined>();
+
+function rangeDescentOf(e: TreeEnsemble, from: number, to: number, X: Matrix): TreeDescent | undefined {
+  let descent = rangeDescents.get(X);
+  if (descent?.setTrees(e, from, to)) return descent;
+  // room for twice these trees' nodes, so that the next stages' trees fit too
+  descent = treeDescent(2 * (e.offset[to]! - e.offset[from]!), X.cols);
+  rangeDescents.set(X, descent?.setTrees(e, from, to) ? descent : undefined);
+  return rangeDescents.get(X);
 }
 
 /**
@@ -112,11 +127,15 @@ export class TreeEnsemble {
    * block is copied into WebAssembly memory and descended there without a branch per split
    * (`TreeDescent`), the same leaves as `leaf` finds. Each row gets its trees in the same order, so
    * the sums are `addTree`'s to the bit.
-   * @param descend false: never through WebAssembly. A staged fit scores a new ensemble after every
-   * stage, and a descent (a copy of all its nodes in a memory of its own) would cost more than it saves.
+   * @param keep what the descent holds: "ensemble" (default), all of this ensemble's trees, copied
+   * once for all its predictions; "range", only trees `from..to-1`, in a descent kept with X: a
+   * staged fit scores the same rows after every stage with the trees new since the last, in a new
+   * ensemble each time.
    */
-  addTrees(from: number, to: number, X: Matrix, out: Float64Array, stride: number, column: (t: number) => number, scale: number, descend = true): void {
-    const descent = descend && to - from >= MIN_DESCENT_TREES && X.rows > 0 ? descentOf(this, X.cols) : undefined;
+  addTrees(from: number, to: number, X: Matrix, out: Float64Array, stride: number, column: (t: number) => number, scale: number, keep: "ensemble" | "range" = "ensemble"): void {
+    const several = to - from >= MIN_DESCENT_TREES && X.rows > 0;
+    const descent = !several ? undefined : keep === "range" ? rangeDescentOf(this, from, to, X) : descentOf(this, X.cols);
+    const base = keep === "range" ? this.offset[from]! : 0;
     for (let start = 0; start < X.rows; start += ROW_BLOCK) {
       const end = Math.min(start + ROW_BLOCK, X.rows);
       if (!descent) {
@@ -124,20 +143,20 @@ export class TreeEnsemble {
         continue;
       }
       descent.load(X, start, end);
-      for (let t = from; t < to; t++) this.addLeaves(descent.leaves(t, end - start), start, end, out, stride, column(t), scale);
+      for (let t = from; t < to; t++) this.addLeaves(descent.leaves(t, end - start), base, start, end, out, stride, column(t), scale);
     }
   }
 
-  /** Adds `scale * value` of leaf `leaves[i - from]` to `out[i * stride + column + j]` for rows `from..to-1` and every output `j`. */
-  private addLeaves(leaves: Int32Array, from: number, to: number, out: Float64Array, stride: number, column: number, scale: number): void {
+  /** Adds `scale * value` of leaf `base + leaves[i - from]` to `out[i * stride + column + j]` for rows `from..to-1` and every output `j`. */
+  private addLeaves(leaves: Int32Array, base: number, from: number, to: number, out: Float64Array, stride: number, column: number, scale: number): void {
     const nOut = this.nOut;
     const value = this.value;
     if (nOut === 1) {
-      for (let i = from; i < to; i++) out[i * stride + column]! += scale * value[leaves[i - from]!]!;
+      for (let i = from; i < to; i++) out[i * stride + column]! += scale * value[base + leaves[i - from]!]!;
       return;
     }
     for (let i = from; i < to; i++) {
-      const leaf = leaves[i - from]!;
+      const leaf = base + leaves[i - from]!;
       const at = i * stride + column;
       for (let j = 0; j < nOut; j++) out[at + j]! += scale * value[leaf * nOut + j]!;
     }

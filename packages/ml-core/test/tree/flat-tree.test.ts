@@ -73,6 +73,25 @@ describe("TreeEnsemble.addTrees over random trees", () => {
   });
 });
 
+describe("TreeEnsemble.addTrees by range (a staged fit's scoring)", () => {
+  it("adds stage after stage of new trees over the same rows, in ensembles rebuilt each stage, to the bit what addTree gives", () => {
+    const rng = new Rng(21);
+    const cols = 5;
+    const trees = Array.from({ length: 40 }, (_, t) => randomTree(rng, cols, 1, t < 8 ? 2 : 1 + rng.int(12), () => Math.round(rng.normal() * 4) / 4));
+    const n = 2077;
+    const X = { data: Float64Array.from({ length: n * cols }, () => (rng.next() < 0.05 ? NaN : Math.round(rng.normal() * 4) / 4)), rows: n, cols };
+    const byTree = new Float64Array(n);
+    const ranged = new Float64Array(n);
+    // small trees first: the later stages outgrow the descent made for the first and get a larger one
+    for (const [from, to] of [[0, 4], [4, 8], [8, 20], [20, 21], [21, 40]] as const) {
+      const e = TreeEnsemble.concat(trees.slice(0, to), 1, cols);
+      for (let t = from; t < to; t++) e.addTree(t, X, byTree, 1, 0, 1);
+      e.addTrees(from, to, X, ranged, 1, () => 0, 1, "range");
+      expect(Array.from(ranged)).toEqual(Array.from(byTree));
+    }
+  });
+});
+
 describe("TreeEnsemble state", () => {
   const rng = new Rng(9);
   const n = 600;
