@@ -122,3 +122,26 @@ export class ExpBuffer {
     return true;
   }
 }
+
+/**
+ * The binary log loss's negative gradients and hessians at raw log-odds, for every row:
+ * p = sigmoid(raw) = 1 / (1 + exp(-raw)), w = scalePosWeight for y = 1 else 1,
+ * g = ([y = 1] − p) w, h = max(p (1 − p) w, 1e-16): the exponentials in one `expInPlace` and the
+ * rest in WebAssembly where it can, the same numbers as the scalar loop. Answers the buffer it
+ * used (`buffer` unless missing or of another size), to pass again with the same `y` next round.
+ */
+export function logisticGradients(buffer: ExpBuffer | undefined, y: Float64Array, raw: Float64Array, scalePosWeight: number, g: Float64Array, h: Float64Array): ExpBuffer {
+  const n = y.length;
+  const e = buffer?.size === n ? buffer : new ExpBuffer(n, n);
+  const ex = e.values;
+  for (let i = 0; i < n; i++) ex[i] = -raw[i]!;
+  e.expInPlace();
+  if (e.logisticGradients(y, scalePosWeight, g, h)) return e;
+  for (let i = 0; i < n; i++) {
+    const p = 1 / (1 + ex[i]!);
+    const w = y[i] === 1 ? scalePosWeight : 1;
+    g[i] = ((y[i] === 1 ? 1 : 0) - p) * w;
+    h[i] = Math.max(p * (1 - p) * w, 1e-16);
+  }
+  return e;
+}

@@ -14,8 +14,9 @@ import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
 import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
 import { BoostedModel, refitEachStage, runToEnd, type BoostedSoFar } from "./boosted";
 import { binDataParallel, startHistTeam } from "./parallel";
+import { ExpBuffer, logisticGradients } from "./exp-buffer";
 import { BIN_SUBSAMPLE, binColumns, type BinnedData } from "../tree/binner";
-import { classPriorRaw, logLoss, sigmoid, softmaxRows } from "./losses";
+import { classPriorRaw, logLoss, softmaxRows } from "./losses";
 import { maxDepthParam } from "./params";
 
 const common = {
@@ -71,16 +72,18 @@ interface Objective {
 function classification(k: number, n: number): Objective {
   const cols = k === 2 ? 1 : k;
   const prob = new Float64Array(cols === 1 ? 0 : n * cols);
+  let exp: ExpBuffer | undefined;
   return {
     cols,
     init: (y) => classPriorRaw(y, k),
     prepare: (raw) => {
-      if (cols === 1) return; // binaryGradients computes the probabilities
+      if (cols === 1) return; // logisticGradients computes the probabilities
       prob.set(raw);
       softmaxRows(prob, k);
     },
     gradients: (y, raw, c, g, h) => {
-      if (cols === 1) binaryGradients(y, raw, g, h);
+      // the binary log loss's: g = y - p, h = max(p (1 - p), 1e-16), p = sigmoid(raw)
+      if (cols === 1) exp = logisticGradients(exp, y, raw, 1, g, h);
       else classGradients(y, prob, k, c, g, h);
       return true;
     },
@@ -88,14 +91,6 @@ function classification(k: number, n: number): Objective {
   };
 }
 
-/** Negative gradient and hessian of the binary log loss at raw log-odds: y - p and p (1 - p), p = sigmoid(raw). */
-function binaryGradients(y: Float64Array, raw: Float64Array, g: Float64Array, h: Float64Array): void {
-  for (let i = 0; i < y.length; i++) {
-    const p = sigmoid(raw[i]!);
-    g[i] = (y[i] === 1 ? 1 : 0) - p;
-    h[i] = Math.max(p * (1 - p), 1e-16);
-  }
-}
 
 /** The same for class c of k, from softmax probabilities (rows x k). */
 function classGradients(y: Float64Array, prob: Float64Array, k: number, c: number, g: Float64Array, h: Float64Array): void {

@@ -1,4 +1,4 @@
-import { ExpBuffer } from "./exp-buffer";
+import { ExpBuffer, logisticGradients } from "./exp-buffer";
 import { logLoss } from "./losses";
 
 /**
@@ -38,19 +38,7 @@ export function binaryLogistic(baseScore: number, scalePosWeight: number): XgbOb
     baseMargin: Math.log(baseScore / (1 - baseScore)),
     prepare: () => {},
     gradients: (y, raw, _c, g, h) => {
-      // sigmoid(x) = 1 / (1 + exp(-x)), the exponentials in one call
-      const n = y.length;
-      if (e === undefined || e.size !== n) e = new ExpBuffer(n, n);
-      const ex = e.values;
-      for (let i = 0; i < n; i++) ex[i] = -raw[i]!;
-      e.expInPlace();
-      if (e.logisticGradients(y, scalePosWeight, g, h)) return true;
-      for (let i = 0; i < n; i++) {
-        const p = 1 / (1 + ex[i]!);
-        const w = y[i] === 1 ? scalePosWeight : 1;
-        g[i] = ((y[i] === 1 ? 1 : 0) - p) * w;
-        h[i] = Math.max(p * (1 - p) * w, MIN_HESS);
-      }
+      e = logisticGradients(e, y, raw, scalePosWeight, g, h);
       return true;
     },
     metric: (y, raw) => logLoss(y, raw, 2),
