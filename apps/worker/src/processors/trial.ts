@@ -25,10 +25,9 @@ export default sandboxed(
   async ({ study_id, number }, job, ctx): Promise<TrialResult> => {
     const { db } = ctx.database;
     const started = Date.now();
-    const study = await getStudy(db, study_id);
-    if (!study) return { state: "skipped" };
-    const row = await startTrialAttempt(db, study_id, number, env().WORKER_ID);
-    if (!row) return { state: "skipped" };
+    // one round trip for both: the trial waits for them between two others
+    const [study, row] = await Promise.all([getStudy(db, study_id), startTrialAttempt(db, study_id, number, env().WORKER_ID)]);
+    if (!study || !row) return { state: "skipped" };
     ctx.log.info({ attempt: row.attempts, params: row.params }, "trial attempt");
     try {
       const spec = getAlgorithm(study.algorithm);
