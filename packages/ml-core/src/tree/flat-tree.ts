@@ -37,8 +37,14 @@ function descentOf(e: TreeEnsemble, cols: number): TreeDescent | undefined {
 
 /** Each matrix's `TreeDescent` of the trees last added to it by range (see `addTrees`). */
 const rangeDescents = new WeakMap<Matrix, TreeDescent | undefined>();
+/**
+ * Most columns of a matrix that keeps a range descent: it lives as long as the matrix (a fold kept
+ * for a study's next trials), and its block of rows takes 8 kB per column.
+ */
+const MAX_RANGE_DESCENT_COLS = 512;
 
 function rangeDescentOf(e: TreeEnsemble, from: number, to: number, X: Matrix): TreeDescent | undefined {
+  if (X.cols > MAX_RANGE_DESCENT_COLS) return undefined;
   let descent = rangeDescents.get(X);
   if (descent?.setTrees(e, from, to)) return descent;
   // room for twice these trees' nodes, so that the next stages' trees fit too

@@ -90,6 +90,20 @@ describe("TreeEnsemble.addTrees by range (a staged fit's scoring)", () => {
       expect(Array.from(ranged)).toEqual(Array.from(byTree));
     }
   });
+
+  it("adds by range over a matrix too wide to keep a descent with, the same sums", () => {
+    const rng = new Rng(22);
+    const cols = 600;
+    const trees = Array.from({ length: 12 }, () => randomTree(rng, cols, 2, 6, () => rng.normal()));
+    const X = { data: Float64Array.from({ length: 50 * cols }, () => rng.normal()), rows: 50, cols };
+    const e = TreeEnsemble.concat(trees, 2, cols);
+    const byTree = new Float64Array(100);
+    for (let t = 0; t < 12; t++) e.addTree(t, X, byTree, 2, 0, 1);
+    const ranged = new Float64Array(100);
+    e.addTrees(0, 6, X, ranged, 2, () => 0, 1, "range");
+    e.addTrees(6, 12, X, ranged, 2, () => 0, 1, "range");
+    expect(Array.from(ranged)).toEqual(Array.from(byTree));
+  });
 });
 
 describe("TreeEnsemble state", () => {
