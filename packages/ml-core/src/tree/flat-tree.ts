@@ -38,17 +38,20 @@ function descentOf(e: TreeEnsemble, cols: number): TreeDescent | undefined {
 /** Each matrix's `TreeDescent` of the trees last added to it by range (see `addTrees`). */
 const rangeDescents = new WeakMap<Matrix, TreeDescent | undefined>();
 /**
- * Most columns of a matrix that keeps a range descent: it lives as long as the matrix (a fold kept
- * for a study's next trials), and its block of rows takes 8 kB per column.
+ * A range descent lives as long as its matrix (a fold kept for a study's next trials): it holds at
+ * most this many nodes (about 21 bytes each) and a block of rows of at most this many columns (8 kB
+ * each), under 10 MB in all; larger ranges and wider matrices are scored in JS.
  */
+const MAX_RANGE_DESCENT_NODES = 1 << 18;
 const MAX_RANGE_DESCENT_COLS = 512;
 
 function rangeDescentOf(e: TreeEnsemble, from: number, to: number, X: Matrix): TreeDescent | undefined {
-  if (X.cols > MAX_RANGE_DESCENT_COLS) return undefined;
+  const nodes = e.offset[to]! - e.offset[from]!;
+  if (X.cols > MAX_RANGE_DESCENT_COLS || nodes > MAX_RANGE_DESCENT_NODES) return undefined;
   let descent = rangeDescents.get(X);
   if (descent?.setTrees(e, from, to)) return descent;
   // room for twice these trees' nodes, so that the next stages' trees fit too
-  descent = treeDescent(2 * (e.offset[to]! - e.offset[from]!), X.cols);
+  descent = treeDescent(Math.min(2 * nodes, MAX_RANGE_DESCENT_NODES), X.cols);
   rangeDescents.set(X, descent?.setTrees(e, from, to) ? descent : undefined);
   return rangeDescents.get(X);
 }
