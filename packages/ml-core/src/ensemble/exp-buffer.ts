@@ -98,20 +98,24 @@ export class ExpBuffer {
   /**
    * binary:logistic's gradients with values[i] = exp(-margin_i) for the n = y.length rows:
    * p = 1 / (1 + values[i]), w = scalePosWeight for y = 1 else 1, g = ([y = 1] − p) w,
-   * h = max(p (1 − p) w, 1e-16), in WebAssembly (an odd last row in JS, the same arithmetic).
-   * Returns false, writing nothing, where it cannot; `y` as for softprobGradients.
+   * h = max(p (1 − p) w, 1e-16), in WebAssembly where it can (the rest in JS, the same
+   * arithmetic). Returns false, writing nothing, when the buffer holds fewer than n values; `y` as
+   * for softprobGradients.
    */
   logisticGradients(y: Float64Array, scalePosWeight: number, g: Float64Array, h: Float64Array): boolean {
     const kernel = this.kernel, parts = this.rowParts, n = y.length;
-    if (!kernel || !parts || n !== this.rows || n > this.size) return false;
-    if (this.labels !== y) {
-      parts.y.set(y);
-      this.labels = y;
+    if (n > this.size) return false;
+    let done = 0;
+    if (kernel && parts && n === this.rows) {
+      if (this.labels !== y) {
+        parts.y.set(y);
+        this.labels = y;
+      }
+      const at = (a: Float64Array) => a.byteOffset;
+      done = kernel.logisticGrad(0, at(parts.y), at(parts.g), at(parts.h), 0, n, scalePosWeight);
+      g.set(parts.g.subarray(0, done));
+      h.set(parts.h.subarray(0, done));
     }
-    const at = (a: Float64Array) => a.byteOffset;
-    const done = kernel.logisticGrad(0, at(parts.y), at(parts.g), at(parts.h), 0, n, scalePosWeight);
-    g.set(parts.g.subarray(0, done));
-    h.set(parts.h.subarray(0, done));
     const ex = this.values;
     for (let i = done; i < n; i++) {
       const p = 1 / (1 + ex[i]!);
@@ -136,12 +140,6 @@ export function logisticGradients(buffer: ExpBuffer | undefined, y: Float64Array
   const ex = e.values;
   for (let i = 0; i < n; i++) ex[i] = -raw[i]!;
   e.expInPlace();
-  if (e.logisticGradients(y, scalePosWeight, g, h)) return e;
-  for (let i = 0; i < n; i++) {
-    const p = 1 / (1 + ex[i]!);
-    const w = y[i] === 1 ? scalePosWeight : 1;
-    g[i] = ((y[i] === 1 ? 1 : 0) - p) * w;
-    h[i] = Math.max(p * (1 - p) * w, 1e-16);
-  }
+  e.logisticGradients(y, scalePosWeight, g, h);
   return e;
 }

@@ -91,8 +91,7 @@ function classification(k: number, n: number): Objective {
   };
 }
 
-
-/** The same for class c of k, from softmax probabilities (rows x k). */
+/** Negative gradient and hessian of the log loss for class c of k, from softmax probabilities (rows x k). */
 function classGradients(y: Float64Array, prob: Float64Array, k: number, c: number, g: Float64Array, h: Float64Array): void {
   for (let i = 0; i < y.length; i++) {
     const p = prob[i * k + c]!;
