@@ -7,7 +7,8 @@ export const DESCENT_ROWS = 1024;
 
 /**
  * Most bytes a descent's memory may take (about 21 per node, the rest the block of rows): it lives
- * as long as its ensemble, so a forest of more than about 12 million nodes descends in JS instead.
+ * as long as its ensemble (or, for a range, its matrix), so a forest of more than about 12 million
+ * nodes descends in JS instead.
  */
 const MAX_DESCENT_BYTES = 256 * 2 ** 20;
 
