@@ -65,6 +65,7 @@ class Rounds {
       maxFeatures: resolveMaxFeatures(p.max_features, X.cols),
       maxLeafNodes: 0,
       minHessianLeaf: 0,
+      sparseHistograms: true,
     };
     this.nSub = p.subsample < 1 ? Math.max(1, Math.floor(p.subsample * X.rows)) : X.rows;
     this.perm = new Int32Array(X.rows);

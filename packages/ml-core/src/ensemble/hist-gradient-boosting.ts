@@ -153,6 +153,7 @@ function* boostStages(X: ColumnSource, y: Float64Array, p: Common, makeObjective
     maxFeatures: X.cols,
     maxLeafNodes: p.max_leaf_nodes ?? 0,
     minHessianLeaf: 1e-3,
+    sparseHistograms: true,
   };
   const g = new Float64Array(n);
   const h = new Float64Array(n);

@@ -138,7 +138,8 @@ export const TEAM_DATA = 100_000;
  * A HistTeam over `data` with `helpers` pool threads joining it, or undefined when the data is too
  * small to pay for copying it into the team's memory and for the threads (`TEAM_DATA` rows x
  * features), or the team cannot be made here (no WebAssembly SIMD with shared memory, or too much
- * data for one memory): the grower then builds with its JS loops, to the same trees.
+ * data for one memory): the grower then builds with its JS loops, to the same trees. Boosting
+ * makes it: it holds the data's sparse codes (trees with `sparseHistograms`).
  * @param helpers pool threads joining (default: the other cores, at most 3; 0 builds in the caller
  * only). Call `team.stop()` when done; the histograms do not depend on the helpers.
  */
@@ -146,7 +147,7 @@ export function startHistTeam(data: BinnedData, helpers = Math.min(availablePara
   if (data.rows * data.cols < TEAM_DATA || data.cols > TEAM_MAX_FEATURES) return undefined;
   let team: HistTeam;
   try {
-    team = new HistTeam(data);
+    team = new HistTeam(data, { sparse: true });
   } catch {
     return undefined;
   }

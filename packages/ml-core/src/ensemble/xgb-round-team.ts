@@ -333,7 +333,7 @@ export function helpRoundTeam(s: RoundTeamShared, port: MessagePort): void {
   if (Atomics.load(ctrl, STOP) === 1) return port.close();
   let team: HistTeam | undefined;
   try {
-    team = s.useTeam ? new HistTeam(s.setup.data) : undefined;
+    team = s.useTeam ? new HistTeam(s.setup.data, { sparse: s.setup.grow.sparseHistograms }) : undefined;
   } catch {
     // the JS loops build the same histograms
   }

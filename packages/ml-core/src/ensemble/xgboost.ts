@@ -160,6 +160,7 @@ function growOptions(p: Common, nFeatures: number, sampler: ColumnSampler | unde
     minHessianLeaf: p.min_child_weight,
     minSplitLoss: p.gamma,
     unseenMissingRight: true,
+    sparseHistograms: true,
     ...(sampler ? { nodeFeatures: sampler.forNode } : {}),
   };
 }

@@ -58,6 +58,11 @@ export interface GrowOptions {
   readonly nodeFeatures?: (depth: number) => ArrayLike<number>;
   /** A node that saw no missing value sends them right, as XGBoost does (default: to the larger child). */
   readonly unseenMissingRight?: boolean;
+  /**
+   * Gradient trees: build all features' histograms from the data's sparse codes, without the rows
+   * of each sparse feature's default bin (see SparseCodes). A HistTeam must be made with them.
+   */
+  readonly sparseHistograms?: boolean;
 }
 
 /** A grown tree plus where its training rows ended up. */

@@ -44,6 +44,8 @@ export class Grower {
   /** The histograms of the children of the last split (null: the child needs none). */
   private leftHist: Float64Array | null = null;
   private rightHist: Float64Array | null = null;
+  /** The right child's statistics while its histogram is built. */
+  private readonly rightTotals: Float64Array;
 
   constructor(private readonly data: BinnedData, private readonly target: ClassTarget | GradTarget, private readonly sample: Int32Array, private readonly opts: GrowOptions, rng: Rng | undefined, team?: HistTeam, arena?: ClassArena) {
     this.builder = histBuilderFor(data, target, sample, opts, rng, team, arena);
@@ -59,6 +61,7 @@ export class Grower {
     this.out = NodeArrays.take(this.layout.isClass ? this.layout.k : 1, Math.min(FIRST_NODES, Math.max(1, 2 * leavesAtMost - 1)));
     this.importance = new Float64Array(data.cols);
     this.frontier = new Frontier(opts.maxLeafNodes > 0);
+    this.rightTotals = new Float64Array(this.layout.C);
     const draws = this.splitter.drawn || opts.nodeFeatures !== undefined;
     this.minHessToSplit = this.layout.isClass || draws ? 0 : 2 * opts.minHessianLeaf * HESS_SLACK;
   }
@@ -89,7 +92,7 @@ export class Grower {
     const F = this.data.cols;
     if (opts.maxFeatures >= F || (this.splitter.drawn && builder.rootHistForDrawn && F <= ROOT_HIST_RATIO * opts.maxFeatures)) {
       hist = builder.acquire();
-      builder.buildFull(hist, 0, rows.length);
+      builder.buildFull(hist, 0, rows.length, totals);
     }
     return this.makeNode(0, rows.length, 0, totals, 0, hist, []);
   }
@@ -215,15 +218,17 @@ export class Grower {
     // features drawn per node: all-feature histograms still pay off down a lopsided split, where
     // the smaller child's rows for every feature are fewer than the drawn features' rows of both
     const keep = opts.maxFeatures >= F || (node.hist !== null && F * Math.min(leftCount, rightCount) < opts.maxFeatures * (node.end - node.start));
-    // the children's hessian sums as makeNode will hold them
+    // the children's statistics as makeNode will hold them
     const C = this.layout.C, stats = node.stats;
-    const needL = keep && this.splittable(depth, leftCount) && this.hessianAllows(stats[C + 1]!);
-    const needR = keep && this.splittable(depth, rightCount) && this.hessianAllows(stats[1]! - stats[C + 1]!);
+    const leftTotals = stats.subarray(C, 2 * C), rightTotals = this.rightTotals;
+    for (let c = 0; c < C; c++) rightTotals[c] = stats[c]! - stats[C + c]!;
+    const needL = keep && this.splittable(depth, leftCount) && this.hessianAllows(leftTotals[1]!);
+    const needR = keep && this.splittable(depth, rightCount) && this.hessianAllows(rightTotals[1]!);
     let lh: Float64Array | null = null, rh: Float64Array | null = null;
     if (node.hist && (needL || needR)) {
       const small = builder.acquire();
-      if (leftSmaller) builder.buildFull(small, node.start, mid);
-      else builder.buildFull(small, mid, node.end);
+      if (leftSmaller) builder.buildFull(small, node.start, mid, leftTotals);
+      else builder.buildFull(small, mid, node.end, rightTotals);
       const big = node.hist;
       node.hist = null;
       if (leftSmaller ? needR : needL) builder.subtract(big, small);
@@ -240,11 +245,11 @@ export class Grower {
       node.hist = null;
       if (needL) {
         lh = builder.acquire();
-        builder.buildFull(lh, node.start, mid);
+        builder.buildFull(lh, node.start, mid, leftTotals);
       }
       if (needR) {
         rh = builder.acquire();
-        builder.buildFull(rh, mid, node.end);
+        builder.buildFull(rh, mid, node.end, rightTotals);
       }
     }
     this.leftHist = lh;

@@ -3,7 +3,8 @@ import { rowMajorCodes, type BinnedData } from "./binner";
 import type { ClassArena } from "./class-arena";
 import type { ClassTarget, GradTarget, GrowOptions } from "./grow";
 import type { HistTeam } from "./hist-team";
-import { addClassRowMajor, addClassRows, addGradAll, addGradRowMajor, addGradRows } from "./hist-loops";
+import { addClassRowMajor, addClassRows, addGradAll, addGradEntries, addGradRowMajor, addGradRows } from "./hist-loops";
+import { addInto, chunkCount, chunkStart, fillDefaultBins, sparseCodes, type SparseCodes } from "./sparse-codes";
 import { classWidth, isCounted, statLayout, type StatLayout } from "./stat-layout";
 
 /** Bins of one feature at most (missing bin included). */
@@ -46,6 +47,7 @@ export class HistBuilder {
    * @param scratch one feature's histogram (BINS x C), where `buildFeature` adds, left zeroed between features.
    * @param perm, isConst the feature order and constant-feature marks the Splitter draws with (length F).
    * @param gathered room for this many gathered rows up front (grown when first needed).
+   * @param sparse the data's sparse codes, to build all-feature gradient histograms without their default bins.
    */
   constructor(
     readonly data: BinnedData,
@@ -56,6 +58,7 @@ export class HistBuilder {
     readonly perm: Int32Array = new Int32Array(data.cols),
     readonly isConst: Uint8Array = new Uint8Array(data.cols),
     gathered = rows.length,
+    protected readonly sparse?: SparseCodes,
   ) {
     this.ordA = new Float64Array(gathered);
     this.ordB = layout.isClass ? new Int32Array(gathered) : new Float64Array(gathered);
@@ -163,11 +166,31 @@ export class HistBuilder {
     return identity;
   }
 
-  /** Histograms of all features of the rows start..end into `hist` (their stats gathered first, unless the rows are 0..n-1 in order). */
-  buildFull(hist: Float64Array, start: number, end: number): void {
+  /**
+   * Histograms of all features of the rows start..end into `hist` (their stats gathered first,
+   * unless the rows are 0..n-1 in order); `totals` are the rows' statistics (the node's), from
+   * which sparse codes' default bins are made.
+   */
+  buildFull(hist: Float64Array, start: number, end: number, totals: ArrayLike<number>): void {
     const { data, layout: L, rows } = this;
     const { codes, rows: n, cols: F, nBins } = data;
     const m = end - start;
+    if (this.sparse) {
+      this.gather(start, end);
+      const ordB = L.unitHess ? undefined : (this.ordB as Float64Array);
+      const K = chunkCount(m);
+      for (let j = 0; j < K; j++) {
+        const a = chunkStart(m, K, j), b = chunkStart(m, K, j + 1);
+        const into = j === 0 ? hist : this.acquire();
+        addGradEntries(into, this.sparse, rows, start + a, b - a, this.ordA.subarray(a), ordB?.subarray(a));
+        if (j > 0) {
+          addInto(hist, into, L.histSize);
+          this.release(into);
+        }
+      }
+      fillDefaultBins(hist, L.histOff, this.sparse, L.C, totals);
+      return;
+    }
     if (!this.inOrder(start, m)) {
       // scattered rows: all features of a row at once, from the row-major codes
       this.gather(start, end);
@@ -221,8 +244,8 @@ export class HistBuilder {
  * feature are (w if class 0, w if class 1) pairs plus a count, a (g, h) histogram to the kernels.
  */
 class TeamHistBuilder extends HistBuilder {
-  constructor(data: BinnedData, target: ClassTarget | GradTarget, layout: StatLayout, sample: Int32Array, private readonly team: HistTeam) {
-    super(data, target, layout, team.rows.subarray(0, sample.length), undefined, undefined, undefined, 0);
+  constructor(data: BinnedData, target: ClassTarget | GradTarget, layout: StatLayout, sample: Int32Array, private readonly team: HistTeam, sparse: SparseCodes | undefined) {
+    super(data, target, layout, team.rows.subarray(0, sample.length), undefined, undefined, undefined, 0, sparse);
     this.rows.set(sample);
     const ab = team.ab, n = data.rows;
     if (target.kind === "class") {
@@ -250,9 +273,9 @@ class TeamHistBuilder extends HistBuilder {
     return this.pool.pop() ?? this.team.newHist(size) ?? new Float64Array(size);
   }
 
-  override buildFull(hist: Float64Array, start: number, end: number): void {
+  override buildFull(hist: Float64Array, start: number, end: number, totals: ArrayLike<number>): void {
     const m = end - start;
-    this.team.build(hist, start, m, this.inOrder(start, m), this.layout.unitHess, m * this.data.cols >= TEAM_MIN_WORK);
+    this.team.build(hist, start, m, this.inOrder(start, m), this.layout.unitHess, m * this.data.cols >= TEAM_MIN_WORK, this.sparse ? totals : undefined);
   }
 
   override subtract(big: Float64Array, small: Float64Array): void {
@@ -333,6 +356,8 @@ class ArenaHistBuilder extends HistBuilder {
  * The histogram builder for one tree (chosen once per tree): an arena's for class trees with
  * features drawn per node when one of the right width is given, a team's for gradient trees and
  * two-class trees over every feature when a team is given, else plain JS over `sample` in place.
+ * Gradient trees grown with `sparseHistograms` build from the data's sparse codes, when it has
+ * them (a team must have been made with them).
  */
 export function histBuilderFor(data: BinnedData, target: ClassTarget | GradTarget, sample: Int32Array, opts: GrowOptions, rng: Rng | undefined, team?: HistTeam, arena?: ClassArena): HistBuilder {
   const F = data.cols;
@@ -342,10 +367,12 @@ export function histBuilderFor(data: BinnedData, target: ClassTarget | GradTarge
     return new ArenaHistBuilder(data, target, statLayout(data, target, opts, arena.width), sample, arena);
   }
   const layout = statLayout(data, target, opts, 0);
+  const sparse = !isClass && opts.sparseHistograms ? sparseCodes(data) : undefined;
   if (team !== undefined && (!isClass || (k === 2 && isCounted(true, opts, F) && opts.maxFeatures >= F))) {
-    return new TeamHistBuilder(data, target, layout, sample, team);
+    if (team.sparse !== sparse && sparse) throw new Error("A tree with sparse histograms needs a HistTeam made with sparse codes.");
+    return new TeamHistBuilder(data, target, layout, sample, team, sparse);
   }
-  return new HistBuilder(data, target, layout, sample);
+  return new HistBuilder(data, target, layout, sample, undefined, undefined, undefined, sample.length, sparse);
 }
 
 /** The ClassArena behind a builder, when it is an arena's (the Splitter's whole-node kernel needs it). */

@@ -4,6 +4,7 @@
  * codes). Module-level functions over typed arrays and numbers, so that each call site stays
  * monomorphic. The WebAssembly kernels of hist-kernels.wat add the same numbers in the same order.
  */
+import type { SparseCodes } from "./sparse-codes";
 
 /** Float64 per bin of the widest gradient histogram (g, h, count). */
 const BINS = 256;
@@ -127,6 +128,38 @@ export function addGradRowMajor(hist: Float64Array, off: Int32Array, rowCodes: U
     const a = ordA[r]!, b = ordB[r]!;
     for (let f = f0; f < f1; f++) {
       const o = off[f]! + rowCodes[rb + f]! * 3;
+      hist[o]! += a;
+      hist[o + 1]! += b;
+      hist[o + 2]! += 1;
+    }
+  }
+}
+
+/**
+ * Adds rows start..start+m (stats gathered in row order) into gradient histograms of C channels per
+ * bin (2 without hessians, else 3; the count last) from their entries in sparse codes (see
+ * SparseCodes): per bin the rows in order, as the kernel's addRowEntries adds them. The sparse
+ * features' default bins are left as they were.
+ */
+export function addGradEntries(hist: Float64Array, s: SparseCodes, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined): void {
+  const { entries, starts } = s;
+  if (ordB === undefined) {
+    for (let r = 0; r < m; r++) {
+      const row = rows[start + r]!;
+      const a = ordA[r]!;
+      for (let e = starts[row]!, end = starts[row + 1]!; e < end; e++) {
+        const o = entries[e]! * 2;
+        hist[o]! += a;
+        hist[o + 1]! += 1;
+      }
+    }
+    return;
+  }
+  for (let r = 0; r < m; r++) {
+    const row = rows[start + r]!;
+    const a = ordA[r]!, b = ordB[r]!;
+    for (let e = starts[row]!, end = starts[row + 1]!; e < end; e++) {
+      const o = entries[e]! * 3;
       hist[o]! += a;
       hist[o + 1]! += b;
       hist[o + 2]! += 1;

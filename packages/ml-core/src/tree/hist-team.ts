@@ -1,6 +1,7 @@
 import { writeRowMajorCodes, type BinnedData } from "./binner";
 import { allocator } from "../wasm/loader";
 import { instantiate, kernelMemory, type KernelMemory, type Kernels } from "./kernels";
+import { addInto, chunkCount, chunkStart, fillDefaultBins, MAX_CHUNKS, sparseCodes, type SparseCodes } from "./sparse-codes";
 
 // ctrl words
 /**
@@ -24,7 +25,9 @@ const ROWS = 6;
 const SLOTS = 7;
 /** Byte address of the current build's histograms. */
 const HIST = 8;
-const CTRL_WORDS = 9;
+/** 1: the build adds the rows' entries in the sparse codes, a chunk of rows per unit (see chunkCount). */
+const SPARSE = 9;
+const CTRL_WORDS = 10;
 const FEATURE_BITS = 12;
 const FEATURE_MASK = (1 << FEATURE_BITS) - 1;
 
@@ -62,6 +65,12 @@ interface Layout {
   readonly twins: number;
   /** One int32 the partition writes its missing count to. */
   readonly scalar: number;
+  /** The sparse codes' entries and starts (see SparseCodes), when the team has them. */
+  readonly entries: number;
+  readonly starts: number;
+  /** The histograms of a sparse build's chunks but the first (MAX_CHUNKS - 1, each `partBytes`). */
+  readonly parts: number;
+  readonly partBytes: number;
   readonly bytes: number;
 }
 
@@ -82,7 +91,7 @@ function offsets(nBins: Int32Array, C: number): Int32Array {
   return off;
 }
 
-function layoutFor(n: number, F: number, histDoubles: number): Layout {
+function layoutFor(n: number, F: number, histDoubles: number, sparse: SparseCodes | undefined): Layout {
   const { take, end } = allocator();
   const codes = take(n * F);
   const rowCodes = take(n * F);
@@ -96,7 +105,10 @@ function layoutFor(n: number, F: number, histDoubles: number): Layout {
   const slots = take(slotCount * slotBytes);
   const twins = take(MAX_THREADS * MAX_FEATURE_BYTES);
   const scalar = take(4);
-  return { codes, rowCodes, rows, ab, off2, off3, out, slots, slotCount, slotBytes, twins, scalar, bytes: end() };
+  const entries = take(sparse ? sparse.entries.byteLength : 0);
+  const starts = take(sparse ? sparse.starts.byteLength : 0);
+  const parts = take(sparse ? (MAX_CHUNKS - 1) * slotBytes : 0);
+  return { codes, rowCodes, rows, ab, off2, off3, out, slots, slotCount, slotBytes, twins, scalar, entries, starts, parts, partBytes: slotBytes, bytes: end() };
 }
 
 /** Most features per unit of work when the rows are scattered (read row-major, a group of features per pass). */
@@ -113,6 +125,11 @@ function groupSize(F: number): number {
 /** Units of work of a build: one per feature for the rows in order (column-major), else per group of features. */
 function unitCount(F: number, ident: boolean): number {
   return ident ? F : Math.ceil(F / groupSize(F));
+}
+
+/** Units of the current build (see unitCount and chunkCount). */
+function unitsOf(ctrl: Int32Array, F: number): number {
+  return ctrl[SPARSE] === 1 ? chunkCount(ctrl[M]!) : unitCount(F, ctrl[IDENT] === 1);
 }
 
 /** The features of unit u: [first, end). */
@@ -140,6 +157,14 @@ function buildUnit(k: Kernels, s: HistTeamShared, mem: Float64Array, off: Int32A
   const F = nBins.length;
   const m = ctrl[M]!, ident = ctrl[IDENT] === 1, unit = ctrl[UNIT] === 1, hist = ctrl[HIST]!;
   const stride = unit ? 16 : 24;
+  if (ctrl[SPARSE] === 1) {
+    // chunk u of the rows, into the build's histogram or a part of its own
+    const K = chunkCount(m), a = chunkStart(m, K, u), b = chunkStart(m, K, u + 1);
+    const into = u === 0 ? hist : L.parts + (u - 1) * L.partBytes;
+    mem.fill(0, into >>> 3, (into >>> 3) + off[F]!);
+    k.addRowEntries(into, L.entries, L.starts, ctrl[ROWS]! + 4 * a, b - a, L.ab, stride);
+    return;
+  }
   const [f0, f1] = unitFeatures(u, F, ident);
   mem.fill(0, (hist >>> 3) + off[f0]!, (hist >>> 3) + off[f1]!);
   if (ident) k.addInOrder(hist + 8 * off[u]!, L.codes + u * n, L.ab, m, nBins[u]!, stride, L.twins + slot * MAX_FEATURE_BYTES);
@@ -178,18 +203,27 @@ export class HistTeam {
   private readonly off3: Int32Array;
   private readonly scalar: Int32Array;
 
-  constructor(readonly data: BinnedData) {
+  /** The data's sparse codes, when the team builds gradient histograms without their default bins. */
+  readonly sparse: SparseCodes | undefined;
+
+  /** @param sparse build gradient histograms from the data's sparse codes, when it has them (see `build`). */
+  constructor(readonly data: BinnedData, { sparse = false }: { sparse?: boolean } = {}) {
     const { rows: n, cols: F, nBins, codes } = data;
     if (F > TEAM_MAX_FEATURES) throw new RangeError(`a histogram team handles at most ${TEAM_MAX_FEATURES} features, but got ${F}.`);
     this.off2 = offsets(nBins, 2);
     this.off3 = offsets(nBins, 3);
-    const L = layoutFor(n, F, this.off3[F]!);
+    this.sparse = sparse ? sparseCodes(data) : undefined;
+    const L = layoutFor(n, F, this.off3[F]!, this.sparse);
     const { module, memory } = kernelMemory(L.bytes);
     const buf = memory.buffer;
     new Uint8Array(buf, L.codes, n * F).set(codes);
     writeRowMajorCodes(data, new Uint8Array(buf, L.rowCodes, n * F));
     new Int32Array(buf, L.off2, F + 1).set(this.off2.map((o) => 8 * o));
     new Int32Array(buf, L.off3, F + 1).set(this.off3.map((o) => 8 * o));
+    if (this.sparse) {
+      new Uint16Array(buf, L.entries, this.sparse.entries.length).set(this.sparse.entries);
+      new Int32Array(buf, L.starts, this.sparse.starts.length).set(this.sparse.starts);
+    }
     this.shared = { ctrl: new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4)), module, memory, layout: L, n, nBins };
     this.kernels = instantiate(module, memory);
     this.rows = new Int32Array(buf, L.rows, n);
@@ -228,19 +262,24 @@ export class HistTeam {
   /**
    * Builds all features' histograms of the rows `rows[start..start+m)` (or rows 0..m-1 in order
    * when `identity`) from their pairs in `ab`, into `hist` (laid out 2 or 3 channels per bin as
-   * `unitHess`; every value written). The helpers are woken only when `wake`.
+   * `unitHess`; every value written). The helpers are woken only when `wake`. With the rows'
+   * `totals` (per channel, the count last) and sparse codes, the caller alone adds the rows'
+   * entries, and the sparse features' default bins are those totals less their other bins.
    */
-  build(hist: Float64Array, start: number, m: number, identity: boolean, unitHess: boolean, wake = true): void {
+  build(hist: Float64Array, start: number, m: number, identity: boolean, unitHess: boolean, wake = true, totals?: ArrayLike<number>): void {
     const s = this.shared, ctrl = s.ctrl, F = s.nBins.length;
     const off = unitHess ? this.off2 : this.off3;
     const at = this.address(hist);
+    const sparse = totals !== undefined ? this.sparse : undefined;
     ctrl[M] = m;
-    ctrl[IDENT] = identity ? 1 : 0;
+    ctrl[SPARSE] = sparse ? 1 : 0;
+    ctrl[IDENT] = identity && !sparse ? 1 : 0;
     ctrl[UNIT] = unitHess ? 1 : 0;
     ctrl[ROWS] = s.layout.rows + 4 * start;
     ctrl[HIST] = at >= 0 ? at : s.layout.out;
-    const U = unitCount(F, identity);
-    if (wake) {
+    const U = unitsOf(ctrl, F);
+    // a ticket numbers units F-U..F-1: more units than features (chunks) are built here alone
+    if (wake && U > 1 && U <= F) {
       Atomics.store(ctrl, DONE, 0);
       this.seq = (this.seq + 1) & 0x7ffff;
       const base = this.seq << FEATURE_BITS;
@@ -254,7 +293,10 @@ export class HistTeam {
     } else {
       for (let u = 0; u < U; u++) buildUnit(this.kernels, s, this.mem, off, u, 0);
     }
+    const into = ctrl[HIST]!;
+    if (sparse) for (let j = 1; j < U; j++) addInto(this.mem.subarray(into >>> 3), this.mem.subarray((s.layout.parts + (j - 1) * s.layout.partBytes) >>> 3), off[F]!);
     if (at < 0) hist.set(this.out.subarray(0, off[F]!));
+    if (sparse) fillDefaultBins(hist, off, sparse, unitHess ? 2 : 3, totals!);
   }
 
   /** big[0..n) -= small[0..n), in WebAssembly when both come from `newHist`. */
@@ -302,8 +344,7 @@ export function helpHistTeam(s: HistTeamShared): void {
     }
     if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) !== v) continue;
     // the build cannot move on before this unit is done, so its parameters hold
-    const ident = ctrl[IDENT] === 1;
-    buildUnit(kernels, s, mem, ctrl[UNIT] === 1 ? off2 : off3, u - (F - unitCount(F, ident)), slot);
+    buildUnit(kernels, s, mem, ctrl[UNIT] === 1 ? off2 : off3, u - (F - unitsOf(ctrl, F)), slot);
     Atomics.add(ctrl, DONE, 1);
     Atomics.notify(ctrl, DONE);
   }

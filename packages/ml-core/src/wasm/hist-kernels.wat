@@ -68,6 +68,32 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
+  ;; Adds rows rows[0..m-1] (i32 row numbers; row i's pair at ab[i]) into hist from their entries
+  ;; in sparse codes (see tree/sparse-codes.ts): row i's are the Uint16 global bins
+  ;; entries[starts[i]..starts[i + 1]) (starts: i32), and bin b is at hist + b stride. Row by row,
+  ;; as addGradEntries of tree/hist-loops.ts adds them.
+  (func (export "addRowEntries") (param $hist i32) (param $entries i32) (param $starts i32) (param $rows i32) (param $m i32) (param $ab i32) (param $stride i32)
+    (local $r i32) (local $row i32) (local $e i32) (local $end i32) (local $o i32) (local $v v128) (local $three i32) (local $s i32)
+    (local.set $three (i32.eq (local.get $stride) (i32.const 24)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $m)))
+        (local.set $row (i32.load (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))))
+        (local.set $s (i32.add (local.get $starts) (i32.shl (local.get $row) (i32.const 2))))
+        (local.set $e (i32.add (local.get $entries) (i32.shl (i32.load (local.get $s)) (i32.const 1))))
+        (local.set $end (i32.add (local.get $entries) (i32.shl (i32.load offset=4 (local.get $s)) (i32.const 1))))
+        (local.set $v (v128.load (i32.add (local.get $ab) (i32.shl (local.get $row) (i32.const 4)))))
+        (block $entriesDone
+          (loop $entry
+            (br_if $entriesDone (i32.ge_u (local.get $e) (local.get $end)))
+            (local.set $o (i32.add (local.get $hist) (i32.mul (i32.load16_u (local.get $e)) (local.get $stride))))
+            (v128.store align=8 (local.get $o) (f64x2.add (v128.load align=8 (local.get $o)) (local.get $v)))
+            (if (local.get $three) (then (f64.store offset=16 (local.get $o) (f64.add (f64.load offset=16 (local.get $o)) (f64.const 1)))))
+            (local.set $e (i32.add (local.get $e) (i32.const 2)))
+            (br $entry)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
   ;; Partitions rows[start..end) (i32 row numbers) by the codes (one feature, column-major): a row
   ;; goes left when its code is <= bin, or when it is missing (255) and missingLeft is 1. Every row
   ;; swaps with the first right row (itself while none was seen), then left rows advance that
