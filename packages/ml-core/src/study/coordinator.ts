@@ -21,6 +21,9 @@ export class StudyEngine {
   readonly budget: number;
   /** When each trial's intermediate values were last recorded (ms). */
   private readonly recordedAt = new Map<number, number>();
+  /** The last record of intermediate values while it is written, and why it failed. */
+  private recording: Promise<void> | undefined;
+  private recordFailure: unknown;
 
   constructor(readonly study: StudyDefinition, private readonly store: StudyStore) {
     this.sampler = makeSampler(study.sampler);
@@ -73,20 +76,31 @@ export class StudyEngine {
    * Asks the pruner whether a trial stops after a step (never after its last: the work is done).
    * Records the trial's intermediate values where anyone reads them: when it records a rung (other
    * trials' pruners read rungs), and otherwise every `RECORD_EVERY_MS` while it runs, for who
-   * watches it (no pruner reads a running trial's values). The values it stopped with are the
-   * caller's to store with its outcome (`finishTrial`'s `intermediate`). Answers the decision;
-   * `rungs` is what the trial recorded so far (start with []).
+   * watches it (no pruner reads a running trial's values). A record is written while the trial
+   * goes on: the next report, or `recorded()`, waits for it (and throws if it failed). The values
+   * it stopped with are the caller's to store with its outcome (`finishTrial`'s `intermediate`),
+   * after `recorded()`. Answers the decision; `rungs` is what the trial recorded so far (start with []).
    */
   async report(number: number, intermediate: readonly number[], rungs: readonly number[], lastStep: boolean, now = Date.now()): Promise<{ prune: boolean; rungs: readonly number[] }> {
+    await this.recorded();
     if (lastStep) return { prune: false, rungs };
     const decision = await this.pruner.decide({ number, intermediate, rungs }, this.store.pruneSummary(this.study, number, intermediate.length - 1));
     if (!this.recordedAt.has(number)) this.recordedAt.set(number, now);
     const newRung = decision.rungs.length !== rungs.length;
     if (newRung || (!decision.prune && now - this.recordedAt.get(number)! >= RECORD_EVERY_MS)) {
-      await this.store.recordSteps(this.study.id, number, intermediate, decision.rungs);
+      this.recording = this.store.recordSteps(this.study.id, number, [...intermediate], decision.rungs).catch((e: unknown) => void (this.recordFailure = e));
       this.recordedAt.set(number, now);
     }
     return decision;
+  }
+
+  /** Waits for the last record of intermediate values (see `report`); throws why it failed. */
+  async recorded(): Promise<void> {
+    await this.recording;
+    this.recording = undefined;
+    const failure = this.recordFailure;
+    this.recordFailure = undefined;
+    if (failure !== undefined) throw failure;
   }
 }
 

@@ -182,6 +182,36 @@ describe("StudyEngine.report", () => {
     expect(store.trials[0]!.rungs).toHaveLength(3);
     expect(RECORD_EVERY_MS).toBe(1000);
   });
+  it("writes a record while the trial goes on: the next report and `recorded()` wait for it, and throw why it failed", async () => {
+    const store = new MemoryStudyStore();
+    const engine = new StudyEngine(define({ nTrials: 2, pruner: prunerConfigSchema.parse({ name: "successive_halving", min_resource: 1, reduction_factor: 3 }) }), store);
+    await engine.tick();
+    let release!: () => void;
+    const written: number[][] = [];
+    jest.spyOn(store, "recordSteps").mockImplementationOnce(async (_id, _n, values) => {
+      await new Promise<void>((r) => (release = r));
+      written.push([...values]);
+    });
+    const values = [0.5, 0.6];
+    // step 1 is a rung: recorded, and the report answers before the write ends
+    const { rungs } = await engine.report(0, values, [], false, 1000);
+    expect(rungs).toHaveLength(1);
+    expect(written).toEqual([]);
+    values.push(0.7); // the trial goes on: the record keeps the values it was given
+    let next = false;
+    const reported = engine.report(0, values, rungs, false, 1100).then(() => (next = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(next).toBe(false);
+    release();
+    await reported;
+    expect(written).toEqual([[0.5, 0.6]]);
+
+    jest.spyOn(store, "recordSteps").mockRejectedValueOnce(new Error("the database went away"));
+    values.push(0.8);
+    await engine.report(0, values, rungs, false, 9000); // a second past the last record
+    await expect(engine.recorded()).rejects.toThrow("the database went away");
+    await expect(engine.recorded()).resolves.toBeUndefined();
+  });
 });
 
 describe("StudyEngine with Hyperband", () => {
