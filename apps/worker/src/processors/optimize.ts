@@ -39,19 +39,22 @@ async function coordinate(job: Job, queues: JobQueues, signal: AbortSignal | und
   let bestSoFar = study.bestTrialNumber;
   try {
     for (;;) {
-      // The study was cancelled (POST /studies/{id}/cancel, which fails its trials and
-      // keeps its best) or continued under another job. One status read per pass; the signal comes first.
-      if (signal?.aborted || (await engine.stopped(job.id!))) {
+      // The study was cancelled (POST /studies/{id}/cancel, which fails its trials and keeps its
+      // best) or continued under another job: one status read per pass, beside the tick, which
+      // starts no trial of a cancelled study (a trial it starts for a study continued elsewhere
+      // is the other run's to enqueue: its reconcile finds it). The signal comes first.
+      const [stopped, tick] = await Promise.all([engine.stopped(job.id!), engine.tick()]);
+      if (signal?.aborted || stopped) {
         const { reason, details } = studyCancelled((await getStudy(db, study.id)) ?? study);
         throw new JobCancelledError("optimize", reason, details);
       }
-      const tick = await engine.tick();
       trials = tick.trials;
+      if (tick.action === "finish") break;
+      // the new trial's job first: a worker is waiting for it
+      if (tick.action === "started") await queues.add(trialJob, { study_id: study.id, number: tick.trial.number, algorithm: study.algorithm }, trialJob.jobId(study.id, tick.trial.number));
       const running = trials.filter((t) => t.state === "running");
       const repaired = await reconcile(running, queues, db, study.id);
-      if (tick.action === "finish") break;
       if (tick.action === "started") {
-        await queues.add(trialJob, { study_id: study.id, number: tick.trial.number, algorithm: study.algorithm }, trialJob.jobId(study.id, tick.trial.number));
         // Another slot is free (or one was just freed): start again at once. Else the trials are
         // known until one ends: wait, without reading them again.
         if (repaired || running.length + 1 < study.nParallel) continue;
