@@ -75,8 +75,9 @@ interface PreparedFold extends FoldData {
  * The encoded folds of the splits cross-validated last (by table, target, task, scaling, fold
  * count and seed), most recent last, while their matrices take at most `foldCacheBytes` in all:
  * the trials of a study cross-validate the same folds of the same cached table, so a worker
- * process encodes each fold, and bins it for histogram trees (`binOnce`, an eighth more), once per
- * study instead of once per trial. The matrices are never changed.
+ * process encodes each fold, and bins it for histogram trees (`binOnce`, an eighth more, and for
+ * boosting its sparse codes, at most a quarter more), once per study instead of once per trial.
+ * The matrices are never changed.
  */
 const foldCache = new Map<string, { folds: FoldData[]; bytes: number }>();
 /** A number for each table seen, without keeping the table alive. */

@@ -44,7 +44,8 @@ export class Grower {
   /** The histograms of the children of the last split (null: the child needs none). */
   private leftHist: Float64Array | null = null;
   private rightHist: Float64Array | null = null;
-  /** The right child's statistics while its histogram is built. */
+  /** The children's statistics while their histograms are built. */
+  private readonly leftTotals: Float64Array;
   private readonly rightTotals: Float64Array;
 
   constructor(private readonly data: BinnedData, private readonly target: ClassTarget | GradTarget, private readonly sample: Int32Array, private readonly opts: GrowOptions, rng: Rng | undefined, team?: HistTeam, arena?: ClassArena) {
@@ -61,6 +62,7 @@ export class Grower {
     this.out = NodeArrays.take(this.layout.isClass ? this.layout.k : 1, Math.min(FIRST_NODES, Math.max(1, 2 * leavesAtMost - 1)));
     this.importance = new Float64Array(data.cols);
     this.frontier = new Frontier(opts.maxLeafNodes > 0);
+    this.leftTotals = new Float64Array(this.layout.C);
     this.rightTotals = new Float64Array(this.layout.C);
     const draws = this.splitter.drawn || opts.nodeFeatures !== undefined;
     this.minHessToSplit = this.layout.isClass || draws ? 0 : 2 * opts.minHessianLeaf * HESS_SLACK;
@@ -220,8 +222,11 @@ export class Grower {
     const keep = opts.maxFeatures >= F || (node.hist !== null && F * Math.min(leftCount, rightCount) < opts.maxFeatures * (node.end - node.start));
     // the children's statistics as makeNode will hold them
     const C = this.layout.C, stats = node.stats;
-    const leftTotals = stats.subarray(C, 2 * C), rightTotals = this.rightTotals;
-    for (let c = 0; c < C; c++) rightTotals[c] = stats[c]! - stats[C + c]!;
+    const leftTotals = this.leftTotals, rightTotals = this.rightTotals;
+    for (let c = 0; c < C; c++) {
+      leftTotals[c] = stats[C + c]!;
+      rightTotals[c] = stats[c]! - stats[C + c]!;
+    }
     const needL = keep && this.splittable(depth, leftCount) && this.hessianAllows(leftTotals[1]!);
     const needR = keep && this.splittable(depth, rightCount) && this.hessianAllows(rightTotals[1]!);
     let lh: Float64Array | null = null, rh: Float64Array | null = null;
