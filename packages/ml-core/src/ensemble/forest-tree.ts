@@ -66,21 +66,21 @@ export function fitForestTree(job: ForestJob, seed: number): TreeArrays {
   const g = new Float64Array(n);
   for (let i = 0; i < n; i++) g[i] = count[i]! * y[i]!;
   // every feature at every node: all-feature histograms and partitions in WebAssembly (same trees)
-  const team = job.grow.maxFeatures >= data.cols ? soloTeamFor(data) : undefined;
+  const team = job.grow.maxFeatures >= data.cols ? soloTeamFor(data, job.grow.sparseHistograms === true) : undefined;
   return treeArrays(growTree(data, { kind: "grad", g, h: count, l2: 0 }, sample, job.grow, rng, team));
 }
 
-let soloTeam: HistTeam | undefined;
+let soloTeam: { team: HistTeam; sparse: boolean } | undefined;
 
-/** This thread's helperless HistTeam for `data`, kept for its next tree; undefined where none can be made. */
-function soloTeamFor(data: BinnedData): HistTeam | undefined {
-  if (soloTeam?.data.codes === data.codes) return soloTeam;
+/** This thread's helperless HistTeam for `data` (made with its sparse codes when `sparse`), kept for its next tree; undefined where none can be made. */
+function soloTeamFor(data: BinnedData, sparse = false): HistTeam | undefined {
+  if (soloTeam?.team.data.codes === data.codes && soloTeam.sparse === sparse) return soloTeam.team;
   try {
-    soloTeam = new HistTeam(data);
+    soloTeam = { team: new HistTeam(data, { sparse }), sparse };
   } catch {
     soloTeam = undefined;
   }
-  return soloTeam;
+  return soloTeam?.team;
 }
 
 /** Lets this thread's WebAssembly memories for forest trees go, and the node arrays kept for its next tree, once its share of a forest is grown. */

@@ -102,6 +102,8 @@ abstract class BaseForest<P extends ForestParams> implements StagedEstimator {
         maxFeatures: resolveMaxFeatures(p.max_features, X.cols),
         maxLeafNodes: 0,
         minHessianLeaf: 0,
+        // regression trees are gradient trees (class trees have no sparse codes)
+        sparseHistograms: true,
       },
     };
     // shared once for every chunk's threads

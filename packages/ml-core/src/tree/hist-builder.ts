@@ -4,7 +4,7 @@ import type { ClassArena } from "./class-arena";
 import type { ClassTarget, GradTarget, GrowOptions } from "./grow";
 import type { HistTeam } from "./hist-team";
 import { addClassRowMajor, addClassRows, addGradAll, addGradEntries, addGradRowMajor, addGradRows } from "./hist-loops";
-import { addInto, chunkCount, chunkStart, fillDefaultBins, sparseCodes, type SparseCodes } from "./sparse-codes";
+import { addInto, chunkCount, chunkStart, fillDefaultBins, sparseCodes, worthSparse, type SparseCodes } from "./sparse-codes";
 import { classWidth, isCounted, statLayout, type StatLayout } from "./stat-layout";
 
 /** Bins of one feature at most (missing bin included). */
@@ -169,13 +169,13 @@ export class HistBuilder {
   /**
    * Histograms of all features of the rows start..end into `hist` (their stats gathered first,
    * unless the rows are 0..n-1 in order); `totals` are the rows' statistics (the node's), from
-   * which sparse codes' default bins are made.
+   * which sparse codes' default bins are made, when the rows are enough to pay for that (`worthSparse`).
    */
   buildFull(hist: Float64Array, start: number, end: number, totals: ArrayLike<number>): void {
     const { data, layout: L, rows } = this;
     const { codes, rows: n, cols: F, nBins } = data;
     const m = end - start;
-    if (this.sparse) {
+    if (this.sparse && worthSparse(this.sparse, m, L.C)) {
       this.gather(start, end);
       const ordB = L.unitHess ? undefined : (this.ordB as Float64Array);
       const K = chunkCount(m);
@@ -275,7 +275,8 @@ class TeamHistBuilder extends HistBuilder {
 
   override buildFull(hist: Float64Array, start: number, end: number, totals: ArrayLike<number>): void {
     const m = end - start;
-    this.team.build(hist, start, m, this.inOrder(start, m), this.layout.unitHess, m * this.data.cols >= TEAM_MIN_WORK, this.sparse ? totals : undefined);
+    const sparse = this.sparse && worthSparse(this.sparse, m, this.layout.C);
+    this.team.build(hist, start, m, this.inOrder(start, m), this.layout.unitHess, m * this.data.cols >= TEAM_MIN_WORK, sparse ? totals : undefined);
   }
 
   override subtract(big: Float64Array, small: Float64Array): void {

@@ -20,7 +20,24 @@ export interface SparseCodes {
   readonly defaults: Int32Array;
   readonly starts: Int32Array;
   readonly entries: Uint16Array;
+  /** Values a row holds in default bins, on average. */
+  readonly leftPerRow: number;
+  /** Bins of the sparse features (missing slots included), which `fillDefaultBins` reads. */
+  readonly sparseBins: number;
 }
+
+/**
+ * Whether a build of m rows is worth making from sparse codes: the values it leaves out outweigh
+ * the default bins it then fills in (`fillDefaultBins` reads every bin of every sparse feature).
+ * Deep trees have many nodes of a few rows: on ames (313 encoded features, 280 sparse) a
+ * random forest's trees were 10% slower when every node left out its default bins.
+ */
+export function worthSparse(s: SparseCodes, m: number, C: number): boolean {
+  return m * s.leftPerRow >= FILL_COST * C * s.sparseBins;
+}
+
+/** What filling one channel of one bin costs, in values left out of a build. */
+const FILL_COST = 4;
 
 /**
  * Rows per chunk of a large build from sparse codes: a build of m rows adds `chunkCount(m)` chunks
@@ -104,7 +121,9 @@ function makeSparseCodes(data: BinnedData): SparseCodes | null {
     if (slot !== defaultOf[f]) entries[at[i]!++] = first[f]! + slot;
   }
   const sparse = Int32Array.from({ length: F }, (_, f) => f).filter((f) => defaultOf[f]! >= 0);
-  return { sparse, defaults: sparse.map((f) => defaultOf[f]!), starts, entries };
+  let sparseBins = 0;
+  for (const f of sparse) sparseBins += nBins[f]! + 1;
+  return { sparse, defaults: sparse.map((f) => defaultOf[f]!), starts, entries, leftPerRow: left / n, sparseBins };
 }
 
 /**

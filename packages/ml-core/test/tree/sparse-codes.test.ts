@@ -4,7 +4,7 @@ import { binData, MISSING_BIN, type BinnedData } from "../../src/tree/binner";
 import { growTree, type GrowOptions } from "../../src/tree/grow";
 import { histBuilderFor } from "../../src/tree/hist-builder";
 import { HistTeam } from "../../src/tree/hist-team";
-import { sparseCodes } from "../../src/tree/sparse-codes";
+import { sparseCodes, worthSparse } from "../../src/tree/sparse-codes";
 import { expectSameTree } from "./same-tree";
 
 /**
@@ -113,6 +113,21 @@ describe("histograms from sparse codes", () => {
         }
       }
     }
+  });
+
+  it("are left for the dense build on a node too small to pay for its default bins (worthSparse), to the bit", () => {
+    const target = { kind: "grad", g, h, l2: 0 } as const;
+    const s = sparseCodes(data)!;
+    const m = 30;
+    expect(worthSparse(s, m, 3)).toBe(false);
+    expect(worthSparse(s, data.rows, 3)).toBe(true);
+    const hists = [histBuilderFor(data, target, sample(), { ...opts, sparseHistograms: false }, undefined), histBuilderFor(data, target, sample(), opts, undefined), histBuilderFor(data, target, sample(), opts, undefined, team)].map((b) => {
+      const hist = b.acquire();
+      b.buildFull(hist, 100, 100 + m, [NaN, NaN, NaN]); // scattered rows (not 0..n-1); the totals are not read
+      return Array.from(hist);
+    });
+    expect(hists[1]).toEqual(hists[0]);
+    expect(hists[2]).toEqual(hists[0]);
   });
 
   it("grow the same trees with the team's helper threads as with the JS loops, large nodes in chunks", async () => {
