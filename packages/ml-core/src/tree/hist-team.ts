@@ -263,8 +263,9 @@ export class HistTeam {
    * Builds all features' histograms of the rows `rows[start..start+m)` (or rows 0..m-1 in order
    * when `identity`) from their pairs in `ab`, into `hist` (laid out 2 or 3 channels per bin as
    * `unitHess`; every value written). The helpers are woken only when `wake`. With the rows'
-   * `totals` (per channel, the count last) and sparse codes, the caller alone adds the rows'
-   * entries, and the sparse features' default bins are those totals less their other bins.
+   * `totals` (per channel, the count last) and sparse codes, the build adds the rows' entries, a
+   * chunk of rows per unit (see chunkCount), and the sparse features' default bins are those
+   * totals less their other bins.
    */
   build(hist: Float64Array, start: number, m: number, identity: boolean, unitHess: boolean, wake = true, totals?: ArrayLike<number>): void {
     const s = this.shared, ctrl = s.ctrl, F = s.nBins.length;
