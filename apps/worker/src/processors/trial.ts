@@ -66,7 +66,6 @@ export default sandboxed(
         },
       );
       const state = pruned ? "pruned" : "complete";
-      await engine.recorded(); // the last rung's record, written while the trial went on
       await finishTrial(db, study_id, number, { state, value: pruned ? null : value, foldScores: steps, durationMs: Date.now() - started });
       return pruned ? { state } : { state, value };
     } catch (e) {

@@ -77,9 +77,10 @@ export class StudyEngine {
    * Records the trial's intermediate values where anyone reads them: when it records a rung (other
    * trials' pruners read rungs), and otherwise every `RECORD_EVERY_MS` while it runs, for who
    * watches it (no pruner reads a running trial's values). A record is written while the trial
-   * goes on: the next report, or `recorded()`, waits for it (and throws if it failed). The values
-   * it stopped with are the caller's to store with its outcome (`finishTrial`'s `intermediate`),
-   * after `recorded()`. Answers the decision; `rungs` is what the trial recorded so far (start with []).
+   * goes on: the next report waits for it (and throws if it failed), and a report that prunes
+   * waits for its own, since its caller finishes the trial next and a later record would be
+   * lost. The values it stopped with are the caller's to store with its outcome (`finishTrial`'s
+   * `intermediate`). Answers the decision; `rungs` is what the trial recorded so far (start with []).
    */
   async report(number: number, intermediate: readonly number[], rungs: readonly number[], lastStep: boolean, now = Date.now()): Promise<{ prune: boolean; rungs: readonly number[] }> {
     await this.recorded();
@@ -91,11 +92,12 @@ export class StudyEngine {
       this.recording = this.store.recordSteps(this.study.id, number, [...intermediate], decision.rungs).catch((e: unknown) => void (this.recordFailure = e));
       this.recordedAt.set(number, now);
     }
+    if (decision.prune) await this.recorded();
     return decision;
   }
 
   /** Waits for the last record of intermediate values (see `report`); throws why it failed. */
-  async recorded(): Promise<void> {
+  private async recorded(): Promise<void> {
     await this.recording;
     this.recording = undefined;
     const failure = this.recordFailure;

@@ -182,7 +182,7 @@ describe("StudyEngine.report", () => {
     expect(store.trials[0]!.rungs).toHaveLength(3);
     expect(RECORD_EVERY_MS).toBe(1000);
   });
-  it("writes a record while the trial goes on: the next report and `recorded()` wait for it, and throw why it failed", async () => {
+  it("writes a record while the trial goes on: the next report waits for it and throws why it failed; a pruning report waits for its own", async () => {
     const store = new MemoryStudyStore();
     const engine = new StudyEngine(define({ nTrials: 2, pruner: prunerConfigSchema.parse({ name: "successive_halving", min_resource: 1, reduction_factor: 3 }) }), store);
     await engine.tick();
@@ -209,8 +209,20 @@ describe("StudyEngine.report", () => {
     jest.spyOn(store, "recordSteps").mockRejectedValueOnce(new Error("the database went away"));
     values.push(0.8);
     await engine.report(0, values, rungs, false, 9000); // a second past the last record
-    await expect(engine.recorded()).rejects.toThrow("the database went away");
-    await expect(engine.recorded()).resolves.toBeUndefined();
+    values.push(0.9);
+    await expect(engine.report(0, values, rungs, false, 9100)).rejects.toThrow("the database went away");
+
+    // a report that prunes answers once its rung is recorded: its caller finishes the trial next
+    const other = new StudyEngine(define({ nTrials: 2, pruner: prunerConfigSchema.parse({ name: "successive_halving", min_resource: 1, reduction_factor: 3 }) }), store);
+    store.trials.push({ number: 1, params: {}, state: "complete", value: 0.9, intermediate: [0.9, 0.9], rungs: [0.9] });
+    let held!: () => void;
+    jest.spyOn(store, "recordSteps").mockImplementationOnce(() => new Promise<void>((r) => (held = r)));
+    let answered = false;
+    const pruning = other.report(2, [0.1, 0.1], [], false, 1000).then((d) => ((answered = true), d));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toBe(false);
+    held();
+    expect((await pruning).prune).toBe(true);
   });
 });
 
