@@ -36,8 +36,11 @@ describe("POST /studies/{id}/cancel", () => {
     });
     expect(res.status).toBe(202);
     ({ study_id: studyId, job_id: jobId } = res.body);
-    const before = await until(`/studies/${studyId}`, (s) => s.trials.some((t: any) => t.state === "complete") && s.trials.some((t: any) => t.state === "running" && t.params.n_estimators === SLOW_TREES));
-    const slow = before.trials.find((t: any) => t.state === "running" && t.params.n_estimators === SLOW_TREES);
+    // a slow trial whose attempt has started in a sandbox (attempts 1): one still queued behind
+    // another slow trial may start just as the cancel fails its row, and then ends skipped
+    const started = (t: any) => t.state === "running" && t.params.n_estimators === SLOW_TREES && t.attempts >= 1;
+    const before = await until(`/studies/${studyId}`, (s) => s.trials.some((t: any) => t.state === "complete") && s.trials.some(started));
+    const slow = before.trials.find(started);
     await until(`/jobs/trial-${studyId}-${slow.number}`, (j) => j.state === "active");
 
     const asked = Date.now();
