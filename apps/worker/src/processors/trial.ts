@@ -25,7 +25,7 @@ export default sandboxed(
   async ({ study_id, number }, job, ctx): Promise<TrialResult> => {
     const { db } = ctx.database;
     const started = Date.now();
-    // one round trip for both: the trial waits for them between two others
+    // both at once (one round trip's wait, on two connections): the trial waits for them between two others
     const [study, row] = await Promise.all([getStudy(db, study_id), startTrialAttempt(db, study_id, number, env().WORKER_ID)]);
     if (!study || !row) return { state: "skipped" };
     ctx.log.info({ attempt: row.attempts, params: row.params }, "trial attempt");
