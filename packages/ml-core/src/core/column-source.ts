@@ -28,9 +28,22 @@ export function composeRows(rows: ArrayLike<number> | undefined, indices: ArrayL
   return out;
 }
 
+/** Most features a MatrixColumns reads per pass over its rows. */
+const BLOCK_FEATURES = 8;
+/** Most bytes of the block of columns a MatrixColumns holds between calls. */
+const BLOCK_BYTES = 256 << 20;
+
 class MatrixColumns implements ColumnSource {
   readonly rows: number;
   readonly cols: number;
+  /**
+   * Columns blockStart.. of the rows, column-major, read in one pass: a column alone reads one
+   * value from each row's cache line, so callers reading the columns in turn (binning) get the
+   * block's next ones from here. Dropped once the last feature's column was read.
+   */
+  private block: Float64Array | undefined;
+  private blockStart = 0;
+  private readonly blockWidth: number;
 
   /** `rows`: the rows of X this source holds, in order (undefined: all of them). */
   constructor(
@@ -39,13 +52,34 @@ class MatrixColumns implements ColumnSource {
   ) {
     this.rows = idx ? idx.length : X.rows;
     this.cols = X.cols;
+    this.blockWidth = Math.max(1, Math.min(BLOCK_FEATURES, X.cols, Math.floor(BLOCK_BYTES / (8 * Math.max(1, this.rows)))));
   }
 
   column(f: number, out: Float64Array): Float64Array {
-    const { data, cols } = this.X;
-    const idx = this.idx;
-    for (let k = 0; k < this.rows; k++) out[k] = data[(idx ? idx[k]! : k) * cols + f]!;
+    const n = this.rows, width = this.blockWidth;
+    if (width === 1) {
+      this.readColumns(f, 1, out);
+      return out;
+    }
+    if (!this.block || f < this.blockStart || f >= this.blockStart + width) {
+      this.blockStart = f;
+      this.block ??= new Float64Array(width * n);
+      this.readColumns(f, Math.min(width, this.cols - f), this.block);
+    }
+    const j = f - this.blockStart;
+    out.set(this.block.subarray(j * n, (j + 1) * n));
+    if (f === this.cols - 1) this.block = undefined;
     return out;
+  }
+
+  /** Writes columns f..f+count-1 of the rows into out, column-major, in one pass over the rows. */
+  private readColumns(f: number, count: number, out: Float64Array): void {
+    const { data, cols } = this.X;
+    const idx = this.idx, n = this.rows;
+    for (let k = 0; k < n; k++) {
+      const at = (idx ? idx[k]! : k) * cols + f;
+      for (let j = 0; j < count; j++) out[j * n + k] = data[at + j]!;
+    }
   }
 
   take(indices: ArrayLike<number>): ColumnSource {

@@ -47,6 +47,44 @@ describe("binner", () => {
     }
   });
 
+  it("codes any value of any edges as a plain binary search over them does", () => {
+    const rng = new Rng(9);
+    const search = (edges: number[], v: number): number => {
+      if (v !== v) return MISSING_BIN;
+      let lo = 0, hi = edges.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (edges[mid]! < v) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    const normals = Array.from({ length: 5000 }, () => rng.normal()).sort((a, b) => a - b);
+    const edgeSets = [
+      [0.5],
+      [Infinity],
+      [-Infinity, 0],
+      [-1, 0, 1, Infinity],
+      // most edges in one cell, a few far away
+      [...Array.from({ length: 250 }, (_, b) => b * 1e-9), 1e6, 2e6, 3e6, Infinity],
+      // a range past the largest double: no cells
+      [-1e300, 0, 1e300],
+      [-1.5e308, 1.5e308],
+      // subnormal steps
+      [5e-324, 1e-323, 1.5e-323],
+      Array.from({ length: 254 }, (_, b) => normals[Math.floor(((b + 1) * 5000) / 255)]!),
+    ];
+    for (const edges of edgeSets) {
+      const values = [NaN, Infinity, -Infinity, 0, -0, 1e308, -1e308, 5e-324];
+      for (const e of edges) values.push(e, e * (1 + 1e-15), e * (1 - 1e-15), e + 1e-12, e - 1e-12);
+      const lo = edges.find(Number.isFinite) ?? 0, hi = [...edges].reverse().find(Number.isFinite) ?? 1;
+      for (let i = 0; i < 2000; i++) values.push(lo + (hi - lo) * (1.2 * rng.next() - 0.1));
+      const X = { data: Float64Array.from(values), rows: values.length, cols: 1 };
+      const coded = applyBins(X, { nBins: Int32Array.of(edges.length + 1), edges: Float64Array.from(edges), edgeOffset: Int32Array.of(0, edges.length) });
+      expect(Array.from(coded.codes)).toEqual(values.map((v) => search(edges, v)));
+    }
+  });
+
   it("bins a column at a time (binColumns) to binData's codes and edges, every row used or a subsample", () => {
     const rng = new Rng(8);
     const rows = 3000;
