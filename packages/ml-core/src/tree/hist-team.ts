@@ -15,8 +15,8 @@ const DONE = 1;
 const STOP = 2;
 /** Rows in the current build. */
 const M = 3;
-/** 1: the rows are 0..m-1 in order (the root), read without `rows`. */
-const IDENT = 4;
+/** How the current build adds its rows: one of the BuildMode values. */
+const MODE = 4;
 /** 1: hessian 1 per row (2 channels per bin), else 3. */
 const UNIT = 5;
 /** Byte address of the current build's first row number. */
@@ -25,9 +25,27 @@ const ROWS = 6;
 const SLOTS = 7;
 /** Byte address of the current build's histograms. */
 const HIST = 8;
-/** 1: the build adds the rows' entries in the sparse codes, a chunk of rows per unit (see chunkCount). */
-const SPARSE = 9;
-const CTRL_WORDS = 10;
+const CTRL_WORDS = 9;
+
+/** How a build adds its rows, and what its units are. */
+const enum BuildMode {
+  /** Rows 0..m-1 in order (the root), read without `rows`: a unit per feature (addInOrder). */
+  InOrder = 0,
+  /** Scattered rows, each row's codes read row-major: a group of features per unit (addRowMajor). */
+  RowMajor = 1,
+  /** Scattered rows, their pairs gathered first (gatherPairs): a unit per feature (addGathered). */
+  Gathered = 2,
+  /** The rows' entries in the sparse codes: a chunk of rows per unit (see chunkCount). */
+  Sparse = 3,
+}
+
+/** Fewest rows of a gathered build (below, gathering and reading each feature's column cost more). */
+const GATHER_MIN_ROWS = 8192;
+/**
+ * Fewest bytes of codes and pairs (n x (F + 16)) for gathered builds: while the data is smaller
+ * the row-major codes of a node's rows stay in the caches and a row-major build is as fast.
+ */
+const GATHER_MIN_BYTES = 32 << 20;
 const FEATURE_BITS = 12;
 const FEATURE_MASK = (1 << FEATURE_BITS) - 1;
 
@@ -50,6 +68,8 @@ interface Layout {
   readonly rowCodes: number;
   /** The grower's row order (n int32). */
   readonly rows: number;
+  /** A gathered build's pairs, in its rows' order (n pairs of float64). */
+  readonly ord: number;
   /** Per row: (g, h) or (g, 1) as two float64. */
   readonly ab: number;
   /** Per feature, the byte offset of its histogram with 2 and 3 channels per bin (int32). */
@@ -96,6 +116,7 @@ function layoutFor(n: number, F: number, histDoubles: number, sparse: SparseCode
   const codes = take(n * F);
   const rowCodes = take(n * F);
   const rows = take(4 * n);
+  const ord = take(16 * n);
   const ab = take(16 * n);
   const off2 = take(4 * (F + 1));
   const off3 = take(4 * (F + 1));
@@ -108,7 +129,7 @@ function layoutFor(n: number, F: number, histDoubles: number, sparse: SparseCode
   const entries = take(sparse ? sparse.entries.byteLength : 0);
   const starts = take(sparse ? sparse.starts.byteLength : 0);
   const parts = take(sparse ? (MAX_CHUNKS - 1) * slotBytes : 0);
-  return { codes, rowCodes, rows, ab, off2, off3, out, slots, slotCount, slotBytes, twins, scalar, entries, starts, parts, partBytes: slotBytes, bytes: end() };
+  return { codes, rowCodes, rows, ord, ab, off2, off3, out, slots, slotCount, slotBytes, twins, scalar, entries, starts, parts, partBytes: slotBytes, bytes: end() };
 }
 
 /** Most features per unit of work when the rows are scattered (read row-major, a group of features per pass). */
@@ -122,20 +143,11 @@ function groupSize(F: number): number {
   return Math.min(GROUP, Math.ceil(F / 2));
 }
 
-/** Units of work of a build: one per feature for the rows in order (column-major), else per group of features. */
-function unitCount(F: number, ident: boolean): number {
-  return ident ? F : Math.ceil(F / groupSize(F));
-}
-
-/** Units of the current build (see unitCount and chunkCount). */
+/** Units of the current build (see BuildMode). */
 function unitsOf(ctrl: Int32Array, F: number): number {
-  return ctrl[SPARSE] === 1 ? chunkCount(ctrl[M]!) : unitCount(F, ctrl[IDENT] === 1);
-}
-
-/** The features of unit u: [first, end). */
-function unitFeatures(u: number, F: number, ident: boolean): [number, number] {
-  const group = groupSize(F);
-  return ident ? [u, u + 1] : [u * group, Math.min(F, (u + 1) * group)];
+  const mode = ctrl[MODE]! as BuildMode;
+  if (mode === BuildMode.Sparse) return chunkCount(ctrl[M]!);
+  return mode === BuildMode.RowMajor ? Math.ceil(F / groupSize(F)) : F;
 }
 
 /** Claims the next unit number of build `base` (seq << 12); -1 when none is left or the build is over. */
@@ -155,9 +167,9 @@ function claim(ctrl: Int32Array, base: number, F: number): number {
 function buildUnit(k: Kernels, s: HistTeamShared, mem: Float64Array, off: Int32Array, u: number, slot: number): void {
   const { layout: L, ctrl, n, nBins } = s;
   const F = nBins.length;
-  const m = ctrl[M]!, ident = ctrl[IDENT] === 1, unit = ctrl[UNIT] === 1, hist = ctrl[HIST]!;
+  const m = ctrl[M]!, mode = ctrl[MODE]! as BuildMode, unit = ctrl[UNIT] === 1, hist = ctrl[HIST]!;
   const stride = unit ? 16 : 24;
-  if (ctrl[SPARSE] === 1) {
+  if (mode === BuildMode.Sparse) {
     // chunk u of the rows, into the build's histogram or a part of its own
     const K = chunkCount(m), a = chunkStart(m, K, u), b = chunkStart(m, K, u + 1);
     const into = u === 0 ? hist : L.parts + (u - 1) * L.partBytes;
@@ -165,20 +177,35 @@ function buildUnit(k: Kernels, s: HistTeamShared, mem: Float64Array, off: Int32A
     k.addRowEntries(into, L.entries, L.starts, ctrl[ROWS]! + 4 * a, b - a, L.ab, stride);
     return;
   }
-  const [f0, f1] = unitFeatures(u, F, ident);
+  const group = mode === BuildMode.RowMajor ? groupSize(F) : 1;
+  const f0 = u * group, f1 = Math.min(F, f0 + group);
   mem.fill(0, (hist >>> 3) + off[f0]!, (hist >>> 3) + off[f1]!);
-  if (ident) k.addInOrder(hist + 8 * off[u]!, L.codes + u * n, L.ab, m, nBins[u]!, stride, L.twins + slot * MAX_FEATURE_BYTES);
+  if (mode === BuildMode.InOrder) k.addInOrder(hist + 8 * off[u]!, L.codes + u * n, L.ab, m, nBins[u]!, stride, L.twins + slot * MAX_FEATURE_BYTES);
+  else if (mode === BuildMode.Gathered) k.addGathered(hist + 8 * off[u]!, L.codes + u * n, ctrl[ROWS]!, L.ord, m, nBins[u]!, stride);
   else k.addRowMajor(hist, unit ? L.off2 : L.off3, L.rowCodes, F, f0, f1, ctrl[ROWS]!, m, L.ab, stride);
+}
+
+/**
+ * How a build of m rows adds them: from the sparse codes when it has them, in order when they are
+ * rows 0..m-1, else gathered when the data is too large for the caches and m is at most half of
+ * it (measured on 160k x 30 to 1.6M x 55: a feature's histogram then stays in the L1 cache, where
+ * a row-major build spreads each row over every feature's), else row-major.
+ */
+function buildMode(m: number, n: number, F: number, identity: boolean, sparse: boolean): BuildMode {
+  if (sparse) return BuildMode.Sparse;
+  if (identity) return BuildMode.InOrder;
+  return m >= GATHER_MIN_ROWS && 2 * m <= n && n * (F + 16) >= GATHER_MIN_BYTES ? BuildMode.Gathered : BuildMode.RowMajor;
 }
 
 /**
  * Builds gradient histograms of all features in WebAssembly over one shared memory, with helper
  * threads: the grower keeps its row order in `rows`, fills `ab` with each row's (g, h) pair once
- * per tree and calls `build` for the histograms of a node's rows; it and the helpers claim units (a feature, or a group of features for scattered
- * rows) one at a time from a shared ticket. Each feature is built whole by one thread with the same
- * kernel, so the histograms are bit-identical to a single-threaded build whoever builds what, and
- * to the JS loops of hist-loops.ts (same additions in the same order); with no helper running the caller
- * simply builds every unit. Histograms from `newHist` live in the memory and are built in place;
+ * per tree and calls `build` for the histograms of a node's rows; it and the helpers claim units
+ * (a feature, a group of features, or a chunk of rows: see BuildMode) one at a time from a shared
+ * ticket. Each feature's bins add its rows in their order whichever unit and thread builds it, so
+ * the histograms are bit-identical to a single-threaded build, and to the JS loops of
+ * hist-loops.ts (same additions in the same order); with no helper running the caller simply
+ * builds every unit. Histograms from `newHist` live in the memory and are built in place;
  * others are built in the memory and copied. Also partitions `rows` (the split of a node) and
  * subtracts histograms in WebAssembly.
  *
@@ -265,19 +292,21 @@ export class HistTeam {
    * `unitHess`; every value written). The helpers are woken only when `wake`. With the rows'
    * `totals` (per channel, the count last) and sparse codes, the build adds the rows' entries, a
    * chunk of rows per unit (see chunkCount), and the sparse features' default bins are those
-   * totals less their other bins.
+   * totals less their other bins. Otherwise (see buildMode) each feature adds its rows in their
+   * order, whoever builds it, however: the same histograms.
    */
   build(hist: Float64Array, start: number, m: number, identity: boolean, unitHess: boolean, wake = true, totals?: ArrayLike<number>): void {
     const s = this.shared, ctrl = s.ctrl, F = s.nBins.length;
     const off = unitHess ? this.off2 : this.off3;
     const at = this.address(hist);
     const sparse = totals !== undefined ? this.sparse : undefined;
+    const mode = buildMode(m, s.n, F, identity, sparse !== undefined);
     ctrl[M] = m;
-    ctrl[SPARSE] = sparse ? 1 : 0;
-    ctrl[IDENT] = identity && !sparse ? 1 : 0;
+    ctrl[MODE] = mode;
     ctrl[UNIT] = unitHess ? 1 : 0;
     ctrl[ROWS] = s.layout.rows + 4 * start;
     ctrl[HIST] = at >= 0 ? at : s.layout.out;
+    if (mode === BuildMode.Gathered) this.kernels.gatherPairs(s.layout.ord, s.layout.ab, ctrl[ROWS]!, m);
     const U = unitsOf(ctrl, F);
     // a ticket numbers units F-U..F-1: more units than features (chunks) are built here alone
     if (wake && U > 1 && U <= F) {

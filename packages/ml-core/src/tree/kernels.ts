@@ -8,6 +8,8 @@ export type KernelMemory = SharedKernelMemory;
 export interface Kernels {
   addInOrder(hist: number, codes: number, ab: number, m: number, nb: number, stride: number, twin: number): void;
   addRowMajor(hist: number, off: number, rowCodes: number, F: number, f0: number, f1: number, rows: number, m: number, ab: number, stride: number): void;
+  gatherPairs(ord: number, ab: number, rows: number, m: number): void;
+  addGathered(hist: number, codes: number, rows: number, ord: number, m: number, nb: number, stride: number): void;
   addRowEntries(hist: number, entries: number, starts: number, rows: number, m: number, ab: number, stride: number): void;
   addRows(hist: number, codes: number, rows: number, m: number, cls: number, wt: number, cnt: number, width: number, nb: number, twin: number): number;
   partition(rows: number, start: number, end: number, codes: number, bin: number, missingLeft: number, out: number): number;

@@ -68,6 +68,37 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
+  ;; Copies the pairs of rows rows[0..m-1] (i32 row numbers; row i's pair at ab[i]) to ord[0..m-1],
+  ;; in that order: what addGathered reads.
+  (func (export "gatherPairs") (param $ord i32) (param $ab i32) (param $rows i32) (param $m i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $rows) (i32.shl (local.get $m) (i32.const 2))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $rows) (local.get $end)))
+        (v128.store (local.get $ord) (v128.load (i32.add (local.get $ab) (i32.shl (i32.load (local.get $rows)) (i32.const 4)))))
+        (local.set $ord (i32.add (local.get $ord) (i32.const 16)))
+        (local.set $rows (i32.add (local.get $rows) (i32.const 4)))
+        (br $row))))
+
+  ;; Adds rows rows[0..m-1] (i32 row numbers) of one feature into hist: bin min(codes[row], nb)
+  ;; (codes: the feature's column), the pair ord[r] (the rows' pairs gathered in that order). Row by
+  ;; row, as addRowMajor adds each feature's bins: one feature's histogram stays in the L1 cache.
+  (func (export "addGathered") (param $hist i32) (param $codes i32) (param $rows i32) (param $ord i32) (param $m i32) (param $nb i32) (param $stride i32)
+    (local $end i32) (local $o i32) (local $c i32) (local $three i32)
+    (local.set $three (i32.eq (local.get $stride) (i32.const 24)))
+    (local.set $end (i32.add (local.get $rows) (i32.shl (local.get $m) (i32.const 2))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $rows) (local.get $end)))
+        (local.set $c (i32.load8_u (i32.add (local.get $codes) (i32.load (local.get $rows)))))
+        (local.set $o (i32.add (local.get $hist) (i32.mul (select (local.get $nb) (local.get $c) (i32.gt_u (local.get $c) (local.get $nb))) (local.get $stride))))
+        (v128.store align=8 (local.get $o) (f64x2.add (v128.load align=8 (local.get $o)) (v128.load (local.get $ord))))
+        (if (local.get $three) (then (f64.store offset=16 (local.get $o) (f64.add (f64.load offset=16 (local.get $o)) (f64.const 1)))))
+        (local.set $ord (i32.add (local.get $ord) (i32.const 16)))
+        (local.set $rows (i32.add (local.get $rows) (i32.const 4)))
+        (br $row))))
+
   ;; Adds rows rows[0..m-1] (i32 row numbers; row i's pair at ab[i]) into hist from their entries
   ;; in sparse codes (see tree/sparse-codes.ts): row i's are the Uint16 global bins
   ;; entries[starts[i]..starts[i + 1]) (starts: i32), and bin b is at hist + b stride. Row by row,

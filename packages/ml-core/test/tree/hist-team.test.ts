@@ -66,6 +66,38 @@ describe("HistTeam", () => {
   });
 });
 
+describe("HistTeam past the caches", () => {
+  afterAll(() => shutdownTreeWorkers());
+
+  it("grows the same trees with its nodes' pairs gathered (32 MiB of codes and pairs) as the JS loops", async () => {
+    // 2^19 rows x 48 features: n (F + 16) bytes is 32 MiB, where scattered builds of 8192 rows or
+    // more (at most half of them) gather their pairs and build feature by feature; codes drawn
+    // directly (binning 25M values would take most of the test)
+    const n = 1 << 19, F = 48, rng = new Rng(8);
+    const codes = new Uint8Array(n * F);
+    // an LCG's high bits: 25M draws of Rng take seconds here
+    for (let i = 0, x = 1; i < codes.length; i++) {
+      x = (Math.imul(x, 1664525) + 1013904223) | 0;
+      const b = x >>> 23;
+      codes[i] = b < 10 ? 255 : b % 200;
+    }
+    const binned = { codes, rows: n, cols: F, nBins: new Int32Array(F).fill(200), edges: Float64Array.from({ length: 199 * F }, (_, j) => j % 199), edgeOffset: Int32Array.from({ length: F + 1 }, (_, f) => 199 * f) };
+    const g = Float64Array.from({ length: n }, (_, i) => (codes[i]! % 7) - (codes[3 * n + i]! % 5) + rng.next());
+    const h = Float64Array.from({ length: n }, () => 0.1 + rng.next());
+    const job: ForestJob = { data: binned, y: new Float64Array(binned.rows), nClasses: 0, criterion: "squared_error", classWeight: null, balancedSubsample: false, bootstrap: true, grow: { ...opts, maxLeafNodes: 0, maxDepth: 1 } };
+    await growForest(job, [1, 2], 2, undefined, 0, false);
+    const team = startHistTeam(binned, 1)!;
+    const grow = (t: HistTeam | undefined) => growTree(binned, { kind: "grad", g, h, l2: 0.5 }, Int32Array.from({ length: binned.rows }, (_, i) => i), { ...opts, maxFeatures: 48, maxDepth: 4, maxLeafNodes: 0 }, undefined, t);
+    try {
+      const solo = grow(undefined);
+      expectSameTree(grow(team), solo);
+      expect(solo.feature.filter((f) => f >= 0).length).toBe(15);
+    } finally {
+      team.stop();
+    }
+  });
+});
+
 describe("HistTeam for two-class trees over every feature", () => {
   it("grows the same trees as the JS loops, from all rows in order (odd count) and from a weighted sample, with and without class weights", () => {
     const n = 3001;
