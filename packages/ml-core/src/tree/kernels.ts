@@ -7,6 +7,7 @@ export type KernelMemory = SharedKernelMemory;
 /** The exports of wasm/hist-kernels.wat; every pointer is a byte address in the instance's memory. */
 export interface Kernels {
   addInOrder(hist: number, codes: number, ab: number, m: number, nb: number, stride: number, twin: number): void;
+  mergeTwin(hist: number, twin: number, nb: number, stride: number): void;
   addRowMajor(hist: number, off: number, rowCodes: number, F: number, f0: number, f1: number, rows: number, m: number, ab: number, stride: number): void;
   gatherPairs(ord: number, ab: number, rows: number, m: number): void;
   addGathered(hist: number, codes: number, rows: number, ord: number, m: number, nb: number, stride: number): void;

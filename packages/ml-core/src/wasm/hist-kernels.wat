@@ -11,10 +11,11 @@
   (import "env" "memory" (memory 1 65536 shared))
 
   ;; Adds row r = 0..m-1 (in order) of one feature into hist: bin min(codes[r], nb), pair ab[r].
-  ;; Even rows go to hist, odd rows to `twin` (zeroed, and left zeroed), the last row of an odd m to
-  ;; hist; then hist += twin over the nb + 1 bins: two independent chains of stores.
+  ;; Even rows go to hist, odd rows to `twin`, the last row of an odd m to hist: two independent
+  ;; chains of stores. A build calls it for blocks of rows (each but the last of even length), then
+  ;; mergeTwin.
   (func (export "addInOrder") (param $hist i32) (param $codes i32) (param $ab i32) (param $m i32) (param $nb i32) (param $stride i32) (param $twin i32)
-    (local $r i32) (local $half i32) (local $o i32) (local $c i32) (local $end i32) (local $three i32)
+    (local $r i32) (local $half i32) (local $o i32) (local $c i32) (local $three i32)
     (local.set $three (i32.eq (local.get $stride) (i32.const 24)))
     (local.set $half (i32.and (local.get $m) (i32.const -2)))
     (block $done
@@ -32,7 +33,11 @@
       (then
         (local.set $o (i32.add (local.get $hist) (i32.mul (select (local.get $nb) (local.tee $c (i32.load8_u (i32.add (local.get $codes) (local.get $r)))) (i32.gt_u (local.get $c) (local.get $nb))) (local.get $stride))))
         (v128.store align=8 (local.get $o) (f64x2.add (v128.load align=8 (local.get $o)) (v128.load (i32.add (local.get $ab) (i32.shl (local.get $r) (i32.const 4))))))
-        (if (local.get $three) (then (f64.store offset=16 (local.get $o) (f64.add (f64.load offset=16 (local.get $o)) (f64.const 1)))))))
+        (if (local.get $three) (then (f64.store offset=16 (local.get $o) (f64.add (f64.load offset=16 (local.get $o)) (f64.const 1))))))))
+
+  ;; hist += twin over the nb + 1 bins of `stride` bytes, twin left zeroed: the end of addInOrder's builds.
+  (func (export "mergeTwin") (param $hist i32) (param $twin i32) (param $nb i32) (param $stride i32)
+    (local $end i32)
     (local.set $end (i32.add (local.get $twin) (i32.mul (i32.add (local.get $nb) (i32.const 1)) (local.get $stride))))
     (block $merged
       (loop $merge

@@ -41,7 +41,8 @@ describe("HistTeam", () => {
   });
 
   it("grows the same boosting trees with helper threads, without, and with the team alone", async () => {
-    const { binned, g, h } = data(40_000, 30);
+    // an odd count past several blocks of rows (BLOCK_ROWS)
+    const { binned, g, h } = data(40_001, 30);
     // start a pool thread first (from TypeScript it takes a while), so that it joins the team
     const job: ForestJob = { data: binned, y: new Float64Array(binned.rows), nClasses: 0, criterion: "squared_error", classWeight: null, balancedSubsample: false, bootstrap: true, grow: { ...opts, maxLeafNodes: 0, maxDepth: 1 } };
     await growForest(job, [1, 2], 2, undefined, 0, false);
