@@ -158,13 +158,23 @@ export class HistBuilder {
     return true;
   }
 
-  /** Whether the rows start..start+m are 0..n-1 in order (a root over every row). */
+  /**
+   * Whether the rows start..start+m are 0..n-1 in order (a root over every row); checked once
+   * until a partition moves rows (a team's builder asks for the root twice, over millions of rows).
+   */
   protected inOrder(start: number, m: number): boolean {
-    const rows = this.rows;
-    let identity = start === 0 && m === this.data.rows;
-    for (let r = 0; identity && r < m; r++) identity = rows[r] === r;
-    return identity;
+    if (start !== 0 || m !== this.data.rows) return false;
+    if (this.ordered === undefined) {
+      const rows = this.rows;
+      let identity = true;
+      for (let r = 0; identity && r < m; r++) identity = rows[r] === r;
+      this.ordered = identity;
+    }
+    return this.ordered;
   }
+
+  /** What `inOrder` found for every row, until the next partition. */
+  protected ordered: boolean | undefined;
 
   /**
    * Histograms of all features of the rows start..end into `hist` (their stats gathered first,
@@ -220,6 +230,7 @@ export class HistBuilder {
     const rows = this.rows, codes = this.data.codes, cb = f * this.data.rows;
     // without a branch per row: every row swaps with the first right row (itself while none was
     // seen); rows going left then advance that boundary
+    this.ordered = undefined;
     const lm = missingLeft ? 1 : 0;
     let i = start, missing = 0;
     for (let r = start; r < end; r++) {
@@ -284,6 +295,7 @@ class TeamHistBuilder extends HistBuilder {
   }
 
   override partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
+    this.ordered = undefined;
     const mid = this.team.partition(start, end, f, bin, missingLeft);
     this.missing = this.team.missing;
     return mid;
@@ -343,6 +355,7 @@ class ArenaHistBuilder extends HistBuilder {
   }
 
   override partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
+    this.ordered = undefined;
     const mid = this.arena.partition(start, end, f, bin, missingLeft);
     this.missing = this.arena.missing;
     return mid;
