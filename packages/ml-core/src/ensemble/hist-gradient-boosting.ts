@@ -10,12 +10,12 @@ import { randomStateParam, resolveSeed } from "../core/seed";
 import { NumpyRandomState } from "../model-selection/numpy-random-state";
 import { trainTestSplit } from "../model-selection/train-test-split";
 import { z } from "zod";
-import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
+import { addBinnedTree, type TreeArrays } from "../tree/flat-tree";
 import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
 import { BoostedModel, refitEachStage, runToEnd, type BoostedSoFar } from "./boosted";
 import { binDataParallel, startHistTeam } from "./parallel";
 import { ExpBuffer, logisticGradients } from "./exp-buffer";
-import { BIN_SUBSAMPLE, binColumns, type BinnedData } from "../tree/binner";
+import { applyBins, BIN_SUBSAMPLE, binColumns, type BinnedData } from "../tree/binner";
 import { classPriorRaw, logLoss, softmaxRows } from "./losses";
 import { maxDepthParam } from "./params";
 
@@ -145,6 +145,8 @@ function* boostStages(X: ColumnSource, y: Float64Array, p: Common, makeObjective
   const rawVal = Xval ? new Float64Array(Xval.rows * cols) : undefined;
   if (rawVal) for (let i = 0; i < Xval!.rows; i++) rawVal.set(init, i * cols);
   const losses: number[] = valObj ? [valObj.loss(yval!, rawVal!)] : [];
+  // the held-out rows binned once: each new tree finds their leaves from one byte per value
+  const valCodes = Xval ? applyBins(Xval, data).codes : undefined;
 
   const grow: GrowOptions = {
     maxDepth: p.max_depth ?? Infinity,
@@ -187,8 +189,7 @@ function* boostStages(X: ColumnSource, y: Float64Array, p: Common, makeObjective
       });
       options?.onProgress?.(iter + 1, p.max_iter);
       if (valObj) {
-        const e = TreeEnsemble.concat(trees.slice(-cols), 1, X.cols);
-        for (let c = 0; c < cols; c++) e.addTree(c, Xval!, rawVal!, cols, c, 1);
+        trees.slice(-cols).forEach((tree, c) => addBinnedTree(tree, data, valCodes!, Xval!.rows, rawVal!, cols, c));
         losses.push(valObj.loss(yval!, rawVal!));
         if (shouldStop(losses, p.n_iter_no_change, p.tol)) {
           iter++;

@@ -1,5 +1,6 @@
 import type { Matrix } from "../core/matrix";
 import type { StateValue } from "../core/estimator";
+import { MISSING_BIN, type BinEdges } from "./binner";
 import { DESCENT_ROWS, treeDescent, type TreeDescent } from "./tree-descent";
 
 /**
@@ -256,4 +257,37 @@ function nodeValues(s: { readonly [key: string]: StateValue }, feature: Int32Arr
     k++;
   }
   return value;
+}
+
+/**
+ * Adds the leaf value of `tree`, grown on bins with `edges`, to `out[i * stride + column]` for
+ * each of `rows` rows binned at those edges (`codes`, column-major, as applyBins writes them): the
+ * leaves `TreeEnsemble.addTree` finds from their values (x <= a split's threshold exactly when its
+ * code <= the split's bin), from one byte per value read instead of eight. A tree of one output.
+ */
+export function addBinnedTree(tree: TreeArrays, edges: BinEdges, codes: Uint8Array, rows: number, out: Float64Array, stride: number, column: number): void {
+  const { feature, threshold, left, right, missingLeft, value } = tree;
+  const bins = new Int32Array(feature.length);
+  for (let node = 0; node < feature.length; node++) if (feature[node]! >= 0) bins[node] = splitBin(edges, feature[node]!, threshold[node]!);
+  for (let i = 0; i < rows; i++) {
+    let node = 0;
+    for (let f = feature[0]!; f >= 0; f = feature[node]!) {
+      const c = codes[f * rows + i]!;
+      node = c <= bins[node]! || (c === MISSING_BIN && missingLeft[node] === 1) ? left[node]! : right[node]!;
+    }
+    out[i * stride + column]! += value[node]!;
+  }
+}
+
+/** The bin b of feature f whose threshold (binThreshold) is t: the last bin for Infinity, else t's place among f's edges. */
+function splitBin(b: BinEdges, f: number, t: number): number {
+  const last = b.nBins[f]! - 1;
+  if (t === Infinity) return last;
+  let lo = b.edgeOffset[f]!, hi = lo + last;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (b.edges[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - b.edgeOffset[f]!;
 }

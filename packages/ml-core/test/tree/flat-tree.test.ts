@@ -1,8 +1,33 @@
 import { Rng } from "../../src/core/rng";
 import { HistGradientBoostingClassifier } from "../../src/ensemble/hist-gradient-boosting";
 import { RandomForestClassifier } from "../../src/ensemble/random-forest";
-import { TreeEnsemble, type TreeArrays } from "../../src/tree/flat-tree";
+import { addBinnedTree, TreeEnsemble, type TreeArrays } from "../../src/tree/flat-tree";
+import { applyBins, binData } from "../../src/tree/binner";
+import { growTree, treeArrays } from "../../src/tree/grow";
 import type { StateValue } from "../../src/core/estimator";
+
+describe("addBinnedTree", () => {
+  it("finds the leaves addTree finds, from rows binned at the training edges, missing values and values past them included", () => {
+    const rng = new Rng(6);
+    const F = 5, n = 3000;
+    const make = (rows: number, spread: number) => ({ data: Float64Array.from({ length: rows * F }, (_, j) => (rng.next() < 0.08 ? NaN : j % F === 4 ? rng.int(4) : spread * rng.normal())), rows, cols: F });
+    const X = make(n, 1);
+    const data = binData(X, 32);
+    const g = Float64Array.from({ length: n }, (_, i) => (X.data[i * F]! > 0.3 || X.data[i * F + 1]! !== X.data[i * F + 1]! ? 1 : -1) + X.data[i * F + 4]! * 0.1 + 0.2 * rng.normal() || 0);
+    // held-out rows wider than the training ones: past the first and last edges
+    const Xval = make(700, 3);
+    const codes = applyBins(Xval, data).codes;
+    for (const maxLeafNodes of [0, 7]) {
+      const tree = treeArrays(growTree(data, { kind: "grad", g, l2: 1 }, Int32Array.from({ length: n }, (_, i) => i), { maxDepth: 6, minSamplesSplit: 2, minSamplesLeaf: 5, maxFeatures: F, maxLeafNodes, minHessianLeaf: 1e-3 }));
+      expect(tree.feature.filter((f) => f >= 0).length).toBeGreaterThan(5);
+      const expected = new Float64Array(2 * Xval.rows).fill(0.25);
+      TreeEnsemble.concat([tree], 1, F).addTree(0, Xval, expected, 2, 1, 1);
+      const got = new Float64Array(2 * Xval.rows).fill(0.25);
+      addBinnedTree(tree, data, codes, Xval.rows, got, 2, 1);
+      expect(Array.from(got)).toEqual(Array.from(expected));
+    }
+  });
+});
 
 describe("TreeEnsemble.addTrees", () => {
   it("adds a range of trees a block of rows at a time, to the bit what addTree gives tree by tree", async () => {
