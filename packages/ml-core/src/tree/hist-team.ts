@@ -146,18 +146,18 @@ const BLOCK_FEATURES = 4;
 const BLOCK_ROWS = 16384;
 
 /**
- * Features per unit of scattered rows: GROUP, or half the features when there are fewer than two
- * groups' worth, so that two threads share a build evenly (9 features: 5 and 4, not 8 and 1).
+ * Features per unit of a build in `mode`: GROUP for row-major builds, else BLOCK_FEATURES, or half
+ * the features when there are fewer than two units' worth, so that two threads share a build
+ * evenly (9 features row-major: 5 and 4, not 8 and 1).
  */
-function groupSize(F: number): number {
-  return Math.min(GROUP, Math.ceil(F / 2));
+function groupSize(F: number, mode: BuildMode): number {
+  return Math.min(mode === BuildMode.RowMajor ? GROUP : BLOCK_FEATURES, Math.ceil(F / 2));
 }
 
 /** Units of the current build (see BuildMode). */
 function unitsOf(ctrl: Int32Array, F: number): number {
   const mode = ctrl[MODE]! as BuildMode;
-  if (mode === BuildMode.Sparse) return chunkCount(ctrl[M]!);
-  return Math.ceil(F / (mode === BuildMode.RowMajor ? groupSize(F) : BLOCK_FEATURES));
+  return mode === BuildMode.Sparse ? chunkCount(ctrl[M]!) : Math.ceil(F / groupSize(F, mode));
 }
 
 /** Claims the next unit number of build `base` (seq << 12); -1 when none is left or the build is over. */
@@ -187,7 +187,7 @@ function buildUnit(k: Kernels, s: HistTeamShared, mem: Float64Array, off: Int32A
     k.addRowEntries(into, L.entries, L.starts, ctrl[ROWS]! + 4 * a, b - a, L.ab, stride);
     return;
   }
-  const group = mode === BuildMode.RowMajor ? groupSize(F) : BLOCK_FEATURES;
+  const group = groupSize(F, mode);
   const f0 = u * group, f1 = Math.min(F, f0 + group);
   mem.fill(0, (hist >>> 3) + off[f0]!, (hist >>> 3) + off[f1]!);
   if (mode === BuildMode.RowMajor) {

@@ -18,7 +18,7 @@ describe("addBinnedTree", () => {
     const Xval = make(700, 3);
     const codes = applyBins(Xval, data).codes;
     for (const maxLeafNodes of [0, 7]) {
-      const tree = treeArrays(growTree(data, { kind: "grad", g, l2: 1 }, Int32Array.from({ length: n }, (_, i) => i), { maxDepth: 6, minSamplesSplit: 2, minSamplesLeaf: 5, maxFeatures: F, maxLeafNodes, minHessianLeaf: 1e-3 }));
+      const tree = treeArrays(growTree(data, { kind: "grad", g, l2: 1 }, Int32Array.from({ length: n }, (_, i) => i), { maxDepth: 6, minSamplesSplit: 2, minSamplesLeaf: 5, maxFeatures: F, maxLeafNodes, minHessianLeaf: 1e-3 }, undefined));
       expect(tree.feature.filter((f) => f >= 0).length).toBeGreaterThan(5);
       const expected = new Float64Array(2 * Xval.rows).fill(0.25);
       TreeEnsemble.concat([tree], 1, F).addTree(0, Xval, expected, 2, 1, 1);
