@@ -11,11 +11,11 @@ import { NumpyRandomState } from "../model-selection/numpy-random-state";
 import { trainTestSplit } from "../model-selection/train-test-split";
 import { z } from "zod";
 import { addBinnedTree, type TreeArrays } from "../tree/flat-tree";
-import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
+import { addLeaves, growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
 import { BoostedModel, refitEachStage, runToEnd, type BoostedSoFar } from "./boosted";
 import { binDataParallel, startHistTeam } from "./parallel";
 import { ExpBuffer, logisticGradients } from "./exp-buffer";
-import { applyBins, BIN_SUBSAMPLE, binColumns, type BinnedData } from "../tree/binner";
+import { applyBinsToColumns, BIN_SUBSAMPLE, binColumns, type BinnedData } from "../tree/binner";
 import { classPriorRaw, logLoss, softmaxRows } from "./losses";
 import { maxDepthParam } from "./params";
 
@@ -126,12 +126,12 @@ function* boostStages(X: ColumnSource, y: Float64Array, p: Common, makeObjective
   const seed = resolveSeed(p.random_state);
   const rng = new Rng(seed);
   const early = p.early_stopping === "auto" ? X.rows > 10_000 : p.early_stopping;
-  let Xtr = X, ytr = y, Xval: Matrix | undefined, yval: Float64Array | undefined;
+  let Xtr = X, ytr = y, Xval: ColumnSource | undefined, yval: Float64Array | undefined;
   if (early) {
     const { train: tr, validation: val } = validationSplit(y, p.validation_fraction, stratify, seed);
     Xtr = X.take(tr);
     ytr = take(y, tr);
-    Xval = X.take(val).toMatrix();
+    Xval = X.take(val);
     yval = take(y, val);
   }
   const n = Xtr.rows;
@@ -146,7 +146,7 @@ function* boostStages(X: ColumnSource, y: Float64Array, p: Common, makeObjective
   if (rawVal) for (let i = 0; i < Xval!.rows; i++) rawVal.set(init, i * cols);
   const losses: number[] = valObj ? [valObj.loss(yval!, rawVal!)] : [];
   // the held-out rows binned once: each new tree finds their leaves from one byte per value
-  const valCodes = Xval ? applyBins(Xval, data).codes : undefined;
+  const valCodes = Xval ? applyBinsToColumns(Xval, data) : undefined;
 
   const grow: GrowOptions = {
     maxDepth: p.max_depth ?? Infinity,
@@ -178,13 +178,8 @@ function* boostStages(X: ColumnSource, y: Float64Array, p: Common, makeObjective
       }
       // apply after all columns of the round were grown from the same raw scores
       grown.forEach((tree, c) => {
-        const { feature, value, start, end, rows } = tree;
-        for (let node = 0; node < feature.length; node++) {
-          value[node]! *= p.learning_rate;
-          if (feature[node]! >= 0) continue;
-          const v = value[node]!;
-          for (let r = start[node]!; r < end[node]!; r++) raw[rows[r]! * cols + c]! += v;
-        }
+        for (let node = 0; node < tree.value.length; node++) tree.value[node]! *= p.learning_rate;
+        addLeaves(tree, raw, cols, c);
         trees.push(treeArrays(tree));
       });
       options?.onProgress?.(iter + 1, p.max_iter);

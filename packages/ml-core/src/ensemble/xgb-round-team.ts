@@ -1,7 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { BinnedData } from "../tree/binner";
 import type { TreeArrays } from "../tree/flat-tree";
-import { growTree, treeArrays, type GradTarget, type GrowOptions, type GrownTree } from "../tree/grow";
+import { addLeaves, growTree, treeArrays, type GradTarget, type GrowOptions, type GrownTree } from "../tree/grow";
 import { HistTeam } from "../tree/hist-team";
 import { ExpBuffer } from "./exp-buffer";
 import { softprobColumn } from "./xgb-objectives";
@@ -82,16 +82,6 @@ export function growColumnTree(s: TreeSetup, g: Float64Array, h: Float64Array | 
   const tree = growTree(s.data, { ...s.target, g, ...(h ? { h } : {}) }, sample, s.grow, undefined, team);
   for (let node = 0; node < tree.value.length; node++) tree.value[node]! *= s.learningRate;
   return tree;
-}
-
-/** Adds the leaf weights of a tree grown on every row to column c of their raw scores (rows x cols). */
-export function addLeaves(tree: GrownTree, raw: Float64Array, cols: number, c: number): void {
-  const { feature, value, start, end, rows } = tree;
-  for (let node = 0; node < feature.length; node++) {
-    if (feature[node]! >= 0) continue;
-    const v = value[node]!;
-    for (let r = start[node]!; r < end[node]!; r++) raw[rows[r]! * cols + c]! += v;
-  }
 }
 
 /** A thread's buffers: a tree's rows, and its gradients and hessians and a softmax chunk when it computes them. */

@@ -8,7 +8,7 @@ import { checkXy } from "../core/check-input";
 import { countClasses } from "../core/classes";
 import { randomStateParam, resolveSeed } from "../core/seed";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
-import { treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
+import { addLeaves, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
 import type { HistTeam } from "../tree/hist-team";
 import { BoostedModel, refitEachStage, type BoostedSoFar } from "./boosted";
 import { ColumnSampler } from "./column-sampler";
@@ -16,7 +16,7 @@ import { validationSplit } from "./hist-gradient-boosting";
 import { MAX_HELPERS, roundTeamThreads, startHistTeam, startRoundTeam, xgbBinDataParallel } from "./parallel";
 import { nJobsParam, resolveJobs } from "./params";
 import { binaryLogistic, multiSoftprob, squaredError, type XgbObjective } from "./xgb-objectives";
-import { addLeaves, growColumnTree, type RoundTeam, type TreeSetup } from "./xgb-round-team";
+import { growColumnTree, type RoundTeam, type TreeSetup } from "./xgb-round-team";
 
 const fraction = (description: string) => float({ default: 1, min: 0, max: 1, exclusiveMin: true, description });
 

@@ -66,6 +66,19 @@ export function applyBins(X: Matrix, binning: BinEdges, shared = false): BinnedD
 }
 
 /**
+ * `applyBins(X.toMatrix(), binning).codes`, read a column of X at a time (the same codes): held-out
+ * rows binned at the training edges without a matrix of them, or a pass per feature over one.
+ */
+export function applyBinsToColumns(X: ColumnSource, binning: BinEdges): Uint8Array {
+  const { rows, cols } = X;
+  const { edges, edgeOffset } = binning;
+  const codes = new Uint8Array(rows * cols);
+  const values = new Float64Array(rows);
+  for (let f = 0; f < cols; f++) codeFeature(X.column(f, values), 1, 0, rows, edges.subarray(edgeOffset[f]!, edgeOffset[f + 1]!), codes, f * rows);
+  return codes;
+}
+
+/**
  * Writes the bin of each value `data[i * stride + f]` (i < rows) at `codes[base + i]`: the first
  * of `edges` (one feature's, ascending) at or above it, `MISSING_BIN` for NaN. The search of each
  * value reads only the edges of its cell (see EdgeIndex).

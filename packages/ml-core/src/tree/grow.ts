@@ -80,6 +80,16 @@ export function treeArrays(t: GrownTree): TreeArrays {
   return { feature, threshold, left, right, missingLeft, value, importance };
 }
 
+/** Adds the leaf values of a tree grown on every row to column c of their raw scores (rows x cols). */
+export function addLeaves(tree: GrownTree, raw: Float64Array, cols: number, c: number): void {
+  const { feature, value, start, end, rows } = tree;
+  for (let node = 0; node < feature.length; node++) {
+    if (feature[node]! >= 0) continue;
+    const v = value[node]!;
+    for (let r = start[node]!; r < end[node]!; r++) raw[rows[r]! * cols + c]! += v;
+  }
+}
+
 /**
  * Grows one histogram tree on binned data. Each node builds per-bin statistics of its rows
  * (O(rows) per feature) and scans the bins (O(bins)). With all features candidates at every node

@@ -1,6 +1,6 @@
 import { Rng } from "../../src/core/rng";
 import { matrixColumns } from "../../src/core/column-source";
-import { MISSING_BIN, applyBins, binColumns, binData, binEdges, binThreshold, sortWithIndex } from "../../src/tree/binner";
+import { MISSING_BIN, applyBins, applyBinsToColumns, binColumns, binData, binEdges, binThreshold, sortWithIndex } from "../../src/tree/binner";
 
 describe("binner", () => {
   it("gives each distinct value its own bin when there are few, NaN its own bin", () => {
@@ -83,6 +83,16 @@ describe("binner", () => {
       const coded = applyBins(X, { nBins: Int32Array.of(edges.length + 1), edges: Float64Array.from(edges), edgeOffset: Int32Array.of(0, edges.length) });
       expect(Array.from(coded.codes)).toEqual(values.map((v) => search(edges, v)));
     }
+  });
+
+  it("codes a column source's rows at given edges (applyBinsToColumns) as applyBins codes their matrix", () => {
+    const rng = new Rng(12);
+    const rows = 900, cols = 11;
+    const X = { data: Float64Array.from({ length: rows * cols }, () => (rng.next() < 0.05 ? NaN : rng.normal() * 3)), rows, cols };
+    const edges = binEdges({ ...X, data: X.data.map((v) => v / 2) }, 40);
+    const taken = Array.from({ length: 300 }, () => rng.int(rows));
+    const source = matrixColumns(X).take(taken);
+    expect(Buffer.from(applyBinsToColumns(source, edges)).equals(Buffer.from(applyBins(source.toMatrix(), edges).codes))).toBe(true);
   });
 
   it("bins a column at a time (binColumns) to binData's codes and edges, every row used or a subsample", () => {
