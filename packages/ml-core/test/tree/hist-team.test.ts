@@ -88,11 +88,14 @@ describe("HistTeam past the caches", () => {
     const job: ForestJob = { data: binned, y: new Float64Array(binned.rows), nClasses: 0, criterion: "squared_error", classWeight: null, balancedSubsample: false, bootstrap: true, grow: { ...opts, maxLeafNodes: 0, maxDepth: 1 } };
     await growForest(job, [1, 2], 2, undefined, 0, false);
     const team = startHistTeam(binned, 1)!;
-    const grow = (t: HistTeam | undefined) => growTree(binned, { kind: "grad", g, h, l2: 0.5 }, Int32Array.from({ length: binned.rows }, (_, i) => i), { ...opts, maxFeatures: 48, maxDepth: 4, maxLeafNodes: 0 }, undefined, t);
+    const grow = (t: HistTeam | undefined, withHess: boolean) => growTree(binned, { kind: "grad", g, ...(withHess ? { h } : {}), l2: 0.5 }, Int32Array.from({ length: binned.rows }, (_, i) => i), { ...opts, maxFeatures: 48, maxDepth: 4, maxLeafNodes: 0 }, undefined, t);
     try {
-      const solo = grow(undefined);
-      expectSameTree(grow(team), solo);
-      expect(solo.feature.filter((f) => f >= 0).length).toBe(15);
+      // (g, h, count) and, with unit hessians, (g, count) per bin
+      for (const withHess of [true, false]) {
+        const solo = grow(undefined, withHess);
+        expectSameTree(grow(team, withHess), solo);
+        expect(solo.feature.filter((f) => f >= 0).length).toBe(15);
+      }
     } finally {
       team.stop();
     }
