@@ -31,6 +31,8 @@ export class HistBuilder {
   readonly rootHistForDrawn: boolean = true;
   /** Histograms given back, reused by `acquire`. */
   protected readonly pool: Float64Array[] = [];
+  /** What `inOrder` found for every row, until the next partition. */
+  private ordered: boolean | undefined;
   /** addClassRows' second histogram, made on first use (an arena's builder uses its own). */
   private twinHist: Float64Array | undefined;
   /** The node's statistics in row order (see `gather`). */
@@ -173,9 +175,6 @@ export class HistBuilder {
     return this.ordered;
   }
 
-  /** What `inOrder` found for every row, until the next partition. */
-  protected ordered: boolean | undefined;
-
   /**
    * Histograms of all features of the rows start..end into `hist` (their stats gathered first,
    * unless the rows are 0..n-1 in order); `totals` are the rows' statistics (the node's), from
@@ -227,10 +226,15 @@ export class HistBuilder {
    * `missingLeft`; returns the first right position and sets `missing`.
    */
   partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
+    this.ordered = undefined;
+    return this.partitionRows(start, end, f, bin, missingLeft);
+  }
+
+  /** `partition`'s work, in plain JS here (the team's and arena's builders hand it to WebAssembly). */
+  protected partitionRows(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
     const rows = this.rows, codes = this.data.codes, cb = f * this.data.rows;
     // without a branch per row: every row swaps with the first right row (itself while none was
     // seen); rows going left then advance that boundary
-    this.ordered = undefined;
     const lm = missingLeft ? 1 : 0;
     let i = start, missing = 0;
     for (let r = start; r < end; r++) {
@@ -294,8 +298,7 @@ class TeamHistBuilder extends HistBuilder {
     this.team.subtract(big, small, this.layout.histSize);
   }
 
-  override partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
-    this.ordered = undefined;
+  protected override partitionRows(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
     const mid = this.team.partition(start, end, f, bin, missingLeft);
     this.missing = this.team.missing;
     return mid;
@@ -354,8 +357,7 @@ class ArenaHistBuilder extends HistBuilder {
     return this.arena.addRows(f, start, end - start);
   }
 
-  override partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
-    this.ordered = undefined;
+  protected override partitionRows(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
     const mid = this.arena.partition(start, end, f, bin, missingLeft);
     this.missing = this.arena.missing;
     return mid;
