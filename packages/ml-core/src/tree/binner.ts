@@ -1,4 +1,4 @@
-import type { ColumnSource } from "../core/column-source";
+import { matrixColumns, type ColumnSource } from "../core/column-source";
 import type { Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
 
@@ -54,39 +54,37 @@ export function binEdges(X: Matrix, maxBins = MAX_BINS, rng?: Rng, subsample = B
 }
 
 /**
- * Codes `X` with learnt edges into a column-major byte matrix (binary search per value).
+ * Codes `X` with learnt edges into a column-major byte matrix (see codeFeature), a block of its
+ * columns per pass over the rows (matrixColumns).
  * @param shared back the codes with a SharedArrayBuffer, for worker threads.
  */
 export function applyBins(X: Matrix, binning: BinEdges, shared = false): BinnedData {
-  const { rows, cols, data } = X;
   const { edges, edgeOffset, nBins } = binning;
-  const codes = newCodes(rows * cols, shared);
-  for (let f = 0; f < cols; f++) codeFeature(data, cols, f, rows, edges.subarray(edgeOffset[f]!, edgeOffset[f + 1]!), codes, f * rows);
-  return { codes, rows, cols, nBins, edges, edgeOffset };
+  return { codes: applyBinsToColumns(matrixColumns(X), binning, shared), rows: X.rows, cols: X.cols, nBins, edges, edgeOffset };
 }
 
 /**
- * `applyBins(X.toMatrix(), binning).codes`, read a column of X at a time (the same codes): held-out
- * rows binned at the training edges without a matrix of them, or a pass per feature over one.
+ * `applyBins(X.toMatrix(), binning).codes`, read a column of X at a time: held-out rows binned at
+ * the training edges without a matrix of them.
  */
-export function applyBinsToColumns(X: ColumnSource, binning: BinEdges): Uint8Array {
+export function applyBinsToColumns(X: ColumnSource, binning: BinEdges, shared = false): Uint8Array {
   const { rows, cols } = X;
   const { edges, edgeOffset } = binning;
-  const codes = new Uint8Array(rows * cols);
+  const codes = newCodes(rows * cols, shared);
   const values = new Float64Array(rows);
-  for (let f = 0; f < cols; f++) codeFeature(X.column(f, values), 1, 0, rows, edges.subarray(edgeOffset[f]!, edgeOffset[f + 1]!), codes, f * rows);
+  for (let f = 0; f < cols; f++) codeFeature(X.column(f, values), rows, edges.subarray(edgeOffset[f]!, edgeOffset[f + 1]!), codes, f * rows);
   return codes;
 }
 
 /**
- * Writes the bin of each value `data[i * stride + f]` (i < rows) at `codes[base + i]`: the first
+ * Writes the bin of each value `column[i]` (i < rows) at `codes[base + i]`: the first
  * of `edges` (one feature's, ascending) at or above it, `MISSING_BIN` for NaN. The search of each
  * value reads only the edges of its cell (see EdgeIndex).
  */
-function codeFeature(data: Float64Array, stride: number, f: number, rows: number, edges: Float64Array, codes: Uint8Array, base: number): void {
+function codeFeature(column: Float64Array, rows: number, edges: Float64Array, codes: Uint8Array, base: number): void {
   const { min, scale, first } = edgeIndex(edges);
   for (let i = 0; i < rows; i++) {
-    const v = data[i * stride + f]!;
+    const v = column[i]!;
     if (v !== v) {
       codes[base + i] = MISSING_BIN;
       continue;
@@ -175,7 +173,7 @@ export function binColumns(X: ColumnSource, maxBins = MAX_BINS, rng?: Rng, share
       continue;
     }
     const edges = binner.bin(column, 0, sampleRows, null, 0);
-    codeFeature(values, 1, 0, rows, edges, codes, f * rows);
+    codeFeature(values, rows, edges, codes, f * rows);
     perFeature.push(edges);
   }
   return { codes, rows, cols, ...concatEdges(perFeature) };
