@@ -29,7 +29,7 @@ export function composeRows(rows: ArrayLike<number> | undefined, indices: ArrayL
 }
 
 /** Most features a MatrixColumns reads per pass over its rows. */
-const BLOCK_FEATURES = 8;
+const BLOCK_FEATURES = 16;
 /** Most bytes of the block of columns a MatrixColumns holds between calls. */
 const BLOCK_BYTES = 256 << 20;
 

@@ -2,8 +2,9 @@ import { parentPort } from "node:worker_threads";
 import { fitForestTree, releaseTreeKernels } from "./forest-tree";
 import type { TreeArrays } from "../tree/flat-tree";
 import { helpHistTeam } from "../tree/hist-team";
-import type { BinTask, ForestTask, ForestTaskResult, HistTask, RoundTask, XgbBinTask } from "./parallel";
+import type { BinColumnsTask, BinTask, ForestTask, ForestTaskResult, HistTask, RoundTask, XgbBinTask } from "./parallel";
 import { binClaimed } from "../tree/binner";
+import { helpBinColumns } from "../tree/column-binning";
 import { xgbBinClaimed } from "./xgb-cuts";
 import { helpRoundTeam } from "./xgb-round-team";
 
@@ -12,15 +13,17 @@ import { helpRoundTeam } from "./xgb-round-team";
  * is left, then posts them back as `[index, tree]` pairs under the task's id. Stays alive between
  * tasks; the pool terminates it. A histogram task joins a HistTeam until the team stops, a round
  * task grows boosting rounds' trees until its RoundTeam stops; a binning
- * task bins features of a shared dataset until none is left (at XGBoost's cuts for "xgb-bin").
+ * task bins features of a shared dataset until none is left (at XGBoost's cuts for "xgb-bin"; as
+ * its caller reads them for "bin-columns").
  */
-parentPort!.on("message", (task: ForestTask | HistTask | BinTask | XgbBinTask | RoundTask) => {
+parentPort!.on("message", (task: ForestTask | HistTask | BinTask | BinColumnsTask | XgbBinTask | RoundTask) => {
   const { id } = task;
   try {
-    if (task.kind === "hist" || task.kind === "bin" || task.kind === "xgb-bin" || task.kind === "xgb-round") {
+    if (task.kind !== "forest") {
       if (task.kind === "hist") helpHistTeam(task.shared);
       else if (task.kind === "xgb-round") helpRoundTeam(task.shared, task.port);
       else if (task.kind === "bin") binClaimed(task.binning);
+      else if (task.kind === "bin-columns") helpBinColumns(task.binning);
       else xgbBinClaimed(task.binning);
       parentPort!.postMessage({ id, trees: [] } satisfies ForestTaskResult);
       return;

@@ -13,9 +13,9 @@ import { z } from "zod";
 import { addBinnedTree, type TreeArrays } from "../tree/flat-tree";
 import { addLeaves, growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
 import { BoostedModel, refitEachStage, runToEnd, type BoostedSoFar } from "./boosted";
-import { binDataParallel, startHistTeam } from "./parallel";
+import { binColumnsParallel, binDataParallel, startHistTeam } from "./parallel";
 import { ExpBuffer, logisticGradients } from "./exp-buffer";
-import { applyBinsToColumns, BIN_SUBSAMPLE, binColumns, type BinnedData } from "../tree/binner";
+import { applyBinsToColumns, BIN_SUBSAMPLE, type BinnedData } from "../tree/binner";
 import { classPriorRaw, logLoss, softmaxRows } from "./losses";
 import { maxDepthParam } from "./params";
 
@@ -201,11 +201,12 @@ function* boostStages(X: ColumnSource, y: Float64Array, p: Common, makeObjective
 
 /**
  * The binned training rows: up to `BIN_SUBSAMPLE` rows (all of them binned, pool threads helping)
- * from their matrix; above, one feature column at a time, so that a large table is binned without
- * its whole float64 matrix. The same codes and edges either way.
+ * from their matrix; above, one feature column at a time (read by this thread, binned with pool
+ * threads helping), so that a large table is binned without its whole float64 matrix. The same
+ * codes and edges either way.
  */
 function binTraining(X: ColumnSource, maxBins: number, rng: Rng): BinnedData {
-  return X.rows <= BIN_SUBSAMPLE ? binDataParallel(X.toMatrix(), maxBins, rng) : binColumns(X, maxBins, rng);
+  return X.rows <= BIN_SUBSAMPLE ? binDataParallel(X.toMatrix(), maxBins, rng) : binColumnsParallel(X, maxBins, rng);
 }
 
 /** `X` as a ColumnSource (a matrix is wrapped, not copied). */

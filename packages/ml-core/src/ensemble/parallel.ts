@@ -2,8 +2,10 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker, type MessagePort, type TransferListItem } from "node:worker_threads";
 import { fitForestTree, releaseTreeKernels, type ForestJob } from "./forest-tree";
-import { BIN_SUBSAMPLE, binData, finishBinning, shareBinning, type BinnedData, type SharedBinning } from "../tree/binner";
+import { BIN_SUBSAMPLE, binColumns, binData, finishBinning, shareBinning, type BinnedData, type SharedBinning } from "../tree/binner";
+import type { ColumnSource } from "../core/column-source";
 import type { Matrix } from "../core/matrix";
+import { binColumnsTogether, type SharedColumnBinning } from "../tree/column-binning";
 import type { Rng } from "../core/rng";
 import type { TreeArrays } from "../tree/flat-tree";
 import { HistTeam, TEAM_MAX_FEATURES, type HistTeamShared } from "../tree/hist-team";
@@ -42,6 +44,13 @@ export interface BinTask {
   readonly kind: "bin";
   readonly id: number;
   readonly binning: SharedBinning;
+}
+
+/** A pool thread bins the columns of a ColumnSource as its caller reads them (helpBinColumns). */
+export interface BinColumnsTask {
+  readonly kind: "bin-columns";
+  readonly id: number;
+  readonly binning: SharedColumnBinning;
 }
 
 /** A BinTask at XGBoost's cuts (xgbBinClaimed). */
@@ -106,7 +115,7 @@ function poolThreads(count: number): PoolThread[] {
   return pool.slice(0, count);
 }
 
-function post(thread: PoolThread, task: ForestTask | HistTask | BinTask | XgbBinTask | RoundTask, transfer: TransferListItem[] = []): Promise<ForestTaskResult> {
+function post(thread: PoolThread, task: ForestTask | HistTask | BinTask | BinColumnsTask | XgbBinTask | RoundTask, transfer: TransferListItem[] = []): Promise<ForestTaskResult> {
   return new Promise((resolve, reject) => {
     thread.pending.set(task.id, { resolve, reject });
     if (thread.busy++ === 0) thread.worker.ref();
@@ -259,6 +268,19 @@ export function binDataParallel(X: Matrix, maxBins: number, rng: Rng, shared = f
     const binning = shareBinning(X, maxBins);
     for (const thread of poolThreads(helpers)) post(thread, { kind: "bin", id: nextTaskId++, binning }).catch(() => {});
     return finishBinning(binning);
+  });
+}
+
+/**
+ * `binColumns(X, maxBins, rng)` (the same codes and edges), the columns binned by the caller and
+ * `helpers` pool threads together as the caller reads them when X is large (`PARALLEL_BIN_DATA`
+ * values). The codes are then shared.
+ * @param helpers pool threads joining (default: the other cores, at most 3); with none the caller bins alone.
+ */
+export function binColumnsParallel(X: ColumnSource, maxBins: number, rng: Rng, helpers = Math.min(availableParallelism() - 1, MAX_HELPERS)): BinnedData {
+  if (helpers < 1 || X.rows * X.cols < PARALLEL_BIN_DATA || X.cols < 2) return binColumns(X, maxBins, rng);
+  return binColumnsTogether(X, maxBins, rng, (binning) => {
+    for (const thread of poolThreads(helpers)) post(thread, { kind: "bin-columns", id: nextTaskId++, binning }).catch(() => {});
   });
 }
 

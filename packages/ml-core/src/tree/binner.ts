@@ -45,8 +45,7 @@ export interface BinEdges {
  */
 export function binEdges(X: Matrix, maxBins = MAX_BINS, rng?: Rng, subsample = BIN_SUBSAMPLE): BinEdges {
   const { rows, cols } = X;
-  let sampleRows: Int32Array | undefined;
-  if (rows > subsample) sampleRows = (rng ?? new Rng(0)).permutation(rows).subarray(0, subsample).sort();
+  const sampleRows = binSample(rows, rng, subsample);
   const binner = new ColumnBinner(sampleRows ? sampleRows.length : rows, maxBins);
   const perFeature: Float64Array[] = [];
   for (let f = 0; f < cols; f++) perFeature.push(binner.bin(X, f, sampleRows, null, 0));
@@ -81,7 +80,7 @@ export function applyBinsToColumns(X: ColumnSource, binning: BinEdges, shared = 
  * of `edges` (one feature's, ascending) at or above it, `MISSING_BIN` for NaN. The search of each
  * value reads only the edges of its cell (see EdgeIndex).
  */
-function codeFeature(column: Float64Array, rows: number, edges: Float64Array, codes: Uint8Array, base: number): void {
+export function codeFeature(column: Float64Array, rows: number, edges: Float64Array, codes: Uint8Array, base: number): void {
   const { min, scale, first } = edgeIndex(edges);
   for (let i = 0; i < rows; i++) {
     const v = column[i]!;
@@ -159,24 +158,30 @@ export function binData(X: Matrix, maxBins = MAX_BINS, rng?: Rng, shared = false
  */
 export function binColumns(X: ColumnSource, maxBins = MAX_BINS, rng?: Rng, shared = false, subsample = BIN_SUBSAMPLE): BinnedData {
   const { rows, cols } = X;
-  let sampleRows: Int32Array | undefined;
-  if (rows > subsample) sampleRows = (rng ?? new Rng(0)).permutation(rows).subarray(0, subsample).sort();
+  const sampleRows = binSample(rows, rng, subsample);
   const codes = newCodes(rows * cols, shared);
   const binner = new ColumnBinner(sampleRows ? sampleRows.length : rows, maxBins);
   const values = new Float64Array(rows);
-  const column: Matrix = { data: values, rows, cols: 1 };
   const perFeature: Float64Array[] = [];
-  for (let f = 0; f < cols; f++) {
-    X.column(f, values);
-    if (!sampleRows) {
-      perFeature.push(binner.bin(column, 0, undefined, codes, f * rows));
-      continue;
-    }
-    const edges = binner.bin(column, 0, sampleRows, null, 0);
-    codeFeature(values, rows, edges, codes, f * rows);
-    perFeature.push(edges);
-  }
+  for (let f = 0; f < cols; f++) perFeature.push(binColumn(binner, X.column(f, values), sampleRows, codes, f * rows));
   return { codes, rows, cols, ...concatEdges(perFeature) };
+}
+
+/** The rows (ascending) bin edges are learnt from: a random `subsample` of them when there are more, else undefined (all). */
+export function binSample(rows: number, rng: Rng | undefined, subsample = BIN_SUBSAMPLE): Int32Array | undefined {
+  return rows > subsample ? (rng ?? new Rng(0)).permutation(rows).subarray(0, subsample).sort() : undefined;
+}
+
+/**
+ * One feature of binColumns: the edges of the column `values` (every row's value) learnt from
+ * `sampleRows` (all rows when undefined), its codes written at `codes[base..base+rows)`.
+ */
+export function binColumn(binner: ColumnBinner, values: Float64Array, sampleRows: Int32Array | undefined, codes: Uint8Array, base: number): Float64Array {
+  const column: Matrix = { data: values, rows: values.length, cols: 1 };
+  if (!sampleRows) return binner.bin(column, 0, undefined, codes, base);
+  const edges = binner.bin(column, 0, sampleRows, null, 0);
+  codeFeature(values, values.length, edges, codes, base);
+  return edges;
 }
 
 /**
@@ -243,11 +248,11 @@ export function binThreshold(b: BinEdges, f: number, bin: number): number {
   return bin < b.nBins[f]! - 1 ? b.edges[b.edgeOffset[f]! + bin]! : Infinity;
 }
 
-function newCodes(size: number, shared: boolean): Uint8Array {
+export function newCodes(size: number, shared: boolean): Uint8Array {
   return shared ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size);
 }
 
-function concatEdges(perFeature: Float64Array[]): BinEdges {
+export function concatEdges(perFeature: Float64Array[]): BinEdges {
   const cols = perFeature.length;
   const nBins = new Int32Array(cols);
   const edgeOffset = new Int32Array(cols + 1);
@@ -261,7 +266,7 @@ function concatEdges(perFeature: Float64Array[]): BinEdges {
 }
 
 /** Finds one feature's bin edges (and optionally its codes), with buffers reused across features. */
-class ColumnBinner {
+export class ColumnBinner {
   private readonly values: Float64Array;
   private readonly index: Int32Array;
   private readonly slot: Uint8Array;
