@@ -50,6 +50,8 @@ export class ClassArena {
   private readonly scratchAt: number;
   private readonly twinAt: number;
   private readonly scalarAt: number;
+  /** Where a partition puts the rows going right (n int32). */
+  private readonly rightAt: number;
   private readonly scalar: Int32Array;
   private readonly args: Int32Array;
   private readonly nodeBlock: Float64Array;
@@ -71,6 +73,7 @@ export class ClassArena {
     this.scratchAt = take(8 * width * 256);
     this.twinAt = take(8 * width * 256);
     this.scalarAt = take(4);
+    this.rightAt = take(4 * n);
     const argsAt = take(4 * 26), nodeAt = take(8 * (1 + 2 * width)), sLAt = take(8 * width), presentAt = take(4 * width), markAt = take(width);
     const permAt = take(4 * F), isConstAt = take(F), knownAt = take(4 * F), foundAt = take(4 * F), rngAt = take(16), nBinsAt = take(4 * F);
     const { module, memory } = kernelMemory(end());
@@ -146,11 +149,11 @@ export class ClassArena {
   }
 
   /**
-   * Partitions `rows[start..end)` on feature f: code <= bin to the left, missing to the left when
-   * `missingLeft`; returns the first right position and sets `missing`.
+   * Partitions `rows[start..end)` on feature f as HistBuilder.partition does (stable): code <= bin
+   * to the left, missing to the left when `missingLeft`; returns the first right position and sets `missing`.
    */
   partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
-    const mid = this.kernels.partition(this.rowsAt, start, end, this.codes + f * this.data.rows, bin, missingLeft ? 1 : 0, this.scalarAt);
+    const mid = this.kernels.partition(this.rowsAt, start, end, this.codes + f * this.data.rows, bin, missingLeft ? 1 : 0, this.scalarAt, this.rightAt);
     this.missing = this.scalar[0]!;
     return mid;
   }

@@ -223,30 +223,38 @@ export class HistBuilder {
 
   /**
    * Partitions rows start..end on feature f: code <= bin to the left, missing to the left when
-   * `missingLeft`; returns the first right position and sets `missing`.
+   * `missingLeft`, each side in its rows' order (every node's rows keep the root's order, ascending
+   * in boosting: builds and leaf updates then read the rows' data forwards); returns the first
+   * right position and sets `missing`.
    */
   partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
     this.ordered = undefined;
     return this.partitionRows(start, end, f, bin, missingLeft);
   }
 
+  /** Rows going right during `partitionRows`, until they follow the left ones. */
+  private rightRows: Int32Array | undefined;
+
   /** `partition`'s work, in plain JS here (the team's and arena's builders hand it to WebAssembly). */
   protected partitionRows(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
     const rows = this.rows, codes = this.data.codes, cb = f * this.data.rows;
-    // without a branch per row: every row swaps with the first right row (itself while none was
-    // seen); rows going left then advance that boundary
+    const right = (this.rightRows ??= new Int32Array(rows.length));
+    // stable, without a branch per row: every row is written at the next left position and the
+    // next right one, and the position of its side advances
     const lm = missingLeft ? 1 : 0;
-    let i = start, missing = 0;
+    let i = start, j = 0, missing = 0;
     for (let r = start; r < end; r++) {
       const row = rows[r]!;
       const c = codes[cb + row]!;
       const isMissing = c === MISSING_BIN ? 1 : 0;
       missing += isMissing;
       const left = isMissing === 1 ? lm : c <= bin ? 1 : 0;
-      rows[r] = rows[i]!;
       rows[i] = row;
+      right[j] = row;
       i += left;
+      j += 1 - left;
     }
+    rows.set(right.subarray(0, j), i);
     this.missing = missing;
     return i;
   }

@@ -68,7 +68,7 @@ interface Layout {
   readonly rowCodes: number;
   /** The grower's row order (n int32). */
   readonly rows: number;
-  /** A gathered build's pairs, in its rows' order (n pairs of float64). */
+  /** A gathered build's pairs, in its rows' order (n pairs of float64); between builds, a partition's rows going right. */
   readonly ord: number;
   /** Per row: (g, h) or (g, 1) as two float64. */
   readonly ab: number;
@@ -357,12 +357,13 @@ export class HistTeam {
   }
 
   /**
-   * Partitions `rows[start..end)` on feature f: code <= bin to the left, missing to the left when
-   * `missingLeft`; returns the first right position and sets `missing` to the missing rows seen.
+   * Partitions `rows[start..end)` on feature f as HistBuilder.partition does (stable): code <= bin
+   * to the left, missing to the left when `missingLeft`; returns the first right position and sets
+   * `missing` to the missing rows seen.
    */
   partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
     const L = this.shared.layout;
-    const mid = this.kernels.partition(L.rows, start, end, L.codes + f * this.shared.n, bin, missingLeft ? 1 : 0, L.scalar);
+    const mid = this.kernels.partition(L.rows, start, end, L.codes + f * this.shared.n, bin, missingLeft ? 1 : 0, L.scalar, L.ord);
     this.missing = this.scalar[0]!;
     return mid;
   }

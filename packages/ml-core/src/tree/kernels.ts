@@ -13,7 +13,7 @@ export interface Kernels {
   addGathered(hist: number, codes: number, rows: number, ord: number, m: number, nb: number, stride: number): void;
   addRowEntries(hist: number, entries: number, starts: number, rows: number, m: number, ab: number, stride: number): void;
   addRows(hist: number, codes: number, rows: number, m: number, cls: number, wt: number, cnt: number, width: number, nb: number, twin: number): number;
-  partition(rows: number, start: number, end: number, codes: number, bin: number, missingLeft: number, out: number): number;
+  partition(rows: number, start: number, end: number, codes: number, bin: number, missingLeft: number, out: number, tmp: number): number;
   subtract(big: number, small: number, n: number): void;
   drawScanGini(args: number): number;
 }

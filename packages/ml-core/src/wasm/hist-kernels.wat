@@ -130,14 +130,17 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
-  ;; Partitions rows[start..end) (i32 row numbers) by the codes (one feature, column-major): a row
-  ;; goes left when its code is <= bin, or when it is missing (255) and missingLeft is 1. Every row
-  ;; swaps with the first right row (itself while none was seen), then left rows advance that
-  ;; boundary, without a branch per row. Returns the boundary; stores the missing count at $out.
-  (func (export "partition") (param $rows i32) (param $start i32) (param $end i32) (param $codes i32) (param $bin i32) (param $missingLeft i32) (param $out i32) (result i32)
-    (local $i i32) (local $p i32) (local $q i32) (local $row i32) (local $c i32) (local $missing i32) (local $isMissing i32)
-    (local.set $i (local.get $start))
-    (local.set $p (i32.add (local.get $rows) (i32.shl (local.get $start) (i32.const 2))))
+  ;; Partitions rows[start..end) (i32 row numbers) by the codes (one feature, column-major), each
+  ;; side keeping its rows' order: a row goes left when its code is <= bin, or when it is missing
+  ;; (255) and missingLeft is 1. Without a branch per row, every row is stored at the next left
+  ;; position (in place: never past the rows read) and at the next right one in $tmp (n int32 of
+  ;; room), and its side's position advances; the right rows then follow the left ones. Returns
+  ;; the first right position; stores the missing count at $out.
+  (func (export "partition") (param $rows i32) (param $start i32) (param $end i32) (param $codes i32) (param $bin i32) (param $missingLeft i32) (param $out i32) (param $tmp i32) (result i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $q i32) (local $row i32) (local $c i32) (local $missing i32) (local $isMissing i32) (local $left i32)
+    (local.set $i (i32.add (local.get $rows) (i32.shl (local.get $start) (i32.const 2))))
+    (local.set $p (local.get $i))
+    (local.set $j (local.get $tmp))
     (local.set $q (i32.add (local.get $rows) (i32.shl (local.get $end) (i32.const 2))))
     (block $done
       (loop $each
@@ -146,14 +149,16 @@
         (local.set $c (i32.load8_u (i32.add (local.get $codes) (local.get $row))))
         (local.set $isMissing (i32.eq (local.get $c) (i32.const 255)))
         (local.set $missing (i32.add (local.get $missing) (local.get $isMissing)))
-        (i32.store (local.get $p) (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))))
-        (i32.store (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2))) (local.get $row))
-        (local.set $i (i32.add (local.get $i)
-          (select (local.get $missingLeft) (i32.le_u (local.get $c) (local.get $bin)) (local.get $isMissing))))
+        (local.set $left (select (local.get $missingLeft) (i32.le_u (local.get $c) (local.get $bin)) (local.get $isMissing)))
+        (i32.store (local.get $i) (local.get $row))
+        (i32.store (local.get $j) (local.get $row))
+        (local.set $i (i32.add (local.get $i) (i32.shl (local.get $left) (i32.const 2))))
+        (local.set $j (i32.add (local.get $j) (i32.shl (i32.xor (local.get $left) (i32.const 1)) (i32.const 2))))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $each)))
+    (memory.copy (local.get $i) (local.get $tmp) (i32.sub (local.get $j) (local.get $tmp)))
     (i32.store (local.get $out) (local.get $missing))
-    (local.get $i))
+    (i32.shr_u (i32.sub (local.get $i) (local.get $rows)) (i32.const 2)))
 
   ;; big[0..n) -= small[0..n) (float64), two at a time.
   (func (export "subtract") (param $big i32) (param $small i32) (param $n i32)

@@ -20,7 +20,8 @@ import { prepareDataset, type PreparedDataset } from "../prepare-dataset";
 // loops, HistTeam, ClassArena; counted or not; class or gradient targets), against hashes recorded
 // in test/fixtures/golden-trees.json on the commit before the grower was split up (churn's boosting
 // models recorded again when boosting left sparse features' default bins out: the same trees, sums
-// rounded differently).
+// rounded differently; all recorded again when partitions became stable: every node's rows in the
+// root's order, so the same splits but other row orders, and sums added in another order).
 // `GOLDEN_WRITE=1 npx jest test/tree/golden-trees` records them again (only for an intended change).
 
 const FIXTURE = join(__dirname, "..", "fixtures", "golden-trees.json");
