@@ -7,7 +7,7 @@ import { countClasses } from "../core/classes";
 import { randomStateParam, resolveSeed } from "../core/seed";
 import type { BinnedData } from "../tree/binner";
 import { TreeEnsemble, type TreeArrays } from "../tree/flat-tree";
-import { growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
+import { addLeaves, growTree, treeArrays, type GrowOptions, type GrownTree } from "../tree/grow";
 import type { HistTeam } from "../tree/hist-team";
 import { BoostedModel, refitEachStage, type BoostedSoFar } from "./boosted";
 import { binDataParallel, startHistTeam } from "./parallel";
@@ -103,12 +103,8 @@ class Rounds {
  */
 function applyTree(tree: GrownTree, leafValue: (start: number, end: number) => number, lr: number, raw: Float64Array, stride: number, col: number, X: Matrix, inSample: boolean): void {
   const { feature, value, start, end, rows } = tree;
-  for (let node = 0; node < feature.length; node++) {
-    if (feature[node]! >= 0) continue;
-    const v = lr * leafValue(start[node]!, end[node]!);
-    value[node] = v;
-    for (let r = start[node]!; r < end[node]!; r++) raw[rows[r]! * stride + col]! += v;
-  }
+  for (let node = 0; node < feature.length; node++) if (feature[node]! < 0) value[node] = lr * leafValue(start[node]!, end[node]!);
+  addLeaves(tree, raw, stride, col);
   if (!inSample) {
     const seen = new Uint8Array(X.rows);
     for (let r = 0; r < rows.length; r++) seen[rows[r]!] = 1;

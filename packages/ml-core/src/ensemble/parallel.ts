@@ -182,9 +182,9 @@ export function roundTeamThreads(rows: number, cols: number, threads: number, co
  * (`roundTeamThreads` of the `threads` offered), or undefined when that is none: the trees then
  * grow one after the other, the same trees. Call `stop()` when done.
  * @param team the caller's HistTeam, if any: each thread then builds with a team of its own (without helpers).
- * @param labels with multi:softprob: the threads then compute each round's softmax and gradients.
+ * @param labels the labels (multi:softprob): the threads compute each round's softmax and gradients.
  */
-export function startRoundTeam(setup: TreeSetup, cols: number, subsampled: boolean, team: HistTeam | undefined, threads: number, labels?: Float64Array): RoundTeam | undefined {
+export function startRoundTeam(setup: TreeSetup, cols: number, subsampled: boolean, team: HistTeam | undefined, threads: number, labels: Float64Array): RoundTeam | undefined {
   const n = roundTeamThreads(setup.data.rows, cols, threads, setup.grow.nodeFeatures !== undefined);
   if (n === 0) return undefined;
   const round = new RoundTeam(setup, cols, subsampled, team, labels);

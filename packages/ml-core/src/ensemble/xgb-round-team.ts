@@ -17,11 +17,9 @@ const DONE = 1;
 const STOP = 2;
 /** 1 when a pool thread failed; its error is on the port. */
 const FAILED = 3;
-/** 1: every hessian of the round is 1 (no `h`). */
-const UNIT = 4;
 /** Chunks of the round's softmax finished. */
-const SOFTMAX_DONE = 5;
-const CTRL_WORDS = 6;
+const SOFTMAX_DONE = 4;
+const CTRL_WORDS = 5;
 /** Chunks of rows a round's softmax is split into (multi:softprob), claimed before the trees. */
 const SOFTMAX_CHUNKS = 4;
 const COLUMN_BITS = 12;
@@ -43,17 +41,14 @@ export interface RoundTeamShared {
   readonly ctrl: Int32Array;
   readonly setup: TreeSetup;
   readonly cols: number;
-  /** The round's gradients and hessians of column c at c n .. (c + 1) n, written by the caller (empty with `prob`). */
-  readonly g: Float64Array;
-  readonly h: Float64Array;
   /**
-   * multi:softprob: the round's class probabilities (rows x cols, the softmax of `raw`, computed
-   * by the threads in chunks of rows) and the labels, from which the thread growing column c's
-   * tree computes its gradients (softprobColumn); empty otherwise.
+   * The round's class probabilities (rows x cols, the softmax of `raw`, computed by the threads in
+   * chunks of rows) and the labels, from which the thread growing column c's tree computes its
+   * gradients (softprobColumn).
    */
   readonly prob: Float64Array;
   readonly y: Float64Array;
-  /** Units of work of a round before its trees: softmax chunks (0 without `prob`). */
+  /** Units of work of a round before its trees: softmax chunks. */
   readonly chunks: number;
   /** With row subsampling: column c's rows at c n, `sampleLength[c]` of them; empty when every tree takes every row. */
   readonly samples: Int32Array;
@@ -84,18 +79,17 @@ export function growColumnTree(s: TreeSetup, g: Float64Array, h: Float64Array | 
   return tree;
 }
 
-/** A thread's buffers: a tree's rows, and its gradients and hessians and a softmax chunk when it computes them. */
+/** A thread's buffers: a tree's rows, gradients and hessians, and a softmax chunk (rows x cols). */
 interface TreeBuffers {
   readonly rows: Int32Array;
   readonly g: Float64Array;
   readonly h: Float64Array;
-  readonly exp: ExpBuffer | undefined;
+  readonly exp: ExpBuffer;
 }
 
 function treeBuffers(s: RoundTeamShared): TreeBuffers {
-  const n = s.setup.data.rows, own = s.chunks > 0 ? n : 0;
-  const exp = s.chunks > 0 ? new ExpBuffer(chunkRows(s) * s.cols) : undefined;
-  return { rows: new Int32Array(n), g: new Float64Array(own), h: new Float64Array(own), exp };
+  const n = s.setup.data.rows;
+  return { rows: new Int32Array(n), g: new Float64Array(n), h: new Float64Array(n), exp: new ExpBuffer(chunkRows(s) * s.cols) };
 }
 
 function chunkRows(s: RoundTeamShared): number {
@@ -127,7 +121,7 @@ function awaitSoftmax(s: RoundTeamShared): boolean {
  */
 function doUnit(s: RoundTeamShared, u: number, team: HistTeam | undefined, bufs: TreeBuffers): TreeArrays | undefined {
   if (u < s.chunks) {
-    softmaxChunk(s, u, bufs.exp!);
+    softmaxChunk(s, u, bufs.exp);
     Atomics.add(s.ctrl, SOFTMAX_DONE, 1);
     Atomics.notify(s.ctrl, SOFTMAX_DONE);
     return undefined;
@@ -147,15 +141,8 @@ function growRoundTree(s: RoundTeamShared, c: number, team: HistTeam | undefined
     sample = buf;
     for (let i = 0; i < n; i++) sample[i] = i;
   }
-  let g: Float64Array, h: Float64Array | undefined;
-  if (s.chunks > 0) {
-    softprobColumn(s.prob, s.y, s.cols, c, bufs.g, bufs.h);
-    [g, h] = [bufs.g, bufs.h];
-  } else {
-    g = s.g.subarray(c * n, (c + 1) * n);
-    h = s.ctrl[UNIT] === 1 ? undefined : s.h.subarray(c * n, (c + 1) * n);
-  }
-  const tree = growColumnTree(s.setup, g, h, sample, team);
+  softprobColumn(s.prob, s.y, s.cols, c, bufs.g, bufs.h);
+  const tree = growColumnTree(s.setup, bufs.g, bufs.h, sample, team);
   if (s.samples.length === 0) addLeaves(tree, s.raw, s.cols, c);
   return treeArrays(tree);
 }
@@ -181,11 +168,11 @@ function shared<T extends Float64Array | Int32Array>(make: new (b: SharedArrayBu
 /**
  * Grows the trees of a boosting round (one per output column: multi:softprob's classes) on the
  * caller and pool threads at once: they all read the same raw scores, so they are independent.
- * The caller writes the round's gradients of every column into `g` and `h` (for multi:softprob
- * the threads compute them, after the softmax of `raw` in chunks of rows), and the rows of each
- * column's tree with subsampling; then `growRound` claims units one at a time from a shared
- * ticket, as the pool threads do, and each thread adds its trees' leaf weights to `raw`. The
- * threads post their trees on ports read synchronously, so the boosting loop stays synchronous.
+ * The threads compute the softmax of `raw` in chunks of rows, then each tree's gradients from it;
+ * the caller writes the rows of each column's tree with subsampling. `growRound` claims units one
+ * at a time from a shared ticket, as the pool threads do, and each thread adds its trees' leaf
+ * weights to `raw`. The threads post their trees on ports read synchronously, so the boosting loop
+ * stays synchronous.
  * Every row's softmax and every column's tree come from the same code on the same inputs, so the
  * trees are bit-identical to growing them one after the other whoever does which; with no thread
  * joining the caller does it all.
@@ -205,21 +192,19 @@ export class RoundTeam {
    * @param cols trees per round (at most ROUND_MAX_COLUMNS).
    * @param subsampled whether each tree takes its own rows (`setSample`).
    * @param team the caller's HistTeam, if any (the threads then make their own).
-   * @param labels with multi:softprob, the labels: the team then computes each round's softmax of `raw` and the gradients itself.
+   * @param labels the labels (multi:softprob): the team computes each round's softmax of `raw` and the gradients.
    */
-  constructor(setup: TreeSetup, cols: number, subsampled: boolean, private readonly team: HistTeam | undefined, labels?: Float64Array) {
+  constructor(setup: TreeSetup, cols: number, subsampled: boolean, private readonly team: HistTeam | undefined, labels: Float64Array) {
     const n = setup.data.rows;
-    const y = shared(Float64Array, labels ? n : 0, 8);
-    if (labels) y.set(labels);
+    const y = shared(Float64Array, n, 8);
+    y.set(labels);
     this.shared = {
       ctrl: shared(Int32Array, CTRL_WORDS, 4),
       setup,
       cols,
-      g: shared(Float64Array, labels ? 0 : cols * n, 8),
-      h: shared(Float64Array, labels ? 0 : cols * n, 8),
-      prob: shared(Float64Array, labels ? cols * n : 0, 8),
+      prob: shared(Float64Array, cols * n, 8),
       y,
-      chunks: labels ? SOFTMAX_CHUNKS : 0,
+      chunks: SOFTMAX_CHUNKS,
       samples: shared(Int32Array, subsampled ? cols * n : 0, 4),
       sampleLength: shared(Int32Array, cols, 4),
       raw: shared(Float64Array, n * cols, 8),
@@ -237,18 +222,6 @@ export class RoundTeam {
     return port2;
   }
 
-  /** Column c's gradients (to be written before `growRound`, by teams without labels). */
-  gradients(c: number): Float64Array {
-    const n = this.shared.setup.data.rows;
-    return this.shared.g.subarray(c * n, (c + 1) * n);
-  }
-
-  /** Column c's hessians. */
-  hessians(c: number): Float64Array {
-    const n = this.shared.setup.data.rows;
-    return this.shared.h.subarray(c * n, (c + 1) * n);
-  }
-
   /** Sets the rows of column c's tree this round (subsampled teams only). */
   setSample(c: number, rows: Int32Array): void {
     this.shared.samples.set(rows, c * this.shared.setup.data.rows);
@@ -256,15 +229,12 @@ export class RoundTeam {
   }
 
   /**
-   * Grows the round's trees, by column, from the gradients written (`unitHess`: every hessian is
-   * 1), or for a team given labels from the softmax of `raw`; without subsampling their leaf
-   * weights are added to `raw` already. Written gradients must not depend on `raw` any more: its
-   * columns change while the others' trees grow.
+   * Grows the round's trees, by column, from the softmax of `raw`; without subsampling their leaf
+   * weights are added to `raw` already.
    */
-  growRound(unitHess: boolean): TreeArrays[] {
+  growRound(): TreeArrays[] {
     const s = this.shared, ctrl = s.ctrl, cols = s.cols, units = s.chunks + cols;
     const trees: (TreeArrays | undefined)[] = new Array(cols);
-    ctrl[UNIT] = unitHess ? 1 : 0;
     Atomics.store(ctrl, DONE, 0);
     Atomics.store(ctrl, SOFTMAX_DONE, 0);
     this.seq = (this.seq + 1) & 0x7ffff;

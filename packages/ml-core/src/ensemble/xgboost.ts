@@ -116,19 +116,14 @@ function growOne(fit: Fit, p: Common, c: number, g: Float64Array, h: Float64Arra
 
 /**
  * The round's trees on the RoundTeam's threads, applied to `raw` (the team's): every column's rows
- * (drawn in the order growOne draws them) and gradients first, or for multi:softprob the rows only
- * (the team computes the softmax and the gradients).
+ * drawn first (in the order growOne draws them); the team computes the softmax and the gradients.
  */
-function growRound(fit: Fit, p: Common, round: RoundTeam, obj: XgbObjective, y: Float64Array, raw: Float64Array): TreeArrays[] {
-  let unit = false;
-  for (let c = 0; c < obj.cols; c++) if (p.subsample < 1) round.setSample(c, bernoulliRows(fit.X.rows, p.subsample, fit.rng));
-  if (!obj.softprob) {
-    obj.prepare(raw);
-    for (let c = 0; c < obj.cols; c++) unit = !obj.gradients(y, raw, c, round.gradients(c), round.hessians(c));
-  }
-  const trees = round.growRound(unit);
+function growRound(fit: Fit, p: Common, round: RoundTeam, raw: Float64Array): TreeArrays[] {
+  const cols = round.shared.cols;
+  for (let c = 0; c < cols; c++) if (p.subsample < 1) round.setSample(c, bernoulliRows(fit.X.rows, p.subsample, fit.rng));
+  const trees = round.growRound();
   // rows left out of a tree's sample are routed through it
-  if (p.subsample < 1) trees.forEach((tree, c) => TreeEnsemble.concat([tree], 1, fit.X.cols).addTree(0, fit.X, raw, obj.cols, c, 1));
+  if (p.subsample < 1) trees.forEach((tree, c) => TreeEnsemble.concat([tree], 1, fit.X.cols).addTree(0, fit.X, raw, cols, c, 1));
   return trees;
 }
 
@@ -215,10 +210,10 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
     target: { kind: "grad", l2: p.reg_lambda, regularization: { l2: p.reg_lambda, alpha: p.reg_alpha, maxDeltaStep: p.max_delta_step, minChildWeight: p.min_child_weight } },
     learningRate: p.learning_rate,
   };
-  // a round's trees on several threads at once when it has several, else helpers for each tree's histograms
-  const roundThreads = roundTeamThreads(n, cols, helpers, sampler !== undefined);
+  // a round's trees (multi:softprob's classes) on several threads at once, else helpers for each tree's histograms
+  const roundThreads = obj.softprob ? roundTeamThreads(n, cols, helpers, sampler !== undefined) : 0;
   const team = startHistTeam(data, roundThreads > 0 ? 0 : helpers);
-  const roundTeam = startRoundTeam(setup, cols, p.subsample < 1, team, roundThreads, obj.softprob ? ytr : undefined);
+  const roundTeam = startRoundTeam(setup, cols, p.subsample < 1, team, roundThreads, ytr);
   const fit: Fit = {
     X: Xtr,
     setup,
@@ -237,7 +232,7 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
   const init = new Float64Array(cols).fill(obj.baseMargin);
   try {
     for (let round = 0; round < p.n_estimators; round++) {
-      if (roundTeam) trees.push(...growRound(fit, p, roundTeam, obj, ytr, raw));
+      if (roundTeam) trees.push(...growRound(fit, p, roundTeam, raw));
       else {
         obj.prepare(raw);
         const grown: GrownTree[] = [];

@@ -86,7 +86,9 @@ export function addLeaves(tree: GrownTree, raw: Float64Array, cols: number, c: n
   for (let node = 0; node < feature.length; node++) {
     if (feature[node]! >= 0) continue;
     const v = value[node]!;
-    for (let r = start[node]!; r < end[node]!; r++) raw[rows[r]! * cols + c]! += v;
+    // the bound in a local: read from `end` in the condition, it is read again after every store
+    // to `raw` (another view of the same buffer could change it)
+    for (let r = start[node]!, e = end[node]!; r < e; r++) raw[rows[r]! * cols + c]! += v;
   }
 }
 
