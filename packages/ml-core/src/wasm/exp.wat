@@ -12,11 +12,96 @@
 (module
   (import "env" "memory" (memory 1))
 
-  ;; values[i..n) = exp(values[i..n)) pair by pair from i, stopping before the first pair with a
-  ;; lane of |x| >= 704 (or NaN) and before an odd last value: returns where it stopped (n when done).
+  ;; values[i..n) = exp(values[i..n)) from i, two pairs at a time while both pairs are in range, then
+  ;; pair by pair, stopping before the first pair with a lane of |x| >= 704 (or NaN) and before an
+  ;; odd last value: returns where it stopped (n when done). Two pairs per iteration: each pair's
+  ;; long chain of dependent operations overlaps the other's.
   (func (export "exp") (param $values i32) (param $i i32) (param $n i32) (result i32)
     (local $at i32) (local $k32 v128) (local $x v128) (local $hx v128) (local $small v128) (local $ki v128) (local $t v128)
     (local $hi v128) (local $lo v128) (local $r v128) (local $t2 v128) (local $c v128) (local $y v128)
+    (local $k322 v128) (local $x2 v128) (local $hx2 v128) (local $small2 v128) (local $ki2 v128) (local $t_2 v128)
+    (local $hi2 v128) (local $lo2 v128) (local $r2 v128) (local $t22 v128) (local $c2 v128) (local $y2 v128)
+    (block $quads
+      (loop $quad
+        (br_if $quads (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+        (local.set $at (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $x (v128.load align=8 (local.get $at)))
+        (local.set $x2 (v128.load offset=16 align=8 (local.get $at)))
+        ;; the high word of |x|, per lane
+        (local.set $hx (i64x2.shr_u (v128.and (local.get $x) (v128.const i64x2 0x7fffffffffffffff 0x7fffffffffffffff)) (i32.const 32)))
+        (local.set $hx2 (i64x2.shr_u (v128.and (local.get $x2) (v128.const i64x2 0x7fffffffffffffff 0x7fffffffffffffff)) (i32.const 32)))
+        (br_if $quads (i32.eqz (i64x2.all_true (i64x2.lt_s (local.get $hx) (v128.const i64x2 0x40860000 0x40860000)))))
+        (br_if $quads (i32.eqz (i64x2.all_true (i64x2.lt_s (local.get $hx2) (v128.const i64x2 0x40860000 0x40860000)))))
+        (local.set $small (i64x2.le_s (local.get $hx) (v128.const i64x2 0x3fd62e42 0x3fd62e42)))
+        ;; k = (int)(invln2 x + halF[sign]) (i32 lanes 0 and 1), then 0 where |x| <= 0.5 ln2: as i64 lanes and as t
+        (local.set $k32
+          (i32x4.trunc_sat_f64x2_s_zero
+            (f64x2.add
+              (f64x2.mul (local.get $x) (v128.const f64x2 1.44269504088896338700e+00 1.44269504088896338700e+00))
+              (v128.or (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000)) (v128.const f64x2 0.5 0.5)))))
+        (local.set $ki (v128.andnot (i64x2.extend_low_i32x4_s (local.get $k32)) (local.get $small)))
+        (local.set $t (v128.andnot (f64x2.convert_low_i32x4_s (local.get $k32)) (local.get $small)))
+        (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $t) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))))
+        (local.set $lo (f64x2.mul (local.get $t) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+        (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+        (local.set $t2 (f64x2.mul (local.get $r) (local.get $r)))
+        ;; c = r - t2 (P1 + t2 (P2 + t2 (P3 + t2 (P4 + t2 P5))))
+        (local.set $c
+          (f64x2.sub (local.get $r)
+            (f64x2.mul (local.get $t2)
+              (f64x2.add (v128.const f64x2 1.66666666666666019037e-01 1.66666666666666019037e-01)
+                (f64x2.mul (local.get $t2)
+                  (f64x2.add (v128.const f64x2 -2.77777777770155933842e-03 -2.77777777770155933842e-03)
+                    (f64x2.mul (local.get $t2)
+                      (f64x2.add (v128.const f64x2 6.61375632143793436117e-05 6.61375632143793436117e-05)
+                        (f64x2.mul (local.get $t2)
+                          (f64x2.add (v128.const f64x2 -1.65339022054652515390e-06 -1.65339022054652515390e-06)
+                            (f64x2.mul (local.get $t2) (v128.const f64x2 4.13813679705723846039e-08 4.13813679705723846039e-08))))))))))))
+        ;; y = 1 - ((lo - r c / (2 - c)) - hi), times 2^k
+        (local.set $y
+          (f64x2.sub (v128.const f64x2 1 1)
+            (f64x2.sub
+              (f64x2.sub (local.get $lo) (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (v128.const f64x2 2 2) (local.get $c))))
+              (local.get $hi))))
+        (local.set $y (f64x2.mul (local.get $y) (i64x2.shl (i64x2.add (local.get $ki) (v128.const i64x2 1023 1023)) (i32.const 52))))
+        ;; |x| < 2^-28: 1 + x; x = 1: E
+        (local.set $y (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x)) (local.get $y) (i64x2.lt_s (local.get $hx) (v128.const i64x2 0x3e300000 0x3e300000))))
+        (local.set $y (v128.bitselect (v128.const f64x2 2.718281828459045 2.718281828459045) (local.get $y) (f64x2.eq (local.get $x) (v128.const f64x2 1 1))))
+        (local.set $small2 (i64x2.le_s (local.get $hx2) (v128.const i64x2 0x3fd62e42 0x3fd62e42)))
+        (local.set $k322
+          (i32x4.trunc_sat_f64x2_s_zero
+            (f64x2.add
+              (f64x2.mul (local.get $x2) (v128.const f64x2 1.44269504088896338700e+00 1.44269504088896338700e+00))
+              (v128.or (v128.and (local.get $x2) (v128.const i64x2 0x8000000000000000 0x8000000000000000)) (v128.const f64x2 0.5 0.5)))))
+        (local.set $ki2 (v128.andnot (i64x2.extend_low_i32x4_s (local.get $k322)) (local.get $small2)))
+        (local.set $t_2 (v128.andnot (f64x2.convert_low_i32x4_s (local.get $k322)) (local.get $small2)))
+        (local.set $hi2 (f64x2.sub (local.get $x2) (f64x2.mul (local.get $t_2) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))))
+        (local.set $lo2 (f64x2.mul (local.get $t_2) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+        (local.set $r2 (f64x2.sub (local.get $hi2) (local.get $lo2)))
+        (local.set $t22 (f64x2.mul (local.get $r2) (local.get $r2)))
+        (local.set $c2
+          (f64x2.sub (local.get $r2)
+            (f64x2.mul (local.get $t22)
+              (f64x2.add (v128.const f64x2 1.66666666666666019037e-01 1.66666666666666019037e-01)
+                (f64x2.mul (local.get $t22)
+                  (f64x2.add (v128.const f64x2 -2.77777777770155933842e-03 -2.77777777770155933842e-03)
+                    (f64x2.mul (local.get $t22)
+                      (f64x2.add (v128.const f64x2 6.61375632143793436117e-05 6.61375632143793436117e-05)
+                        (f64x2.mul (local.get $t22)
+                          (f64x2.add (v128.const f64x2 -1.65339022054652515390e-06 -1.65339022054652515390e-06)
+                            (f64x2.mul (local.get $t22) (v128.const f64x2 4.13813679705723846039e-08 4.13813679705723846039e-08))))))))))))
+        (local.set $y2
+          (f64x2.sub (v128.const f64x2 1 1)
+            (f64x2.sub
+              (f64x2.sub (local.get $lo2) (f64x2.div (f64x2.mul (local.get $r2) (local.get $c2)) (f64x2.sub (v128.const f64x2 2 2) (local.get $c2))))
+              (local.get $hi2))))
+        (local.set $y2 (f64x2.mul (local.get $y2) (i64x2.shl (i64x2.add (local.get $ki2) (v128.const i64x2 1023 1023)) (i32.const 52))))
+        (local.set $y2 (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x2)) (local.get $y2) (i64x2.lt_s (local.get $hx2) (v128.const i64x2 0x3e300000 0x3e300000))))
+        (local.set $y2 (v128.bitselect (v128.const f64x2 2.718281828459045 2.718281828459045) (local.get $y2) (f64x2.eq (local.get $x2) (v128.const f64x2 1 1))))
+        (v128.store align=8 (local.get $at) (local.get $y))
+        (v128.store offset=16 align=8 (local.get $at) (local.get $y2))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $quad)))
     (block $done
       (loop $pair
         (br_if $done (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
