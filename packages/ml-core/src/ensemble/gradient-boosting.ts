@@ -11,7 +11,8 @@ import { addLeaves, growTree, treeArrays, type GrowOptions, type GrownTree } fro
 import type { HistTeam } from "../tree/hist-team";
 import { BoostedModel, refitEachStage, type BoostedSoFar } from "./boosted";
 import { binDataParallel, startHistTeam } from "./parallel";
-import { classPriorRaw, REGRESSION_LOSSES, sigmoid, softmaxRows, type LossState } from "./losses";
+import { ExpBuffer } from "./exp-buffer";
+import { classPriorRaw, REGRESSION_LOSSES, sigmoid, type LossState } from "./losses";
 import { maxDepthParam, maxFeaturesParam, resolveMaxFeatures } from "./params";
 
 const common = {
@@ -126,7 +127,9 @@ function* classifierStages(X: Matrix, y: Float64Array, p: GradientBoostingClassi
   const rounds = new Rounds(X, p, resolveSeed(p.random_state));
   const raw = new Float64Array(n * cols);
   for (let i = 0; i < n; i++) raw.set(init, i * cols);
-  const prob = new Float64Array(n * cols);
+  // the probabilities, rows x cols: k > 2 classes' softmax in its values
+  const softmax = cols > 1 ? new ExpBuffer(n * cols) : undefined;
+  const prob = softmax ? softmax.values : new Float64Array(n);
   const residual = new Float64Array(n);
   const hess = new Float64Array(n);
   const trees: TreeArrays[] = [];
@@ -141,11 +144,8 @@ function* classifierStages(X: Matrix, y: Float64Array, p: GradientBoostingClassi
   };
   try {
     for (let m = 0; m < p.n_estimators; m++) {
-      if (cols === 1) for (let i = 0; i < n; i++) prob[i] = sigmoid(raw[i]!);
-      else {
-        prob.set(raw);
-        softmaxRows(prob, k);
-      }
+      if (softmax) softmax.softmax(raw, k);
+      else for (let i = 0; i < n; i++) prob[i] = sigmoid(raw[i]!);
       const sample = rounds.sample();
       for (let c = 0; c < cols; c++) {
         const target = cols === 1 ? 1 : c;

@@ -16,7 +16,7 @@ import { BoostedModel, refitEachStage, runToEnd, type BoostedSoFar } from "./boo
 import { binColumnsParallel, binDataParallel, startHistTeam } from "./parallel";
 import { ExpBuffer, logisticGradients } from "./exp-buffer";
 import { applyBinsToColumns, BIN_SUBSAMPLE, type BinnedData } from "../tree/binner";
-import { classPriorRaw, logLoss, softmaxRows } from "./losses";
+import { classPriorRaw, logLoss } from "./losses";
 import { maxDepthParam } from "./params";
 
 const common = {
@@ -71,20 +71,20 @@ interface Objective {
 
 function classification(k: number, n: number): Objective {
   const cols = k === 2 ? 1 : k;
-  const prob = new Float64Array(cols === 1 ? 0 : n * cols);
+  // with k > 2 classes, the softmax probabilities (rows x k) in its values
+  const softmax = cols === 1 ? undefined : new ExpBuffer(n * cols);
   let exp: ExpBuffer | undefined;
   return {
     cols,
     init: (y) => classPriorRaw(y, k),
     prepare: (raw) => {
-      if (cols === 1) return; // logisticGradients computes the probabilities
-      prob.set(raw);
-      softmaxRows(prob, k);
+      // logisticGradients computes the binary probabilities
+      softmax?.softmax(raw, k);
     },
     gradients: (y, raw, c, g, h) => {
       // the binary log loss's: g = y - p, h = max(p (1 - p), 1e-16), p = sigmoid(raw)
       if (cols === 1) exp = logisticGradients(exp, y, raw, 1, g, h);
-      else classGradients(y, prob, k, c, g, h);
+      else classGradients(y, softmax!.values, k, c, g, h);
       return true;
     },
     loss: (y, raw) => logLoss(y, raw, k),
