@@ -1,6 +1,6 @@
 import type { Matrix } from "../core/matrix";
 import { identity } from "../core/rng";
-import { MAX_BINS, MISSING_BIN, type BinnedData, type SharedBinning } from "../tree/binner";
+import { keepEdges, MAX_BINS, MISSING_BIN, type BinnedData, type SharedBinning } from "../tree/binner";
 
 /**
  * The exact quantile summary of one feature (WQSummary::MakeSummary): each distinct value with
@@ -164,13 +164,11 @@ class XgbColumnBinner {
  * feature binned whole by one thread.
  */
 export function xgbBinClaimed(s: SharedBinning): void {
-  const { X, maxBins, codes, edges, edgeCount, ctrl } = s;
+  const { X, maxBins, codes, ctrl } = s;
   let binner: XgbColumnBinner | undefined;
   for (let f = Atomics.add(ctrl, 0, 1); f < X.cols; f = Atomics.add(ctrl, 0, 1)) {
     binner ??= new XgbColumnBinner(X.rows);
-    const e = binner.bin(X, f, maxBins, codes);
-    edges.set(e, f * maxBins);
-    edgeCount[f] = e.length;
+    keepEdges(s, f, binner.bin(X, f, maxBins, codes));
     Atomics.add(ctrl, 1, 1);
     Atomics.notify(ctrl, 1);
   }

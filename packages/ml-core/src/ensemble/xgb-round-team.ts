@@ -1,4 +1,5 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import { sharedArray } from "../core/shared-array";
 import type { BinnedData } from "../tree/binner";
 import type { TreeArrays } from "../tree/flat-tree";
 import { addLeaves, growTree, treeArrays, type GradTarget, type GrowOptions, type GrownTree } from "../tree/grow";
@@ -161,10 +162,6 @@ function claim(ctrl: Int32Array, base: number, units: number): number {
   }
 }
 
-function shared<T extends Float64Array | Int32Array>(make: new (b: SharedArrayBuffer) => T, length: number, bytes: number): T {
-  return new make(new SharedArrayBuffer(length * bytes));
-}
-
 /**
  * Grows the trees of a boosting round (one per output column: multi:softprob's classes) on the
  * caller and pool threads at once: they all read the same raw scores, so they are independent.
@@ -196,18 +193,18 @@ export class RoundTeam {
    */
   constructor(setup: TreeSetup, cols: number, subsampled: boolean, private readonly team: HistTeam | undefined, labels: Float64Array) {
     const n = setup.data.rows;
-    const y = shared(Float64Array, n, 8);
+    const y = sharedArray(Float64Array, n);
     y.set(labels);
     this.shared = {
-      ctrl: shared(Int32Array, CTRL_WORDS, 4),
+      ctrl: sharedArray(Int32Array, CTRL_WORDS),
       setup,
       cols,
-      prob: shared(Float64Array, cols * n, 8),
+      prob: sharedArray(Float64Array, cols * n),
       y,
       chunks: SOFTMAX_CHUNKS,
-      samples: shared(Int32Array, subsampled ? cols * n : 0, 4),
-      sampleLength: shared(Int32Array, cols, 4),
-      raw: shared(Float64Array, n * cols, 8),
+      samples: sharedArray(Int32Array, subsampled ? cols * n : 0),
+      sampleLength: sharedArray(Int32Array, cols),
+      raw: sharedArray(Float64Array, n * cols),
       useTeam: team !== undefined,
     };
     // nothing to claim before the first round (see HistTeam's ticket)

@@ -1,6 +1,7 @@
 import { matrixColumns, type ColumnSource } from "../core/column-source";
 import type { Matrix } from "../core/matrix";
 import { Rng } from "../core/rng";
+import { sharedArray } from "../core/shared-array";
 
 /** The bin code that holds missing values (NaN) of every feature. */
 export const MISSING_BIN = 255;
@@ -184,34 +185,46 @@ export function binColumn(binner: ColumnBinner, values: Float64Array, sampleRows
   return edges;
 }
 
-/**
- * What the threads binning one dataset together share (all SharedArrayBuffer-backed): X, the codes
- * being written, each feature's edges (at `f * maxBins`, `edgeCount[f]` of them), the next
- * unclaimed feature (`ctrl[0]`) and the features done (`ctrl[1]`).
- */
-export interface SharedBinning {
-  readonly X: Matrix;
+/** The edges of features binned by several threads (SharedArrayBuffer-backed): feature f's at `f * maxBins`, `edgeCount[f]` of them. */
+export interface SharedEdges {
   readonly maxBins: number;
-  readonly codes: Uint8Array;
   readonly edges: Float64Array;
   readonly edgeCount: Int32Array;
+}
+
+/** Room for `cols` features' edges, at most `maxBins` each. */
+export function newSharedEdges(cols: number, maxBins: number): SharedEdges {
+  return { maxBins, edges: sharedArray(Float64Array, cols * maxBins), edgeCount: sharedArray(Int32Array, cols) };
+}
+
+/** Records feature f's edges `e`. */
+export function keepEdges(s: SharedEdges, f: number, e: Float64Array): void {
+  s.edges.set(e, f * s.maxBins);
+  s.edgeCount[f] = e.length;
+}
+
+/** The edges of features 0..cols-1 recorded, concatenated. */
+export function keptEdges(s: SharedEdges, cols: number): BinEdges {
+  return concatEdges(Array.from({ length: cols }, (_, f) => s.edges.slice(f * s.maxBins, f * s.maxBins + s.edgeCount[f]!)));
+}
+
+/**
+ * What the threads binning one dataset together share (all SharedArrayBuffer-backed): X, the codes
+ * being written, each feature's edges, the next unclaimed feature (`ctrl[0]`) and the features
+ * done (`ctrl[1]`).
+ */
+export interface SharedBinning extends SharedEdges {
+  readonly X: Matrix;
+  readonly codes: Uint8Array;
   readonly ctrl: Int32Array;
 }
 
 /** A SharedBinning of X (every row used), nothing claimed yet. */
 export function shareBinning(X: Matrix, maxBins = MAX_BINS): SharedBinning {
   const { rows, cols } = X;
-  const sab = (bytes: number) => new SharedArrayBuffer(bytes);
-  const data = X.data.buffer instanceof SharedArrayBuffer ? X.data : new Float64Array(sab(X.data.byteLength));
+  const data = X.data.buffer instanceof SharedArrayBuffer ? X.data : sharedArray(Float64Array, X.data.length);
   if (data !== X.data) data.set(X.data);
-  return {
-    X: { data, rows, cols },
-    maxBins,
-    codes: newCodes(rows * cols, true),
-    edges: new Float64Array(sab(8 * cols * maxBins)),
-    edgeCount: new Int32Array(sab(4 * cols)),
-    ctrl: new Int32Array(sab(8)),
-  };
+  return { X: { data, rows, cols }, codes: newCodes(rows * cols, true), ...newSharedEdges(cols, maxBins), ctrl: sharedArray(Int32Array, 2) };
 }
 
 /**
@@ -219,13 +232,11 @@ export function shareBinning(X: Matrix, maxBins = MAX_BINS): SharedBinning {
  * binning the dataset runs. Each feature is binned whole by one thread as binData does it.
  */
 export function binClaimed(s: SharedBinning): void {
-  const { X, maxBins, codes, edges, edgeCount, ctrl } = s;
+  const { X, maxBins, codes, ctrl } = s;
   let binner: ColumnBinner | undefined;
   for (let f = Atomics.add(ctrl, 0, 1); f < X.cols; f = Atomics.add(ctrl, 0, 1)) {
     binner ??= new ColumnBinner(X.rows, maxBins);
-    const e = binner.bin(X, f, undefined, codes, f * X.rows);
-    edges.set(e, f * maxBins);
-    edgeCount[f] = e.length;
+    keepEdges(s, f, binner.bin(X, f, undefined, codes, f * X.rows));
     Atomics.add(ctrl, 1, 1);
     Atomics.notify(ctrl, 1);
   }
@@ -237,10 +248,9 @@ export function binClaimed(s: SharedBinning): void {
  */
 export function finishBinning(s: SharedBinning, claim: (s: SharedBinning) => void = binClaimed): BinnedData {
   claim(s);
-  const { X, ctrl, maxBins } = s;
+  const { X, ctrl } = s;
   for (let d = Atomics.load(ctrl, 1); d < X.cols; d = Atomics.load(ctrl, 1)) Atomics.wait(ctrl, 1, d);
-  const perFeature = Array.from({ length: X.cols }, (_, f) => s.edges.slice(f * maxBins, f * maxBins + s.edgeCount[f]!));
-  return { codes: s.codes, rows: X.rows, cols: X.cols, ...concatEdges(perFeature) };
+  return { codes: s.codes, rows: X.rows, cols: X.cols, ...keptEdges(s, X.cols) };
 }
 
 /** The real threshold of the split "bins <= bin go left" of feature `f`. */
@@ -249,10 +259,10 @@ export function binThreshold(b: BinEdges, f: number, bin: number): number {
 }
 
 export function newCodes(size: number, shared: boolean): Uint8Array {
-  return shared ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size);
+  return shared ? sharedArray(Uint8Array, size) : new Uint8Array(size);
 }
 
-export function concatEdges(perFeature: Float64Array[]): BinEdges {
+function concatEdges(perFeature: Float64Array[]): BinEdges {
   const cols = perFeature.length;
   const nBins = new Int32Array(cols);
   const edgeOffset = new Int32Array(cols + 1);

@@ -1,6 +1,7 @@
 import type { ColumnSource } from "../core/column-source";
 import type { Rng } from "../core/rng";
-import { binColumn, binSample, ColumnBinner, concatEdges, newCodes, type BinnedData } from "./binner";
+import { sharedArray } from "../core/shared-array";
+import { binColumn, binSample, ColumnBinner, keepEdges, keptEdges, newCodes, newSharedEdges, type BinnedData, type SharedEdges } from "./binner";
 
 // ctrl words
 /** Columns read so far: column f is in slot f % slotCount once f < READ. */
@@ -20,27 +21,20 @@ const SLOT_BYTES = 128 << 20;
 /**
  * What the threads binning a ColumnSource together share (all SharedArrayBuffer-backed): the
  * columns read so far (in `slots`), the rows edges are learnt from, the codes being written, each
- * feature's edges (at `f * maxBins`, `edgeCount[f]` of them) and which columns are binned.
+ * feature's edges and which columns are binned.
  */
-export interface SharedColumnBinning {
+export interface SharedColumnBinning extends SharedEdges {
   readonly rows: number;
   readonly cols: number;
-  readonly maxBins: number;
   /** `slotCount` columns of `rows` values. */
   readonly slots: Float64Array;
   readonly slotCount: number;
   /** binSample's rows; empty when edges are learnt from every row. */
   readonly sampleRows: Int32Array;
   readonly codes: Uint8Array;
-  readonly edges: Float64Array;
-  readonly edgeCount: Int32Array;
   /** 1 once column f is binned (its slot may then take column f + slotCount). */
   readonly binned: Int32Array;
   readonly ctrl: Int32Array;
-}
-
-function shared<T extends Float64Array | Int32Array>(make: new (b: SharedArrayBuffer) => T, length: number, bytes: number): T {
-  return new make(new SharedArrayBuffer(Math.max(1, length) * bytes));
 }
 
 /**
@@ -57,15 +51,13 @@ export function binColumnsTogether(X: ColumnSource, maxBins: number, rng: Rng | 
   const s: SharedColumnBinning = {
     rows,
     cols,
-    maxBins,
-    slots: shared(Float64Array, slotCount * rows, 8),
+    slots: sharedArray(Float64Array, slotCount * rows),
     slotCount,
-    sampleRows: sample ? shared(Int32Array, sample.length, 4).subarray(0, sample.length) : new Int32Array(0),
+    sampleRows: sharedArray(Int32Array, sample ? sample.length : 0),
     codes: newCodes(rows * cols, true),
-    edges: shared(Float64Array, cols * maxBins, 8),
-    edgeCount: shared(Int32Array, cols, 4),
-    binned: shared(Int32Array, cols, 4),
-    ctrl: shared(Int32Array, CTRL_WORDS, 4),
+    ...newSharedEdges(cols, maxBins),
+    binned: sharedArray(Int32Array, cols),
+    ctrl: sharedArray(Int32Array, CTRL_WORDS),
   };
   if (sample) s.sampleRows.set(sample);
   start(s);
@@ -89,8 +81,7 @@ export function binColumnsTogether(X: ColumnSource, maxBins: number, rng: Rng | 
   }
   while (binNext(s, binner));
   for (let d = Atomics.load(s.ctrl, DONE); d < cols; d = Atomics.load(s.ctrl, DONE)) Atomics.wait(s.ctrl, DONE, d);
-  const perFeature = Array.from({ length: cols }, (_, f) => s.edges.slice(f * maxBins, f * maxBins + s.edgeCount[f]!));
-  return { codes: s.codes, rows, cols, ...concatEdges(perFeature) };
+  return { codes: s.codes, rows, cols, ...keptEdges(s, cols) };
 }
 
 /** A pool thread's side: bins read columns as they come until every column is claimed. */
@@ -112,15 +103,13 @@ function slot(s: SharedColumnBinning, f: number): Float64Array {
 
 /** Claims the next read column and bins it; false when none is read and unclaimed. */
 function binNext(s: SharedColumnBinning, binner: ColumnBinner): boolean {
-  const { ctrl, rows, maxBins } = s;
+  const { ctrl, rows } = s;
   let f: number;
   do {
     f = Atomics.load(ctrl, NEXT);
     if (f >= Atomics.load(ctrl, READ)) return false;
   } while (Atomics.compareExchange(ctrl, NEXT, f, f + 1) !== f);
-  const edges = binColumn(binner, slot(s, f), s.sampleRows.length > 0 ? s.sampleRows : undefined, s.codes, f * rows);
-  s.edges.set(edges, f * maxBins);
-  s.edgeCount[f] = edges.length;
+  keepEdges(s, f, binColumn(binner, slot(s, f), s.sampleRows.length > 0 ? s.sampleRows : undefined, s.codes, f * rows));
   Atomics.store(s.binned, f, 1);
   Atomics.add(ctrl, DONE, 1);
   Atomics.notify(ctrl, DONE);

@@ -15,6 +15,12 @@ const MISSING_BIN = 255;
 export const TEAM_MIN_WORK = 300_000;
 
 /**
+ * The rows going right during a JS partition, until they follow the left ones: one buffer for every
+ * tree this thread grows (each thread loads its own copy of this module), grown as needed.
+ */
+let rightRows = new Int32Array(0);
+
+/**
  * Builds a tree's histograms and partitions its rows: the grower's row order, per-bin statistics of
  * a node's rows (one feature into `scratch`, or all features into a histogram of the pool), parent
  * minus child, and the split of a node's rows. This class does it all with plain-JS loops; the
@@ -232,13 +238,11 @@ export class HistBuilder {
     return this.partitionRows(start, end, f, bin, missingLeft);
   }
 
-  /** Rows going right during `partitionRows`, until they follow the left ones. */
-  private rightRows: Int32Array | undefined;
-
   /** `partition`'s work, in plain JS here (the team's and arena's builders hand it to WebAssembly). */
   protected partitionRows(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
     const rows = this.rows, codes = this.data.codes, cb = f * this.data.rows;
-    const right = (this.rightRows ??= new Int32Array(rows.length));
+    if (rightRows.length < end - start) rightRows = new Int32Array(rows.length);
+    const right = rightRows;
     // stable, without a branch per row: every row is written at the next left position and the
     // next right one, and the position of its side advances
     const lm = missingLeft ? 1 : 0;
