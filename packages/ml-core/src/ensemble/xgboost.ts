@@ -155,6 +155,7 @@ function growOptions(p: Common, nFeatures: number, sampler: ColumnSampler | unde
     minHessianLeaf: p.min_child_weight,
     minSplitLoss: p.gamma,
     unseenMissingRight: true,
+    positiveHessians: true,
     sparseHistograms: true,
     ...(sampler ? { nodeFeatures: sampler.forNode } : {}),
   };

@@ -56,6 +56,11 @@ export interface GrowOptions {
    * in growth order when every feature is a candidate. Omitted: all of them.
    */
   readonly nodeFeatures?: (depth: number) => ArrayLike<number>;
+  /**
+   * Every row's hessian is above 0 (XGBoost's objectives floor them at 1e-16): with min_samples_leaf
+   * 1, (g, h) histograms then go without a row count (see StatLayout).
+   */
+  readonly positiveHessians?: boolean;
   /** A node that saw no missing value sends them right, as XGBoost does (default: to the larger child). */
   readonly unseenMissingRight?: boolean;
   /**

@@ -149,7 +149,7 @@ export class HistBuilder {
     const { data, layout: L } = this;
     const cb = f * data.rows, m = end - start, nb = data.nBins[f]!;
     if (L.isClass) return addClassRows(this.scratch, 0, data.codes, cb, this.rows, start, m, this.ordA, this.ordB as Int32Array, nb, L.C, L.k, L.counted, this.twin());
-    return addGradRows(this.scratch, 0, data.codes, cb, this.rows, start, m, this.ordA, L.unitHess ? undefined : (this.ordB as Float64Array), nb);
+    return addGradRows(this.scratch, 0, data.codes, cb, this.rows, start, m, this.ordA, L.unitHess ? undefined : (this.ordB as Float64Array), nb, L.counted);
   }
 
   /** Zeroes the bins lo..hi and the missing slot of feature f in scratch (loops: a fill call costs more than these few bins). */
@@ -197,7 +197,7 @@ export class HistBuilder {
       for (let j = 0; j < K; j++) {
         const a = chunkStart(m, K, j), b = chunkStart(m, K, j + 1);
         const into = j === 0 ? hist : this.acquire();
-        addGradEntries(into, this.sparse, rows, start + a, b - a, this.ordA.subarray(a), ordB?.subarray(a));
+        addGradEntries(into, this.sparse, rows, start + a, b - a, this.ordA.subarray(a), ordB?.subarray(a), L.counted);
         if (j > 0) {
           addInto(hist, into, L.histSize);
           this.release(into);
@@ -211,14 +211,14 @@ export class HistBuilder {
       this.gather(start, end);
       const rowCodes = (this.rowCodes ??= rowMajorCodes(data));
       if (L.isClass) addClassRowMajor(hist, L.histOff, rowCodes, F, rows, start, m, this.ordA, this.ordB as Int32Array, L.C, L.k, L.counted);
-      else addGradRowMajor(hist, L.histOff, rowCodes, F, 0, F, rows, start, m, this.ordA, L.unitHess ? undefined : (this.ordB as Float64Array));
+      else addGradRowMajor(hist, L.histOff, rowCodes, F, 0, F, rows, start, m, this.ordA, L.unitHess ? undefined : (this.ordB as Float64Array), L.counted);
       return;
     }
     if (L.isClass) {
       const y = Int32Array.from(this.y!);
       for (let f = 0; f < F; f++) addClassRows(hist, L.histOff[f]!, codes, f * n, null, start, m, this.w!, y, nBins[f]!, L.C, L.k, L.counted, this.twin());
     } else {
-      for (let f = 0; f < F; f++) addGradAll(hist, L.histOff[f]!, codes, f * n, start, m, this.g!, this.h, nBins[f]!);
+      for (let f = 0; f < F; f++) addGradAll(hist, L.histOff[f]!, codes, f * n, start, m, this.g!, this.h, nBins[f]!, L.counted);
     }
   }
 
@@ -303,7 +303,7 @@ class TeamHistBuilder extends HistBuilder {
   override buildFull(hist: Float64Array, start: number, end: number, totals: ArrayLike<number>): void {
     const m = end - start;
     const sparse = this.sparse && worthSparse(this.sparse, m, this.layout.C);
-    this.team.build(hist, start, m, this.inOrder(start, m), this.layout.unitHess, m * this.data.cols >= TEAM_MIN_WORK, sparse ? totals : undefined);
+    this.team.build(hist, start, m, this.inOrder(start, m), this.layout.C === 2, m * this.data.cols >= TEAM_MIN_WORK, sparse ? totals : undefined);
   }
 
   override subtract(big: Float64Array, small: Float64Array): void {

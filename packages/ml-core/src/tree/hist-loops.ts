@@ -74,8 +74,11 @@ function mergeTwin(hist: Float64Array, base: number, twin: Float64Array, len: nu
   }
 }
 
-/** Same as addClassRows for gradients (ordA) and hessians (ordB, or 1 per row when undefined). */
-export function addGradRows(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, nb: number): number {
+/**
+ * Same as addClassRows for gradients (ordA) and hessians (ordB, or 1 per row when undefined), then
+ * with hessians a row count when `counted` (3 channels per bin, else 2).
+ */
+export function addGradRows(hist: Float64Array, base: number, codes: Uint8Array, cb: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, nb: number, counted: boolean): number {
   let lo = 255, hi = -1;
   if (ordB === undefined) {
     for (let r = 0; r < m; r++) {
@@ -89,12 +92,13 @@ export function addGradRows(hist: Float64Array, base: number, codes: Uint8Array,
       }
     }
   } else {
+    const C = counted ? 3 : 2;
     for (let r = 0; r < m; r++) {
       const b = codes[cb + rows[start + r]!]!;
-      const o = base + (b > nb ? nb : b) * 3;
+      const o = base + (b > nb ? nb : b) * C;
       hist[o]! += ordA[r]!;
       hist[o + 1]! += ordB[r]!;
-      hist[o + 2]! += 1;
+      if (counted) hist[o + 2]! += 1;
       if (b !== MISSING_BIN) {
         if (b < lo) lo = b;
         if (b > hi) hi = b;
@@ -106,11 +110,11 @@ export function addGradRows(hist: Float64Array, base: number, codes: Uint8Array,
 
 /**
  * Adds rows start..start+m (stats gathered in row order) of features f0..f1-1 into gradient
- * histograms laid out at `off[f]` (2 channels per bin without hessians, else 3), reading each row's
+ * histograms laid out at `off[f]` (3 channels per bin with hessians and `counted`, else 2), reading each row's
  * codes from the row-major `rowCodes` (missing already mapped to the feature's missing slot).
  * Per feature the rows are added in order, as addGradAll does for them.
  */
-export function addGradRowMajor(hist: Float64Array, off: Int32Array, rowCodes: Uint8Array, F: number, f0: number, f1: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined): void {
+export function addGradRowMajor(hist: Float64Array, off: Int32Array, rowCodes: Uint8Array, F: number, f0: number, f1: number, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, counted: boolean): void {
   if (ordB === undefined) {
     for (let r = 0; r < m; r++) {
       const rb = rows[start + r]! * F;
@@ -123,25 +127,26 @@ export function addGradRowMajor(hist: Float64Array, off: Int32Array, rowCodes: U
     }
     return;
   }
+  const C = counted ? 3 : 2;
   for (let r = 0; r < m; r++) {
     const rb = rows[start + r]! * F;
     const a = ordA[r]!, b = ordB[r]!;
     for (let f = f0; f < f1; f++) {
-      const o = off[f]! + rowCodes[rb + f]! * 3;
+      const o = off[f]! + rowCodes[rb + f]! * C;
       hist[o]! += a;
       hist[o + 1]! += b;
-      hist[o + 2]! += 1;
+      if (counted) hist[o + 2]! += 1;
     }
   }
 }
 
 /**
  * Adds rows start..start+m (stats gathered in row order) into gradient histograms of C channels per
- * bin (2 without hessians, else 3; the count last) from their entries in sparse codes (see
+ * bin (3 with hessians and `counted`, else 2; the count last) from their entries in sparse codes (see
  * SparseCodes): per bin the rows in order, as the kernel's addRowEntries adds them. The sparse
  * features' default bins are left as they were.
  */
-export function addGradEntries(hist: Float64Array, s: SparseCodes, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined): void {
+export function addGradEntries(hist: Float64Array, s: SparseCodes, rows: Int32Array, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, counted: boolean): void {
   const { entries, starts } = s;
   if (ordB === undefined) {
     for (let r = 0; r < m; r++) {
@@ -155,14 +160,15 @@ export function addGradEntries(hist: Float64Array, s: SparseCodes, rows: Int32Ar
     }
     return;
   }
+  const C = counted ? 3 : 2;
   for (let r = 0; r < m; r++) {
     const row = rows[start + r]!;
     const a = ordA[r]!, b = ordB[r]!;
     for (let e = starts[row]!, end = starts[row + 1]!; e < end; e++) {
-      const o = entries[e]! * 3;
+      const o = entries[e]! * C;
       hist[o]! += a;
       hist[o + 1]! += b;
-      hist[o + 2]! += 1;
+      if (counted) hist[o + 2]! += 1;
     }
   }
 }
@@ -184,7 +190,7 @@ export function addClassRowMajor(hist: Float64Array, off: Int32Array, rowCodes: 
 const TWIN = new Float64Array(BINS * 3);
 
 /** Like addGradRows for rows start.. in order (the root), without tracking the bins seen. */
-export function addGradAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, nb: number): void {
+export function addGradAll(hist: Float64Array, base: number, codes: Uint8Array, cb: number, start: number, m: number, ordA: Float64Array, ordB: Float64Array | undefined, nb: number, counted: boolean): void {
   const c0 = cb + start;
   if (ordB === undefined) {
     const half = (m >> 1) << 1;
@@ -210,25 +216,27 @@ export function addGradAll(hist: Float64Array, base: number, codes: Uint8Array, 
   } else {
     // two rows at a time into two histograms: runs of equal bins (common) wait on half as many stores
     const half = (m >> 1) << 1;
-    const t = TWIN;
+    const t = TWIN, C = counted ? 3 : 2;
     for (let r = 0; r < half; r += 2) {
       const b = codes[c0 + r]!, b2 = codes[c0 + r + 1]!;
-      const o = base + (b > nb ? nb : b) * 3, o2 = (b2 > nb ? nb : b2) * 3;
+      const o = base + (b > nb ? nb : b) * C, o2 = (b2 > nb ? nb : b2) * C;
       hist[o]! += ordA[r]!;
       hist[o + 1]! += ordB[r]!;
-      hist[o + 2]! += 1;
       t[o2]! += ordA[r + 1]!;
       t[o2 + 1]! += ordB[r + 1]!;
-      t[o2 + 2]! += 1;
+      if (counted) {
+        hist[o + 2]! += 1;
+        t[o2 + 2]! += 1;
+      }
     }
     for (let r = half; r < m; r++) {
       const b = codes[c0 + r]!;
-      const o = base + (b > nb ? nb : b) * 3;
+      const o = base + (b > nb ? nb : b) * C;
       hist[o]! += ordA[r]!;
       hist[o + 1]! += ordB[r]!;
-      hist[o + 2]! += 1;
+      if (counted) hist[o + 2]! += 1;
     }
-    for (let j = 0, e = (nb + 1) * 3; j < e; j++) {
+    for (let j = 0, e = (nb + 1) * C; j < e; j++) {
       hist[base + j]! += t[j]!;
       t[j] = 0;
     }

@@ -17,8 +17,8 @@ const STOP = 2;
 const M = 3;
 /** How the current build adds its rows: one of the BuildMode values. */
 const MODE = 4;
-/** 1: hessian 1 per row (2 channels per bin), else 3. */
-const UNIT = 5;
+/** 1: the pair alone per bin (2 channels), else the pair and a count (3). */
+const PAIR_ONLY = 5;
 /** Byte address of the current build's first row number. */
 const ROWS = 6;
 /** Twin slots handed out: the caller has slot 0, each helper takes the next one. */
@@ -177,8 +177,8 @@ function claim(ctrl: Int32Array, base: number, F: number): number {
 function buildUnit(k: Kernels, s: HistTeamShared, mem: Float64Array, off: Int32Array, u: number, slot: number): void {
   const { layout: L, ctrl, n, nBins } = s;
   const F = nBins.length;
-  const m = ctrl[M]!, mode = ctrl[MODE]! as BuildMode, unit = ctrl[UNIT] === 1, hist = ctrl[HIST]!;
-  const stride = unit ? 16 : 24;
+  const m = ctrl[M]!, mode = ctrl[MODE]! as BuildMode, pairOnly = ctrl[PAIR_ONLY] === 1, hist = ctrl[HIST]!;
+  const stride = pairOnly ? 16 : 24;
   if (mode === BuildMode.Sparse) {
     // chunk u of the rows, into the build's histogram or a part of its own
     const K = chunkCount(m), a = chunkStart(m, K, u), b = chunkStart(m, K, u + 1);
@@ -191,7 +191,7 @@ function buildUnit(k: Kernels, s: HistTeamShared, mem: Float64Array, off: Int32A
   const f0 = u * group, f1 = Math.min(F, f0 + group);
   mem.fill(0, (hist >>> 3) + off[f0]!, (hist >>> 3) + off[f1]!);
   if (mode === BuildMode.RowMajor) {
-    k.addRowMajor(hist, unit ? L.off2 : L.off3, L.rowCodes, F, f0, f1, ctrl[ROWS]!, m, L.ab, stride);
+    k.addRowMajor(hist, pairOnly ? L.off2 : L.off3, L.rowCodes, F, f0, f1, ctrl[ROWS]!, m, L.ab, stride);
     return;
   }
   const twins = L.twins + slot * BLOCK_FEATURES * MAX_FEATURE_BYTES;
@@ -308,22 +308,23 @@ export class HistTeam {
 
   /**
    * Builds all features' histograms of the rows `rows[start..start+m)` (or rows 0..m-1 in order
-   * when `identity`) from their pairs in `ab`, into `hist` (laid out 2 or 3 channels per bin as
-   * `unitHess`; every value written). The helpers are woken only when `wake`. With the rows'
+   * when `identity`) from their pairs in `ab`, into `hist` (every value written): 2 channels per
+   * bin when `pairOnly` (the pair: (g, 1), or (g, h) without a count), else 3 (the pair and a
+   * count). The helpers are woken only when `wake`. With the rows'
    * `totals` (per channel, the count last) and sparse codes, the build adds the rows' entries, a
    * chunk of rows per unit (see chunkCount), and the sparse features' default bins are those
    * totals less their other bins. Otherwise (see buildMode) each feature adds its rows in their
    * order, whoever builds it, however: the same histograms.
    */
-  build(hist: Float64Array, start: number, m: number, identity: boolean, unitHess: boolean, wake = true, totals?: ArrayLike<number>): void {
+  build(hist: Float64Array, start: number, m: number, identity: boolean, pairOnly: boolean, wake = true, totals?: ArrayLike<number>): void {
     const s = this.shared, ctrl = s.ctrl, F = s.nBins.length;
-    const off = unitHess ? this.off2 : this.off3;
+    const off = pairOnly ? this.off2 : this.off3;
     const at = this.address(hist);
     const sparse = totals !== undefined ? this.sparse : undefined;
     const mode = buildMode(m, s.n, F, identity, sparse !== undefined);
     ctrl[M] = m;
     ctrl[MODE] = mode;
-    ctrl[UNIT] = unitHess ? 1 : 0;
+    ctrl[PAIR_ONLY] = pairOnly ? 1 : 0;
     ctrl[ROWS] = s.layout.rows + 4 * start;
     ctrl[HIST] = at >= 0 ? at : s.layout.out;
     if (mode === BuildMode.Gathered) this.kernels.gatherPairs(s.layout.ord, s.layout.ab, ctrl[ROWS]!, m);
@@ -346,7 +347,7 @@ export class HistTeam {
     const into = ctrl[HIST]!;
     if (sparse) for (let j = 1; j < U; j++) addInto(this.mem.subarray(into >>> 3), this.mem.subarray((s.layout.parts + (j - 1) * s.layout.partBytes) >>> 3), off[F]!);
     if (at < 0) hist.set(this.out.subarray(0, off[F]!));
-    if (sparse) fillDefaultBins(hist, off, sparse, unitHess ? 2 : 3, totals!);
+    if (sparse) fillDefaultBins(hist, off, sparse, pairOnly ? 2 : 3, totals!);
   }
 
   /** big[0..n) -= small[0..n), in WebAssembly when both come from `newHist`. */
@@ -395,7 +396,7 @@ export function helpHistTeam(s: HistTeamShared): void {
     }
     if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) !== v) continue;
     // the build cannot move on before this unit is done, so its parameters hold
-    buildUnit(kernels, s, mem, ctrl[UNIT] === 1 ? off2 : off3, u - (F - unitsOf(ctrl, F)), slot);
+    buildUnit(kernels, s, mem, ctrl[PAIR_ONLY] === 1 ? off2 : off3, u - (F - unitsOf(ctrl, F)), slot);
     Atomics.add(ctrl, DONE, 1);
     Atomics.notify(ctrl, DONE);
   }

@@ -72,7 +72,7 @@ export class Splitter {
     this.C = L.C;
     this.k = L.k;
     this.isClass = L.isClass;
-    this.kind = !L.counted ? SCAN_UNCOUNTED : L.isClass ? SCAN_COUNTED : SCAN_GRAD;
+    this.kind = !L.isClass ? SCAN_GRAD : L.counted ? SCAN_COUNTED : SCAN_UNCOUNTED;
     this.gini = target.kind === "class" && target.criterion === "gini";
     this.score = CRITERIA[target.kind === "class" ? target.criterion : "grad"];
     this.l2 = target.kind === "class" ? 0 : target.l2;
@@ -271,22 +271,28 @@ export class Splitter {
     }
   }
 
-  /** scanCounted for gradient targets, on locals: (g, h, count) or (g, count) per bin; same splits, same sums. */
+  /**
+   * scanCounted for gradient targets, on locals: (g, h, count), (g, count) or, without a count,
+   * (g, h) per bin, where the hessian sum stands for the count (a bin holds rows when it is not 0:
+   * every hessian is positive) and one row per leaf is allowed; same splits, same sums.
+   */
   private scanGrad(node: GrowNode, hist: Float64Array, base: number, f: number, lo: number, hi: number): void {
     if (hi < 0) return;
-    const { C, k, l2, reg, tie, plainReg } = this;
+    const { C, l2, reg, tie, plainReg } = this;
+    const counted = this.builder.layout.counted;
+    const cnt = counted ? this.k : 1;
     const T = node.stats;
-    const Tg = T[0]!, Th = T[1]!, Tc = T[k]!;
+    const Tg = T[0]!, Th = T[1]!, Tc = T[cnt]!;
     const mo = base + this.nBins[f]! * C;
-    const mG = hist[mo]!, mH = hist[mo + 1]!, mC = hist[mo + k]!;
+    const mG = hist[mo]!, mH = hist[mo + 1]!, mC = hist[mo + cnt]!;
     const last = mC > 0 ? hi : hi - 1;
-    const minLeaf = this.opts.minSamplesLeaf;
+    const minLeaf = counted ? this.opts.minSamplesLeaf : 0;
     const minHess = this.opts.minHessianLeaf;
     let best = node.improvement;
     let gL = 0, hL = 0, cL = 0;
     for (let b = lo; b <= last; b++) {
       const o = base + b * C;
-      const c = hist[o + k]!;
+      const c = hist[o + cnt]!;
       if (c === 0 && b !== last) continue;
       gL += hist[o]!;
       hL += hist[o + 1]!;
@@ -305,7 +311,7 @@ export class Splitter {
             const lt = node.stats;
             lt[C] = gL;
             lt[C + 1] = hL;
-            lt[C + k] = cL;
+            lt[C + cnt] = cL;
           }
         }
       }
@@ -326,7 +332,7 @@ export class Splitter {
               const lt = node.stats;
               lt[C] = g2;
               lt[C + 1] = h2;
-              lt[C + k] = c2;
+              lt[C + cnt] = c2;
             }
           }
         }

@@ -4,7 +4,8 @@ import type { ClassTarget, GradTarget, GrowOptions } from "./grow";
 /**
  * How one tree's statistics are laid out, per node and per histogram bin: `k` channels of the
  * target (class weights, or g, or g and h), then the row count at index `k` when `counted`,
- * `C` channels in all (padded to an arena's width).
+ * `C` channels in all (padded to an arena's width). With unit hessians the count is channel 1
+ * (k = 1, C = 2); XGBoost's trees (g, h) go without it (C = 2, see isGradCounted).
  */
 export interface StatLayout {
   readonly isClass: boolean;
@@ -40,13 +41,22 @@ export function classWidth(nClasses: number, opts: GrowOptions, F: number): numb
   return (nClasses + (isCounted(true, opts, F) ? 1 : 0) + 1) & ~1;
 }
 
+/**
+ * Whether a gradient tree's histograms need a row count: always but with hessians that are all
+ * positive (`positiveHessians`) and one row per leaf allowed, where a bin is empty when its
+ * hessian sum is 0 and a split needs no count (min_child_weight bounds the hessian sums).
+ */
+function isGradCounted(unitHess: boolean, opts: GrowOptions): boolean {
+  return unitHess || !(opts.positiveHessians === true && opts.minSamplesLeaf <= 1);
+}
+
 /** The layout of a tree on `data`; `width` pads the channels to a ClassArena's width (0: no padding). */
 export function statLayout(data: BinnedData, target: ClassTarget | GradTarget, opts: GrowOptions, width: number): StatLayout {
   const { cols: F, nBins } = data;
   const isClass = target.kind === "class";
   const unitHess = !isClass && target.h === undefined;
   const k = isClass ? target.nClasses : unitHess ? 1 : 2;
-  const counted = isCounted(isClass, opts, F);
+  const counted = isClass ? isCounted(true, opts, F) : isGradCounted(unitHess, opts);
   const C = width > 0 ? width : counted ? k + 1 : k;
   const histOff = new Int32Array(F + 1);
   for (let f = 0; f < F; f++) histOff[f + 1] = histOff[f]! + (nBins[f]! + 1) * C;

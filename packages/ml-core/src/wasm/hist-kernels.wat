@@ -2,7 +2,8 @@
 ;; in the same order as the JS loops addGradAll / addGradRowMajor of tree/hist-loops.ts and the
 ;; partition of tree/hist-builder.ts, so the same trees to the bit. Pointers are byte offsets into the shared memory "env.memory".
 ;;
-;; A histogram bin is `stride` bytes: (g, h, count) as f64 when stride is 24, (g, count) when 16.
+;; A histogram bin is `stride` bytes: (g, h, count) as f64 when stride is 24, the pair alone when
+;; 16: (g, count) with a hessian of 1 per row, or (g, h) without a count.
 ;; Per row the module reads a pair `ab` of f64: (g, h), or (g, 1) for a hessian of 1 per row, so
 ;; one f64x2 add updates the bin's first two channels; with stride 24 the count gets + 1 too.
 ;;

@@ -2,6 +2,7 @@ import { Rng } from "../../src/core/rng";
 import { binData } from "../../src/tree/binner";
 import { TreeEnsemble } from "../../src/tree/flat-tree";
 import { CRITERIA, growTree } from "../../src/tree/grow";
+import { statLayout } from "../../src/tree/stat-layout";
 
 const opts = { maxDepth: Infinity, minSamplesSplit: 2, minSamplesLeaf: 1, maxFeatures: 2, maxLeafNodes: 0, minHessianLeaf: 0 };
 
@@ -89,6 +90,32 @@ describe("growTree", () => {
     expect(nodes.filter((c) => c === 1).length).toBeGreaterThan(0);
     expect(nodes.filter((c) => c === 3).length).toBeGreaterThan(0);
     expect(nodes.every((c) => c === 1 || c === 3)).toBe(true);
+  });
+
+  it("with positive hessians, (g, h) histograms without a row count make the same splits as with one", () => {
+    // 3% missing values, binary and few-valued features: empty bins, missing slots, lopsided splits
+    const n = 4000, F = 6;
+    const rng = new Rng(12);
+    const X = new Float64Array(n * F);
+    const g = new Float64Array(n), h = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let f = 0; f < F; f++) X[i * F + f] = rng.next() < 0.03 ? NaN : f % 2 === 0 ? rng.normal() : Math.floor(rng.next() * (f + 1));
+      g[i] = (X[i * F] || 0) - (X[i * F + 3] || 0) + 0.5 * rng.normal();
+      h[i] = i % 7 === 0 ? 1e-16 : 0.05 + 0.2 * rng.next();
+    }
+    const data = binData({ data: X, rows: n, cols: F });
+    const target = { kind: "grad", g, h, l2: 1, regularization: { l2: 1, alpha: 0, maxDeltaStep: 0, minChildWeight: 0.5 } } as const;
+    const xgb = { ...opts, maxFeatures: F, maxDepth: 8, minHessianLeaf: 0.5, minSplitLoss: 0, unseenMissingRight: true };
+    const sample = () => Int32Array.from({ length: n }, (_, i) => i);
+    const counted = growTree(data, target, sample(), xgb, undefined);
+    const uncounted = growTree(data, target, sample(), { ...xgb, positiveHessians: true }, undefined);
+    expect(statLayout(data, target, { ...xgb, positiveHessians: true }, 0)).toMatchObject({ counted: false, C: 2 });
+    expect(counted.feature.length).toBeGreaterThan(50);
+    expect(Array.from(uncounted.feature)).toEqual(Array.from(counted.feature));
+    expect(Array.from(uncounted.threshold)).toEqual(Array.from(counted.threshold));
+    expect(Array.from(uncounted.missingLeft)).toEqual(Array.from(counted.missingLeft));
+    expect(Array.from(uncounted.rows)).toEqual(Array.from(counted.rows));
+    for (let node = 0; node < counted.value.length; node++) expect(uncounted.value[node]).toBeCloseTo(counted.value[node]!, 12);
   });
 
   it("leaves partition the sample rows into contiguous ranges", () => {
