@@ -20,7 +20,8 @@ async function until(path: string, done: (body: any) => boolean, ms = 30_000): P
 // About 8 s per CV fold of 1,500 trees on churn: a trial or a train that is certainly still running when cancelled.
 const SLOW_TREES = 1500;
 const churn = { dataset_path: "churn.csv", target_column: "Churn", algorithm: "RandomForestClassifier" };
-const iris = { dataset_path: "iris.csv", target_column: "species", algorithm: "RandomForestClassifier", cv_folds: 2 };
+const irisTrain = { dataset_path: "iris.csv", target_column: "species", algorithm: "RandomForestClassifier" };
+const iris = { ...irisTrain, cv_folds: 2 };
 const irisSpace = { n_estimators: { type: "int", low: 3, high: 8 }, max_depth: { type: "int", low: 1, high: 4 } };
 
 describe("POST /studies/{id}/cancel", () => {
@@ -154,7 +155,7 @@ describe("POST /jobs/{id}/cancel", () => {
     const id: string = running.body.job_id;
     // Fitting in its sandbox (not waiting for one).
     for (let i = 0; i < 300 && !stack.workers[0]!.logs.some((l) => l.msg === "train started" && l.jobId === id); i++) await sleep(100);
-    const waiting = await call(url(), "POST", "/train", { ...iris, hyperparams: { n_estimators: 5 } });
+    const waiting = await call(url(), "POST", "/train", { ...irisTrain, hyperparams: { n_estimators: 5 } });
     expect((await get(`/jobs/${waiting.body.job_id}`)).state).toBe("waiting");
 
     const dropped = await call(url(), "POST", `/jobs/${waiting.body.job_id}/cancel`);
@@ -175,7 +176,7 @@ describe("POST /jobs/{id}/cancel", () => {
     expect(stack.workers[0]!.logs.some((l) => l.msg === "job stopped, sandbox killed" && l.jobId === id)).toBe(true);
     expect(stack.workers[0]!.logs.some((l) => l.msg === "train finished" && l.jobId === id)).toBe(false);
 
-    const next = await call(url(), "POST", "/train", { ...iris, hyperparams: { n_estimators: 5 } });
+    const next = await call(url(), "POST", "/train", { ...irisTrain, hyperparams: { n_estimators: 5 } });
     expect(await pollJob(url(), next.body.job_id, 30_000)).toMatchObject({ state: "completed" });
 
     const again = await call(url(), "POST", `/jobs/${id}/cancel`);

@@ -93,6 +93,7 @@ describe("POST /optimize", () => {
       [{ ...base, algorithm: "Nope" }, 400, "UNKNOWN_ALGORITHM"],
       [{ ...base, dataset_path: "missing.csv" }, 404, "DATASET_NOT_FOUND"],
       [{ ...base, target_column: "x" }, 422, "TARGET_NOT_FOUND"],
+      [{ ...base, trials: 5 }, 400, "VALIDATION_ERROR"],
     ];
     for (const [body, status, code] of cases) {
       const res = await call(stack.api.url, "POST", "/optimize", body);

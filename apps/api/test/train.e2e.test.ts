@@ -100,6 +100,7 @@ describe("errors", () => {
     ["an unknown job", "GET", "/jobs/train-00000000-0000-0000-0000-000000000000", undefined, 404, "JOB_NOT_FOUND"],
     ["an unknown route", "GET", "/nope", undefined, 404, "NOT_FOUND"],
     ["a body that is not JSON", "POST", "/train", "{not json", 400, "INVALID_JSON"],
+    ["an unknown field (a misspelt `hyperparams` is not trained with defaults)", "POST", "/train", { ...iris, hyperparameters: { n_estimators: 5 } }, 400, "VALIDATION_ERROR"],
   ];
 
   it.each(cases)("%s answers its status and code", async (_name, method, url, body, status, code) => {
@@ -110,9 +111,11 @@ describe("errors", () => {
     expect(JSON.stringify(res.body)).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it("names the missing field and lists the valid algorithms", async () => {
+  it("names the missing field, the unknown one, and lists the valid algorithms", async () => {
     const missing = await call(stack.api.url, "POST", "/train", { dataset_path: "iris.csv", algorithm: "RandomForestClassifier" });
     expect(missing.body.error.message).toContain("target_column");
+    const extra = await call(stack.api.url, "POST", "/train", { ...iris, hyperparameters: { n_estimators: 5 } });
+    expect(extra.body.error.message).toContain("hyperparameters");
     const unknown = await call(stack.api.url, "POST", "/train", { ...iris, algorithm: "DeepForest" });
     expect(unknown.body.error.message).toContain("RandomForestClassifier");
     expect(unknown.body.error.details.valid).toEqual(expect.arrayContaining(["RandomForestClassifier", "LogisticRegression", "LinearRegression"]));

@@ -13,7 +13,7 @@ import { errorEnvelope, pendingJobSchema, waitFailureSchema, waitQuery } from ".
 import { replyWithJob } from "../jobs-view";
 import { checkTrainingRequest } from "./common";
 
-const optimizeBody = optimizeRequest.meta({ id: "OptimizeRequest" });
+const optimizeBody = optimizeRequest.strict().meta({ id: "OptimizeRequest" });
 const accepted = z.object({ study_id: z.string(), job_id: z.string(), status_url: z.string() });
 /** `POST /optimize`: a study spread over every worker (its views are in routes/studies.ts). */
 export function optimizeRoutes(ctx: AppContext): Route[] {

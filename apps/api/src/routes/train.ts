@@ -7,7 +7,7 @@ import { errorEnvelope, pendingJobSchema, waitFailureSchema, waitQuery } from ".
 import { replyWithJob } from "../jobs-view";
 import { checkTrainingRequest } from "./common";
 
-const trainBody = trainPayload.omit({ origin: true }).meta({ id: "TrainRequest" });
+const trainBody = trainPayload.omit({ origin: true }).strict().meta({ id: "TrainRequest" });
 const trained = z.object({ success: z.literal(true), model_id: z.string(), metrics: z.record(z.string(), z.number()), message: z.string() }).meta({ id: "TrainResponse" });
 const accepted = z.object({ job_id: z.string(), status: z.string(), status_url: z.string() });
 
