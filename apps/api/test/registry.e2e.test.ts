@@ -217,6 +217,10 @@ describe("versions", () => {
       ["GET", "/registered-models/sparse/versions/99999999999", undefined, 400, "VALIDATION_ERROR"],
       ["PUT", "/registered-models/sparse/aliases/2nd", { version: 1 }, 400, "VALIDATION_ERROR"],
       ["PUT", "/registered-models/sparse/aliases/champion", { version: "1" }, 400, "VALIDATION_ERROR"],
+      // an unknown (say misspelt) field is refused, not dropped
+      ["PUT", "/registered-models/sparse/aliases/champion", { version: 1, sticky: true }, 400, "VALIDATION_ERROR"],
+      ["POST", "/registered-models/sparse/versions", { model_id: irisA.model_id, tag: { a: "b" } }, 400, "VALIDATION_ERROR"],
+      ["POST", "/registered-models", { name: "typo", desciption: "x" }, 400, "VALIDATION_ERROR"],
       ["GET", "/registered-models/sparse/versions?cursor=eA", undefined, 400, "INVALID_CURSOR"],
     ];
     for (const [method, url, body, status, code] of cases) {

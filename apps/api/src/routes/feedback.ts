@@ -9,7 +9,7 @@ import { nameNotFound, nameParams, notFound } from "./registry";
 
 const feedbackBody = z
   .array(
-    z.object({
+    z.strictObject({
       prediction_id: z.string().min(1, "prediction_id must not be empty").max(100, "prediction_id must be at most 100 characters").meta({ description: "An id from a predict answer's `prediction_ids`." }),
       actual: z.union([z.string(), z.number(), z.boolean()]).meta({ description: "The true outcome: the class label, or the number a regressor should have predicted." }),
     }),

@@ -16,7 +16,7 @@ const keySchema = z
     revoked_at: z.string().nullable(),
   })
   .meta({ id: "ApiKey" });
-const newKeyBody = z.object({
+const newKeyBody = z.strictObject({
   name: z.string().trim().min(1).max(100).meta({ description: "Who or what uses the key." }),
   role: z.enum(ROLES).meta({ description: "admin: everything; trainer: train, optimize, evaluate, predict and read; predictor: predict and read models; reader: GET only." }),
 });

@@ -41,10 +41,10 @@ const tagQuery = z
   .optional()
   .meta({ description: "`key=value` (that value) or `key` (any value); repeat to require several." });
 
-const createBody = z.object({ name: registeredModelName, description: description.optional(), tags: tags.optional() });
+const createBody = z.strictObject({ name: registeredModelName, description: description.optional(), tags: tags.optional() });
 const patchBody = z.strictObject({ description: description.optional(), tags: tagPatch.optional() });
-const versionBody = z.object({ model_id: z.string().min(1), description: description.optional(), tags: tags.optional() });
-const aliasBody = z.object({ version: z.number().int().min(1).max(MAX_INT) });
+const versionBody = z.strictObject({ model_id: z.string().min(1), description: description.optional(), tags: tags.optional() });
+const aliasBody = z.strictObject({ version: z.number().int().min(1).max(MAX_INT) });
 
 const registeredModelSchema = z
   .object({

@@ -24,9 +24,9 @@ const predictQuery = z
   })
   .refine((q) => q.alias === undefined || q.version === undefined, { message: "give `alias` or `version`, not both", path: ["alias"] });
 
-const trafficBody = z.object({
+const trafficBody = z.strictObject({
   routes: z
-    .array(z.object({ alias: aliasName, weight: z.number().min(0, "a weight must not be negative").max(1e9, "a weight must be at most 1e9") }))
+    .array(z.strictObject({ alias: aliasName, weight: z.number().min(0, "a weight must not be negative").max(1e9, "a weight must be at most 1e9") }))
     .min(1, "give at least one route")
     .max(MAX_ROUTES, `at most ${MAX_ROUTES} routes`)
     .refine((rs) => rs.some((r) => r.weight > 0), "the weights must not all be zero")

@@ -19,7 +19,7 @@ const cancelledSchema = studySummarySchema
   .meta({ id: "CancelledStudy" });
 
 const continueBody = z
-  .object({
+  .strictObject({
     n_trials: z.number().int().min(1).meta({ description: "How many more trials to run (at most MAX_TRIALS, as POST /optimize)." }),
     timeout: z.number().positive().optional().meta({ description: "Seconds from now after which no new trial starts (none by default)." }),
   })

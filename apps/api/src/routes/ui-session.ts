@@ -7,7 +7,7 @@ import { defineRoute, type Route } from "../http/route";
 import { errorEnvelope } from "../http/schemas";
 import { SESSION_COOKIE, sessionIdOf } from "../http/sessions";
 
-const loginBody = z.object({ api_key: z.string().min(1).max(512).meta({ description: "An API key; it is checked, never stored in the cookie." }) }).meta({ id: "SessionLogin" });
+const loginBody = z.strictObject({ api_key: z.string().min(1).max(512).meta({ description: "An API key; it is checked, never stored in the cookie." }) }).meta({ id: "SessionLogin" });
 const sessionSchema = z
   .object({
     name: z.string().meta({ description: "The name of the key the session acts as." }),
