@@ -5,7 +5,7 @@ import type { ClassTarget, GradTarget, GrowOptions } from "./grow";
 import type { HistTeam } from "./hist-team";
 import { addClassRowMajor, addClassRows, addGradAll, addGradEntries, addGradRowMajor, addGradRows } from "./hist-loops";
 import { addInto, chunkCount, chunkStart, fillDefaultBins, sparseCodes, worthSparse, type SparseCodes } from "./sparse-codes";
-import { classWidth, isCounted, statLayout, type StatLayout } from "./stat-layout";
+import { classWidth, isClassCounted, statLayout, type StatLayout } from "./stat-layout";
 
 /** Bins of one feature at most (missing bin included). */
 const BINS = 256;
@@ -396,7 +396,7 @@ export function histBuilderFor(data: BinnedData, target: ClassTarget | GradTarge
   }
   const layout = statLayout(data, target, opts, 0);
   const sparse = !isClass && opts.sparseHistograms ? sparseCodes(data) : undefined;
-  if (team !== undefined && (!isClass || (k === 2 && isCounted(true, opts, F) && opts.maxFeatures >= F))) {
+  if (team !== undefined && (!isClass || (k === 2 && isClassCounted(opts, F) && opts.maxFeatures >= F))) {
     if (team.sparse !== sparse && sparse) throw new Error("A tree with sparse histograms needs a HistTeam made with sparse codes.");
     return new TeamHistBuilder(data, target, layout, sample, team, sparse);
   }

@@ -44,6 +44,12 @@ export class Splitter {
   private readonly F: number;
   private readonly C: number;
   private readonly k: number;
+  /**
+   * Gradient trees: the channel whose bin sum tells whether a bin holds rows (the count, or the
+   * hessian without one), and the rows a side needs (min_samples_leaf; 0 without a count).
+   */
+  private readonly rowsAt: number;
+  private readonly minRows: number;
   private readonly kind: number;
   private readonly isClass: boolean;
   private readonly gini: boolean;
@@ -71,6 +77,8 @@ export class Splitter {
     this.drawn = opts.maxFeatures < this.F && rng !== undefined;
     this.C = L.C;
     this.k = L.k;
+    this.rowsAt = L.counted ? L.k : 1;
+    this.minRows = L.counted ? opts.minSamplesLeaf : 0;
     this.isClass = L.isClass;
     this.kind = !L.isClass ? SCAN_GRAD : L.counted ? SCAN_COUNTED : SCAN_UNCOUNTED;
     this.gini = target.kind === "class" && target.criterion === "gini";
@@ -279,14 +287,13 @@ export class Splitter {
   private scanGrad(node: GrowNode, hist: Float64Array, base: number, f: number, lo: number, hi: number): void {
     if (hi < 0) return;
     const { C, l2, reg, tie, plainReg } = this;
-    const counted = this.builder.layout.counted;
-    const cnt = counted ? this.k : 1;
+    const cnt = this.rowsAt;
     const T = node.stats;
     const Tg = T[0]!, Th = T[1]!, Tc = T[cnt]!;
     const mo = base + this.nBins[f]! * C;
     const mG = hist[mo]!, mH = hist[mo + 1]!, mC = hist[mo + cnt]!;
     const last = mC > 0 ? hi : hi - 1;
-    const minLeaf = counted ? this.opts.minSamplesLeaf : 0;
+    const minLeaf = this.minRows;
     const minHess = this.opts.minHessianLeaf;
     let best = node.improvement;
     let gL = 0, hL = 0, cL = 0;

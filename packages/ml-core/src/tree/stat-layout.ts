@@ -24,12 +24,12 @@ export interface StatLayout {
 }
 
 /**
- * Whether a tree's histograms need a row count: always but for class trees with one row per
- * leaf allowed and features drawn per node, whose drawn features are scanned over the range of
- * bins seen, whose ends hold rows.
+ * Whether a class tree's histograms need a row count: always but with one row per leaf allowed
+ * and features drawn per node, whose drawn features are scanned over the range of bins seen,
+ * whose ends hold rows.
  */
-export function isCounted(isClass: boolean, opts: GrowOptions, F: number): boolean {
-  return !(isClass && opts.minSamplesLeaf <= 1 && opts.maxFeatures < F);
+export function isClassCounted(opts: GrowOptions, F: number): boolean {
+  return !(opts.minSamplesLeaf <= 1 && opts.maxFeatures < F);
 }
 
 /**
@@ -38,7 +38,7 @@ export function isCounted(isClass: boolean, opts: GrowOptions, F: number): boole
  * rounded up to an even number.
  */
 export function classWidth(nClasses: number, opts: GrowOptions, F: number): number {
-  return (nClasses + (isCounted(true, opts, F) ? 1 : 0) + 1) & ~1;
+  return (nClasses + (isClassCounted(opts, F) ? 1 : 0) + 1) & ~1;
 }
 
 /**
@@ -56,7 +56,7 @@ export function statLayout(data: BinnedData, target: ClassTarget | GradTarget, o
   const isClass = target.kind === "class";
   const unitHess = !isClass && target.h === undefined;
   const k = isClass ? target.nClasses : unitHess ? 1 : 2;
-  const counted = isClass ? isCounted(true, opts, F) : isGradCounted(unitHess, opts);
+  const counted = isClass ? isClassCounted(opts, F) : isGradCounted(unitHess, opts);
   const C = width > 0 ? width : counted ? k + 1 : k;
   const histOff = new Int32Array(F + 1);
   for (let f = 0; f < F; f++) histOff[f + 1] = histOff[f]! + (nBins[f]! + 1) * C;
