@@ -2,6 +2,7 @@ import { parentPort } from "node:worker_threads";
 import { fitForestTree, releaseTreeKernels } from "./forest-tree";
 import type { TreeArrays } from "../tree/flat-tree";
 import { helpHistTeam } from "../tree/hist-team";
+import { subtreeHelper } from "../tree/subtree-fork";
 import type { BinColumnsTask, BinTask, ForestTask, ForestTaskResult, HistTask, RoundTask, XgbBinTask } from "./parallel";
 import { binClaimed } from "../tree/binner";
 import { helpBinColumns } from "../tree/column-binning";
@@ -20,7 +21,7 @@ parentPort!.on("message", (task: ForestTask | HistTask | BinTask | BinColumnsTas
   const { id } = task;
   try {
     if (task.kind !== "forest") {
-      if (task.kind === "hist") helpHistTeam(task.shared);
+      if (task.kind === "hist") helpHistTeam(task.shared, task.fork ? subtreeHelper(task.fork, task.shared) : undefined);
       else if (task.kind === "xgb-round") helpRoundTeam(task.shared, task.port);
       else if (task.kind === "bin") binClaimed(task.binning);
       else if (task.kind === "bin-columns") helpBinColumns(task.binning);

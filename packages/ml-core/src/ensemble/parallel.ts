@@ -9,6 +9,8 @@ import { binColumnsTogether, type SharedColumnBinning } from "../tree/column-bin
 import type { Rng } from "../core/rng";
 import type { TreeArrays } from "../tree/flat-tree";
 import { HistTeam, TEAM_MAX_FEATURES, type HistTeamShared } from "../tree/hist-team";
+import type { GradTarget, GrowOptions } from "../tree/grow";
+import { SubtreeFork, type ForkContext } from "../tree/subtree-fork";
 import { xgbBinClaimed, xgbBinData } from "./xgb-cuts";
 import { ROUND_MAX_COLUMNS, RoundTeam, type RoundTeamShared, type TreeSetup } from "./xgb-round-team";
 
@@ -32,11 +34,12 @@ export interface ForestTask {
   readonly next: Int32Array;
 }
 
-/** A pool thread joins a HistTeam until it stops. */
+/** A pool thread joins a HistTeam until it stops, growing the subtrees its SubtreeFork hands over when given its context. */
 export interface HistTask {
   readonly kind: "hist";
   readonly id: number;
   readonly shared: HistTeamShared;
+  readonly fork?: ForkContext;
 }
 
 /** A pool thread bins features of a shared dataset until none is left (at XGBoost's cuts for "xgb-bin"). */
@@ -151,16 +154,23 @@ export const TEAM_DATA = 100_000;
  * makes it: it holds the data's sparse codes (trees with `sparseHistograms`).
  * @param helpers pool threads joining (default: the other cores, at most 3; 0 builds in the caller
  * only). Call `team.stop()` when done; the histograms do not depend on the helpers.
+ * @param forkFor with helpers, the gradient trees (target and options) of which the first helper
+ * grows subtrees too (see SubtreeFork): the trees' g and h must then be the fork's arrays.
  */
-export function startHistTeam(data: BinnedData, helpers = Math.min(availableParallelism() - 1, MAX_HELPERS)): HistTeam | undefined {
+export function startHistTeam(data: BinnedData, helpers = Math.min(availableParallelism() - 1, MAX_HELPERS), forkFor?: { target: Omit<GradTarget, "g" | "h">; opts: GrowOptions }): HistTeam | undefined {
   if (data.rows * data.cols < TEAM_DATA || data.cols > TEAM_MAX_FEATURES) return undefined;
   let team: HistTeam;
+  const forks = forkFor !== undefined && helpers > 0;
   try {
-    team = new HistTeam(data, { sparse: true });
+    team = new HistTeam(data, { sparse: true, lanes: forks ? 2 : 1 });
   } catch {
     return undefined;
   }
-  for (const thread of poolThreads(helpers)) post(thread, { kind: "hist", id: nextTaskId++, shared: team.shared }).catch(() => {});
+  if (forks) team.fork = new SubtreeFork(team, forkFor.target, forkFor.opts);
+  poolThreads(helpers).forEach((thread, i) => {
+    const fork = i === 0 ? team.fork?.context : undefined;
+    post(thread, { kind: "hist", id: nextTaskId++, shared: team.shared, ...(fork ? { fork } : {}) }, fork ? [fork.port] : []).catch(() => {});
+  });
   return team;
 }
 

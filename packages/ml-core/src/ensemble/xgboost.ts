@@ -213,7 +213,8 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
   };
   // a round's trees (multi:softprob's classes) on several threads at once, else helpers for each tree's histograms
   const roundThreads = obj.softprob ? roundTeamThreads(n, cols, helpers, sampler !== undefined) : 0;
-  const team = startHistTeam(data, roundThreads > 0 ? 0 : helpers);
+  // a helper grows a subtree of each tree too, when nothing is drawn per tree or node
+  const team = startHistTeam(data, roundThreads > 0 ? 0 : helpers, sampler ? undefined : { target: setup.target, opts: setup.grow });
   const roundTeam = startRoundTeam(setup, cols, p.subsample < 1, team, roundThreads, ytr);
   const fit: Fit = {
     X: Xtr,
@@ -227,8 +228,9 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
   const raw = (roundTeam ? roundTeam.shared.raw : new Float64Array(n * cols)).fill(obj.baseMargin);
   const rawVal = Xval ? new Float64Array(Xval.rows * cols).fill(obj.baseMargin) : undefined;
   const stopping = p.early_stopping_rounds !== null ? new EarlyStopping(p.early_stopping_rounds) : undefined;
-  const g = new Float64Array(n);
-  const h = new Float64Array(n);
+  // the fork's shared arrays when there is one (its helper reads them)
+  const g = team?.fork?.context.g ?? new Float64Array(n);
+  const h = team?.fork?.context.h ?? new Float64Array(n);
   const trees: TreeArrays[] = [];
   const init = new Float64Array(cols).fill(obj.baseMargin);
   try {

@@ -10,6 +10,7 @@ import { NodeArrays, type GrowNode } from "./node-arrays";
 import { regularizedGain, regularizedWeight, type LeafRegularization } from "./regularization";
 import { Splitter } from "./splitter";
 import type { StatLayout } from "./stat-layout";
+import { FORK_MIN_ROWS, Handovers, type Subtree } from "./subtree-fork";
 
 /** XGBoost's kRtEps: a split must lower the loss by more than this. */
 const MIN_LOSS_CHANGE = 1e-6;
@@ -47,9 +48,17 @@ export class Grower {
   /** The children's statistics while their histograms are built. */
   private readonly leftTotals: Float64Array;
   private readonly rightTotals: Float64Array;
+  /** The subtrees handed to the team's SubtreeFork, when it may take some of this tree (their nodes stay on the frontier). */
+  private readonly handovers: Handovers | undefined;
+  /** Growing a subtree apart: each split's feature and importance, in the order made (see Subtree). */
+  private splits: number[] | undefined;
 
-  constructor(private readonly data: BinnedData, private readonly target: ClassTarget | GradTarget, private readonly sample: Int32Array, private readonly opts: GrowOptions, rng: Rng | undefined, team?: HistTeam, arena?: ClassArena) {
-    this.builder = histBuilderFor(data, target, sample, opts, rng, team, arena);
+  /**
+   * @param part growing a part of a tree apart (see growSubtree): the HistBuilder to use, and the
+   * tree's Handovers when it has some.
+   */
+  constructor(private readonly data: BinnedData, private readonly target: ClassTarget | GradTarget, private readonly sample: Int32Array, private readonly opts: GrowOptions, rng: Rng | undefined, team?: HistTeam, arena?: ClassArena, part?: { builder: HistBuilder; handovers?: Handovers }) {
+    this.builder = part?.builder ?? histBuilderFor(data, target, sample, opts, rng, team, arena);
     this.layout = this.builder.layout;
     this.splitter = new Splitter(target, opts, this.builder, rng);
     this.score = CRITERIA[target.kind === "class" ? target.criterion : "grad"];
@@ -66,6 +75,8 @@ export class Grower {
     this.rightTotals = new Float64Array(this.layout.C);
     const draws = this.splitter.drawn || opts.nodeFeatures !== undefined;
     this.minHessToSplit = this.layout.isClass || draws ? 0 : 2 * opts.minHessianLeaf * HESS_SLACK;
+    const fork = team?.fork;
+    this.handovers = part ? part.handovers : fork && target.kind === "grad" && opts.maxLeafNodes === 0 && !draws && fork.fits(target, opts) ? new Handovers(fork) : undefined;
   }
 
   /** Grows the tree: the root, then the frontier's nodes in turn until none is left (or max_leaf_nodes leaves). */
@@ -75,7 +86,7 @@ export class Grower {
     let leaves = 1;
     while (frontier.length > 0) {
       if (opts.maxLeafNodes > 0 && leaves >= opts.maxLeafNodes) break;
-      this.split(frontier.pop());
+      this.next(frontier.pop());
       leaves++;
     }
     for (const node of frontier.nodes) builder.release(node.hist);
@@ -83,6 +94,88 @@ export class Grower {
     const tree = this.result();
     NodeArrays.giveBack(this.out);
     return tree;
+  }
+
+  /**
+   * Grows the subtree of `node` (its split found, with its histograms, which this takes over) apart:
+   * its nodes numbered from 0 (`node` itself), with its splits in the order made.
+   */
+  growSubtree(node: GrowNode): Subtree {
+    this.splits = [];
+    this.frontier.push({ ...node, id: this.out.add(node.start, node.end) });
+    node.hist = null;
+    while (this.frontier.length > 0) this.next(this.frontier.pop());
+    this.builder.dispose();
+    const { feature, threshold, left, right, missingLeft, value, start, end } = this.result();
+    NodeArrays.giveBack(this.out);
+    return { feature, threshold, left, right, missingLeft, value, start, end, splits: Float64Array.from(this.splits) };
+  }
+
+  /** Splits the node taken from the frontier, or puts its subtree in place when it was handed over. */
+  private next(node: GrowNode): void {
+    const handovers = this.handovers;
+    if (!handovers?.has(node)) {
+      this.maybeFork(this.split(node));
+      return;
+    }
+    const sub = handovers.take(node);
+    if (sub) this.splice(node, sub);
+    else this.maybeFork(this.split(node));
+  }
+
+  /**
+   * After a split whose children are both on the frontier (left on top), hands the smaller one's
+   * subtree to the fork when a helper is free and it has FORK_MIN_ROWS rows: the right child stays
+   * on the stack until the grower gets to it; for the left one, the grower grows the right
+   * child's subtree first, apart, then puts both in place in order.
+   */
+  private maybeFork(children: readonly [GrowNode, GrowNode] | undefined): void {
+    const handovers = this.handovers;
+    if (!handovers || !children) return;
+    const [left, right] = children;
+    const nodes = this.frontier.nodes, top = nodes.length - 1;
+    if (nodes[top] !== left || nodes[top - 1] !== right) return;
+    const rowsL = left.end - left.start, rowsR = right.end - right.start;
+    if (Math.min(rowsL, rowsR) < FORK_MIN_ROWS) return;
+    const hasHessian = (this.target as GradTarget).h !== undefined;
+    const small = rowsR <= rowsL ? right : left;
+    if (!handovers.ask(small, this.layout.C, hasHessian, this.sample.length) || small === right) return;
+    nodes.length -= 2;
+    const rightSub = this.subtreeHere(right);
+    this.splice(left, handovers.take(left) ?? this.subtreeHere(left));
+    this.splice(right, rightSub);
+  }
+
+  /** The subtree of `node` grown here apart (handing parts of it over when it can), to put in place later. */
+  private subtreeHere(node: GrowNode): Subtree {
+    return new Grower(this.data, this.target, this.sample, this.opts, undefined, undefined, undefined, { builder: this.builder, handovers: this.handovers }).growSubtree(node);
+  }
+
+  /**
+   * Puts `node`'s subtree, grown apart, in place: its nodes take the next ids and its splits add to
+   * the importances, as if grown here.
+   */
+  private splice(node: GrowNode, sub: Subtree): void {
+    this.builder.release(node.hist);
+    node.hist = null;
+    this.spareStats.push(node.stats);
+    const out = this.out, base = out.count, count = sub.feature.length, nOut = out.nOut;
+    for (let j = 1; j < count; j++) out.add(sub.start[j]!, sub.end[j]!);
+    // the subtree's node j is node.id for j = 0, else base + j - 1
+    const at = (j: number) => (j < 0 ? -1 : j === 0 ? node.id : base + j - 1);
+    for (let j = 0; j < count; j++) {
+      const id = at(j);
+      out.feature[id] = sub.feature[j]!;
+      out.threshold[id] = sub.threshold[j]!;
+      out.missingLeft[id] = sub.missingLeft[j]!;
+      out.left[id] = at(sub.left[j]!);
+      out.right[id] = at(sub.right[j]!);
+      if (j > 0) for (let c = 0; c < nOut; c++) out.value[id * nOut + c] = sub.value[j * nOut + c]!;
+    }
+    for (let t = 0; t < sub.splits.length; t += 2) {
+      this.importance[sub.splits[t]!]! += sub.splits[t + 1]!;
+      this.splits?.push(sub.splits[t]!, sub.splits[t + 1]!);
+    }
   }
 
   /** The root: the totals of every row, and all features' histograms when nodes will read them. */
@@ -149,14 +242,15 @@ export class Grower {
   }
 
   /** Puts the node on the frontier when it has a split worth making; else it stays a leaf. */
-  private push(node: GrowNode): void {
+  private push(node: GrowNode): boolean {
     if (!this.evaluate(node)) {
       this.builder.release(node.hist);
       node.hist = null;
       this.spareStats.push(node.stats);
-      return;
+      return false;
     }
     this.frontier.push(node);
+    return true;
   }
 
   /** Finds the node's best split; returns whether it has one worth making. */
@@ -177,8 +271,8 @@ export class Grower {
     return isClass ? improvement > -tol : improvement > tol;
   }
 
-  /** Splits a node of the frontier: partitions its rows, records the split and pushes its children. */
-  private split(node: GrowNode): void {
+  /** Splits a node of the frontier: partitions its rows, records the split and pushes its children; returns them when both were pushed. */
+  private split(node: GrowNode): readonly [GrowNode, GrowNode] | undefined {
     const { builder, out, data } = this;
     const f = node.feature;
     const mid = builder.partition(node.start, node.end, f, node.bin, node.missingLeft);
@@ -191,7 +285,9 @@ export class Grower {
     out.feature[id] = f;
     out.threshold[id] = binThreshold(data, f, node.bin);
     out.missingLeft[id] = missingLeft ? 1 : 0;
-    this.importance[f]! += Math.max(0, node.improvement - node.score);
+    const gain = Math.max(0, node.improvement - node.score);
+    this.importance[f]! += gain;
+    this.splits?.push(f, gain);
 
     this.childHistograms(node, mid);
     const depth = node.depth + 1;
@@ -202,8 +298,9 @@ export class Grower {
     out.left[id] = left.id;
     out.right[id] = right.id;
     // right first so that a stack takes the left child next
-    this.push(right);
-    this.push(left);
+    const pushedRight = this.push(right);
+    const pushedLeft = this.push(left);
+    return pushedRight && pushedLeft ? [left, right] : undefined;
   }
 
   /**

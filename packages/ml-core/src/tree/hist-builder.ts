@@ -12,7 +12,7 @@ const BINS = 256;
 /** Same as binner's MISSING_BIN, local so hot loops do not read it through a module binding. */
 const MISSING_BIN = 255;
 /** Fewest rows x features for which a HistTeam's threads are woken (below, syncing costs more than it saves). */
-export const TEAM_MIN_WORK = 300_000;
+export const TEAM_MIN_WORK = 100_000;
 
 /**
  * The rows going right during a JS partition, until they follow the left ones: one buffer for every
@@ -104,6 +104,9 @@ export class HistBuilder {
 
   /** Copies the rows back into `sample` when they were permuted elsewhere, and lets go of borrowed memory. */
   finish(_sample: Int32Array): void {}
+
+  /** Lets go of borrowed memory without touching the rows (a subtree's builder: the tree's rows are not all its own). */
+  dispose(): void {}
 
   /**
    * Gathers the statistics of rows start..end in row order, so that the per-feature loops of
@@ -271,8 +274,10 @@ export class HistBuilder {
  * feature are (w if class 0, w if class 1) pairs plus a count, a (g, h) histogram to the kernels.
  */
 class TeamHistBuilder extends HistBuilder {
-  constructor(data: BinnedData, target: ClassTarget | GradTarget, layout: StatLayout, sample: Int32Array, private readonly team: HistTeam, sparse: SparseCodes | undefined) {
+  /** @param prepared the team's rows and pairs are in place already (a subtree grown on a second lane, see SubtreeFork). */
+  constructor(data: BinnedData, target: ClassTarget | GradTarget, layout: StatLayout, sample: Int32Array, private readonly team: HistTeam, sparse: SparseCodes | undefined, prepared = false) {
     super(data, target, layout, team.rows.subarray(0, sample.length), undefined, undefined, undefined, 0, sparse);
+    if (prepared) return;
     this.rows.set(sample);
     const ab = team.ab, n = data.rows;
     if (target.kind === "class") {
@@ -318,8 +323,22 @@ class TeamHistBuilder extends HistBuilder {
 
   override finish(sample: Int32Array): void {
     sample.set(this.rows);
-    for (const b of this.pool) this.team.releaseHist(b);
+    this.dispose();
   }
+
+  override dispose(): void {
+    for (const b of this.pool) this.team.releaseHist(b);
+    this.pool.length = 0;
+  }
+}
+
+/**
+ * The builder of a subtree grown on a team's second lane (see SubtreeFork): over the first
+ * `sampleLength` rows of the team, whose rows and pairs the tree's builder put in place.
+ */
+export function laneHistBuilder(data: BinnedData, target: GradTarget, opts: GrowOptions, lane: HistTeam, sampleLength: number): HistBuilder {
+  const sparse = opts.sparseHistograms ? sparseCodes(data) : undefined;
+  return new TeamHistBuilder(data, target, statLayout(data, target, opts, 0), lane.rows.subarray(0, sampleLength), lane, sparse, true);
 }
 
 /**

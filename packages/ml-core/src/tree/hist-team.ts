@@ -1,6 +1,7 @@
 import { writeRowMajorCodes, type BinnedData } from "./binner";
 import { allocator } from "../wasm/loader";
 import { instantiate, kernelMemory, type KernelMemory, type Kernels } from "./kernels";
+import type { SubtreeFork } from "./subtree-fork";
 import { addInto, chunkCount, chunkStart, fillDefaultBins, MAX_CHUNKS, sparseCodes, type SparseCodes } from "./sparse-codes";
 
 // ctrl words
@@ -25,7 +26,10 @@ const ROWS = 6;
 const SLOTS = 7;
 /** Byte address of the current build's histograms. */
 const HIST = 8;
-const CTRL_WORDS = 9;
+/** Byte addresses of the current build's gathered pairs and of its sparse chunks' part histograms (its lane's). */
+const ORD = 9;
+const PARTS = 10;
+const CTRL_WORDS = 11;
 
 /** How a build adds its rows, and what its units are. */
 const enum BuildMode {
@@ -55,6 +59,8 @@ export const TEAM_MAX_FEATURES = FEATURE_MASK;
 const MAX_THREADS = 16;
 /** Bytes of one feature's histogram at most: 256 bins of 3 float64. */
 const MAX_FEATURE_BYTES = 256 * 24;
+/** Lanes of a team: its caller's and one helper thread's (see HistLane). */
+const LANES = 2;
 /** Histograms a team holds in its memory for the grower (more are plain arrays, built via `out`). */
 const HIST_SLOTS = 64;
 /** Most bytes of those histograms. */
@@ -68,27 +74,32 @@ interface Layout {
   readonly rowCodes: number;
   /** The grower's row order (n int32). */
   readonly rows: number;
-  /** A gathered build's pairs, in its rows' order (n pairs of float64); between builds, a partition's rows going right. */
+  /**
+   * 16 bytes per row position: a gathered build of positions start.. puts its pairs, in its rows'
+   * order, from ord + 16 start on, and a partition its rows going right (so lanes working on
+   * different rows never share any of it).
+   */
   readonly ord: number;
   /** Per row: (g, h) or (g, 1) as two float64. */
   readonly ab: number;
   /** Per feature, the byte offset of its histogram with 2 and 3 channels per bin (int32). */
   readonly off2: number;
   readonly off3: number;
-  /** The histograms of a build into an array outside the memory, laid out as the caller's. */
+  /** Per lane (LANES, `outBytes` apart), the histograms of a build into an array outside the memory, laid out as the caller's. */
   readonly out: number;
+  readonly outBytes: number;
   /** `slots` histograms (each `slotBytes`) handed out to the grower. */
   readonly slots: number;
   readonly slotCount: number;
   readonly slotBytes: number;
   /** BLOCK_FEATURES zeroed histograms of one feature per thread, MAX_THREADS threads. */
   readonly twins: number;
-  /** One int32 the partition writes its missing count to. */
+  /** Per lane, one int32 (16 bytes apart) a partition writes its missing count to. */
   readonly scalar: number;
   /** The sparse codes' entries and starts (see SparseCodes), when the team has them. */
   readonly entries: number;
   readonly starts: number;
-  /** The histograms of a sparse build's chunks but the first (MAX_CHUNKS - 1, each `partBytes`). */
+  /** Per lane (`(MAX_CHUNKS - 1) partBytes` apart), the histograms of a sparse build's chunks but the first. */
   readonly parts: number;
   readonly partBytes: number;
   readonly bytes: number;
@@ -120,16 +131,53 @@ function layoutFor(n: number, F: number, histDoubles: number, sparse: SparseCode
   const ab = take(16 * n);
   const off2 = take(4 * (F + 1));
   const off3 = take(4 * (F + 1));
-  const out = take(8 * histDoubles);
   const slotBytes = Math.ceil((8 * histDoubles) / 16) * 16;
+  const out = take(LANES * slotBytes);
   const slotCount = Math.max(0, Math.min(HIST_SLOTS, Math.floor(HIST_SLOT_BYTES / slotBytes)));
   const slots = take(slotCount * slotBytes);
   const twins = take(MAX_THREADS * BLOCK_FEATURES * MAX_FEATURE_BYTES);
-  const scalar = take(4);
+  const scalar = take(16 * LANES);
   const entries = take(sparse ? sparse.entries.byteLength : 0);
   const starts = take(sparse ? sparse.starts.byteLength : 0);
-  const parts = take(sparse ? (MAX_CHUNKS - 1) * slotBytes : 0);
-  return { codes, rowCodes, rows, ord, ab, off2, off3, out, slots, slotCount, slotBytes, twins, scalar, entries, starts, parts, partBytes: slotBytes, bytes: end() };
+  const parts = take(sparse ? LANES * (MAX_CHUNKS - 1) * slotBytes : 0);
+  return { codes, rowCodes, rows, ord, ab, off2, off3, out, outBytes: slotBytes, slots, slotCount, slotBytes, twins, scalar, entries, starts, parts, partBytes: slotBytes, bytes: end() };
+}
+
+/**
+ * A HistTeam's memory for `data`: its codes column- and row-major, the offsets and the sparse codes
+ * copied in, and control words with nothing to claim.
+ */
+function newTeamMemory(data: BinnedData, off2: Int32Array, off3: Int32Array, sparse: SparseCodes | undefined): HistTeamShared {
+  const { rows: n, cols: F, nBins, codes } = data;
+  const L = layoutFor(n, F, off3[F]!, sparse);
+  const { module, memory } = kernelMemory(L.bytes);
+  const buf = memory.buffer;
+  new Uint8Array(buf, L.codes, n * F).set(codes);
+  writeRowMajorCodes(data, new Uint8Array(buf, L.rowCodes, n * F));
+  new Int32Array(buf, L.off2, F + 1).set(off2.map((o) => 8 * o));
+  new Int32Array(buf, L.off3, F + 1).set(off3.map((o) => 8 * o));
+  if (sparse) {
+    new Uint16Array(buf, L.entries, sparse.entries.length).set(sparse.entries);
+    new Int32Array(buf, L.starts, sparse.starts.length).set(sparse.starts);
+  }
+  const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
+  // nothing to claim until the first build: a zero ticket would read as unit 0 of a build 0, and a
+  // helper claiming it would count a unit done in the first real build, which could then copy a
+  // helper's histogram before it was finished
+  ctrl[TICKET] = F;
+  ctrl[SLOTS] = 1;
+  return { ctrl, module, memory, layout: L, n, nBins };
+}
+
+/**
+ * A second lane of a HistTeam, on a helper thread: over the same memory (rows, pairs, codes) with
+ * its own control words, half of the histogram slots and scratch of its own, it builds and
+ * partitions alone (never waking anyone) on rows of its own, while the team's first lane works on
+ * others. Its twin slot is the one the thread has as a helper.
+ */
+export interface HistLane {
+  readonly shared: HistTeamShared;
+  readonly slot: number;
 }
 
 /** Most features per unit of work when the rows are scattered (read row-major, a group of features per pass). */
@@ -172,17 +220,18 @@ function claim(ctrl: Int32Array, base: number, F: number): number {
 
 /**
  * Zeroes unit u's histograms at the build's address and builds them there with the kernels, using
- * twin slot `slot` (BLOCK_FEATURES twins); `mem` views the whole memory.
+ * twin slot `slot` (BLOCK_FEATURES twins); `ctrl` says what the build is (its lane's), `mem` views
+ * the whole memory.
  */
-function buildUnit(k: Kernels, s: HistTeamShared, mem: Float64Array, off: Int32Array, u: number, slot: number): void {
-  const { layout: L, ctrl, n, nBins } = s;
+function buildUnit(k: Kernels, s: HistTeamShared, ctrl: Int32Array, mem: Float64Array, off: Int32Array, u: number, slot: number): void {
+  const { layout: L, n, nBins } = s;
   const F = nBins.length;
   const m = ctrl[M]!, mode = ctrl[MODE]! as BuildMode, pairOnly = ctrl[PAIR_ONLY] === 1, hist = ctrl[HIST]!;
   const stride = pairOnly ? 16 : 24;
   if (mode === BuildMode.Sparse) {
     // chunk u of the rows, into the build's histogram or a part of its own
     const K = chunkCount(m), a = chunkStart(m, K, u), b = chunkStart(m, K, u + 1);
-    const into = u === 0 ? hist : L.parts + (u - 1) * L.partBytes;
+    const into = u === 0 ? hist : ctrl[PARTS]! + (u - 1) * L.partBytes;
     mem.fill(0, into >>> 3, (into >>> 3) + off[F]!);
     k.addRowEntries(into, L.entries, L.starts, ctrl[ROWS]! + 4 * a, b - a, L.ab, stride);
     return;
@@ -199,7 +248,7 @@ function buildUnit(k: Kernels, s: HistTeamShared, mem: Float64Array, off: Int32A
     const len = Math.min(BLOCK_ROWS, m - a);
     for (let f = f0; f < f1; f++) {
       if (mode === BuildMode.InOrder) k.addInOrder(hist + 8 * off[f]!, L.codes + f * n + a, L.ab + 16 * a, len, nBins[f]!, stride, twins + (f - f0) * MAX_FEATURE_BYTES);
-      else k.addGathered(hist + 8 * off[f]!, L.codes + f * n, ctrl[ROWS]! + 4 * a, L.ord + 16 * a, len, nBins[f]!, stride);
+      else k.addGathered(hist + 8 * off[f]!, L.codes + f * n, ctrl[ROWS]! + 4 * a, ctrl[ORD]! + 16 * a, len, nBins[f]!, stride);
     }
   }
   if (mode === BuildMode.InOrder) for (let f = f0; f < f1; f++) k.mergeTwin(hist + 8 * off[f]!, twins + (f - f0) * MAX_FEATURE_BYTES, nBins[f]!, stride);
@@ -227,7 +276,8 @@ function buildMode(m: number, n: number, F: number, identity: boolean, sparse: b
  * hist-loops.ts (same additions in the same order); with no helper running the caller simply
  * builds every unit. Histograms from `newHist` live in the memory and are built in place;
  * others are built in the memory and copied. Also partitions `rows` (the split of a node) and
- * subtracts histograms in WebAssembly.
+ * subtracts histograms in WebAssembly. A second lane of the team (see HistLane) lets one helper
+ * grow a subtree on rows of its own meanwhile (see SubtreeFork).
  *
  * Throws where WebAssembly SIMD with shared memory is not available or the data does not fit in
  * one memory (2 GiB); startHistTeam then leaves the grower to its JS loops.
@@ -249,42 +299,51 @@ export class HistTeam {
   private readonly off2: Int32Array;
   private readonly off3: Int32Array;
   private readonly scalar: Int32Array;
+  /** The control words of this lane's builds: the shared ones (lane 0), or its own. */
+  private readonly ctrl: Int32Array;
+  /** This lane's twin slot, and the byte addresses of its part histograms and partition count. */
+  private readonly slot: number;
+  private readonly partsAt: number;
+  private readonly scalarAt: number;
 
   /** The data's sparse codes, when the team builds gradient histograms without their default bins. */
   readonly sparse: SparseCodes | undefined;
+  /** A helper taking subtrees of the fit's trees, when the fit set one up. */
+  fork: SubtreeFork | undefined;
 
-  /** @param sparse build gradient histograms from the data's sparse codes, when it has them (see `build`). */
-  constructor(readonly data: BinnedData, { sparse = false }: { sparse?: boolean } = {}) {
-    const { rows: n, cols: F, nBins, codes } = data;
+  /**
+   * @param sparse build gradient histograms from the data's sparse codes, when it has them (see `build`).
+   * @param lane a second lane of the team whose `shared` is given (on a helper thread, see HistLane), instead of a new team.
+   * @param lanes 2 to leave half of the histogram slots to a second lane.
+   */
+  constructor(readonly data: BinnedData, { sparse = false, lane, lanes = 1 }: { sparse?: boolean; lane?: HistLane; lanes?: 1 | 2 } = {}) {
+    const { rows: n, cols: F, nBins } = data;
     if (F > TEAM_MAX_FEATURES) throw new RangeError(`a histogram team handles at most ${TEAM_MAX_FEATURES} features, but got ${F}.`);
     this.off2 = offsets(nBins, 2);
     this.off3 = offsets(nBins, 3);
     this.sparse = sparse ? sparseCodes(data) : undefined;
-    const L = layoutFor(n, F, this.off3[F]!, this.sparse);
-    const { module, memory } = kernelMemory(L.bytes);
+    this.shared = lane?.shared ?? newTeamMemory(data, this.off2, this.off3, this.sparse);
+    const { module, memory, layout: L } = this.shared;
     const buf = memory.buffer;
-    new Uint8Array(buf, L.codes, n * F).set(codes);
-    writeRowMajorCodes(data, new Uint8Array(buf, L.rowCodes, n * F));
-    new Int32Array(buf, L.off2, F + 1).set(this.off2.map((o) => 8 * o));
-    new Int32Array(buf, L.off3, F + 1).set(this.off3.map((o) => 8 * o));
-    if (this.sparse) {
-      new Uint16Array(buf, L.entries, this.sparse.entries.length).set(this.sparse.entries);
-      new Int32Array(buf, L.starts, this.sparse.starts.length).set(this.sparse.starts);
-    }
-    this.shared = { ctrl: new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4)), module, memory, layout: L, n, nBins };
+    const index = lane ? 1 : 0;
+    this.ctrl = lane ? new Int32Array(CTRL_WORDS) : this.shared.ctrl;
+    this.slot = lane?.slot ?? 0;
     this.kernels = instantiate(module, memory);
     this.rows = new Int32Array(buf, L.rows, n);
     this.ab = new Float64Array(buf, L.ab, 2 * n);
-    this.out = new Float64Array(buf, L.out, this.off3[F]!);
+    this.out = new Float64Array(buf, L.out + index * L.outBytes, this.off3[F]!);
     this.mem = new Float64Array(buf);
-    for (let i = L.slotCount - 1; i >= 0; i--) this.free.push(new Float64Array(buf, L.slots + i * L.slotBytes, this.off3[F]!));
-    this.scalar = new Int32Array(buf, L.scalar, 1);
-    const ctrl = this.shared.ctrl;
-    // nothing to claim until the first build: a zero ticket would read as unit 0 of a build 0, and a
-    // helper claiming it would count a unit done in the first real build, which could then copy a
-    // helper's histogram before it was finished
-    ctrl[TICKET] = F;
-    ctrl[SLOTS] = 1;
+    // with two lanes, the second has the upper half of the slots
+    const half = lane || lanes === 2 ? Math.ceil(L.slotCount / 2) : L.slotCount;
+    for (let i = index === 0 ? half - 1 : L.slotCount - 1; i >= index * half; i--) this.free.push(new Float64Array(buf, L.slots + i * L.slotBytes, this.off3[F]!));
+    this.scalarAt = L.scalar + 16 * index;
+    this.scalar = new Int32Array(buf, this.scalarAt, 1);
+    this.partsAt = L.parts + index * (MAX_CHUNKS - 1) * L.partBytes;
+  }
+
+  /** Float64 of the largest histograms a build writes (every feature, 3 channels). */
+  get histCapacity(): number {
+    return this.out.length;
   }
 
   /**
@@ -317,7 +376,7 @@ export class HistTeam {
    * order, whoever builds it, however: the same histograms.
    */
   build(hist: Float64Array, start: number, m: number, identity: boolean, pairOnly: boolean, wake = true, totals?: ArrayLike<number>): void {
-    const s = this.shared, ctrl = s.ctrl, F = s.nBins.length;
+    const s = this.shared, ctrl = this.ctrl, F = s.nBins.length;
     const off = pairOnly ? this.off2 : this.off3;
     const at = this.address(hist);
     const sparse = totals !== undefined ? this.sparse : undefined;
@@ -326,26 +385,28 @@ export class HistTeam {
     ctrl[MODE] = mode;
     ctrl[PAIR_ONLY] = pairOnly ? 1 : 0;
     ctrl[ROWS] = s.layout.rows + 4 * start;
-    ctrl[HIST] = at >= 0 ? at : s.layout.out;
-    if (mode === BuildMode.Gathered) this.kernels.gatherPairs(s.layout.ord, s.layout.ab, ctrl[ROWS]!, m);
+    ctrl[HIST] = at >= 0 ? at : this.out.byteOffset;
+    ctrl[ORD] = s.layout.ord + 16 * start;
+    ctrl[PARTS] = this.partsAt;
+    if (mode === BuildMode.Gathered) this.kernels.gatherPairs(ctrl[ORD]!, s.layout.ab, ctrl[ROWS]!, m);
     const U = unitsOf(ctrl, F);
     // a ticket numbers units F-U..F-1: more units than features (chunks) are built here alone
-    if (wake && U > 1 && U <= F) {
+    if (wake && ctrl === s.ctrl && U > 1 && U <= F) {
       Atomics.store(ctrl, DONE, 0);
       this.seq = (this.seq + 1) & 0x7ffff;
       const base = this.seq << FEATURE_BITS;
       Atomics.store(ctrl, TICKET, base + F - U);
       Atomics.notify(ctrl, TICKET);
       for (let u = claim(ctrl, base, F); u >= 0; u = claim(ctrl, base, F)) {
-        buildUnit(this.kernels, s, this.mem, off, u - (F - U), 0);
+        buildUnit(this.kernels, s, ctrl, this.mem, off, u - (F - U), 0);
         Atomics.add(ctrl, DONE, 1);
       }
       for (let d = Atomics.load(ctrl, DONE); d < U; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
     } else {
-      for (let u = 0; u < U; u++) buildUnit(this.kernels, s, this.mem, off, u, 0);
+      for (let u = 0; u < U; u++) buildUnit(this.kernels, s, ctrl, this.mem, off, u, this.slot);
     }
     const into = ctrl[HIST]!;
-    if (sparse) for (let j = 1; j < U; j++) addInto(this.mem.subarray(into >>> 3), this.mem.subarray((s.layout.parts + (j - 1) * s.layout.partBytes) >>> 3), off[F]!);
+    if (sparse) for (let j = 1; j < U; j++) addInto(this.mem.subarray(into >>> 3), this.mem.subarray((this.partsAt + (j - 1) * s.layout.partBytes) >>> 3), off[F]!);
     if (at < 0) hist.set(this.out.subarray(0, off[F]!));
     if (sparse) fillDefaultBins(hist, off, sparse, pairOnly ? 2 : 3, totals!);
   }
@@ -364,39 +425,54 @@ export class HistTeam {
    */
   partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
     const L = this.shared.layout;
-    const mid = this.kernels.partition(L.rows, start, end, L.codes + f * this.shared.n, bin, missingLeft ? 1 : 0, L.scalar, L.ord);
+    const mid = this.kernels.partition(L.rows, start, end, L.codes + f * this.shared.n, bin, missingLeft ? 1 : 0, this.scalarAt, L.ord + 16 * start);
     this.missing = this.scalar[0]!;
     return mid;
   }
 
+  /** Wakes the helpers waiting for work without giving them any (they then look for other work: see helpHistTeam). */
+  nudge(): void {
+    const ctrl = this.shared.ctrl;
+    this.seq = (this.seq + 1) & 0x7ffff;
+    Atomics.store(ctrl, TICKET, (this.seq << FEATURE_BITS) + this.shared.nBins.length);
+    Atomics.notify(ctrl, TICKET);
+  }
+
   /** Releases the helpers (they return from `helpHistTeam`). */
   stop(): void {
+    this.fork?.close();
     Atomics.store(this.shared.ctrl, STOP, 1);
     Atomics.store(this.shared.ctrl, TICKET, -1);
     Atomics.notify(this.shared.ctrl, TICKET);
   }
 }
 
-/** A helper thread's side of a HistTeam: builds claimed units into the shared `out` until the team stops. */
-export function helpHistTeam(s: HistTeamShared): void {
+/**
+ * A helper thread's side of a HistTeam: builds claimed units until the team stops. With `other`,
+ * made with the thread's twin slot, it asks `other()` for other work whenever there is no unit to
+ * claim (it answers whether it did some) before waiting.
+ */
+export function helpHistTeam(s: HistTeamShared, other?: (slot: number) => () => boolean): void {
   const ctrl = s.ctrl, F = s.nBins.length;
   const slot = Atomics.add(ctrl, SLOTS, 1);
   if (slot >= MAX_THREADS) return;
   const kernels = instantiate(s.module, s.memory);
   const mem = new Float64Array(s.memory.buffer);
   const off2 = offsets(s.nBins, 2), off3 = offsets(s.nBins, 3);
+  const otherWork = other?.(slot);
   for (;;) {
     if (Atomics.load(ctrl, STOP)) return;
     const v = Atomics.load(ctrl, TICKET);
     const u = v & FEATURE_MASK;
     if (v < 0) return;
     if (u >= F) {
-      Atomics.wait(ctrl, TICKET, v);
+      // work asked for before the ticket v moved on (nudge) is seen here, or wakes the wait
+      if (!otherWork?.()) Atomics.wait(ctrl, TICKET, v);
       continue;
     }
     if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) !== v) continue;
     // the build cannot move on before this unit is done, so its parameters hold
-    buildUnit(kernels, s, mem, ctrl[PAIR_ONLY] === 1 ? off2 : off3, u - (F - unitsOf(ctrl, F)), slot);
+    buildUnit(kernels, s, ctrl, mem, ctrl[PAIR_ONLY] === 1 ? off2 : off3, u - (F - unitsOf(ctrl, F)), slot);
     Atomics.add(ctrl, DONE, 1);
     Atomics.notify(ctrl, DONE);
   }

@@ -31,6 +31,11 @@
  *   WebAssembly over one shared memory, with helper threads that claim features from a shared
  *   ticket. A helperless team is one no thread helps (the caller builds every unit): the
  *   WebAssembly kernels without the threads, as each forest worker uses for its own trees.
+ * - lane, fork (subtree-fork.ts): a team has a second lane (its own control words, scratch and half
+ *   of the histogram slots) on which one helper thread grows a whole subtree of a depth-first
+ *   gradient tree handed over by the grower (SubtreeFork) while the grower grows the rest; the
+ *   subtree is put in place (spliced) when the grower gets to its node, with the ids and importance
+ *   additions growing it there would have given.
  * - arena (ClassArena, class-arena.ts): one thread's WebAssembly memory for class trees with
  *   features drawn per node: rows, each row's class and weight, the drawn feature's histogram and
  *   the partition; for gini without a row count a whole node (draws, builds, scans) is one call
