@@ -26,7 +26,8 @@ const HESS_SLACK = 1 - 2 ** -40;
  * the Splitter for each node's best split, keeps the nodes worth splitting on the Frontier and
  * splits them in turn: partition the rows, record the split, give each child that may split its
  * histogram (the smaller child's built, the larger one's by subtraction). The HistBuilder, chosen
- * once per tree, does the histogram and partition work.
+ * once per tree, does the histogram and partition work. A depth-first gradient tree whose team has
+ * a SubtreeFork hands subtrees to its helper thread and splices them in (see maybeFork).
  */
 export class Grower {
   private readonly builder: HistBuilder;
