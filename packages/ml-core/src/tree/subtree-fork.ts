@@ -24,7 +24,7 @@ const enum Arg {
 }
 
 /** Fewest rows of a subtree handed to a helper: below, the handover costs more than it saves. */
-export const FORK_MIN_ROWS = 4096;
+export const FORK_MIN_ROWS = 8192;
 
 /**
  * What a helper thread needs to grow subtrees of a fit's gradient trees (all of it can be posted to

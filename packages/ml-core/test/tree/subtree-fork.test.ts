@@ -47,7 +47,7 @@ describe("SubtreeFork", () => {
           // rows to the left (whose subtree is handed over while the grower grows the right one apart)
           const x0 = (i: number) => X.data[i * X.cols]! || 0;
           for (let i = 0; i < X.rows; i++) {
-            g[i] = (rep % 2 === 0 ? y[i]! - 0.5 : (x0(i) < -0.8 ? 1 : 0) - 0.2 + 0.4 * (y[i]! - 0.5)) + 0.3 * rng.normal();
+            g[i] = (rep % 2 === 0 ? y[i]! - 0.5 : (x0(i) < -0.5 ? 1 : 0) - 0.3 + 0.4 * (y[i]! - 0.5)) + 0.3 * rng.normal();
             h[i] = Math.max(0.05 + 0.2 * rng.next(), 1e-16);
           }
           const t: GradTarget = { ...target, g, ...(withHess ? { h } : {}) };
