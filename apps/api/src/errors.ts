@@ -14,19 +14,30 @@ export class HttpError extends Error {
   }
 }
 
-/** A 400 naming the first invalid field of a zod failure, with every issue in details. */
-export function validationError(error: z.ZodError, where = "body"): HttpError {
+/**
+ * A 400 naming the first invalid field of a zod failure, with every issue in details: "is required"
+ * when the field is absent from `input` (or, without it, when zod says it received nothing).
+ */
+export function validationError(error: z.ZodError, where = "body", input?: unknown): HttpError {
   const issue = error.issues[0]!;
   const field = issue.path.join(".") || where;
-  const message = issue.code === "invalid_type" && issue.input === undefined ? `\`${field}\` is required.` : `\`${field}\`: ${issue.message}.`;
+  const absent = input !== undefined ? valueAt(input, issue.path) === undefined : / received undefined$/.test(issue.message);
+  const message = issue.code === "invalid_type" && absent ? `\`${field}\` is required.` : `\`${field}\`: ${issue.message}.`;
   return new HttpError(400, "VALIDATION_ERROR", message, { issues: error.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code })) });
 }
 
 /** Parses `input` with `schema` or throws the 400 of `validationError`. */
 export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, where?: string): z.infer<S> {
   const result = schema.safeParse(input);
-  if (!result.success) throw validationError(result.error, where);
+  if (!result.success) throw validationError(result.error, where, input);
   return result.data;
+}
+
+/** The value at `path` in `input` (undefined where a step is missing). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const key of path) v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
 }
 
 /**

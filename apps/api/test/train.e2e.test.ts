@@ -114,8 +114,15 @@ describe("errors", () => {
   it("names the missing field, the unknown one, and lists the valid algorithms", async () => {
     const missing = await call(stack.api.url, "POST", "/train", { dataset_path: "iris.csv", algorithm: "RandomForestClassifier" });
     expect(missing.body.error.message).toContain("target_column");
+    expect(missing.body.error.message).toBe("`target_column` is required.");
     const extra = await call(stack.api.url, "POST", "/train", { ...iris, hyperparameters: { n_estimators: 5 } });
     expect(extra.body.error.message).toContain("hyperparameters");
+    // a field given with the wrong type is not "required": its message says what was wrong
+    const wrong = await call(stack.api.url, "POST", "/train", { ...iris, target_column: 5 });
+    expect(wrong.body.error.message).toBe("`target_column`: Invalid input: expected string, received number.");
+    const wait = await call(stack.api.url, "POST", "/train?wait=true", iris);
+    expect(wait.status).toBe(400);
+    expect(wait.body.error.message).toMatch(/^`wait`: .*expected number/);
     const unknown = await call(stack.api.url, "POST", "/train", { ...iris, algorithm: "DeepForest" });
     expect(unknown.body.error.message).toContain("RandomForestClassifier");
     expect(unknown.body.error.details.valid).toEqual(expect.arrayContaining(["RandomForestClassifier", "LogisticRegression", "LinearRegression"]));
