@@ -159,6 +159,14 @@ describe("POST /model/{id}/predict", () => {
     expect(res.body.error.message).toMatch(/monthly_charges/);
   });
 
+  it("refuses a body with a field beside rows (a misspelt `rows` is not an empty request)", async () => {
+    const res = await call(stack.api.url, "POST", `/model/${churnRf.model_id}/predict`, { rows: [without(raw[0]!, "Churn")], proba: true });
+    expect([res.status, res.body.error.code]).toEqual([400, "VALIDATION_ERROR"]);
+    expect(res.body.error.message).toContain("proba");
+    const misspelt = await call(stack.api.url, "POST", `/model/${churnRf.model_id}/predict`, { row: [without(raw[0]!, "Churn")] });
+    expect([misspelt.status, misspelt.body.error.message]).toEqual([400, "`rows` is required."]);
+  });
+
   it("predicts numbers for a regressor", async () => {
     const rows = [{ age: 0.03, sex: 0.05, bmi: 0.06, bp: 0.02, s1: -0.04, s2: -0.03, s3: -0.04, s4: -0.002, s5: 0.02, s6: -0.02 }];
     const res = await call(stack.api.url, "POST", `/model/${diabetes.model_id}/predict`, { rows });

@@ -47,9 +47,11 @@ export const idParams = z.object({ id: z.string().min(1) });
 export const MAX_PREDICT_ROWS = 10_000;
 
 /** The body of every predict route: raw rows, as in the training CSV. */
-export const predictBody = z.object({
-  rows: z.array(z.record(z.string(), z.unknown())).min(1, "rows must hold at least one row").max(MAX_PREDICT_ROWS, `at most ${MAX_PREDICT_ROWS} rows per request`),
-});
+export const predictBody = z
+  .object({
+    rows: z.array(z.record(z.string(), z.unknown())).min(1, "rows must hold at least one row").max(MAX_PREDICT_ROWS, `at most ${MAX_PREDICT_ROWS} rows per request`),
+  })
+  .strict();
 
 /** What every predict route answers. */
 export const predictionSchema = z
