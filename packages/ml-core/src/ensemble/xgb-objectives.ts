@@ -1,5 +1,6 @@
-import { ExpBuffer, logisticGradients } from "./exp-buffer";
+import { logisticGradients, type ExpBuffer } from "./exp-buffer";
 import { logLoss } from "./losses";
+import { SoftprobGradients } from "./softprob-gradients";
 
 /**
  * An XGBoost learning objective: the base margin, per-row negative gradients and hessians of one
@@ -11,21 +12,15 @@ export interface XgbObjective {
   readonly cols: number;
   /** The margin every row starts from (base_score on the margin scale). */
   readonly baseMargin: number;
-  /** Called once per round, before `gradients`, with the raw scores (rows x cols). */
-  prepare(raw: Float64Array): void;
+  /** Called once per round, before `gradients`, with the labels and the raw scores (column c's rows at c rows). */
+  prepare(y: Float64Array, raw: Float64Array): void;
   /** Negative gradient `g` and hessian `h` of column `c`; returns false when every hessian is 1 (h left unwritten). */
   gradients(y: Float64Array, raw: Float64Array, c: number, g: Float64Array, h: Float64Array): boolean;
-  /** The default eval_metric (logloss, mlogloss or rmse) of raw scores. */
+  /** The default eval_metric (logloss, mlogloss or rmse) of raw scores, rows x cols. */
   metric(y: Float64Array, raw: Float64Array): number;
-  /**
-   * multi:softprob: `prepare` takes softmaxRows of the raw scores and `gradients` gives
-   * softprobColumn's numbers from them, which a RoundTeam can compute itself.
-   */
+  /** multi:softprob: its numbers are SoftprobGradients's, which a RoundTeam computes itself. */
   readonly softprob?: boolean;
 }
-
-/** XGBoost's floor on hessians (kRtEps-like 1e-16 in its objectives). */
-const MIN_HESS = 1e-16;
 
 /**
  * binary:logistic: margin = log-odds, g = p − y and h = max(p (1 − p), 1e-16), both times
@@ -46,30 +41,23 @@ export function binaryLogistic(baseScore: number, scalePosWeight: number): XgbOb
 }
 
 /**
- * multi:softprob's gradients of class c from the probabilities `prob` (rows x k):
- * g = [y = c] − p and h = max(2 p (1 − p), 1e-16).
- */
-export function softprobColumn(prob: Float64Array, y: Float64Array, k: number, c: number, g: Float64Array, h: Float64Array): void {
-  for (let i = 0; i < y.length; i++) {
-    const p = prob[i * k + c]!;
-    g[i] = (y[i] === c ? 1 : 0) - p;
-    h[i] = Math.max(2 * p * (1 - p), MIN_HESS);
-  }
-}
-
-/**
  * multi:softprob over k > 2 classes: softmax of k margins, g = p_c − [y = c] and
  * h = max(2 p_c (1 − p_c), 1e-16) (XGBoost's factor 2). base_score is added to every margin.
  */
 export function multiSoftprob(k: number, n: number, baseScore: number): XgbObjective {
-  const e = new ExpBuffer(n * k, n);
-  const prob = e.values;
+  const numbers = new SoftprobGradients(n, k);
+  let labels: Float64Array | undefined;
   return {
     cols: k,
     baseMargin: baseScore,
-    prepare: (raw) => e.softmax(raw, k),
-    gradients: (y, _raw, c, g, h) => {
-      if (!e.softprobGradients(y, k, c, g, h)) softprobColumn(prob, y, k, c, g, h);
+    prepare: (y, raw) => {
+      if (labels !== y) numbers.y.set((labels = y));
+      numbers.raw.set(raw);
+      numbers.compute();
+    },
+    gradients: (_y, _raw, c, g, h) => {
+      g.set(numbers.g.subarray(c * n, (c + 1) * n));
+      h.set(numbers.h.subarray(c * n, (c + 1) * n));
       return true;
     },
     metric: (y, raw) => logLoss(y, raw, k),

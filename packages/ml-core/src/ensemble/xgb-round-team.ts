@@ -4,8 +4,7 @@ import type { BinnedData } from "../tree/binner";
 import type { TreeArrays } from "../tree/flat-tree";
 import { addLeaves, growTree, treeArrays, type GradTarget, type GrowOptions, type GrownTree } from "../tree/grow";
 import { HistTeam } from "../tree/hist-team";
-import { ExpBuffer } from "./exp-buffer";
-import { softprobColumn } from "./xgb-objectives";
+import { SoftprobGradients, type SoftprobShared } from "./softprob-gradients";
 
 // ctrl words
 /**
@@ -43,22 +42,17 @@ export interface RoundTeamShared {
   readonly setup: TreeSetup;
   readonly cols: number;
   /**
-   * The round's class probabilities (rows x cols, the softmax of `raw`, computed by the threads in
-   * chunks of rows) and the labels, from which the thread growing column c's tree computes its
-   * gradients (softprobColumn).
+   * The labels, raw scores and each round's gradients and hessians (SoftprobGradients,
+   * class-major), computed by the threads in chunks of rows before the trees. With every row in
+   * each tree, the thread that grows column c's tree adds its leaf weights to column c of the raw
+   * scores (each score gets one addition per round, whoever adds first).
    */
-  readonly prob: Float64Array;
-  readonly y: Float64Array;
+  readonly softprob: SoftprobShared;
   /** Units of work of a round before its trees: softmax chunks. */
   readonly chunks: number;
   /** With row subsampling: column c's rows at c n, `sampleLength[c]` of them; empty when every tree takes every row. */
   readonly samples: Int32Array;
   readonly sampleLength: Int32Array;
-  /**
-   * The raw scores, rows x cols. With every row in each tree, the thread that grows column c's tree
-   * adds its leaf weights to column c (each score gets one addition per round, whoever adds first).
-   */
-  readonly raw: Float64Array;
   /** Whether a thread builds its histograms with a HistTeam of its own (the caller does). */
   readonly useTeam: boolean;
 }
@@ -80,30 +74,20 @@ export function growColumnTree(s: TreeSetup, g: Float64Array, h: Float64Array | 
   return tree;
 }
 
-/** A thread's buffers: a tree's rows, gradients and hessians, and a softmax chunk (rows x cols). */
+/** A thread's buffers: a tree's rows, and its view of the round's numbers. */
 interface TreeBuffers {
   readonly rows: Int32Array;
-  readonly g: Float64Array;
-  readonly h: Float64Array;
-  readonly exp: ExpBuffer;
+  readonly numbers: SoftprobGradients;
 }
 
 function treeBuffers(s: RoundTeamShared): TreeBuffers {
-  const n = s.setup.data.rows;
-  return { rows: new Int32Array(n), g: new Float64Array(n), h: new Float64Array(n), exp: new ExpBuffer(chunkRows(s) * s.cols) };
+  return { rows: new Int32Array(s.setup.data.rows), numbers: SoftprobGradients.attach(s.softprob) };
 }
 
-function chunkRows(s: RoundTeamShared): number {
-  return Math.ceil(s.setup.data.rows / s.chunks);
-}
-
-/** Softmax chunk u of the round: prob = softmaxRows(raw) over its rows (the same numbers whatever the chunks: row by row). */
-function softmaxChunk(s: RoundTeamShared, u: number, exp: ExpBuffer): void {
-  const per = chunkRows(s), k = s.cols;
-  const from = u * per * k, to = Math.min(s.setup.data.rows, (u + 1) * per) * k;
-  if (to <= from) return;
-  exp.softmax(s.raw.subarray(from, to), k);
-  s.prob.set(exp.values.subarray(0, to - from), from);
+/** Softmax chunk u of the round: its rows' gradients and hessians (the same numbers whatever the chunks: row by row). */
+function softmaxChunk(s: RoundTeamShared, u: number, numbers: SoftprobGradients): void {
+  const n = s.setup.data.rows, per = Math.ceil(n / s.chunks);
+  numbers.compute(Math.min(n, u * per), Math.min(n, (u + 1) * per));
 }
 
 /** Waits until every softmax chunk of the round is done; false when the team failed or stopped first. */
@@ -122,7 +106,7 @@ function awaitSoftmax(s: RoundTeamShared): boolean {
  */
 function doUnit(s: RoundTeamShared, u: number, team: HistTeam | undefined, bufs: TreeBuffers): TreeArrays | undefined {
   if (u < s.chunks) {
-    softmaxChunk(s, u, bufs.exp);
+    softmaxChunk(s, u, bufs.numbers);
     Atomics.add(s.ctrl, SOFTMAX_DONE, 1);
     Atomics.notify(s.ctrl, SOFTMAX_DONE);
     return undefined;
@@ -142,9 +126,9 @@ function growRoundTree(s: RoundTeamShared, c: number, team: HistTeam | undefined
     sample = buf;
     for (let i = 0; i < n; i++) sample[i] = i;
   }
-  softprobColumn(s.prob, s.y, s.cols, c, bufs.g, bufs.h);
-  const tree = growColumnTree(s.setup, bufs.g, bufs.h, sample, team);
-  if (s.samples.length === 0) addLeaves(tree, s.raw, s.cols, c);
+  const { g, h, raw } = bufs.numbers;
+  const tree = growColumnTree(s.setup, g.subarray(c * n, (c + 1) * n), h.subarray(c * n, (c + 1) * n), sample, team);
+  if (s.samples.length === 0) addLeaves(tree, raw.subarray(c * n, (c + 1) * n), 1, 0);
   return treeArrays(tree);
 }
 
@@ -184,6 +168,11 @@ export class RoundTeam {
   /** The caller's buffers for its trees. */
   private readonly bufs: TreeBuffers;
 
+  /** The raw scores, column c's rows at c rows (the round's numbers' `raw`). */
+  get raw(): Float64Array {
+    return this.bufs.numbers.raw;
+  }
+
   /**
    * @param setup what every tree shares (grow options without per-node column draws).
    * @param cols trees per round (at most ROUND_MAX_COLUMNS).
@@ -193,23 +182,21 @@ export class RoundTeam {
    */
   constructor(setup: TreeSetup, cols: number, subsampled: boolean, private readonly team: HistTeam | undefined, labels: Float64Array) {
     const n = setup.data.rows;
-    const y = sharedArray(Float64Array, n);
-    y.set(labels);
+    const numbers = new SoftprobGradients(n, cols);
+    numbers.y.set(labels);
     this.shared = {
       ctrl: sharedArray(Int32Array, CTRL_WORDS),
       setup,
       cols,
-      prob: sharedArray(Float64Array, cols * n),
-      y,
+      softprob: numbers.shared,
       chunks: SOFTMAX_CHUNKS,
       samples: sharedArray(Int32Array, subsampled ? cols * n : 0),
       sampleLength: sharedArray(Int32Array, cols),
-      raw: sharedArray(Float64Array, n * cols),
       useTeam: team !== undefined,
     };
     // nothing to claim before the first round (see HistTeam's ticket)
     this.shared.ctrl[TICKET] = COLUMN_MASK;
-    this.bufs = treeBuffers(this.shared);
+    this.bufs = { rows: new Int32Array(n), numbers };
   }
 
   /** A port for one more pool thread to post its trees on (with `shared`, to `helpRoundTeam`). */

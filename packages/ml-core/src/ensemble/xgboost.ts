@@ -123,18 +123,20 @@ function growRound(fit: Fit, p: Common, round: RoundTeam, raw: Float64Array): Tr
   for (let c = 0; c < cols; c++) if (p.subsample < 1) round.setSample(c, bernoulliRows(fit.X.rows, p.subsample, fit.rng));
   const trees = round.growRound();
   // rows left out of a tree's sample are routed through it
-  if (p.subsample < 1) trees.forEach((tree, c) => TreeEnsemble.concat([tree], 1, fit.X.cols).addTree(0, fit.X, raw, cols, c, 1));
+  if (p.subsample < 1) trees.forEach((tree, c) => addByRouting(fit.X, tree, raw, c));
   return trees;
 }
 
-/** Adds the tree's leaf weights to column c of every training row's raw score. */
-function applyTree(fit: Fit, tree: GrownTree, raw: Float64Array, cols: number, c: number, sampled: boolean): void {
-  if (sampled) {
-    // rows left out of the sample are routed through the tree too
-    TreeEnsemble.concat([treeArrays(tree)], 1, fit.X.cols).addTree(0, fit.X, raw, cols, c, 1);
-    return;
-  }
-  addLeaves(tree, raw, cols, c);
+/** Adds the tree's leaf weights to column c of every training row's raw score (column c's rows at c rows). */
+function applyTree(fit: Fit, tree: GrownTree, raw: Float64Array, c: number, sampled: boolean): void {
+  // rows left out of the sample are routed through the tree too
+  if (sampled) addByRouting(fit.X, treeArrays(tree), raw, c);
+  else addLeaves(tree, raw.subarray(c * fit.X.rows, (c + 1) * fit.X.rows), 1, 0);
+}
+
+/** Adds the leaf weight of every row of X (routed through `tree`) to column c of `raw` (column c's rows at c rows). */
+function addByRouting(X: Matrix, tree: TreeArrays, raw: Float64Array, c: number): void {
+  TreeEnsemble.concat([tree], 1, X.cols).addTree(0, X, raw, 1, c * X.rows, 1);
 }
 
 /** Each row with probability `rate` (XGBoost's uniform subsampling), at least one. */
@@ -225,7 +227,8 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
     allRows: identity(n),
     samples: Array.from({ length: p.subsample < 1 || roundTeam ? 0 : cols }, () => new Int32Array(n)),
   };
-  const raw = (roundTeam ? roundTeam.shared.raw : new Float64Array(n * cols)).fill(obj.baseMargin);
+  // column-major: column c's rows at c n
+  const raw = (roundTeam ? roundTeam.raw : new Float64Array(n * cols)).fill(obj.baseMargin);
   const rawVal = Xval ? new Float64Array(Xval.rows * cols).fill(obj.baseMargin) : undefined;
   const stopping = p.early_stopping_rounds !== null ? new EarlyStopping(p.early_stopping_rounds) : undefined;
   // the fork's shared arrays when there is one (its helper reads them)
@@ -237,12 +240,12 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
     for (let round = 0; round < p.n_estimators; round++) {
       if (roundTeam) trees.push(...growRound(fit, p, roundTeam, raw));
       else {
-        obj.prepare(raw);
+        obj.prepare(ytr, raw);
         const grown: GrownTree[] = [];
         for (let c = 0; c < cols; c++) grown.push(growOne(fit, p, c, g, obj.gradients(ytr, raw, c, g, h) ? h : undefined));
         // applied after every column of the round was grown from the same raw scores
         grown.forEach((tree, c) => {
-          applyTree(fit, tree, raw, cols, c, p.subsample < 1);
+          applyTree(fit, tree, raw, c, p.subsample < 1);
           trees.push(treeArrays(tree));
         });
       }

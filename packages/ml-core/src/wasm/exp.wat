@@ -6,11 +6,12 @@
 ;; - else k = 0, hi = x, lo = 0: 1 - ((0 - x c / (2 - c)) - x) is fdlibm's 1 - (x c / (c - 2) - x)
 ;;   as x != 0 there, and 2^0 = 1;
 ;; - |x| < 2^-28: 1 + x; x = 1: fdlibm's (V8's) special case E.
-;; Pointers are byte offsets into the memory "env.memory".
+;; Pointers are byte offsets into the memory "env.memory" (shared: multi:softprob's per-round numbers
+;; live in one memory that a boosting team's threads work on at once).
 ;;
 ;; After editing, regenerate exp.wasm.ts: `pnpm --filter @mlw/ml-core wasm`.
 (module
-  (import "env" "memory" (memory 1))
+  (import "env" "memory" (memory 1 32768 shared))
 
   ;; values[i..n) = exp(values[i..n)) from i, two pairs at a time while both pairs are in range, then
   ;; pair by pair, stopping before the first pair with a lane of |x| >= 704 (or NaN) and before an
@@ -189,27 +190,93 @@
         (local.set $values (local.get $a))
         (br $row))))
 
-  ;; multi:softprob's gradients of class c (ensemble/xgb-objectives.ts, the same arithmetic): for
-  ;; rows i < n of prob (n x k), p = prob[i k + c], g[i] = [y[i] = c] - p, h[i] = max(2 p (1 - p), 1e-16).
-  (func (export "softprobGrad") (param $prob i32) (param $y i32) (param $g i32) (param $h i32) (param $n i32) (param $k i32) (param $c i32)
-    (local $i i32) (local $p f64) (local $cf f64) (local $at i32) (local $stride i32)
-    (local.set $cf (f64.convert_i32_s (local.get $c)))
-    (local.set $at (i32.add (local.get $prob) (i32.shl (local.get $c) (i32.const 3))))
-    (local.set $stride (i32.shl (local.get $k) (i32.const 3)))
+;; multi:softprob over class-major columns: class c's value of row i at 8 (c n + i) from a base, for
+;; the rows [from, to) of n, two rows at a time (the odd last one alone). `softprobShift` writes each
+;; row's values minus its max (the first of the largest, NaN never taken) to `out`; `exp` then takes
+;; each class's part; `softprobFinish` turns those e in place into g = [y = c] - p and writes
+;; h = max(2 p (1 - p), 1e-16) of p = e / s, s the row's e added in class order: softmaxRows's and
+;; ensemble/xgb-objectives.ts's arithmetic, the same numbers.
+  (func (export "softprobShift") (param $raw i32) (param $out i32) (param $n i32) (param $k i32) (param $from i32) (param $to i32)
+    (local $col i32) (local $i i32) (local $c i32) (local $p i32) (local $q i32) (local $m v128) (local $v v128) (local $ms f64) (local $vs f64)
+    (local.set $col (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $i (local.get $from))
+    (block $pairsDone
+      (loop $pairs
+        (br_if $pairsDone (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $to)))
+        (local.set $p (i32.add (local.get $raw) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $m (v128.const f64x2 -inf -inf))
+        (local.set $c (local.get $k))
+        (loop $max
+          (local.set $v (v128.load align=8 (local.get $p)))
+          (local.set $m (v128.bitselect (local.get $v) (local.get $m) (f64x2.gt (local.get $v) (local.get $m))))
+          (local.set $p (i32.add (local.get $p) (local.get $col)))
+          (br_if $max (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
+        (local.set $p (i32.add (local.get $raw) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $q (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $c (local.get $k))
+        (loop $sub
+          (v128.store align=8 (local.get $q) (f64x2.sub (v128.load align=8 (local.get $p)) (local.get $m)))
+          (local.set $p (i32.add (local.get $p) (local.get $col)))
+          (local.set $q (i32.add (local.get $q) (local.get $col)))
+          (br_if $sub (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_s (local.get $i) (local.get $to))
+      (then
+        (local.set $p (i32.add (local.get $raw) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $ms (f64.const -inf))
+        (local.set $c (local.get $k))
+        (loop $max1
+          (local.set $vs (f64.load (local.get $p)))
+          (local.set $ms (select (local.get $vs) (local.get $ms) (f64.gt (local.get $vs) (local.get $ms))))
+          (local.set $p (i32.add (local.get $p) (local.get $col)))
+          (br_if $max1 (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
+        (local.set $p (i32.add (local.get $raw) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $q (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $c (local.get $k))
+        (loop $sub1
+          (f64.store (local.get $q) (f64.sub (f64.load (local.get $p)) (local.get $ms)))
+          (local.set $p (i32.add (local.get $p) (local.get $col)))
+          (local.set $q (i32.add (local.get $q) (local.get $col)))
+          (br_if $sub1 (local.tee $c (i32.sub (local.get $c) (i32.const 1))))))))
+
+  (func (export "softprobFinish") (param $y i32) (param $g i32) (param $h i32) (param $n i32) (param $k i32) (param $from i32) (param $to i32)
+    (local $col i32) (local $i i32) (local $c i32) (local $p i32) (local $q i32) (local $s v128) (local $yv v128) (local $cf v128) (local $pr v128)
+    (local.set $col (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $i (local.get $from))
     (block $done
-      (loop $row
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $p (f64.load (local.get $at)))
-        (f64.store (local.get $g)
-          (f64.sub (select (f64.const 1) (f64.const 0) (f64.eq (f64.load (local.get $y)) (local.get $cf))) (local.get $p)))
-        (f64.store (local.get $h)
-          (f64.max (f64.mul (f64.mul (f64.const 2) (local.get $p)) (f64.sub (f64.const 1) (local.get $p))) (f64.const 1e-16)))
-        (local.set $at (i32.add (local.get $at) (local.get $stride)))
-        (local.set $y (i32.add (local.get $y) (i32.const 8)))
-        (local.set $g (i32.add (local.get $g) (i32.const 8)))
-        (local.set $h (i32.add (local.get $h) (i32.const 8)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $row))))
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $i) (local.get $to)))
+        ;; the odd last row: its lane 0 only (lane 1 reads and writes the next row's slot, left as it was)
+        (local.set $p (i32.add (local.get $g) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $s (v128.const f64x2 0 0))
+        (local.set $c (local.get $k))
+        (loop $sum
+          (local.set $s (f64x2.add (local.get $s) (v128.load align=8 (local.get $p))))
+          (local.set $p (i32.add (local.get $p) (local.get $col)))
+          (br_if $sum (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
+        (local.set $yv (v128.load align=8 (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $p (i32.add (local.get $g) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $q (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $cf (v128.const f64x2 0 0))
+        (local.set $c (local.get $k))
+        (loop $cls
+          (local.set $pr (f64x2.div (v128.load align=8 (local.get $p)) (local.get $s)))
+          (if (i32.lt_s (i32.add (local.get $i) (i32.const 1)) (local.get $to))
+            (then
+              (v128.store align=8 (local.get $p) (f64x2.sub (v128.and (f64x2.eq (local.get $yv) (local.get $cf)) (v128.const f64x2 1 1)) (local.get $pr)))
+              (v128.store align=8 (local.get $q)
+                (f64x2.max (f64x2.mul (f64x2.mul (v128.const f64x2 2 2) (local.get $pr)) (f64x2.sub (v128.const f64x2 1 1) (local.get $pr))) (v128.const f64x2 1e-16 1e-16))))
+            (else
+              (f64.store (local.get $p) (f64x2.extract_lane 0 (f64x2.sub (v128.and (f64x2.eq (local.get $yv) (local.get $cf)) (v128.const f64x2 1 1)) (local.get $pr))))
+              (f64.store (local.get $q)
+                (f64x2.extract_lane 0 (f64x2.max (f64x2.mul (f64x2.mul (v128.const f64x2 2 2) (local.get $pr)) (f64x2.sub (v128.const f64x2 1 1) (local.get $pr))) (v128.const f64x2 1e-16 1e-16))))))
+          (local.set $cf (f64x2.add (local.get $cf) (v128.const f64x2 1 1)))
+          (local.set $p (i32.add (local.get $p) (local.get $col)))
+          (local.set $q (i32.add (local.get $q) (local.get $col)))
+          (br_if $cls (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $rows))))
 
   ;; binary:logistic's gradients (ensemble/xgb-objectives.ts, the same arithmetic) from e[i] =
   ;; exp(-margin), two rows at a time from row i: p = 1 / (1 + e), w = scale_pos_weight if y = 1

@@ -1,6 +1,7 @@
 import { ExpBuffer } from "../../src/ensemble/exp-buffer";
 import { Rng } from "../../src/core/rng";
 import { softmaxRows } from "../../src/ensemble/losses";
+import { SoftprobGradients } from "../../src/ensemble/softprob-gradients";
 
 /** Values around every branch of fdlibm's exp: tiny, the reduction's bounds, 1, the fallback's range, the limits. */
 const EDGES = [0, -0, 1, -1, 2 ** -28, -(2 ** -28), 2 ** -29, 5e-324, -5e-324, 0.34657359027997264, -0.34657359027997264, 0.3465735902799727, 1.0397207708399179, -1.0397207708399179, 1.03972077083991, 703.9, -703.9, 704, -704, 709.78, 709.79, -708.5, -720, -745.1, -745.2, 800, -800, NaN, Infinity, -Infinity];
@@ -34,27 +35,6 @@ describe("ExpBuffer", () => {
     expect(wrong).toEqual([]);
   });
 
-  it("softprobGradients gives multi:softprob's g and h of each class to the bit, and declines without room for the rows", () => {
-    const rng = new Rng(7);
-    const k = 5, rows = 999;
-    const raw = Float64Array.from({ length: rows * k }, (_, i) => (i % 89 === 0 ? 60 : (rng.next() - 0.5) * 12));
-    const y = Float64Array.from({ length: rows }, () => Math.floor(rng.next() * k));
-    const e = new ExpBuffer(raw.length, rows);
-    e.softmax(raw, k);
-    const p = e.values;
-    const g = new Float64Array(rows), h = new Float64Array(rows);
-    const wrong: number[] = [];
-    for (let c = 0; c < k; c++) {
-      expect(e.softprobGradients(y, k, c, g, h)).toBe(true);
-      for (let i = 0; i < rows; i++) {
-        const q = p[i * k + c]!;
-        if (!Object.is(g[i], (y[i] === c ? 1 : 0) - q) || !Object.is(h[i], Math.max(2 * q * (1 - q), 1e-16))) wrong.push(i);
-      }
-    }
-    expect(wrong).toEqual([]);
-    expect(new ExpBuffer(raw.length).softprobGradients(y, k, 0, g, h)).toBe(false);
-  });
-
   it("logisticGradients gives binary:logistic's g and h to the bit (odd row count, scale_pos_weight)", () => {
     const rng = new Rng(8);
     const rows = 1001;
@@ -73,5 +53,51 @@ describe("ExpBuffer", () => {
       }
       expect(wrong).toEqual([]);
     }
+  });
+});
+
+describe("SoftprobGradients", () => {
+  /** multi:softprob's g and h from softmaxRows of the row-major scores, class-major. */
+  function expected(raw: Float64Array, y: Float64Array, n: number, k: number): { g: Float64Array; h: Float64Array } {
+    const rows = new Float64Array(n * k);
+    for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) rows[i * k + c] = raw[c * n + i]!;
+    softmaxRows(rows, k);
+    const g = new Float64Array(n * k), h = new Float64Array(n * k);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < k; c++) {
+        const p = rows[i * k + c]!;
+        g[c * n + i] = (y[i] === c ? 1 : 0) - p;
+        h[c * n + i] = Math.max(2 * p * (1 - p), 1e-16);
+      }
+    }
+    return { g, h };
+  }
+
+  it("gives multi:softprob's g and h of every class to the bit, in odd chunks, in JS, and on another view of its memory", () => {
+    const rng = new Rng(7);
+    const k = 5, n = 999;
+    // a row's largest score far above the others (exponentials below 1e-300, left to Math.exp), NaN and ties
+    const raw = Float64Array.from({ length: n * k }, (_, i) => (i % 89 === 0 ? 800 : i % 151 === 0 ? NaN : i % 13 === 0 ? 1 : (rng.next() - 0.5) * 12));
+    const y = Float64Array.from({ length: n }, () => Math.floor(rng.next() * k));
+    const want = expected(raw, y, n, k);
+    const same = (a: SoftprobGradients): number[] => {
+      const wrong: number[] = [];
+      for (let i = 0; i < n * k; i++) if (!Object.is(a.g[i], want.g[i]) || !Object.is(a.h[i], want.h[i])) wrong.push(i);
+      return wrong;
+    };
+    const numbers = new SoftprobGradients(n, k);
+    numbers.y.set(y);
+    numbers.raw.set(raw);
+    for (const [from, to] of [[0, 333], [333, 334], [334, 700], [700, n]]) numbers.compute(from, to);
+    expect(same(numbers)).toEqual([]);
+    const js = new SoftprobGradients(n, k);
+    js.y.set(y);
+    js.raw.set(raw);
+    js.computeJs();
+    expect(same(js)).toEqual([]);
+    const other = SoftprobGradients.attach(numbers.shared);
+    other.g.fill(0);
+    other.compute();
+    expect(same(numbers)).toEqual([]);
   });
 });

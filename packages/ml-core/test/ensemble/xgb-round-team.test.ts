@@ -49,7 +49,7 @@ describe("RoundTeam", () => {
     const obj = multiSoftprob(K, n, 0.5);
     const rng = new Rng(2);
     const raw = Float64Array.from({ length: n * K }, () => rng.next() - 0.5);
-    obj.prepare(raw);
+    obj.prepare(y, raw);
     const samples = Array.from({ length: K }, () => Int32Array.from({ length: n }, (_, i) => i).filter(() => !subsampled || rng.next() < 0.7));
     const expected = Array.from({ length: K }, (_, c) => {
       const g = new Float64Array(n), h = new Float64Array(n);
@@ -60,18 +60,18 @@ describe("RoundTeam", () => {
     const team = withTeam ? new HistTeam(data) : undefined;
     const round = startRoundTeam(setup, K, subsampled, team, 1, y)!;
     expect(round).toBeDefined();
-    // the raw scores after the round: leaf weights added to each row's column, unless subsampled
+    // the raw scores (class-major) after the round: leaf weights added to each row's column, unless subsampled
     const after = raw.slice();
-    if (!subsampled) expected.forEach((tree, c) => addLeaves(tree, after, K, c));
+    if (!subsampled) expected.forEach((tree, c) => addLeaves(tree, after.subarray(c * n, (c + 1) * n), 1, 0));
     try {
       // rounds until the pool thread (started on first use) has grown some trees
       const until = Date.now() + 30_000;
       for (let r = 0; round.threadTrees === 0 || r < 3; r++) {
         expect(Date.now()).toBeLessThan(until);
         for (let c = 0; c < K; c++) if (subsampled) round.setSample(c, samples[c]!);
-        round.shared.raw.set(raw);
+        round.raw.set(raw);
         round.growRound().forEach((tree, c) => same(tree, expected[c]!));
-        expect(Array.from(round.shared.raw)).toEqual(Array.from(after));
+        expect(Array.from(round.raw)).toEqual(Array.from(after));
       }
     } finally {
       round.stop();
