@@ -53,6 +53,13 @@ export interface RoundTeamShared {
   /** With row subsampling: column c's rows at c n, `sampleLength[c]` of them; empty when every tree takes every row. */
   readonly samples: Int32Array;
   readonly sampleLength: Int32Array;
+  /**
+   * The columns in the order their trees are claimed this round: the slowest of the last round
+   * first, so that the tree a thread claims last, when the others may be done, is a quick one.
+   */
+  readonly order: Int32Array;
+  /** Milliseconds each column's tree took to grow last round (who grew which tree changes nothing else). */
+  readonly cost: Float64Array;
   /** Whether a thread builds its histograms with a HistTeam of its own (the caller does). */
   readonly useTeam: boolean;
 }
@@ -100,8 +107,13 @@ function awaitSoftmax(s: RoundTeamShared): boolean {
   return true;
 }
 
+/** The column whose tree is unit u of the round; -1 for a softmax chunk. */
+function columnOf(s: RoundTeamShared, u: number): number {
+  return u < s.chunks ? -1 : s.order[u - s.chunks]!;
+}
+
 /**
- * Does unit u of the round: a softmax chunk, or (from `chunks` on) column u - chunks's tree once
+ * Does unit u of the round: a softmax chunk, or (from `chunks` on) column columnOf(u)'s tree once
  * every chunk is done (undefined when the team failed or stopped before).
  */
 function doUnit(s: RoundTeamShared, u: number, team: HistTeam | undefined, bufs: TreeBuffers): TreeArrays | undefined {
@@ -111,11 +123,12 @@ function doUnit(s: RoundTeamShared, u: number, team: HistTeam | undefined, bufs:
     Atomics.notify(s.ctrl, SOFTMAX_DONE);
     return undefined;
   }
-  return awaitSoftmax(s) ? growRoundTree(s, u - s.chunks, team, bufs) : undefined;
+  return awaitSoftmax(s) ? growRoundTree(s, columnOf(s, u), team, bufs) : undefined;
 }
 
 /** Column c's tree of the current round (its rows put in `buf`), its leaf weights added to `raw` unless rows are subsampled. */
 function growRoundTree(s: RoundTeamShared, c: number, team: HistTeam | undefined, bufs: TreeBuffers): TreeArrays {
+  const t0 = performance.now();
   const buf = bufs.rows;
   const n = s.setup.data.rows;
   let sample: Int32Array;
@@ -129,6 +142,7 @@ function growRoundTree(s: RoundTeamShared, c: number, team: HistTeam | undefined
   const { g, h, raw } = bufs.numbers;
   const tree = growColumnTree(s.setup, g.subarray(c * n, (c + 1) * n), h.subarray(c * n, (c + 1) * n), sample, team);
   if (s.samples.length === 0) addLeaves(tree, raw.subarray(c * n, (c + 1) * n), 1, 0);
+  s.cost[c] = performance.now() - t0;
   return treeArrays(tree);
 }
 
@@ -192,6 +206,8 @@ export class RoundTeam {
       chunks: SOFTMAX_CHUNKS,
       samples: sharedArray(Int32Array, subsampled ? cols * n : 0),
       sampleLength: sharedArray(Int32Array, cols),
+      order: sharedArray(Int32Array, cols),
+      cost: sharedArray(Float64Array, cols),
       useTeam: team !== undefined,
     };
     // nothing to claim before the first round (see HistTeam's ticket)
@@ -221,6 +237,7 @@ export class RoundTeam {
     const trees: (TreeArrays | undefined)[] = new Array(cols);
     Atomics.store(ctrl, DONE, 0);
     Atomics.store(ctrl, SOFTMAX_DONE, 0);
+    s.order.set(Array.from({ length: cols }, (_, c) => c).sort((a, b) => s.cost[b]! - s.cost[a]! || a - b));
     this.seq = (this.seq + 1) & 0x7ffff;
     const base = this.seq << COLUMN_BITS;
     Atomics.store(ctrl, TICKET, base);
@@ -229,7 +246,7 @@ export class RoundTeam {
       const tree = doUnit(s, u, this.team, this.bufs);
       if (u < s.chunks) continue;
       if (tree === undefined) break;
-      trees[u - s.chunks] = tree;
+      trees[columnOf(s, u)] = tree;
       Atomics.add(ctrl, DONE, 1);
     }
     for (let d = Atomics.load(ctrl, DONE); d < cols && Atomics.load(ctrl, FAILED) === 0; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
@@ -294,7 +311,7 @@ export function helpRoundTeam(s: RoundTeamShared, port: MessagePort): void {
       }
       if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) !== v) continue;
       // the round cannot end before this unit is done, so its inputs hold
-      c = u - s.chunks;
+      c = columnOf(s, u);
       const tree = doUnit(s, u, team, bufs);
       if (c < 0) continue;
       if (tree === undefined) return;
