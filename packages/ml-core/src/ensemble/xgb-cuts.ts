@@ -34,9 +34,11 @@ export function xgbCuts(values: Float64Array, maxBin: number): Float64Array {
 
 /** xgbCuts of float32 values already in ascending order. */
 function cutsOfSorted(sorted: Float32Array, maxBin: number): Float64Array {
-  const n = sorted.length;
-  if (n === 0) return new Float64Array(0);
-  const exact = exactSummary(sorted);
+  return sorted.length === 0 ? new Float64Array(0) : cutsOfSummary(exactSummary(sorted), sorted.length, maxBin);
+}
+
+/** xgbCuts of n values from their exact summary. */
+function cutsOfSummary(exact: Exact, n: number, maxBin: number): Float64Array {
   const all = identity(exact.value.length);
   // the sketch's own summary, when all values fit its queue (WQuantileSketch::GetSummary)
   const limit = sketchLimit(n, Math.min(maxBin, n));
@@ -75,6 +77,19 @@ function exactSummary(sorted: Float32Array): Exact {
   return { value, rmin, w };
 }
 
+/** The exact summary of a column's distinct values `value` (float32) and their counts, both in any order. */
+function summaryOfCounts(value: Float32Array, count: Int32Array): Exact {
+  const order = Array.from(value.keys()).sort((a, b) => value[a]! - value[b]!);
+  const exact = { value: new Float32Array(order.length), rmin: new Float64Array(order.length), w: new Float64Array(order.length) };
+  for (let e = 0, below = 0; e < order.length; e++) {
+    exact.value[e] = value[order[e]!]!;
+    exact.rmin[e] = below;
+    exact.w[e] = count[order[e]!]!;
+    below += count[order[e]!]!;
+  }
+  return exact;
+}
+
 /**
  * WQSummary::SetPrune: at most `maxSize` of the entries `src` (indices into `s`) at evenly spaced
  * ranks, the first and last kept; in float32 rank arithmetic as XGBoost's.
@@ -109,9 +124,9 @@ function setPrune(s: Exact, src: Int32Array, maxSize: number): Int32Array {
  * `x < cut` splits read it. Our codes hold at most 255 value bins: with 256 (max_bin 256 on a
  * feature with that many distinct values) the top two are merged.
  */
-export function xgbBinData(X: Matrix, maxBin: number): BinnedData {
+export function xgbBinData(X: Matrix, maxBin: number, countFew = true): BinnedData {
   const codes = new Uint8Array(X.rows * X.cols);
-  const binner = new XgbColumnBinner(X.rows);
+  const binner = new XgbColumnBinner(X.rows, countFew);
   const perFeature = Array.from({ length: X.cols }, (_, f) => binner.bin(X, f, maxBin, codes));
   const nBins = Int32Array.from(perFeature, (e) => e.length + 1);
   const edgeOffset = new Int32Array(X.cols + 1);
@@ -129,11 +144,14 @@ class XgbColumnBinner {
   private readonly values: Float32Array;
   private readonly rowOf: Int32Array;
   private readonly sorter: RadixSorter;
+  private readonly few: FewValues | undefined;
 
-  constructor(rows: number) {
+  /** @param countFew bin a column of at most max_bin distinct values from their counts, without sorting it (the same bins). */
+  constructor(rows: number, countFew = true) {
     this.values = new Float32Array(rows);
     this.rowOf = new Int32Array(rows);
     this.sorter = new RadixSorter(rows);
+    this.few = countFew ? new FewValues(rows) : undefined;
   }
 
   /** Writes feature f's codes into codes[f rows..(f+1) rows); returns its edges (at most MAX_BINS - 1). */
@@ -149,13 +167,21 @@ class XgbColumnBinner {
         rowOf[m++] = i;
       } else codes[base + i] = MISSING_BIN;
     }
+    const rowsOf = m === rows ? undefined : rowOf;
+    const few = this.few?.count(values.subarray(0, m), maxBin);
+    if (few) {
+      const cuts = cutsOfSummary(summaryOfCounts(few.value, few.count), m, maxBin).subarray(0, MAX_BINS - 1);
+      this.few!.assign(codes.subarray(base, base + rows), cuts, rowsOf);
+      return cuts.map(belowInFloat32);
+    }
     const { sorted, order } = this.sorter.sort(values.subarray(0, m));
     const cuts = cutsOfSorted(sorted, maxBin).subarray(0, MAX_BINS - 1);
     // without missing values the positions sorted are the rows
-    assignBins(codes.subarray(base, base + rows), sorted, cuts, order, m === rows ? undefined : rowOf);
+    assignBins(codes.subarray(base, base + rows), sorted, cuts, order, rowsOf);
     // the same bins for doubles: each cut's edge is the largest double below it in float32
     return cuts.map(belowInFloat32);
   }
+
 }
 
 /**
@@ -188,14 +214,81 @@ function assignBins(codes: Uint8Array, sorted: Float32Array, cuts: Float64Array,
 }
 
 /**
+ * A column's distinct float32 values and their counts, when it has few (one-hot, flags, small
+ * integers), by open addressing on their bits (-0 counted as 0): binning such a column needs no
+ * sort. Remembers each value's entry to assign the bins after.
+ */
+class FewValues {
+  private readonly slots = new Int32Array(FEW_SLOTS);
+  private readonly bits = new Int32Array(FEW_SLOTS);
+  private readonly counts = new Int32Array(FEW_SLOTS);
+  /** Each value's entry (index into bits and counts). */
+  private readonly entry: Uint16Array;
+  private m = 0;
+  private distinct = 0;
+
+  constructor(rows: number) {
+    this.entry = new Uint16Array(rows);
+  }
+
+  /** The distinct values and their counts, or undefined when there are more than `limit` (at most 256) of them. */
+  count(values: Float32Array, limit: number): { value: Float32Array; count: Int32Array } | undefined {
+    const { slots, bits, counts, entry } = this;
+    const vbits = new Int32Array(values.buffer, values.byteOffset, values.length);
+    slots.fill(-1);
+    let d = 0;
+    for (let j = 0; j < vbits.length; j++) {
+      const b = vbits[j] === NEGATIVE_ZERO ? 0 : vbits[j]!;
+      let s = Math.imul(b, 0x9e3779b1) >>> (32 - FEW_SLOT_BITS);
+      let e = slots[s]!;
+      while (e >= 0 && bits[e] !== b) e = slots[(s = (s + 1) & (FEW_SLOTS - 1))]!;
+      if (e < 0) {
+        if (d === limit) return undefined;
+        slots[s] = e = d++;
+        bits[e] = b;
+        counts[e] = 0;
+      }
+      counts[e]! += 1;
+      entry[j] = e;
+    }
+    this.m = vbits.length;
+    this.distinct = d;
+    return { value: new Float32Array(bits.buffer, 0, d).slice(), count: counts.slice(0, d) };
+  }
+
+  /** The counted values' bins (the number of cuts at or below each) into codes at their rows: rowOf[j], or j without rowOf. */
+  assign(codes: Uint8Array, cuts: Float64Array, rowOf: Int32Array | undefined): void {
+    const value = new Float32Array(this.bits.buffer, 0, this.distinct);
+    const binOf = new Uint8Array(this.distinct);
+    for (let e = 0; e < this.distinct; e++) {
+      let b = 0;
+      while (b < cuts.length && cuts[b]! <= value[e]!) b++;
+      binOf[e] = b;
+    }
+    const entry = this.entry;
+    if (rowOf) for (let j = 0; j < this.m; j++) codes[rowOf[j]!] = binOf[entry[j]!]!;
+    else for (let j = 0; j < this.m; j++) codes[j] = binOf[entry[j]!]!;
+  }
+}
+
+/** FewValues's hash table: four times the 256 values it may hold. */
+const FEW_SLOT_BITS = 10;
+const FEW_SLOTS = 1 << FEW_SLOT_BITS;
+/** The bits of float32 -0 as an int32. */
+const NEGATIVE_ZERO = -0x80000000;
+
+/**
  * Sorts float32 values with their positions by LSD radix sort, three passes of 11 bits of an
  * order-preserving key (sign flipped, negatives inverted): linear time, where a comparison sort
- * of each 200k-row column was most of a fit's binning.
+ * of each 200k-row column was most of a fit's binning. The three digits are counted in one read
+ * of the keys, and a digit every key shares (the top one of values of one sign and magnitude) is
+ * not passed over.
  */
-class RadixSorter {
-  private readonly keys: [Uint32Array, Uint32Array];
-  private readonly idx: [Int32Array, Int32Array];
-  private readonly count = new Int32Array(RADIX + 1);
+export class RadixSorter {
+  private readonly keys: Uint32Array[];
+  private readonly idx: Int32Array[];
+  /** Each digit's counts, then their running sums: RADIX + 1 per digit. */
+  private readonly count = new Int32Array(RADIX_DIGITS * (RADIX + 1));
 
   constructor(capacity: number) {
     this.keys = [new Uint32Array(capacity), new Uint32Array(capacity)];
@@ -206,42 +299,55 @@ class RadixSorter {
   sort(values: Float32Array): { sorted: Float32Array; order: Int32Array } {
     const m = values.length;
     const bits = new Uint32Array(values.buffer, values.byteOffset, m);
-    let [ka, kb] = this.keys;
-    let [ia, ib] = this.idx;
+    const count = this.count;
+    count.fill(0);
+    let from = 0;
+    const ka = this.keys[0]!, ia = this.idx[0]!;
     for (let j = 0; j < m; j++) {
       const b = bits[j]!;
-      ka[j] = (b & 0x80000000 ? ~b : b | 0x80000000) >>> 0;
+      const k = (b & 0x80000000 ? ~b : b | 0x80000000) >>> 0;
+      ka[j] = k;
       ia[j] = j;
+      count[(k & RADIX_MASK) + 1]! += 1;
+      count[RADIX + 1 + ((k >>> RADIX_BITS) & RADIX_MASK) + 1]! += 1;
+      count[2 * (RADIX + 1) + (k >>> (2 * RADIX_BITS)) + 1]! += 1;
     }
-    for (let shift = 0; shift < 32; shift += RADIX_BITS) {
-      this.pass(ka, ia, kb, ib, m, shift);
-      [ka, kb, ia, ib] = [kb, ka, ib, ia];
+    for (let digit = 0; digit < RADIX_DIGITS; digit++) {
+      const c = digit * (RADIX + 1);
+      let shared = false;
+      for (let d = 1; d <= RADIX; d++) {
+        if (count[c + d] === m) shared = true;
+        count[c + d]! += count[c + d - 1]!;
+      }
+      if (shared) continue;
+      this.pass(this.keys[from]!, this.idx[from]!, this.keys[1 - from]!, this.idx[1 - from]!, m, digit * RADIX_BITS, c);
+      from = 1 - from;
     }
     // the values back from their sorted keys (in order, where reading values[ia[j]] jumps about)
     const sorted = new Float32Array(m);
     const sortedBits = new Uint32Array(sorted.buffer);
+    const keys = this.keys[from]!;
     for (let j = 0; j < m; j++) {
-      const k = ka[j]!;
+      const k = keys[j]!;
       sortedBits[j] = k & 0x80000000 ? k ^ 0x80000000 : ~k;
     }
-    return { sorted, order: ia.subarray(0, m) };
+    return { sorted, order: this.idx[from]!.subarray(0, m) };
   }
 
-  /** One stable counting pass on the digit at `shift`, from (ka, ia) into (kb, ib). */
-  private pass(ka: Uint32Array, ia: Int32Array, kb: Uint32Array, ib: Int32Array, m: number, shift: number): void {
+  /** One stable scatter on the digit at `shift`, from (ka, ia) into (kb, ib), by the running counts at count[c..]. */
+  private pass(ka: Uint32Array, ia: Int32Array, kb: Uint32Array, ib: Int32Array, m: number, shift: number, c: number): void {
     const count = this.count;
-    count.fill(0);
-    for (let j = 0; j < m; j++) count[((ka[j]! >>> shift) & RADIX_MASK) + 1]! += 1;
-    for (let d = 1; d <= RADIX; d++) count[d]! += count[d - 1]!;
     for (let j = 0; j < m; j++) {
-      const at = count[(ka[j]! >>> shift) & RADIX_MASK]!++;
-      kb[at] = ka[j]!;
+      const k = ka[j]!;
+      const at = count[c + ((k >>> shift) & RADIX_MASK)]!++;
+      kb[at] = k;
       ib[at] = ia[j]!;
     }
   }
 }
 
 const RADIX_BITS = 11;
+const RADIX_DIGITS = 3;
 const RADIX = 1 << RADIX_BITS;
 const RADIX_MASK = RADIX - 1;
 

@@ -14,6 +14,28 @@ describe("xgbCuts (XGBoost 1.7's hist cuts)", () => {
   });
 });
 
+describe("xgbBinData", () => {
+  it("bins columns of few distinct values from their counts as it bins them sorted (signed zeros, NaN, around max_bin values)", () => {
+    const rng = new Rng(11);
+    const rows = 3001;
+    // per column, how many distinct values it draws from (-0 and 0 among them); the last columns from a continuous range
+    const distinct = [1, 2, 3, 3, 7, 16, 255, 256, 257, 300, 0, 0];
+    const cols = distinct.length;
+    const data = new Float64Array(rows * cols);
+    for (let f = 0; f < cols; f++) {
+      const pool = Array.from({ length: distinct[f]! }, (_, j) => (j === 1 ? -0 : j === 2 ? 0 : f === 3 ? 1 : (rng.next() - 0.5) * 2 ** (j % 9)));
+      for (let i = 0; i < rows; i++) data[i * cols + f] = rng.next() < 0.05 ? NaN : pool.length ? pool[Math.floor(rng.next() * pool.length)]! : rng.next() * 100 - 50;
+    }
+    const X = { data, rows, cols };
+    for (const maxBin of [4, 16, 256]) {
+      const counted = xgbBinData(X, maxBin), sorted = xgbBinData(X, maxBin, false);
+      expect(Array.from(counted.codes)).toEqual(Array.from(sorted.codes));
+      expect(Array.from(counted.nBins)).toEqual(Array.from(sorted.nBins));
+      expect(Array.from(counted.edges)).toEqual(Array.from(sorted.edges));
+    }
+  });
+});
+
 describe("belowInFloat32", () => {
   it("is the largest double whose float32 is below the cut", () => {
     for (const v of [0.1, 4.9, 5.1, -2.3, 770, 1e-3, 0]) {
