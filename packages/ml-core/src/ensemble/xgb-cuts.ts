@@ -1,6 +1,8 @@
 import type { Matrix } from "../core/matrix";
 import { identity } from "../core/rng";
 import { keepEdges, MAX_BINS, MISSING_BIN, type BinnedData, type SharedBinning } from "../tree/binner";
+import { RADIX_SORT_WASM } from "../wasm/radix-sort.wasm";
+import { allocator, compileKernel, instantiate, memory } from "../wasm/loader";
 
 /**
  * The exact quantile summary of one feature (WQSummary::MakeSummary): each distinct value with
@@ -288,16 +290,46 @@ export class RadixSorter {
   private readonly keys: Uint32Array[];
   private readonly idx: Int32Array[];
   /** Each digit's counts, then their running sums: RADIX + 1 per digit. */
-  private readonly count = new Int32Array(RADIX_DIGITS * (RADIX + 1));
+  private readonly count: Int32Array;
+  /** wasm/radix-sort.wat over a memory holding the buffers, where WebAssembly runs. */
+  private readonly kernel: { sort: (values: number, m: number, ka: number, kb: number, ia: number, ib: number, count: number, sorted: number) => number } | undefined;
+  private readonly values: Float32Array | undefined;
+  private readonly sorted: Float32Array | undefined;
 
-  constructor(capacity: number) {
-    this.keys = [new Uint32Array(capacity), new Uint32Array(capacity)];
-    this.idx = [new Int32Array(capacity), new Int32Array(capacity)];
+  /** @param useKernel sort in WebAssembly where it runs (the same order as in JS). */
+  constructor(capacity: number, useKernel = true) {
+    const countLength = RADIX_DIGITS * (RADIX + 1);
+    const module = useKernel ? compileKernel(RADIX_SORT_WASM) : null;
+    if (!module) {
+      this.keys = [new Uint32Array(capacity), new Uint32Array(capacity)];
+      this.idx = [new Int32Array(capacity), new Int32Array(capacity)];
+      this.count = new Int32Array(countLength);
+      return;
+    }
+    // six arrays of `capacity` 4-byte values and the counts, each 16-byte aligned
+    const mem = memory(4 * (6 * capacity + countLength) + 7 * 16);
+    const { take } = allocator();
+    const u32 = () => new Uint32Array(mem.buffer, take(4 * capacity), capacity);
+    const i32 = () => new Int32Array(mem.buffer, take(4 * capacity), capacity);
+    const f32 = () => new Float32Array(mem.buffer, take(4 * capacity), capacity);
+    this.values = f32();
+    this.sorted = f32();
+    this.keys = [u32(), u32()];
+    this.idx = [i32(), i32()];
+    this.count = new Int32Array(mem.buffer, take(4 * countLength), countLength);
+    this.kernel = instantiate(module, mem);
   }
 
-  /** `values` ascending, and for each sorted position the position it came from (a view into a reused buffer). */
+  /** `values` ascending, and for each sorted position the position it came from (views into reused buffers, valid until the next sort). */
   sort(values: Float32Array): { sorted: Float32Array; order: Int32Array } {
-    const m = values.length;
+    const m = values.length, kernel = this.kernel;
+    if (kernel) {
+      this.values!.set(values);
+      const at = (a: { byteOffset: number }) => a.byteOffset;
+      const [ka, kb] = this.keys, [ia, ib] = this.idx;
+      const from = kernel.sort(at(this.values!), m, at(ka!), at(kb!), at(ia!), at(ib!), at(this.count), at(this.sorted!));
+      return { sorted: this.sorted!.subarray(0, m), order: this.idx[from]!.subarray(0, m) };
+    }
     const bits = new Uint32Array(values.buffer, values.byteOffset, m);
     const count = this.count;
     count.fill(0);

@@ -1,4 +1,4 @@
-import { belowInFloat32, xgbBinData, xgbCuts } from "../../src/ensemble/xgb-cuts";
+import { belowInFloat32, RadixSorter, xgbBinData, xgbCuts } from "../../src/ensemble/xgb-cuts";
 import { ColumnSampler } from "../../src/ensemble/column-sampler";
 import { Rng } from "../../src/core/rng";
 
@@ -32,6 +32,31 @@ describe("xgbBinData", () => {
       expect(Array.from(counted.codes)).toEqual(Array.from(sorted.codes));
       expect(Array.from(counted.nBins)).toEqual(Array.from(sorted.nBins));
       expect(Array.from(counted.edges)).toEqual(Array.from(sorted.edges));
+    }
+  });
+});
+
+describe("RadixSorter", () => {
+  it("sorts float32 values stably in WebAssembly to the JS loops' order (signs, zeros, ties, one shared top digit)", () => {
+    const rng = new Rng(12);
+    const columns = [
+      Float32Array.from({ length: 5001 }, () => (rng.next() - 0.5) * 1e6),
+      Float32Array.from({ length: 4000 }, (_, i) => [0, -0, 1.5, -1.5, Infinity, -Infinity][i % 6]!),
+      Float32Array.from({ length: 3333 }, () => 1 + rng.next()),
+      Float32Array.from({ length: 7 }, (_, i) => 7 - i),
+      new Float32Array(0),
+    ];
+    const wasm = new RadixSorter(6000), js = new RadixSorter(6000, false);
+    for (const values of columns) {
+      const a = wasm.sort(values);
+      const sorted = Array.from(a.sorted), order = Array.from(a.order);
+      const b = js.sort(values);
+      expect(sorted).toEqual(Array.from(b.sorted));
+      expect(order).toEqual(Array.from(b.order));
+      // ascending (-0 before 0), ties in their first order
+      const before = (a: number, b: number) => values[a]! < values[b]! || (Object.is(values[a], values[b]) && a < b) || (Object.is(values[a], -0) && Object.is(values[b], 0));
+      for (let j = 1; j < order.length; j++) expect(before(order[j - 1]!, order[j]!)).toBe(true);
+      expect(sorted).toEqual(order.map((i) => values[i]));
     }
   });
 });
