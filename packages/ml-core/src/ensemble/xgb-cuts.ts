@@ -2,7 +2,7 @@ import type { Matrix } from "../core/matrix";
 import { identity } from "../core/rng";
 import { keepEdges, MAX_BINS, MISSING_BIN, type BinnedData, type SharedBinning } from "../tree/binner";
 import { RADIX_SORT_WASM } from "../wasm/radix-sort.wasm";
-import { allocator, compileKernel, instantiate, memory } from "../wasm/loader";
+import { allocator, compileKernel, instantiate, MAX_KERNEL_BYTES, memory } from "../wasm/loader";
 
 /**
  * The exact quantile summary of one feature (WQSummary::MakeSummary): each distinct value with
@@ -296,18 +296,19 @@ export class RadixSorter {
   private readonly values: Float32Array | undefined;
   private readonly sorted: Float32Array | undefined;
 
-  /** @param useKernel sort in WebAssembly where it runs (the same order as in JS). */
+  /** @param useKernel sort in WebAssembly where it runs and `capacity` fits one memory (the same order as in JS). */
   constructor(capacity: number, useKernel = true) {
     const countLength = RADIX_DIGITS * (RADIX + 1);
     const module = useKernel ? compileKernel(RADIX_SORT_WASM) : null;
-    if (!module) {
+    // six arrays of `capacity` 4-byte values and the counts, each 16-byte aligned
+    const bytes = 4 * (6 * capacity + countLength) + 7 * 16;
+    if (!module || bytes > MAX_KERNEL_BYTES) {
       this.keys = [new Uint32Array(capacity), new Uint32Array(capacity)];
       this.idx = [new Int32Array(capacity), new Int32Array(capacity)];
       this.count = new Int32Array(countLength);
       return;
     }
-    // six arrays of `capacity` 4-byte values and the counts, each 16-byte aligned
-    const mem = memory(4 * (6 * capacity + countLength) + 7 * 16);
+    const mem = memory(bytes);
     const { take } = allocator();
     const u32 = () => new Uint32Array(mem.buffer, take(4 * capacity), capacity);
     const i32 = () => new Int32Array(mem.buffer, take(4 * capacity), capacity);
