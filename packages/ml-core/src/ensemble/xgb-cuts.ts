@@ -183,7 +183,6 @@ class XgbColumnBinner {
     // the same bins for doubles: each cut's edge is the largest double below it in float32
     return cuts.map(belowInFloat32);
   }
-
 }
 
 /**
