@@ -114,5 +114,5 @@ export function addLeaves(tree: GrownTree, raw: Float64Array, cols: number, c: n
  * with features drawn per node, of width `classWidth(...)` (same result without).
  */
 export function growTree(data: BinnedData, target: ClassTarget | GradTarget, sample: Int32Array, opts: GrowOptions, rng: Rng | undefined, team?: HistTeam, arena?: ClassArena): GrownTree {
-  return new Grower(data, target, sample, opts, rng, team, arena).grow();
+  return new Grower(data, target, sample, opts, { rng, team, arena }).grow();
 }

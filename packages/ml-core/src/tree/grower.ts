@@ -21,6 +21,16 @@ const FIRST_NODES = 1024;
 /** Just below 1: a hessian sum this far below twice min_hessian cannot be split even with the scan's rounding. */
 const HESS_SLACK = 1 - 2 ** -40;
 
+/** What a Grower grows its tree with (see growTree's parameters). */
+export interface GrowerTools {
+  /** Draws features per node when `maxFeatures < cols`. */
+  readonly rng?: Rng;
+  readonly team?: HistTeam;
+  readonly arena?: ClassArena;
+  /** Growing a part of a tree apart (see growSubtree): the HistBuilder to use, and the tree's Handovers when it has some. */
+  readonly part?: { readonly builder: HistBuilder; readonly handovers?: Handovers };
+}
+
 /**
  * Grows one histogram tree (see `growTree`): makes nodes (their statistics, value and score), asks
  * the Splitter for each node's best split, keeps the nodes worth splitting on the Frontier and
@@ -54,11 +64,9 @@ export class Grower {
   /** Growing a subtree apart: each split's feature and importance, in the order made (see Subtree). */
   private splits: number[] | undefined;
 
-  /**
-   * @param part growing a part of a tree apart (see growSubtree): the HistBuilder to use, and the
-   * tree's Handovers when it has some.
-   */
-  constructor(private readonly data: BinnedData, private readonly target: ClassTarget | GradTarget, private readonly sample: Int32Array, private readonly opts: GrowOptions, rng: Rng | undefined, team?: HistTeam, arena?: ClassArena, part?: { builder: HistBuilder; handovers?: Handovers }) {
+  /** @param using what the tree is grown with (see GrowerTools). */
+  constructor(private readonly data: BinnedData, private readonly target: ClassTarget | GradTarget, private readonly sample: Int32Array, private readonly opts: GrowOptions, using: GrowerTools = {}) {
+    const { rng, team, arena, part } = using;
     this.builder = part?.builder ?? histBuilderFor(data, target, sample, opts, rng, team, arena);
     this.layout = this.builder.layout;
     this.splitter = new Splitter(target, opts, this.builder, rng);
@@ -149,7 +157,7 @@ export class Grower {
 
   /** The subtree of `node` grown here apart (handing parts of it over when it can), to put in place later. */
   private subtreeHere(node: GrowNode): Subtree {
-    return new Grower(this.data, this.target, this.sample, this.opts, undefined, undefined, undefined, { builder: this.builder, handovers: this.handovers }).growSubtree(node);
+    return new Grower(this.data, this.target, this.sample, this.opts, { part: { builder: this.builder, handovers: this.handovers } }).growSubtree(node);
   }
 
   /**

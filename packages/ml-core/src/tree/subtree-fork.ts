@@ -231,5 +231,5 @@ function growSubtree(c: ForkContext, lane: HistTeam): Subtree {
     improvement: a[Arg.Improvement]!,
     consts: Array.from(a.subarray(Arg.Head + 2 * C, Arg.Head + 2 * C + a[Arg.Consts]!)),
   };
-  return new Grower(c.data, target, builder.rows, c.opts, undefined, undefined, undefined, { builder }).growSubtree(node);
+  return new Grower(c.data, target, builder.rows, c.opts, { part: { builder } }).growSubtree(node);
 }
