@@ -1,5 +1,6 @@
 import { EXP_WASM } from "../wasm/exp.wasm";
 import { compileKernel, instantiate, sharedMemory, type SharedKernelMemory } from "../wasm/loader";
+import type { HistTeam } from "../tree/hist-team";
 import { softmaxRows } from "./losses";
 
 /** wasm/exp.wat's exports; pointers are byte offsets into its (shared) memory. */
@@ -10,6 +11,8 @@ export interface ExpKernel {
   softprobShift(raw: number, out: number, n: number, k: number, from: number, to: number): void;
   softprobFinish(y: number, g: number, h: number, n: number, k: number, from: number, to: number): void;
   logisticGrad(e: number, y: number, g: number, h: number, i: number, n: number, spw: number): number;
+  negate(src: number, dst: number, n: number): void;
+  logisticPairs(e: number, y: number, ab: number, sums: number, n: number, spw: number): number;
 }
 
 /** A shared memory of at least `bytes` with the exp kernel on it, or undefined where WebAssembly (SIMD, shared memory) is not available. */
@@ -145,4 +148,66 @@ export function logisticGradients(buffer: ExpBuffer | undefined, y: Float64Array
   e.expInPlace();
   e.logisticGradients(y, scalePosWeight, g, h);
   return e;
+}
+
+/**
+ * binary:logistic's gradients written straight into a HistTeam's pairs, for trees of every row in
+ * order: the raw scores, the labels and the exponentials are the team's `values` (LogisticPairs.VALUES
+ * per row), so that the kernels, on the team's memory, read and write nothing else. One pass
+ * replaces the gradients' copies into g and h and the builder's pass pairing them (fillPairs); the
+ * same numbers, and the same sums, to the bit.
+ */
+export class LogisticPairs {
+  /** Float64 per row of the team's `values`: the raw scores, the labels and the exponentials. */
+  static readonly VALUES = 3;
+  /** The raw scores (log-odds), one per row, in the team's memory: the fit's. */
+  readonly raw: Float64Array;
+  private readonly e: Float64Array;
+  private readonly y: Float64Array;
+  /** The sums of g and h, for the kernel. */
+  private readonly sums: Float64Array;
+
+  private constructor(private readonly team: HistTeam, private readonly kernel: ExpKernel, y: Float64Array, private readonly scalePosWeight: number) {
+    const n = y.length, v = team.values;
+    this.raw = v.subarray(0, n);
+    this.y = v.subarray(n, 2 * n);
+    this.e = v.subarray(2 * n, 3 * n);
+    this.sums = v.subarray(3 * n, 3 * n + 2);
+    this.y.set(y);
+  }
+
+  /** Float64 of a team's `values` for n rows. */
+  static valuesFor(n: number): number {
+    return LogisticPairs.VALUES * n + 2;
+  }
+
+  /** LogisticPairs for the labels y on `team` (made with `valuesFor(y.length)` values), or undefined where the exp kernel does not run on its memory. */
+  static on(team: HistTeam, y: Float64Array, scalePosWeight: number): LogisticPairs | undefined {
+    const kernel = team.values.length >= LogisticPairs.valuesFor(y.length) ? expKernel(team.shared.memory) : undefined;
+    return kernel && new LogisticPairs(team, kernel, y, scalePosWeight);
+  }
+
+  /**
+   * Writes every row's (g, h) at `raw` into the team's pairs (logisticGradients' numbers) and
+   * hands the team their sums (see HistTeam.preparedPairs).
+   */
+  compute(): void {
+    const { kernel, e, y, sums, scalePosWeight: spw } = this;
+    const n = y.length, ab = this.team.ab;
+    kernel.negate(this.raw.byteOffset, e.byteOffset, n);
+    expInPlace(kernel, e);
+    sums.fill(0);
+    const done = kernel.logisticPairs(e.byteOffset, y.byteOffset, ab.byteOffset, sums.byteOffset, n, spw);
+    let sg = sums[0]!, sh = sums[1]!;
+    for (let i = done; i < n; i++) {
+      const p = 1 / (1 + e[i]!);
+      const w = y[i] === 1 ? spw : 1;
+      const g = ((y[i] === 1 ? 1 : 0) - p) * w, h = Math.max(p * (1 - p) * w, 1e-16);
+      ab[2 * i] = g;
+      ab[2 * i + 1] = h;
+      sg += g;
+      sh += h;
+    }
+    this.team.preparedPairs = [sg, sh];
+  }
 }

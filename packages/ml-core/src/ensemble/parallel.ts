@@ -156,13 +156,14 @@ export const TEAM_DATA = 100_000;
  * only). Call `team.stop()` when done; the histograms do not depend on the helpers.
  * @param forkFor with helpers, the gradient trees (target and options) of which the first helper
  * grows subtrees too (see SubtreeFork): the trees' g and h must then be the fork's arrays.
+ * @param values float64 of the team's `values` (see HistTeam).
  */
-export function startHistTeam(data: BinnedData, helpers = Math.min(availableParallelism() - 1, MAX_HELPERS), forkFor?: { target: Omit<GradTarget, "g" | "h">; opts: GrowOptions }): HistTeam | undefined {
+export function startHistTeam(data: BinnedData, helpers = Math.min(availableParallelism() - 1, MAX_HELPERS), forkFor?: { target: Omit<GradTarget, "g" | "h">; opts: GrowOptions }, values = 0): HistTeam | undefined {
   if (data.rows * data.cols < TEAM_DATA || data.cols > TEAM_MAX_FEATURES) return undefined;
   let team: HistTeam;
   const forks = forkFor !== undefined && helpers > 0;
   try {
-    team = new HistTeam(data, { sparse: true, lanes: forks ? 2 : 1 });
+    team = new HistTeam(data, { sparse: true, lanes: forks ? 2 : 1, values });
   } catch {
     return undefined;
   }

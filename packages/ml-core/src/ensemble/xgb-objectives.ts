@@ -1,4 +1,5 @@
-import { logisticGradients, type ExpBuffer } from "./exp-buffer";
+import type { HistTeam } from "../tree/hist-team";
+import { logisticGradients, LogisticPairs, type ExpBuffer } from "./exp-buffer";
 import { logLoss } from "./losses";
 import { SoftprobGradients } from "./softprob-gradients";
 
@@ -20,6 +21,11 @@ export interface XgbObjective {
   metric(y: Float64Array, raw: Float64Array): number;
   /** multi:softprob: its numbers are SoftprobGradients's, which a RoundTeam computes itself. */
   readonly softprob?: boolean;
+  /**
+   * binary:logistic: its gradients written into a HistTeam's pairs for trees of every row (see
+   * LogisticPairs), by `on` a team made with `values(n)` values.
+   */
+  readonly teamPairs?: { values(n: number): number; on(team: HistTeam, y: Float64Array): LogisticPairs | undefined };
 }
 
 /**
@@ -37,6 +43,7 @@ export function binaryLogistic(baseScore: number, scalePosWeight: number): XgbOb
       return true;
     },
     metric: (y, raw) => logLoss(y, raw, 2),
+    teamPairs: { values: (n) => LogisticPairs.valuesFor(n), on: (team, y) => LogisticPairs.on(team, y, scalePosWeight) },
   };
 }
 

@@ -215,8 +215,11 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
   };
   // a round's trees (multi:softprob's classes) on several threads at once, else helpers for each tree's histograms
   const roundThreads = obj.softprob ? roundTeamThreads(n, cols, helpers, sampler !== undefined) : 0;
+  // binary:logistic's gradients go straight into the team's pairs when every tree takes every row and feature
+  const onTeam = sampler || p.subsample < 1 ? undefined : obj.teamPairs;
   // a helper grows a subtree of each tree too, when nothing is drawn per tree or node
-  const team = startHistTeam(data, roundThreads > 0 ? 0 : helpers, sampler ? undefined : { target: setup.target, opts: setup.grow });
+  const team = startHistTeam(data, roundThreads > 0 ? 0 : helpers, sampler ? undefined : { target: setup.target, opts: setup.grow }, onTeam?.values(n) ?? 0);
+  const pairs = team && onTeam?.on(team, ytr);
   const roundTeam = startRoundTeam(setup, cols, p.subsample < 1, team, roundThreads, ytr);
   const fit: Fit = {
     X: Xtr,
@@ -228,7 +231,7 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
     samples: Array.from({ length: p.subsample < 1 || roundTeam ? 0 : cols }, () => new Int32Array(n)),
   };
   // column-major: column c's rows at c n
-  const raw = (roundTeam ? roundTeam.raw : new Float64Array(n * cols)).fill(obj.baseMargin);
+  const raw = (roundTeam?.raw ?? pairs?.raw ?? new Float64Array(n * cols)).fill(obj.baseMargin);
   const rawVal = Xval ? new Float64Array(Xval.rows * cols).fill(obj.baseMargin) : undefined;
   const stopping = p.early_stopping_rounds !== null ? new EarlyStopping(p.early_stopping_rounds) : undefined;
   // the fork's shared arrays when there is one (its helper reads them)
@@ -242,7 +245,11 @@ function* boostStages(X: Matrix, y: Float64Array, params: Common, makeObjective:
       else {
         obj.prepare(ytr, raw);
         const grown: GrownTree[] = [];
-        for (let c = 0; c < cols; c++) grown.push(growOne(fit, p, c, g, obj.gradients(ytr, raw, c, g, h) ? h : undefined));
+        for (let c = 0; c < cols; c++) {
+          // with pairs on the team, the tree's builder reads them, not g and h
+          if (pairs) pairs.compute();
+          grown.push(growOne(fit, p, c, g, pairs || obj.gradients(ytr, raw, c, g, h) ? h : undefined));
+        }
         // applied after every column of the round was grown from the same raw scores
         grown.forEach((tree, c) => {
           applyTree(fit, tree, raw, c, p.subsample < 1);

@@ -287,9 +287,12 @@ class TeamHistBuilder extends HistBuilder {
         ab[2 * i + 1] = yy[i] === 1 ? ww[i]! : 0;
       }
     } else {
+      const inOrder = this.inOrder(0, sample.length);
+      const ready = team.takePairs();
+      if (ready && !inOrder) throw new Error("a HistTeam's prepared pairs are for trees of every row in order.");
       // the root's sums on the way, valid when the sample is every row in order (rootTotals' order)
-      const sums = fillPairs(ab, target.g, target.h, n);
-      if (this.inOrder(0, sample.length)) this.sums = sums;
+      const sums = ready ?? fillPairs(ab, target.g, target.h, n);
+      if (inOrder) this.sums = sums;
     }
   }
 

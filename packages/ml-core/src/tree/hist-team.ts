@@ -102,6 +102,9 @@ interface Layout {
   /** Per lane (`(MAX_CHUNKS - 1) partBytes` apart), the histograms of a sparse build's chunks but the first. */
   readonly parts: number;
   readonly partBytes: number;
+  /** The float64 values of the team's user (see HistTeam.values). */
+  readonly values: number;
+  readonly valueCount: number;
   readonly bytes: number;
 }
 
@@ -122,7 +125,7 @@ function offsets(nBins: Int32Array, C: number): Int32Array {
   return off;
 }
 
-function layoutFor(n: number, F: number, histDoubles: number, sparse: SparseCodes | undefined): Layout {
+function layoutFor(n: number, F: number, histDoubles: number, sparse: SparseCodes | undefined, valueCount: number): Layout {
   const { take, end } = allocator();
   const codes = take(n * F);
   const rowCodes = take(n * F);
@@ -140,16 +143,17 @@ function layoutFor(n: number, F: number, histDoubles: number, sparse: SparseCode
   const entries = take(sparse ? sparse.entries.byteLength : 0);
   const starts = take(sparse ? sparse.starts.byteLength : 0);
   const parts = take(sparse ? LANES * (MAX_CHUNKS - 1) * slotBytes : 0);
-  return { codes, rowCodes, rows, ord, ab, off2, off3, out, outBytes: slotBytes, slots, slotCount, slotBytes, twins, scalar, entries, starts, parts, partBytes: slotBytes, bytes: end() };
+  const values = take(8 * valueCount);
+  return { codes, rowCodes, rows, ord, ab, off2, off3, out, outBytes: slotBytes, slots, slotCount, slotBytes, twins, scalar, entries, starts, parts, partBytes: slotBytes, values, valueCount, bytes: end() };
 }
 
 /**
  * A HistTeam's memory for `data`: its codes column- and row-major, the offsets and the sparse codes
  * copied in, and control words with nothing to claim.
  */
-function newTeamMemory(data: BinnedData, off2: Int32Array, off3: Int32Array, sparse: SparseCodes | undefined): HistTeamShared {
+function newTeamMemory(data: BinnedData, off2: Int32Array, off3: Int32Array, sparse: SparseCodes | undefined, valueCount: number): HistTeamShared {
   const { rows: n, cols: F, nBins, codes } = data;
-  const L = layoutFor(n, F, off3[F]!, sparse);
+  const L = layoutFor(n, F, off3[F]!, sparse, valueCount);
   const { module, memory } = kernelMemory(L.bytes);
   const buf = memory.buffer;
   new Uint8Array(buf, L.codes, n * F).set(codes);
@@ -290,6 +294,14 @@ export class HistTeam {
   readonly ab: Float64Array;
   /** Missing rows seen by the last `partition`. */
   missing = 0;
+  /**
+   * Set when the next tree's pairs are in `ab` already (every row's, written by its user, see
+   * LogisticPairs), with the sums of g and of h over the rows in order: its builder then takes
+   * them as they are (`takePairs`).
+   */
+  preparedPairs: readonly [number, number] | undefined;
+  /** `values` float64 of the team's user, in its memory (see the constructor). */
+  readonly values: Float64Array;
   private seq = 0;
   private readonly kernels: Kernels;
   private readonly out: Float64Array;
@@ -315,14 +327,16 @@ export class HistTeam {
    * @param sparse build gradient histograms from the data's sparse codes, when it has them (see `build`).
    * @param lane a second lane of the team whose `shared` is given (on a helper thread, see HistLane), instead of a new team.
    * @param lanes 2 to leave half of the histogram slots to a second lane.
+   * @param values float64 for the team's user to keep in its memory (`values`), where kernels
+   * instantiated on that memory reach them and the pairs alike.
    */
-  constructor(readonly data: BinnedData, { sparse = false, lane, lanes = 1 }: { sparse?: boolean; lane?: HistLane; lanes?: 1 | 2 } = {}) {
+  constructor(readonly data: BinnedData, { sparse = false, lane, lanes = 1, values = 0 }: { sparse?: boolean; lane?: HistLane; lanes?: 1 | 2; values?: number } = {}) {
     const { rows: n, cols: F, nBins } = data;
     if (F > TEAM_MAX_FEATURES) throw new RangeError(`a histogram team handles at most ${TEAM_MAX_FEATURES} features, but got ${F}.`);
     this.off2 = offsets(nBins, 2);
     this.off3 = offsets(nBins, 3);
     this.sparse = sparse ? sparseCodes(data) : undefined;
-    this.shared = lane?.shared ?? newTeamMemory(data, this.off2, this.off3, this.sparse);
+    this.shared = lane?.shared ?? newTeamMemory(data, this.off2, this.off3, this.sparse, values);
     const { module, memory, layout: L } = this.shared;
     const buf = memory.buffer;
     const index = lane ? 1 : 0;
@@ -331,6 +345,7 @@ export class HistTeam {
     this.kernels = instantiate(module, memory);
     this.rows = new Int32Array(buf, L.rows, n);
     this.ab = new Float64Array(buf, L.ab, 2 * n);
+    this.values = new Float64Array(buf, L.values, L.valueCount);
     this.out = new Float64Array(buf, L.out + index * L.outBytes, this.off3[F]!);
     this.mem = new Float64Array(buf);
     // with two lanes, the second has the upper half of the slots
@@ -339,6 +354,13 @@ export class HistTeam {
     this.scalarAt = L.scalar + 16 * index;
     this.scalar = new Int32Array(buf, this.scalarAt, 1);
     this.partsAt = L.parts + index * (MAX_CHUNKS - 1) * L.partBytes;
+  }
+
+  /** The prepared pairs' sums, once (see preparedPairs). */
+  takePairs(): readonly [number, number] | undefined {
+    const sums = this.preparedPairs;
+    this.preparedPairs = undefined;
+    return sums;
   }
 
   /** Float64 of the largest histograms a build writes (every feature, 3 channels). */

@@ -298,4 +298,46 @@
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $pair)))
     (local.get $i))
+;; dst[0..n) = -src[0..n), two values at a time (the odd last one alone): binary:logistic's
+;; exponents, e = exp(-margin).
+  (func (export "negate") (param $src i32) (param $dst i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.gt_u (i32.add (local.get $src) (i32.const 16)) (local.get $end)))
+        (v128.store align=8 (local.get $dst) (f64x2.neg (v128.load align=8 (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $pair)))
+    (if (i32.lt_u (local.get $src) (local.get $end))
+      (then (f64.store (local.get $dst) (f64.neg (f64.load (local.get $src)))))))
+
+;; logisticGrad's numbers written as each row's pair (g, h) at ab + 16 i (as a HistTeam's builds read
+;; them), two rows at a time from row 0, stopping before an odd last row (returns where it stopped),
+;; and added in row order to the sums (sg, sh) at `sums`: fillPairs's additions, the same numbers.
+  (func (export "logisticPairs") (param $e i32) (param $y i32) (param $ab i32) (param $sums i32) (param $n i32) (param $spw f64) (result i32)
+    (local $i i32) (local $o i32) (local $q i32) (local $p v128) (local $pos v128) (local $w v128) (local $g v128) (local $h v128)
+    (local $first v128) (local $second v128) (local $acc v128)
+    (local.set $acc (v128.load align=8 (local.get $sums)))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $p (f64x2.div (v128.const f64x2 1 1) (f64x2.add (v128.const f64x2 1 1) (v128.load align=8 (i32.add (local.get $e) (local.get $o))))))
+        (local.set $pos (f64x2.eq (v128.load align=8 (i32.add (local.get $y) (local.get $o))) (v128.const f64x2 1 1)))
+        (local.set $w (v128.bitselect (f64x2.splat (local.get $spw)) (v128.const f64x2 1 1) (local.get $pos)))
+        (local.set $g (f64x2.mul (f64x2.sub (v128.and (local.get $pos) (v128.const f64x2 1 1)) (local.get $p)) (local.get $w)))
+        (local.set $h (f64x2.max (f64x2.mul (f64x2.mul (local.get $p) (f64x2.sub (v128.const f64x2 1 1) (local.get $p))) (local.get $w)) (v128.const f64x2 1e-16 1e-16)))
+        ;; (g, h) of row i, then of row i + 1
+        (local.set $first (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $g) (local.get $h)))
+        (local.set $second (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $g) (local.get $h)))
+        (local.set $q (i32.add (local.get $ab) (i32.shl (local.get $i) (i32.const 4))))
+        (v128.store align=8 (local.get $q) (local.get $first))
+        (v128.store offset=16 align=8 (local.get $q) (local.get $second))
+        (local.set $acc (f64x2.add (f64x2.add (local.get $acc) (local.get $first)) (local.get $second)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pair)))
+    (v128.store align=8 (local.get $sums) (local.get $acc))
+    (local.get $i))
 )

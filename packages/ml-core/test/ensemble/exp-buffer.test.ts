@@ -1,4 +1,7 @@
-import { ExpBuffer } from "../../src/ensemble/exp-buffer";
+import { ExpBuffer, logisticGradients, LogisticPairs } from "../../src/ensemble/exp-buffer";
+import { binData } from "../../src/tree/binner";
+import { growTree, type GrowOptions } from "../../src/tree/grow";
+import { HistTeam } from "../../src/tree/hist-team";
 import { Rng } from "../../src/core/rng";
 import { softmaxRows } from "../../src/ensemble/losses";
 import { SoftprobGradients } from "../../src/ensemble/softprob-gradients";
@@ -53,6 +56,63 @@ describe("ExpBuffer", () => {
       }
       expect(wrong).toEqual([]);
     }
+  });
+});
+
+describe("LogisticPairs", () => {
+  const rows = 3001, F = 4;
+  const rng = new Rng(12);
+  const X = Float64Array.from({ length: rows * F }, () => Math.floor(rng.next() * 20));
+  const data = binData({ data: X, rows, cols: F });
+  const y = Float64Array.from({ length: rows }, (_, i) => (X[i * F]! + rng.next() * 8 > 14 ? 1 : 0));
+  // margins in the kernel's range and out of it (|x| >= 704: Math.exp's), and NaN
+  const margin = Float64Array.from({ length: rows }, (_, i) => (i % 101 === 0 ? [800, -750, NaN][i % 3]! : (rng.next() - 0.5) * 14));
+  const opts: GrowOptions = { maxDepth: 4, minSamplesSplit: 2, minSamplesLeaf: 1, maxFeatures: F, maxLeafNodes: 0, minHessianLeaf: 1, minSplitLoss: 0 };
+  const regularization = { l2: 1, alpha: 0, maxDeltaStep: 0, minChildWeight: 1 };
+  const every = () => Int32Array.from({ length: rows }, (_, i) => i);
+
+  const finite = margin.map((v) => (Number.isNaN(v) ? 0 : v));
+
+  it.each([1, 2.5])("writes logisticGradients's g and h as a HistTeam's pairs, with their sums in row order (scale_pos_weight %s)", (spw) => {
+    const team = new HistTeam(data, { values: LogisticPairs.valuesFor(rows) });
+    const pairs = LogisticPairs.on(team, y, spw)!;
+    for (const m of [margin, finite]) {
+      pairs.raw.set(m);
+      pairs.compute();
+      const g = new Float64Array(rows), h = new Float64Array(rows);
+      logisticGradients(undefined, y, m, spw, g, h);
+      let sg = 0, sh = 0;
+      const wrong: number[] = [];
+      for (let i = 0; i < rows; i++) {
+        if (!Object.is(team.ab[2 * i], g[i]) || !Object.is(team.ab[2 * i + 1], h[i])) wrong.push(i);
+        sg += g[i]!;
+        sh += h[i]!;
+      }
+      expect(wrong).toEqual([]);
+      expect(team.takePairs()).toEqual([sg, sh]);
+      expect(team.takePairs()).toBeUndefined();
+    }
+    expect(Number.isFinite(team.ab[0])).toBe(true);
+    team.stop();
+  });
+
+  it("grows the tree that g and h grow, and refuses a tree of some rows only", () => {
+    const team = new HistTeam(data, { values: LogisticPairs.valuesFor(rows) });
+    const pairs = LogisticPairs.on(team, y, 1)!;
+    pairs.raw.set(finite);
+    pairs.compute();
+    const stale = new Float64Array(rows);
+    const onPairs = growTree(data, { kind: "grad", g: stale, h: stale, l2: 1, regularization }, every(), opts, undefined, team);
+    const g = new Float64Array(rows), h = new Float64Array(rows);
+    logisticGradients(undefined, y, finite, 1, g, h);
+    const alone = new HistTeam(data);
+    const onGH = growTree(data, { kind: "grad", g, h, l2: 1, regularization }, every(), opts, undefined, alone);
+    expect(onPairs.feature.length).toBeGreaterThan(7);
+    expect([onPairs.feature, onPairs.threshold, onPairs.value]).toEqual([onGH.feature, onGH.threshold, onGH.value]);
+    pairs.compute();
+    expect(() => growTree(data, { kind: "grad", g, h, l2: 1, regularization }, every().subarray(1), opts, undefined, team)).toThrow(/every row in order/);
+    team.stop();
+    alone.stop();
   });
 });
 
