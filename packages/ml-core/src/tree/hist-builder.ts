@@ -30,6 +30,8 @@ let rightRows = new Int32Array(0);
 export class HistBuilder {
   /** Missing rows seen by the last `partition`. */
   missing = 0;
+  /** The HistTeam whose memory the builder's histograms live in, when it has one (its kernels scan them too, see Splitter). */
+  readonly team: HistTeam | undefined = undefined;
   /**
    * Whether a tree with features drawn per node may give its root all features' histograms (see
    * the grower's ROOT_HIST_RATIO): worth it where each drawn feature is built by a JS loop too.
@@ -275,7 +277,7 @@ export class HistBuilder {
  */
 class TeamHistBuilder extends HistBuilder {
   /** @param prepared the team's rows and pairs are in place already (a subtree grown on a second lane, see SubtreeFork). */
-  constructor(data: BinnedData, target: ClassTarget | GradTarget, layout: StatLayout, sample: Int32Array, private readonly team: HistTeam, sparse: SparseCodes | undefined, prepared = false) {
+  constructor(data: BinnedData, target: ClassTarget | GradTarget, layout: StatLayout, sample: Int32Array, override readonly team: HistTeam, sparse: SparseCodes | undefined, prepared = false) {
     super(data, target, layout, team.rows.subarray(0, sample.length), undefined, undefined, undefined, 0, sparse);
     if (prepared) return;
     this.rows.set(sample);

@@ -1,6 +1,7 @@
 import { writeRowMajorCodes, type BinnedData } from "./binner";
 import { allocator } from "../wasm/loader";
 import { instantiate, kernelMemory, type KernelMemory, type Kernels } from "./kernels";
+import type { GrowNode } from "./node-arrays";
 import type { SubtreeFork } from "./subtree-fork";
 import { addInto, chunkCount, chunkStart, fillDefaultBins, MAX_CHUNKS, sparseCodes, type SparseCodes } from "./sparse-codes";
 
@@ -61,6 +62,9 @@ const MAX_THREADS = 16;
 const MAX_FEATURE_BYTES = 256 * 24;
 /** Lanes of a team: its caller's and one helper thread's (see HistLane). */
 const LANES = 2;
+/** Bytes of a lane's scalars (see Layout.scalar), and where its scan's arguments start in them. */
+const SCALAR_BYTES = 128;
+const SCAN_ARGS = 16;
 /** Histograms a team holds in its memory for the grower (more are plain arrays, built via `out`). */
 const HIST_SLOTS = 64;
 /** Most bytes of those histograms. */
@@ -94,7 +98,7 @@ interface Layout {
   readonly slotBytes: number;
   /** BLOCK_FEATURES zeroed histograms of one feature per thread, MAX_THREADS threads. */
   readonly twins: number;
-  /** Per lane, one int32 (16 bytes apart) a partition writes its missing count to. */
+  /** Per lane (SCALAR_BYTES apart), the int32 a partition writes its missing count to, then a scan's arguments (SCAN_ARGS on). */
   readonly scalar: number;
   /** The sparse codes' entries and starts (see SparseCodes), when the team has them. */
   readonly entries: number;
@@ -139,7 +143,7 @@ function layoutFor(n: number, F: number, histDoubles: number, sparse: SparseCode
   const slotCount = Math.max(0, Math.min(HIST_SLOTS, Math.floor(HIST_SLOT_BYTES / slotBytes)));
   const slots = take(slotCount * slotBytes);
   const twins = take(MAX_THREADS * BLOCK_FEATURES * MAX_FEATURE_BYTES);
-  const scalar = take(16 * LANES);
+  const scalar = take(SCALAR_BYTES * LANES);
   const entries = take(sparse ? sparse.entries.byteLength : 0);
   const starts = take(sparse ? sparse.starts.byteLength : 0);
   const parts = take(sparse ? LANES * (MAX_CHUNKS - 1) * slotBytes : 0);
@@ -317,6 +321,9 @@ export class HistTeam {
   private readonly slot: number;
   private readonly partsAt: number;
   private readonly scalarAt: number;
+  /** The scan kernel's arguments and its pick (see scanGradPlain). */
+  private readonly scanArgs: Float64Array;
+  private readonly scanPicks: Int32Array;
 
   /** The data's sparse codes, when the team builds gradient histograms without their default bins. */
   readonly sparse: SparseCodes | undefined;
@@ -351,8 +358,10 @@ export class HistTeam {
     // with two lanes, the second has the upper half of the slots
     const half = lane || lanes === 2 ? Math.ceil(L.slotCount / 2) : L.slotCount;
     for (let i = index === 0 ? half - 1 : L.slotCount - 1; i >= index * half; i--) this.free.push(new Float64Array(buf, L.slots + i * L.slotBytes, this.off3[F]!));
-    this.scalarAt = L.scalar + 16 * index;
+    this.scalarAt = L.scalar + SCALAR_BYTES * index;
     this.scalar = new Int32Array(buf, this.scalarAt, 1);
+    this.scanArgs = new Float64Array(buf, this.scalarAt + SCAN_ARGS, 11);
+    this.scanPicks = new Int32Array(buf, this.scalarAt + SCAN_ARGS + 72, 3);
     this.partsAt = L.parts + index * (MAX_CHUNKS - 1) * L.partBytes;
   }
 
@@ -450,6 +459,36 @@ export class HistTeam {
     const mid = this.kernels.partition(L.rows, start, end, L.codes + f * this.shared.n, bin, missingLeft ? 1 : 0, this.scalarAt, L.ord + 16 * start);
     this.missing = this.scalar[0]!;
     return mid;
+  }
+
+  /**
+   * The Splitter's scan of every feature of a gradient node's histograms with 2 channels per bin
+   * and XGBoost's plain gain (the scanGradPlain kernel: the same split): updates the node's best
+   * split and left statistics (at C = 2) when a candidate beats its `improvement`. Returns false,
+   * doing nothing, when `hist` is not from `newHist`.
+   * @param minRows rows a side needs (channel 1 holds them: the count, or the hessian).
+   */
+  scanGradPlain(node: GrowNode, hist: Float64Array, lambda: number, minHess: number, minRows: number, tie: number): boolean {
+    const at = this.address(hist);
+    if (at < 0) return false;
+    const a = this.scanArgs, T = node.stats;
+    a[0] = T[0]!;
+    a[1] = T[1]!;
+    a[2] = lambda;
+    a[3] = minHess;
+    a[4] = minRows;
+    a[5] = tie;
+    a[6] = node.improvement;
+    if (this.kernels.scanGradPlain(at, this.shared.layout.off2, this.shared.nBins.length, a.byteOffset)) {
+      const picks = this.scanPicks;
+      node.improvement = a[6]!;
+      node.feature = picks[0]!;
+      node.bin = picks[1]!;
+      node.missingLeft = picks[2] === 1;
+      T[2] = a[7]!;
+      T[3] = a[8]!;
+    }
+    return true;
   }
 
   /** Wakes the helpers waiting for work without giving them any (they then look for other work: see helpHistTeam). */

@@ -16,6 +16,7 @@ export interface Kernels {
   partition(rows: number, start: number, end: number, codes: number, bin: number, missingLeft: number, out: number, tmp: number): number;
   subtract(big: number, small: number, n: number): void;
   drawScanGini(args: number): number;
+  scanGradPlain(hist: number, off: number, F: number, args: number): number;
 }
 
 /** The compiled tree kernels, once per process; null where WebAssembly SIMD and threads are not available. */

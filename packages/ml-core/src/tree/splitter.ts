@@ -58,6 +58,8 @@ export class Splitter {
   private readonly reg: LeafRegularization | undefined;
   /** XGBoost's formulas without L1 nor max_delta_step (its defaults): the gain is G² / (H + λ). */
   private readonly plainReg: boolean;
+  /** scanGrad of plainReg on 2 channels, which a team's kernel does for all features at once. */
+  private readonly plainScan: boolean;
   private readonly tie: number;
   /** Running left and right statistics of a scan. */
   private readonly sL: Float64Array;
@@ -86,6 +88,7 @@ export class Splitter {
     this.l2 = target.kind === "class" ? 0 : target.l2;
     this.reg = target.kind === "class" ? undefined : target.regularization;
     this.plainReg = this.reg !== undefined && this.reg.alpha === 0 && this.reg.maxDeltaStep === 0;
+    this.plainScan = this.plainReg && this.kind === SCAN_GRAD && this.C === 2;
     // with XGBoost's formulas, equal gains (up to rounding) keep the first candidate (lowest feature, then bin), as XGBoost does
     this.tie = this.reg ? TIE_TOLERANCE : 0;
     this.sL = new Float64Array(L.C);
@@ -107,6 +110,7 @@ export class Splitter {
       this.drawAndScanHist(node, node.hist, this.rng!);
     } else if (node.hist) {
       const only = this.opts.nodeFeatures?.(node.depth);
+      if (!only && this.plainScan && builder.team?.scanGradPlain(node, node.hist, this.reg!.l2, this.opts.minHessianLeaf, this.minRows, this.tie)) return;
       for (let j = 0, m = only ? only.length : F; j < m; j++) {
         const f = only ? only[j]! : j;
         this.scan(node, node.hist, L.histOff[f]!, f, 0, nBins[f]! - 1);

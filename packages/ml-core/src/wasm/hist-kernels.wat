@@ -525,4 +525,94 @@
     (i32.store offset=12 (local.get $rng) (local.get $s3))
     (f64.store (local.get $node) (local.get $best))
     (local.get $nFound))
+;; The best split of a gradient node over every feature's bins of `hist` (2 channels per bin: (g, h),
+;; or (g, count) without hessians), as tree/splitter.ts's scanGrad with XGBoost's plain gain
+;; (no L1, no max_delta_step) scans them feature after feature: the same candidates, the same
+;; numbers, the same comparisons, so the same split. A candidate with left side (gL, hL) is refused
+;; when a side has fewer rows (channel 1) than minRows or less hessian than min_hessian (both
+;; channel 1: one bound), else its
+;; gain is (hL > 0 ? gL^2 / (hL + lambda) : 0) + (hR > 0 ? gR^2 / (hR + lambda) : 0), both sides
+;; in one f64x2.div. Feature f's bins start at hist + off[f] (i32 byte offsets, F + 1 of them), its
+;; missing slot last. `args` (f64): the node's totals G, H, then lambda, min_hessian, minRows, the
+;; tie tolerance, and the best gain so far; when a candidate beats it (by more than the tolerance),
+;; args[6..9) get its gain, G and H of its left side, and the i32s at args + 72 its feature, bin
+;; and missing side (1: left). Returns whether one did.
+  (func (export "scanGradPlain") (param $hist i32) (param $off i32) (param $F i32) (param $args i32) (result i32)
+    (local $f i32) (local $o i32) (local $first i32) (local $end i32) (local $last i32) (local $found i32)
+    (local $T v128) (local $m v128) (local $acc v128) (local $v v128) (local $side v128) (local $right v128) (local $g v128) (local $h v128) (local $q v128)
+    (local $lam v128) (local $least v128) (local $tie f64) (local $best f64) (local $sc f64) (local $mc f64)
+    (local.set $T (v128.load align=8 (local.get $args)))
+    (local.set $lam (f64x2.splat (f64.load offset=16 (local.get $args))))
+    ;; a side's least channel 1: min_hessian and minRows both bound it (hR = H - hL is the rows' H - cL too)
+    (local.set $least (f64x2.splat (f64.max (f64.load offset=24 (local.get $args)) (f64.load offset=32 (local.get $args)))))
+    (local.set $tie (f64.load offset=40 (local.get $args)))
+    (local.set $best (f64.load offset=48 (local.get $args)))
+    (block $features
+      (loop $feature
+        (br_if $features (i32.ge_u (local.get $f) (local.get $F)))
+        (local.set $first (i32.add (local.get $hist) (i32.load (i32.add (local.get $off) (i32.shl (local.get $f) (i32.const 2))))))
+        (local.set $o (local.get $first))
+        ;; the missing slot: the last 16 bytes of the feature's
+        (local.set $end (i32.sub (i32.add (local.get $hist) (i32.load offset=4 (i32.add (local.get $off) (i32.shl (local.get $f) (i32.const 2))))) (i32.const 16)))
+        (local.set $m (v128.load align=8 (local.get $end)))
+        (local.set $mc (f64x2.extract_lane 1 (local.get $m)))
+        ;; the last bin scanned: the one before the missing slot when it holds rows, else the one before that
+        (local.set $last (select (i32.sub (local.get $end) (i32.const 16)) (i32.sub (local.get $end) (i32.const 32)) (f64.gt (local.get $mc) (f64.const 0))))
+        (local.set $acc (v128.const f64x2 0 0))
+        (block $bins
+          (loop $bin
+            (br_if $bins (i32.gt_s (local.get $o) (local.get $last)))
+            (local.set $v (v128.load align=8 (local.get $o)))
+            (if (i32.or (f64.ne (f64x2.extract_lane 1 (local.get $v)) (f64.const 0)) (i32.eq (local.get $o) (local.get $last)))
+              (then
+                (local.set $acc (f64x2.add (local.get $acc) (local.get $v)))
+                ;; missing to the right
+                (local.set $side (local.get $acc))
+                (local.set $right (f64x2.sub (local.get $T) (local.get $side)))
+                ;; (gL, gR) and (hL, hR); channel 1 holds the rows too, so both bounds are one
+                (local.set $g (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $side) (local.get $right)))
+                (local.set $h (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $side) (local.get $right)))
+                (if (i64x2.all_true (f64x2.ge (local.get $h) (local.get $least)))
+                  (then
+                    (local.set $q (v128.and (f64x2.div (f64x2.mul (local.get $g) (local.get $g)) (f64x2.add (local.get $h) (local.get $lam))) (f64x2.gt (local.get $h) (v128.const f64x2 0 0))))
+                    (local.set $sc (f64.add (f64x2.extract_lane 0 (local.get $q)) (f64x2.extract_lane 1 (local.get $q))))
+                    (if (i32.and (f64.gt (local.get $sc) (local.get $best))
+                          (i32.or (i32.or (f64.eq (local.get $tie) (f64.const 0)) (f64.eq (local.get $best) (f64.const -inf)))
+                            (f64.gt (f64.sub (local.get $sc) (local.get $best)) (f64.mul (local.get $tie) (f64.abs (local.get $best))))))
+                      (then
+                        (local.set $best (local.get $sc))
+                        (local.set $found (i32.const 1))
+                        (call $keep (local.get $args) (local.get $sc) (local.get $side) (local.get $f) (i32.shr_u (i32.sub (local.get $o) (local.get $first)) (i32.const 4)) (i32.const 0))))))
+                (if (f64.gt (local.get $mc) (f64.const 0))
+                  (then
+                    ;; missing to the left
+                    (local.set $side (f64x2.add (local.get $acc) (local.get $m)))
+                (local.set $right (f64x2.sub (local.get $T) (local.get $side)))
+                ;; (gL, gR) and (hL, hR); channel 1 holds the rows too, so both bounds are one
+                (local.set $g (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $side) (local.get $right)))
+                (local.set $h (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $side) (local.get $right)))
+                (if (i64x2.all_true (f64x2.ge (local.get $h) (local.get $least)))
+                  (then
+                    (local.set $q (v128.and (f64x2.div (f64x2.mul (local.get $g) (local.get $g)) (f64x2.add (local.get $h) (local.get $lam))) (f64x2.gt (local.get $h) (v128.const f64x2 0 0))))
+                    (local.set $sc (f64.add (f64x2.extract_lane 0 (local.get $q)) (f64x2.extract_lane 1 (local.get $q))))
+                    (if (i32.and (f64.gt (local.get $sc) (local.get $best))
+                          (i32.or (i32.or (f64.eq (local.get $tie) (f64.const 0)) (f64.eq (local.get $best) (f64.const -inf)))
+                            (f64.gt (f64.sub (local.get $sc) (local.get $best)) (f64.mul (local.get $tie) (f64.abs (local.get $best))))))
+                      (then
+                        (local.set $best (local.get $sc))
+                        (local.set $found (i32.const 1))
+                        (call $keep (local.get $args) (local.get $sc) (local.get $side) (local.get $f) (i32.shr_u (i32.sub (local.get $o) (local.get $first)) (i32.const 4)) (i32.const 1))))))
+))))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br $bin)))
+        (local.set $f (i32.add (local.get $f) (i32.const 1)))
+        (br $feature)))
+    (local.get $found))
+
+  (func $keep (param $args i32) (param $sc f64) (param $side v128) (param $f i32) (param $b i32) (param $missingLeft i32)
+    (f64.store offset=48 (local.get $args) (local.get $sc))
+    (v128.store offset=56 align=8 (local.get $args) (local.get $side))
+    (i32.store offset=72 (local.get $args) (local.get $f))
+    (i32.store offset=76 (local.get $args) (local.get $b))
+    (i32.store offset=80 (local.get $args) (local.get $missingLeft)))
 )
