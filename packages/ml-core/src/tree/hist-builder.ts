@@ -177,13 +177,15 @@ export class HistBuilder {
    */
   protected inOrder(start: number, m: number): boolean {
     if (start !== 0 || m !== this.data.rows) return false;
-    if (this.ordered === undefined) {
-      const rows = this.rows;
-      let identity = true;
-      for (let r = 0; identity && r < m; r++) identity = rows[r] === r;
-      this.ordered = identity;
-    }
+    this.ordered ??= this.isIdentity(m);
     return this.ordered;
+  }
+
+  /** Whether rows[0..m) are 0..m-1 in order. */
+  protected isIdentity(m: number): boolean {
+    const rows = this.rows;
+    for (let r = 0; r < m; r++) if (rows[r] !== r) return false;
+    return true;
   }
 
   /**
@@ -302,6 +304,10 @@ class TeamHistBuilder extends HistBuilder {
 
   override gradSums(): readonly [number, number] | undefined {
     return this.sums;
+  }
+
+  protected override isIdentity(m: number): boolean {
+    return this.team.isIdentity(m);
   }
 
   /** A histogram in the team's memory where it has one (every build writes all of it: not zeroed). */

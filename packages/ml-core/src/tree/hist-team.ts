@@ -442,6 +442,11 @@ export class HistTeam {
     if (sparse) fillDefaultBins(hist, off, sparse, pairOnly ? 2 : 3, totals!);
   }
 
+  /** Whether the grower's rows[0..m) are 0..m-1 in order. */
+  isIdentity(m: number): boolean {
+    return this.kernels.isIdentity(this.shared.layout.rows, m) === 1;
+  }
+
   /** big[0..n) -= small[0..n), in WebAssembly when both come from `newHist`. */
   subtract(big: Float64Array, small: Float64Array, n: number): void {
     const a = this.address(big), b = this.address(small);

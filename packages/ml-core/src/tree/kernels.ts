@@ -15,6 +15,7 @@ export interface Kernels {
   addRows(hist: number, codes: number, rows: number, m: number, cls: number, wt: number, cnt: number, width: number, nb: number, twin: number): number;
   partition(rows: number, start: number, end: number, codes: number, bin: number, missingLeft: number, out: number, tmp: number): number;
   subtract(big: number, small: number, n: number): void;
+  isIdentity(rows: number, m: number): number;
   drawScanGini(args: number): number;
   scanGradPlain(hist: number, off: number, F: number, args: number): number;
 }

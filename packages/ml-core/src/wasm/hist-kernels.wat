@@ -170,6 +170,27 @@
     (i32.store (local.get $out) (local.get $missing))
     (i32.shr_u (i32.sub (local.get $i) (local.get $rows)) (i32.const 2)))
 
+;; Whether rows[0..m) (i32) are 0..m-1 in order, four at a time: a tree over every row in order.
+  (func (export "isIdentity") (param $rows i32) (param $m i32) (result i32)
+    (local $r i32) (local $want v128)
+    (local.set $want (v128.const i32x4 0 1 2 3))
+    (block $quadsDone
+      (loop $quads
+        (br_if $quadsDone (i32.gt_s (i32.add (local.get $r) (i32.const 4)) (local.get $m)))
+        (if (i32.eqz (i32x4.all_true (i32x4.eq (v128.load align=4 (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))) (local.get $want))))
+          (then (return (i32.const 0))))
+        (local.set $want (i32x4.add (local.get $want) (v128.const i32x4 4 4 4 4)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $quads)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_s (local.get $r) (local.get $m)))
+        (if (i32.ne (i32.load (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))) (local.get $r))
+          (then (return (i32.const 0))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $each)))
+    (i32.const 1))
+
   ;; big[0..n) -= small[0..n) (float64), two at a time.
   (func (export "subtract") (param $big i32) (param $small i32) (param $n i32)
     (local $end i32)

@@ -126,6 +126,25 @@ describe("HistTeam for two-class trees over every feature", () => {
   });
 });
 
+describe("HistTeam.isIdentity", () => {
+  it("tells rows 0..m-1 in order from any other order, in the quads and in the odd tail", () => {
+    const { binned } = data(1003, 3);
+    const team = new HistTeam(binned);
+    try {
+      const rows = team.rows;
+      rows.forEach((_, i) => (rows[i] = i));
+      expect([1003, 1002, 1001, 1000, 1, 0].map((m) => team.isIdentity(m))).toEqual([true, true, true, true, true, true]);
+      for (const [a, b] of [[0, 1], [500, 501], [998, 1002], [1001, 1002]] as const) {
+        [rows[a], rows[b]] = [rows[b]!, rows[a]!];
+        expect([team.isIdentity(1003), team.isIdentity(a)]).toEqual([false, true]);
+        [rows[a], rows[b]] = [rows[b]!, rows[a]!];
+      }
+    } finally {
+      team.stop();
+    }
+  });
+});
+
 describe("HistTeam kernels against the JS loops", () => {
   it("build a two-class histogram of rows in order (odd count, inexact weights) to the bit", () => {
     // few bins, so that each holds hundreds of rows and the order of the additions shows in the last bits
