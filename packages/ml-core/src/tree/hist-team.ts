@@ -30,7 +30,14 @@ const HIST = 8;
 /** Byte addresses of the current build's gathered pairs and of its sparse chunks' part histograms (its lane's). */
 const ORD = 9;
 const PARTS = 10;
-const CTRL_WORDS = 11;
+/** A shared partition's feature, bin, missing side (1: left) and first row position of its second half. */
+const SPLIT_FEATURE = 11;
+const SPLIT_BIN = 12;
+const SPLIT_MISSING_LEFT = 13;
+const SPLIT_HALF = 14;
+/** Each half's first right position once partitioned (two words). */
+const SPLIT_MID = 15;
+const CTRL_WORDS = 17;
 
 /** How a build adds its rows, and what its units are. */
 const enum BuildMode {
@@ -42,6 +49,28 @@ const enum BuildMode {
   Gathered = 2,
   /** The rows' entries in the sparse codes: a chunk of rows per unit (see chunkCount). */
   Sparse = 3,
+  /** Not a build: a partition of the rows (see `partition`), a half of them per unit. */
+  Partition = 4,
+}
+
+/** Fewest rows of a partition shared by two threads (below, handing half over costs more than it saves). */
+const SHARED_PARTITION_ROWS = 32768;
+/**
+ * Milliseconds a thread polls a control word before it sleeps on it: the other thread usually
+ * moves on within microseconds, where waking from Atomics.wait took ~80 µs here (OpenMP's threads,
+ * XGBoost's, spin likewise before they sleep).
+ */
+const SPIN_MS = 1;
+
+/** Waits while ctrl[index] is `value`: polls for up to SPIN_MS, then sleeps until it changes. */
+function waitWhile(ctrl: Int32Array, index: number, value: number): void {
+  const t0 = performance.now();
+  for (let k = 1; Atomics.load(ctrl, index) === value; k++) {
+    if ((k & 1023) === 0 && performance.now() - t0 > SPIN_MS) {
+      Atomics.wait(ctrl, index, value);
+      return;
+    }
+  }
 }
 
 /** Fewest rows of a gathered build (below, gathering and reading each feature's column cost more). */
@@ -213,6 +242,7 @@ function groupSize(F: number, mode: BuildMode): number {
 /** Units of the current build (see BuildMode). */
 function unitsOf(ctrl: Int32Array, F: number): number {
   const mode = ctrl[MODE]! as BuildMode;
+  if (mode === BuildMode.Partition) return 2;
   return mode === BuildMode.Sparse ? chunkCount(ctrl[M]!) : Math.ceil(F / groupSize(F, mode));
 }
 
@@ -236,6 +266,13 @@ function buildUnit(k: Kernels, s: HistTeamShared, ctrl: Int32Array, mem: Float64
   const F = nBins.length;
   const m = ctrl[M]!, mode = ctrl[MODE]! as BuildMode, pairOnly = ctrl[PAIR_ONLY] === 1, hist = ctrl[HIST]!;
   const stride = pairOnly ? 16 : 24;
+  if (mode === BuildMode.Partition) {
+    // half u of the rows, its right rows after its left ones (the right ones via its own part of
+    // `ord`), its missing count into int32 u of the first lane's scalars
+    const start = ctrl[ROWS]!, half = ctrl[SPLIT_HALF]!, a = u === 0 ? start : half, b = u === 0 ? half : start + m;
+    ctrl[SPLIT_MID + u] = k.partition(L.rows, a, b, L.codes + ctrl[SPLIT_FEATURE]! * n, ctrl[SPLIT_BIN]!, ctrl[SPLIT_MISSING_LEFT]!, L.scalar + 4 * u, L.ord + 16 * a);
+    return;
+  }
   if (mode === BuildMode.Sparse) {
     // chunk u of the rows, into the build's histogram or a part of its own
     const K = chunkCount(m), a = chunkStart(m, K, u), b = chunkStart(m, K, u + 1);
@@ -420,6 +457,20 @@ export class HistTeam {
     ctrl[ORD] = s.layout.ord + 16 * start;
     ctrl[PARTS] = this.partsAt;
     if (mode === BuildMode.Gathered) this.kernels.gatherPairs(ctrl[ORD]!, s.layout.ab, ctrl[ROWS]!, m);
+    const U = this.doUnits(off, wake);
+    const into = ctrl[HIST]!;
+    if (sparse) for (let j = 1; j < U; j++) addInto(this.mem.subarray(into >>> 3), this.mem.subarray((this.partsAt + (j - 1) * s.layout.partBytes) >>> 3), off[F]!);
+    if (at < 0) hist.set(this.out.subarray(0, off[F]!));
+    if (sparse) fillDefaultBins(hist, off, sparse, pairOnly ? 2 : 3, totals!);
+  }
+
+  /**
+   * Does the units of the build (or partition) set up in the control words: with the helpers when
+   * `wake` and this is the team's first lane (the caller claims units too, then waits for the
+   * others'), else alone. Returns how many there were.
+   */
+  private doUnits(off: Int32Array, wake: boolean): number {
+    const s = this.shared, ctrl = this.ctrl, F = s.nBins.length;
     const U = unitsOf(ctrl, F);
     // a ticket numbers units F-U..F-1: more units than features (chunks) are built here alone
     if (wake && ctrl === s.ctrl && U > 1 && U <= F) {
@@ -432,14 +483,11 @@ export class HistTeam {
         buildUnit(this.kernels, s, ctrl, this.mem, off, u - (F - U), 0);
         Atomics.add(ctrl, DONE, 1);
       }
-      for (let d = Atomics.load(ctrl, DONE); d < U; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
+      for (let d = Atomics.load(ctrl, DONE); d < U; d = Atomics.load(ctrl, DONE)) waitWhile(ctrl, DONE, d);
     } else {
       for (let u = 0; u < U; u++) buildUnit(this.kernels, s, ctrl, this.mem, off, u, this.slot);
     }
-    const into = ctrl[HIST]!;
-    if (sparse) for (let j = 1; j < U; j++) addInto(this.mem.subarray(into >>> 3), this.mem.subarray((this.partsAt + (j - 1) * s.layout.partBytes) >>> 3), off[F]!);
-    if (at < 0) hist.set(this.out.subarray(0, off[F]!));
-    if (sparse) fillDefaultBins(hist, off, sparse, pairOnly ? 2 : 3, totals!);
+    return U;
   }
 
   /** Whether the grower's rows[0..m) are 0..m-1 in order. */
@@ -457,12 +505,36 @@ export class HistTeam {
   /**
    * Partitions `rows[start..end)` on feature f as HistBuilder.partition does (stable): code <= bin
    * to the left, missing to the left when `missingLeft`; returns the first right position and sets
-   * `missing` to the missing rows seen.
+   * `missing` to the missing rows seen. From SHARED_PARTITION_ROWS rows on, the first lane shares
+   * it with a helper by halves: each half's rows split in place (left ones, then right ones), then
+   * the first half's right rows and the second half's left ones swap places: the same order.
    */
   partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
-    const L = this.shared.layout;
-    const mid = this.kernels.partition(L.rows, start, end, L.codes + f * this.shared.n, bin, missingLeft ? 1 : 0, this.scalarAt, L.ord + 16 * start);
-    this.missing = this.scalar[0]!;
+    const L = this.shared.layout, ctrl = this.ctrl;
+    if (end - start < SHARED_PARTITION_ROWS || ctrl !== this.shared.ctrl) {
+      const mid = this.kernels.partition(L.rows, start, end, L.codes + f * this.shared.n, bin, missingLeft ? 1 : 0, this.scalarAt, L.ord + 16 * start);
+      this.missing = this.scalar[0]!;
+      return mid;
+    }
+    const half = start + ((end - start) >> 1);
+    ctrl[MODE] = BuildMode.Partition;
+    ctrl[M] = end - start;
+    ctrl[ROWS] = start;
+    ctrl[SPLIT_HALF] = half;
+    ctrl[SPLIT_FEATURE] = f;
+    ctrl[SPLIT_BIN] = bin;
+    ctrl[SPLIT_MISSING_LEFT] = missingLeft ? 1 : 0;
+    this.doUnits(this.off2, true);
+    const mid0 = ctrl[SPLIT_MID]!, mid1 = ctrl[SPLIT_MID + 1]!;
+    // [start, mid0) left, [mid0, half) right | [half, mid1) left, [mid1, end) right
+    const rows = this.rows;
+    const firstRight = new Int32Array(this.mem.buffer, L.ord + 16 * start, half - mid0);
+    firstRight.set(rows.subarray(mid0, half));
+    rows.copyWithin(mid0, half, mid1);
+    const mid = mid0 + (mid1 - half);
+    rows.set(firstRight, mid);
+    const missing = new Int32Array(this.mem.buffer, L.scalar, 2);
+    this.missing = missing[0]! + missing[1]!;
     return mid;
   }
 
@@ -533,7 +605,7 @@ export function helpHistTeam(s: HistTeamShared, other?: (slot: number) => () => 
     if (v < 0) return;
     if (u >= F) {
       // work asked for before the ticket v moved on (nudge) is seen here, or wakes the wait
-      if (!otherWork?.()) Atomics.wait(ctrl, TICKET, v);
+      if (!otherWork?.()) waitWhile(ctrl, TICKET, v);
       continue;
     }
     if (Atomics.compareExchange(ctrl, TICKET, v, v + 1) !== v) continue;

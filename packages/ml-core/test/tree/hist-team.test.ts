@@ -126,6 +126,38 @@ describe("HistTeam for two-class trees over every feature", () => {
   });
 });
 
+describe("HistTeam.partition", () => {
+  afterAll(() => shutdownTreeWorkers());
+
+  it("splits rows stably, by halves with a helper from 32768 rows, counting the missing ones of both halves", async () => {
+    const n = 70_001, F = 2, rng = new Rng(6);
+    // missing values only in the second half of the rows, which arrive shuffled
+    const X = Float64Array.from({ length: n * F }, (_, j) => (j >= n && rng.next() < 0.1 ? NaN : Math.floor(rng.next() * 50)));
+    const binned = binData({ data: X, rows: n, cols: F });
+    const job: ForestJob = { data: binned, y: new Float64Array(n), nClasses: 0, criterion: "squared_error", classWeight: null, balancedSubsample: false, bootstrap: true, grow: { ...opts, maxLeafNodes: 0, maxDepth: 1 } };
+    await growForest(job, [1, 2], 2, undefined, 0, false);
+    const team = startHistTeam(binned, 1)!;
+    try {
+      const order = rng.permutation(n);
+      for (const [start, end, missingLeft] of [[0, n, true], [3, n - 5, false], [100, 40_000, true], [500, 1500, false]] as const) {
+        team.rows.set(order);
+        const inRange = Array.from(order.subarray(start, end));
+        // a row's code (its column's): X's row-major values binned per column
+        const code = (i: number) => binned.codes[n + i]!;
+        const goesLeft = (i: number) => (code(i) === 255 ? missingLeft : code(i) <= 20);
+        const expected = [...inRange.filter(goesLeft), ...inRange.filter((i) => !goesLeft(i))];
+        const mid = team.partition(start, end, 1, 20, missingLeft);
+        expect(mid - start).toBe(inRange.filter(goesLeft).length);
+        expect(Array.from(team.rows.subarray(start, end))).toEqual(expected);
+        expect(team.missing).toBe(inRange.filter((i) => code(i) === 255).length);
+        expect(team.missing).toBeGreaterThan(0);
+      }
+    } finally {
+      team.stop();
+    }
+  });
+});
+
 describe("HistTeam.isIdentity", () => {
   it("tells rows 0..m-1 in order from any other order, in the quads and in the odd tail", () => {
     const { binned } = data(1003, 3);
