@@ -9,7 +9,7 @@ import { allocator, compileKernel, instantiate, MAX_KERNEL_BYTES, memory } from 
  * its weight (count) and the rank below it (rmin; rmax = rmin + w). A pruned summary is a list of
  * indices into it: SetPrune copies entries, never changes them.
  */
-interface Exact {
+export interface Exact {
   readonly value: Float32Array;
   readonly rmin: Float64Array;
   readonly w: Float64Array;
@@ -34,14 +34,37 @@ export function xgbCuts(values: Float64Array, maxBin: number): Float64Array {
   return cutsOfSorted(Float32Array.from(values).sort(), maxBin);
 }
 
-/** xgbCuts of float32 values already in ascending order. */
-function cutsOfSorted(sorted: Float32Array, maxBin: number): Float64Array {
-  return sorted.length === 0 ? new Float64Array(0) : cutsOfSummary(exactSummary(sorted), sorted.length, maxBin);
+/**
+ * xgbCuts of float32 values already in ascending order.
+ * @param room buffers for the exact summary and its entries' indices (at least sorted.length each), else new ones.
+ */
+function cutsOfSorted(sorted: Float32Array, maxBin: number, room?: SummaryRoom): Float64Array {
+  if (sorted.length === 0) return new Float64Array(0);
+  const exact = exactSummary(sorted, room);
+  return cutsOfSummary(exact, sorted.length, maxBin, room?.all.subarray(0, exact.value.length));
 }
 
-/** xgbCuts of n values from their exact summary. */
-function cutsOfSummary(exact: Exact, n: number, maxBin: number): Float64Array {
-  const all = identity(exact.value.length);
+/** Buffers for the exact summaries of columns of up to `rows` values, reused column after column. */
+class SummaryRoom {
+  readonly value: Float32Array;
+  readonly rmin: Float64Array;
+  readonly w: Float64Array;
+  /** 0..rows-1. */
+  readonly all: Int32Array;
+
+  constructor(rows: number) {
+    this.value = new Float32Array(rows);
+    this.rmin = new Float64Array(rows);
+    this.w = new Float64Array(rows);
+    this.all = identity(rows);
+  }
+}
+
+/**
+ * xgbCuts of n values from their exact summary.
+ * @param all 0..entries-1 (the summary's entries), else made here.
+ */
+function cutsOfSummary(exact: Exact, n: number, maxBin: number, all = identity(exact.value.length)): Float64Array {
   // the sketch's own summary, when all values fit its queue (WQuantileSketch::GetSummary)
   const limit = sketchLimit(n, Math.min(maxBin, n));
   const summary = n <= 2 * limit ? setPrune(exact, all, limit) : all;
@@ -64,19 +87,20 @@ function sketchLimit(n: number, bins: number): number {
   }
 }
 
-/** Each distinct value of ascending `sorted` with its count and the rank below it. */
-function exactSummary(sorted: Float32Array): Exact {
-  let distinct = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
-  const value = new Float32Array(distinct), rmin = new Float64Array(distinct), w = new Float64Array(distinct);
-  for (let i = 0, e = -1; i < sorted.length; i++) {
+/** Each distinct value of ascending `sorted` with its count and the rank below it (in `room`'s buffers when given). */
+function exactSummary(sorted: Float32Array, room?: SummaryRoom): Exact {
+  const n = sorted.length;
+  const value = room?.value ?? new Float32Array(n), rmin = room?.rmin ?? new Float64Array(n), w = room?.w ?? new Float64Array(n);
+  let e = -1;
+  for (let i = 0; i < n; i++) {
     if (i === 0 || sorted[i] !== sorted[i - 1]) {
       value[++e] = sorted[i]!;
       rmin[e] = i;
+      w[e] = 0;
     }
     w[e]! += 1;
   }
-  return { value, rmin, w };
+  return { value: value.subarray(0, e + 1), rmin: rmin.subarray(0, e + 1), w: w.subarray(0, e + 1) };
 }
 
 /** The exact summary of a column's distinct values `value` (float32) and their counts, both in any order. */
@@ -96,11 +120,13 @@ function summaryOfCounts(value: Float32Array, count: Int32Array): Exact {
  * WQSummary::SetPrune: at most `maxSize` of the entries `src` (indices into `s`) at evenly spaced
  * ranks, the first and last kept; in float32 rank arithmetic as XGBoost's.
  */
-function setPrune(s: Exact, src: Int32Array, maxSize: number): Int32Array {
+export function setPrune(s: Exact, src: Int32Array, maxSize: number): Int32Array {
   if (src.length <= maxSize) return src;
   const rmin = (j: number) => s.rmin[src[j]!]!;
   const rmax = (j: number) => s.rmin[src[j]!]! + s.w[src[j]!]!;
   const wmin = (j: number) => s.w[src[j]!]!;
+  // nondecreasing in j (rmin and rmax rise entry by entry)
+  const key = (j: number) => f32(rmax(j) + rmin(j));
   const size = src.length;
   const begin = rmax(0);
   const range = f32(rmin(size - 1) - begin);
@@ -109,7 +135,18 @@ function setPrune(s: Exact, src: Int32Array, maxSize: number): Int32Array {
   let i = 1, last = 0;
   for (let k = 1; k < n; k++) {
     const dx2 = f32(2 * f32(f32(f32(k * range) / n) + begin));
-    while (i < size - 1 && dx2 >= f32(rmax(i + 1) + rmin(i + 1))) i++;
+    // XGBoost's walk `while (i < size - 1 && dx2 >= key(i + 1)) i++`, galloping then halving:
+    // the same i, in log steps where a step skips thousands of entries
+    let step = 1;
+    while (i + step <= size - 1 && key(i + step) <= dx2) {
+      i += step;
+      step *= 2;
+    }
+    for (let hi = Math.min(i + step, size); hi - i > 1; ) {
+      const mid = (i + hi) >> 1;
+      if (key(mid) <= dx2) i = mid;
+      else hi = mid;
+    }
     if (i === size - 1) break;
     const pick = dx2 < f32(f32(rmin(i) + wmin(i)) + f32(rmax(i + 1) - wmin(i + 1))) ? i : i + 1;
     if (pick !== last) {
@@ -147,9 +184,11 @@ class XgbColumnBinner {
   private readonly rowOf: Int32Array;
   private readonly sorter: RadixSorter;
   private readonly few: FewValues | undefined;
+  private readonly room: SummaryRoom;
 
   /** @param countFew bin a column of at most max_bin distinct values from their counts, without sorting it (the same bins). */
   constructor(rows: number, countFew = true) {
+    this.room = new SummaryRoom(rows);
     this.values = new Float32Array(rows);
     this.rowOf = new Int32Array(rows);
     this.sorter = new RadixSorter(rows);
@@ -177,7 +216,7 @@ class XgbColumnBinner {
       return cuts.map(belowInFloat32);
     }
     const { sorted, order } = this.sorter.sort(values.subarray(0, m));
-    const cuts = cutsOfSorted(sorted, maxBin).subarray(0, MAX_BINS - 1);
+    const cuts = cutsOfSorted(sorted, maxBin, this.room).subarray(0, MAX_BINS - 1);
     // without missing values the positions sorted are the rows
     assignBins(codes.subarray(base, base + rows), sorted, cuts, order, rowsOf);
     // the same bins for doubles: each cut's edge is the largest double below it in float32

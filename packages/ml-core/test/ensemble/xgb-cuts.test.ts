@@ -1,6 +1,8 @@
-import { belowInFloat32, RadixSorter, xgbBinData, xgbCuts } from "../../src/ensemble/xgb-cuts";
+import { belowInFloat32, RadixSorter, setPrune, xgbBinData, xgbCuts, type Exact } from "../../src/ensemble/xgb-cuts";
 import { ColumnSampler } from "../../src/ensemble/column-sampler";
 import { Rng } from "../../src/core/rng";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 describe("xgbCuts (XGBoost 1.7's hist cuts)", () => {
   it("cuts at every distinct value but the smallest when there are fewer than max_bin", () => {
@@ -11,6 +13,60 @@ describe("xgbCuts (XGBoost 1.7's hist cuts)", () => {
     // python3-xgboost 1.7.4, max_bin=20 on x = 0..299: its deep trees split at all of these but 164
     const cuts = xgbCuts(Float64Array.from({ length: 300 }, (_, i) => i), 20);
     expect(Array.from(cuts)).toEqual([15, 30, 45, 60, 75, 90, 105, 120, 135, 150, 164, 179, 194, 209, 224, 239, 254, 269, 284]);
+  });
+
+  it("prunes tens of thousands of values (distinct, tied, skewed) to the cuts of XGBoost's entry-by-entry walk", () => {
+    // the fixture: these columns' cuts from SetPrune's linear walk (before it galloped), 9800b13
+    const expected = JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "xgb-cuts-large.json"), "utf8")) as Record<string, number[]>;
+    const rng = new Rng(17);
+    const normal = Float64Array.from({ length: 60_000 }, () => rng.normal() * 3);
+    const rounded = normal.map((v) => Math.round(v * 40) / 40);
+    const skewed = Float64Array.from({ length: 45_001 }, () => Math.exp(rng.normal() * 2));
+    const got: Record<string, number[]> = {};
+    for (const [name, x] of [["normal", normal], ["rounded", rounded], ["skewed", skewed]] as const) for (const maxBin of [256, 16]) got[`${name} ${maxBin}`] = Array.from(xgbCuts(x, maxBin));
+    // through JSON as the fixture went (-0 reads as 0)
+    expect(JSON.parse(JSON.stringify(got))).toEqual(expected);
+  });
+});
+
+describe("setPrune (WQSummary::SetPrune)", () => {
+  const f32 = Math.fround;
+  /** XGBoost's loop as it is written: the walk entry by entry. */
+  function walked(s: Exact, src: Int32Array, maxSize: number): number[] {
+    if (src.length <= maxSize) return Array.from(src);
+    const rmin = (j: number) => s.rmin[src[j]!]!, wmin = (j: number) => s.w[src[j]!]!, rmax = (j: number) => rmin(j) + wmin(j);
+    const size = src.length, begin = rmax(0), range = f32(rmin(size - 1) - begin), n = maxSize - 1;
+    const out = [src[0]!];
+    let i = 1, last = 0;
+    for (let k = 1; k < n; k++) {
+      const dx2 = f32(2 * f32(f32(f32(k * range) / n) + begin));
+      while (i < size - 1 && dx2 >= f32(rmax(i + 1) + rmin(i + 1))) i++;
+      if (i === size - 1) break;
+      const pick = dx2 < f32(f32(rmin(i) + wmin(i)) + f32(rmax(i + 1) - wmin(i + 1))) ? i : i + 1;
+      if (pick !== last) out.push(src[(last = pick)]!);
+    }
+    if (last !== size - 1) out.push(src[size - 1]!);
+    return out;
+  }
+
+  it("keeps the entries XGBoost's walk keeps, ties of rank and target included", () => {
+    const rng = new Rng(21);
+    let cases = 0;
+    for (const entries of [40, 1000, 30_001]) {
+      for (const maxCount of [1, 2, 7]) {
+        // counts of 1 or 2 make the ranks and the targets meet exactly
+        const w = Float64Array.from({ length: entries }, () => 1 + rng.int(maxCount));
+        const rmin = new Float64Array(entries);
+        for (let e = 1; e < entries; e++) rmin[e] = rmin[e - 1]! + w[e - 1]!;
+        const s: Exact = { value: Float32Array.from({ length: entries }, (_, e) => e), rmin, w };
+        const all = Int32Array.from({ length: entries }, (_, e) => e);
+        for (const maxSize of [3, 17, 257, 2049]) {
+          expect(Array.from(setPrune(s, all, maxSize))).toEqual(walked(s, all, maxSize));
+          cases++;
+        }
+      }
+    }
+    expect(cases).toBe(36);
   });
 });
 
