@@ -91,14 +91,14 @@ function sketchLimit(n: number, bins: number): number {
 function exactSummary(sorted: Float32Array, room?: SummaryRoom): Exact {
   const n = sorted.length;
   const value = room?.value ?? new Float32Array(n), rmin = room?.rmin ?? new Float64Array(n), w = room?.w ?? new Float64Array(n);
-  let e = -1;
+  let e = -1, last = NaN;
   for (let i = 0; i < n; i++) {
-    if (i === 0 || sorted[i] !== sorted[i - 1]) {
-      value[++e] = sorted[i]!;
+    const v = sorted[i]!;
+    if (v !== last) {
+      value[++e] = last = v;
       rmin[e] = i;
-      w[e] = 0;
-    }
-    w[e]! += 1;
+      w[e] = 1;
+    } else w[e]! += 1;
   }
   return { value: value.subarray(0, e + 1), rmin: rmin.subarray(0, e + 1), w: w.subarray(0, e + 1) };
 }
