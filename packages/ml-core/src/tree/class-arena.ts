@@ -1,5 +1,5 @@
 import type { Rng } from "../core/rng";
-import type { BinnedData } from "./binner";
+import { MISSING_BIN, type BinnedData } from "./binner";
 import { allocator } from "../wasm/loader";
 import { instantiate, kernelMemory, type Kernels } from "./kernels";
 
@@ -153,7 +153,7 @@ export class ClassArena {
    * to the left, missing to the left when `missingLeft`; returns the first right position and sets `missing`.
    */
   partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
-    const mid = this.kernels.partition(this.rowsAt, start, end, this.codes + f * this.data.rows, bin, missingLeft ? 1 : 0, this.scalarAt, this.rightAt);
+    const mid = this.kernels.partition(this.rowsAt, start, end, this.codes + f * this.data.rows, bin, missingLeft ? 1 : 0, this.scalarAt, this.rightAt, MISSING_BIN);
     this.missing = this.scalar[0]!;
     return mid;
   }

@@ -1,4 +1,4 @@
-import { writeRowMajorCodes, type BinnedData } from "./binner";
+import { MISSING_BIN, writeRowMajorCodes, type BinnedData } from "./binner";
 import { allocator } from "../wasm/loader";
 import { instantiate, kernelMemory, type KernelMemory, type Kernels } from "./kernels";
 import type { GrowNode } from "./node-arrays";
@@ -101,7 +101,7 @@ const HIST_SLOT_BYTES = 256 << 20;
 
 /** Byte addresses of the parts of a team's memory. */
 interface Layout {
-  /** Column-major bin codes (feature f at codes + f n). */
+  /** Column-major bin codes (feature f at codes + f n), missing as the feature's missing slot (see writeTeamCodes). */
   readonly codes: number;
   /** The same codes row-major, missing mapped to each feature's missing slot (see rowMajorCodes). */
   readonly rowCodes: number;
@@ -181,15 +181,28 @@ function layoutFor(n: number, F: number, histDoubles: number, sparse: SparseCode
 }
 
 /**
+ * The codes column-major, each feature's missing ones (MISSING_BIN) as its missing slot, nBins[f]:
+ * the kernels then read every code as its bin, without a test.
+ */
+function writeTeamCodes(data: BinnedData, out: Uint8Array): void {
+  const { rows: n, cols: F, nBins, codes } = data;
+  out.set(codes);
+  for (let f = 0; f < F; f++) {
+    const col = out.subarray(f * n, (f + 1) * n), nb = nBins[f]!;
+    for (let i = col.indexOf(MISSING_BIN); i >= 0; i = col.indexOf(MISSING_BIN, i + 1)) col[i] = nb;
+  }
+}
+
+/**
  * A HistTeam's memory for `data`: its codes column- and row-major, the offsets and the sparse codes
  * copied in, and control words with nothing to claim.
  */
 function newTeamMemory(data: BinnedData, off2: Int32Array, off3: Int32Array, sparse: SparseCodes | undefined, valueCount: number): HistTeamShared {
-  const { rows: n, cols: F, nBins, codes } = data;
+  const { rows: n, cols: F, nBins } = data;
   const L = layoutFor(n, F, off3[F]!, sparse, valueCount);
   const { module, memory } = kernelMemory(L.bytes);
   const buf = memory.buffer;
-  new Uint8Array(buf, L.codes, n * F).set(codes);
+  writeTeamCodes(data, new Uint8Array(buf, L.codes, n * F));
   writeRowMajorCodes(data, new Uint8Array(buf, L.rowCodes, n * F));
   new Int32Array(buf, L.off2, F + 1).set(off2.map((o) => 8 * o));
   new Int32Array(buf, L.off3, F + 1).set(off3.map((o) => 8 * o));
@@ -270,7 +283,8 @@ function buildUnit(k: Kernels, s: HistTeamShared, ctrl: Int32Array, mem: Float64
     // half u of the rows, its right rows after its left ones (the right ones via its own part of
     // `ord`), its missing count into int32 u of the first lane's scalars
     const start = ctrl[ROWS]!, half = ctrl[SPLIT_HALF]!, a = u === 0 ? start : half, b = u === 0 ? half : start + m;
-    ctrl[SPLIT_MID + u] = k.partition(L.rows, a, b, L.codes + ctrl[SPLIT_FEATURE]! * n, ctrl[SPLIT_BIN]!, ctrl[SPLIT_MISSING_LEFT]!, L.scalar + 4 * u, L.ord + 16 * a);
+    const f = ctrl[SPLIT_FEATURE]!;
+    ctrl[SPLIT_MID + u] = k.partition(L.rows, a, b, L.codes + f * n, ctrl[SPLIT_BIN]!, ctrl[SPLIT_MISSING_LEFT]!, L.scalar + 4 * u, L.ord + 16 * a, nBins[f]!);
     return;
   }
   if (mode === BuildMode.Sparse) {
@@ -292,8 +306,9 @@ function buildUnit(k: Kernels, s: HistTeamShared, ctrl: Int32Array, mem: Float64
   for (let a = 0; a < m; a += BLOCK_ROWS) {
     const len = Math.min(BLOCK_ROWS, m - a);
     for (let f = f0; f < f1; f++) {
-      if (mode === BuildMode.InOrder) k.addInOrder(hist + 8 * off[f]!, L.codes + f * n + a, L.ab + 16 * a, len, nBins[f]!, stride, twins + (f - f0) * MAX_FEATURE_BYTES);
-      else k.addGathered(hist + 8 * off[f]!, L.codes + f * n, ctrl[ROWS]! + 4 * a, ctrl[ORD]! + 16 * a, len, nBins[f]!, stride);
+      if (mode === BuildMode.InOrder && pairOnly) k.addInOrderPairs(hist + 8 * off[f]!, L.codes + f * n + a, L.ab + 16 * a, len, twins + (f - f0) * MAX_FEATURE_BYTES);
+      else if (mode === BuildMode.InOrder) k.addInOrder(hist + 8 * off[f]!, L.codes + f * n + a, L.ab + 16 * a, len, stride, twins + (f - f0) * MAX_FEATURE_BYTES);
+      else k.addGathered(hist + 8 * off[f]!, L.codes + f * n, ctrl[ROWS]! + 4 * a, ctrl[ORD]! + 16 * a, len, stride);
     }
   }
   if (mode === BuildMode.InOrder) for (let f = f0; f < f1; f++) k.mergeTwin(hist + 8 * off[f]!, twins + (f - f0) * MAX_FEATURE_BYTES, nBins[f]!, stride);
@@ -512,7 +527,7 @@ export class HistTeam {
   partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
     const L = this.shared.layout, ctrl = this.ctrl;
     if (end - start < SHARED_PARTITION_ROWS || ctrl !== this.shared.ctrl) {
-      const mid = this.kernels.partition(L.rows, start, end, L.codes + f * this.shared.n, bin, missingLeft ? 1 : 0, this.scalarAt, L.ord + 16 * start);
+      const mid = this.kernels.partition(L.rows, start, end, L.codes + f * this.shared.n, bin, missingLeft ? 1 : 0, this.scalarAt, L.ord + 16 * start, this.shared.nBins[f]!);
       this.missing = this.scalar[0]!;
       return mid;
     }

@@ -6,14 +6,15 @@ export type KernelMemory = SharedKernelMemory;
 
 /** The exports of wasm/hist-kernels.wat; every pointer is a byte address in the instance's memory. */
 export interface Kernels {
-  addInOrder(hist: number, codes: number, ab: number, m: number, nb: number, stride: number, twin: number): void;
+  addInOrder(hist: number, codes: number, ab: number, m: number, stride: number, twin: number): void;
+  addInOrderPairs(hist: number, codes: number, ab: number, m: number, twin: number): void;
   mergeTwin(hist: number, twin: number, nb: number, stride: number): void;
   addRowMajor(hist: number, off: number, rowCodes: number, F: number, f0: number, f1: number, rows: number, m: number, ab: number, stride: number): void;
   gatherPairs(ord: number, ab: number, rows: number, m: number): void;
-  addGathered(hist: number, codes: number, rows: number, ord: number, m: number, nb: number, stride: number): void;
+  addGathered(hist: number, codes: number, rows: number, ord: number, m: number, stride: number): void;
   addRowEntries(hist: number, entries: number, starts: number, rows: number, m: number, ab: number, stride: number): void;
   addRows(hist: number, codes: number, rows: number, m: number, cls: number, wt: number, cnt: number, width: number, nb: number, twin: number): number;
-  partition(rows: number, start: number, end: number, codes: number, bin: number, missingLeft: number, out: number, tmp: number): number;
+  partition(rows: number, start: number, end: number, codes: number, bin: number, missingLeft: number, out: number, tmp: number, missingCode: number): number;
   subtract(big: number, small: number, n: number): void;
   isIdentity(rows: number, m: number): number;
   drawScanGini(args: number): number;

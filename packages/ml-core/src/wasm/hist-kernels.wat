@@ -11,30 +11,58 @@
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
-  ;; Adds row r = 0..m-1 (in order) of one feature into hist: bin min(codes[r], nb), pair ab[r].
+  ;; Adds row r = 0..m-1 (in order) of one feature into hist: bin codes[r] (a HistTeam's codes map
+  ;; a missing value to the feature's missing slot), pair ab[r].
   ;; Even rows go to hist, odd rows to `twin`, the last row of an odd m to hist: two independent
   ;; chains of stores. A build calls it for blocks of rows (each but the last of even length), then
   ;; mergeTwin.
-  (func (export "addInOrder") (param $hist i32) (param $codes i32) (param $ab i32) (param $m i32) (param $nb i32) (param $stride i32) (param $twin i32)
-    (local $r i32) (local $half i32) (local $o i32) (local $c i32) (local $three i32)
+  (func (export "addInOrder") (param $hist i32) (param $codes i32) (param $ab i32) (param $m i32) (param $stride i32) (param $twin i32)
+    (local $r i32) (local $half i32) (local $o i32) (local $three i32)
     (local.set $three (i32.eq (local.get $stride) (i32.const 24)))
     (local.set $half (i32.and (local.get $m) (i32.const -2)))
     (block $done
       (loop $rows
         (br_if $done (i32.ge_u (local.get $r) (local.get $half)))
-        (local.set $o (i32.add (local.get $hist) (i32.mul (select (local.get $nb) (local.tee $c (i32.load8_u (i32.add (local.get $codes) (local.get $r)))) (i32.gt_u (local.get $c) (local.get $nb))) (local.get $stride))))
+        (local.set $o (i32.add (local.get $hist) (i32.mul (i32.load8_u (i32.add (local.get $codes) (local.get $r))) (local.get $stride))))
         (v128.store align=8 (local.get $o) (f64x2.add (v128.load align=8 (local.get $o)) (v128.load (i32.add (local.get $ab) (i32.shl (local.get $r) (i32.const 4))))))
         (if (local.get $three) (then (f64.store offset=16 (local.get $o) (f64.add (f64.load offset=16 (local.get $o)) (f64.const 1)))))
-        (local.set $o (i32.add (local.get $twin) (i32.mul (select (local.get $nb) (local.tee $c (i32.load8_u offset=1 (i32.add (local.get $codes) (local.get $r)))) (i32.gt_u (local.get $c) (local.get $nb))) (local.get $stride))))
+        (local.set $o (i32.add (local.get $twin) (i32.mul (i32.load8_u offset=1 (i32.add (local.get $codes) (local.get $r))) (local.get $stride))))
         (v128.store align=8 (local.get $o) (f64x2.add (v128.load align=8 (local.get $o)) (v128.load offset=16 (i32.add (local.get $ab) (i32.shl (local.get $r) (i32.const 4))))))
         (if (local.get $three) (then (f64.store offset=16 (local.get $o) (f64.add (f64.load offset=16 (local.get $o)) (f64.const 1)))))
         (local.set $r (i32.add (local.get $r) (i32.const 2)))
         (br $rows)))
     (if (i32.lt_u (local.get $r) (local.get $m))
       (then
-        (local.set $o (i32.add (local.get $hist) (i32.mul (select (local.get $nb) (local.tee $c (i32.load8_u (i32.add (local.get $codes) (local.get $r)))) (i32.gt_u (local.get $c) (local.get $nb))) (local.get $stride))))
+        (local.set $o (i32.add (local.get $hist) (i32.mul (i32.load8_u (i32.add (local.get $codes) (local.get $r))) (local.get $stride))))
         (v128.store align=8 (local.get $o) (f64x2.add (v128.load align=8 (local.get $o)) (v128.load (i32.add (local.get $ab) (i32.shl (local.get $r) (i32.const 4))))))
         (if (local.get $three) (then (f64.store offset=16 (local.get $o) (f64.add (f64.load offset=16 (local.get $o)) (f64.const 1))))))))
+
+  ;; addInOrder for bins of 16 bytes (the pair alone), four rows an iteration.
+  (func (export "addInOrderPairs") (param $hist i32) (param $codes i32) (param $ab i32) (param $m i32) (param $twin i32)
+    (local $r i32) (local $quad i32) (local $o i32) (local $p i32)
+    (local.set $quad (i32.and (local.get $m) (i32.const -4)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $r) (local.get $quad)))
+        (local.set $p (i32.add (local.get $ab) (i32.shl (local.get $r) (i32.const 4))))
+        (local.set $o (i32.add (local.get $hist) (i32.shl (i32.load8_u (i32.add (local.get $codes) (local.get $r))) (i32.const 4))))
+        (v128.store align=8 (local.get $o) (f64x2.add (v128.load align=8 (local.get $o)) (v128.load (local.get $p))))
+        (local.set $o (i32.add (local.get $twin) (i32.shl (i32.load8_u offset=1 (i32.add (local.get $codes) (local.get $r))) (i32.const 4))))
+        (v128.store align=8 (local.get $o) (f64x2.add (v128.load align=8 (local.get $o)) (v128.load offset=16 (local.get $p))))
+        (local.set $o (i32.add (local.get $hist) (i32.shl (i32.load8_u offset=2 (i32.add (local.get $codes) (local.get $r))) (i32.const 4))))
+        (v128.store align=8 (local.get $o) (f64x2.add (v128.load align=8 (local.get $o)) (v128.load offset=32 (local.get $p))))
+        (local.set $o (i32.add (local.get $twin) (i32.shl (i32.load8_u offset=3 (i32.add (local.get $codes) (local.get $r))) (i32.const 4))))
+        (v128.store align=8 (local.get $o) (f64x2.add (v128.load align=8 (local.get $o)) (v128.load offset=48 (local.get $p))))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $rows)))
+    (block $tail
+      (loop $each
+        (br_if $tail (i32.ge_u (local.get $r) (local.get $m)))
+        (local.set $o (i32.add (select (local.get $hist) (local.get $twin) (i32.eqz (i32.and (local.get $r) (i32.const 1))))
+          (i32.shl (i32.load8_u (i32.add (local.get $codes) (local.get $r))) (i32.const 4))))
+        (v128.store align=8 (local.get $o) (f64x2.add (v128.load align=8 (local.get $o)) (v128.load (i32.add (local.get $ab) (i32.shl (local.get $r) (i32.const 4))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $each))))
 
   ;; hist += twin over the nb + 1 bins of `stride` bytes, twin left zeroed: the end of addInOrder's builds.
   (func (export "mergeTwin") (param $hist i32) (param $twin i32) (param $nb i32) (param $stride i32)
@@ -96,10 +124,10 @@
         (local.set $rows (i32.add (local.get $rows) (i32.const 4)))
         (br $row))))
 
-  ;; Adds rows rows[0..m-1] (i32 row numbers) of one feature into hist: bin min(codes[row], nb)
+  ;; Adds rows rows[0..m-1] (i32 row numbers) of one feature into hist: bin codes[row]
   ;; (codes: the feature's column), the pair ord[r] (the rows' pairs gathered in that order). Row by
   ;; row, as addRowMajor adds each feature's bins: one feature's histogram stays in the L1 cache.
-  (func (export "addGathered") (param $hist i32) (param $codes i32) (param $rows i32) (param $ord i32) (param $m i32) (param $nb i32) (param $stride i32)
+  (func (export "addGathered") (param $hist i32) (param $codes i32) (param $rows i32) (param $ord i32) (param $m i32) (param $stride i32)
     (local $end i32) (local $o i32) (local $c i32) (local $three i32)
     (local.set $three (i32.eq (local.get $stride) (i32.const 24)))
     (local.set $end (i32.add (local.get $rows) (i32.shl (local.get $m) (i32.const 2))))
@@ -107,7 +135,7 @@
       (loop $row
         (br_if $done (i32.ge_u (local.get $rows) (local.get $end)))
         (local.set $c (i32.load8_u (i32.add (local.get $codes) (i32.load (local.get $rows)))))
-        (local.set $o (i32.add (local.get $hist) (i32.mul (select (local.get $nb) (local.get $c) (i32.gt_u (local.get $c) (local.get $nb))) (local.get $stride))))
+        (local.set $o (i32.add (local.get $hist) (i32.mul (local.get $c) (local.get $stride))))
         (v128.store align=8 (local.get $o) (f64x2.add (v128.load align=8 (local.get $o)) (v128.load (local.get $ord))))
         (if (local.get $three) (then (f64.store offset=16 (local.get $o) (f64.add (f64.load offset=16 (local.get $o)) (f64.const 1)))))
         (local.set $ord (i32.add (local.get $ord) (i32.const 16)))
@@ -142,11 +170,11 @@
 
   ;; Partitions rows[start..end) (i32 row numbers) by the codes (one feature, column-major), each
   ;; side keeping its rows' order: a row goes left when its code is <= bin, or when it is missing
-  ;; (255) and missingLeft is 1. Without a branch per row, every row is stored at the next left
+  ;; (its code is $missingCode, above every bin) and missingLeft is 1. Without a branch per row, every row is stored at the next left
   ;; position (in place: never past the rows read) and at the next right one in $tmp (n int32 of
   ;; room), and its side's position advances; the right rows then follow the left ones. Returns
   ;; the first right position; stores the missing count at $out.
-  (func (export "partition") (param $rows i32) (param $start i32) (param $end i32) (param $codes i32) (param $bin i32) (param $missingLeft i32) (param $out i32) (param $tmp i32) (result i32)
+  (func (export "partition") (param $rows i32) (param $start i32) (param $end i32) (param $codes i32) (param $bin i32) (param $missingLeft i32) (param $out i32) (param $tmp i32) (param $missingCode i32) (result i32)
     (local $i i32) (local $j i32) (local $p i32) (local $q i32) (local $row i32) (local $c i32) (local $missing i32) (local $isMissing i32) (local $left i32)
     (local.set $i (i32.add (local.get $rows) (i32.shl (local.get $start) (i32.const 2))))
     (local.set $p (local.get $i))
@@ -157,7 +185,7 @@
         (br_if $done (i32.ge_u (local.get $p) (local.get $q)))
         (local.set $row (i32.load (local.get $p)))
         (local.set $c (i32.load8_u (i32.add (local.get $codes) (local.get $row))))
-        (local.set $isMissing (i32.eq (local.get $c) (i32.const 255)))
+        (local.set $isMissing (i32.eq (local.get $c) (local.get $missingCode)))
         (local.set $missing (i32.add (local.get $missing) (local.get $isMissing)))
         (local.set $left (select (local.get $missingLeft) (i32.le_u (local.get $c) (local.get $bin)) (local.get $isMissing)))
         (i32.store (local.get $i) (local.get $row))
