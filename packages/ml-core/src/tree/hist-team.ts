@@ -415,7 +415,7 @@ export class HistTeam {
     for (let i = index === 0 ? half - 1 : L.slotCount - 1; i >= index * half; i--) this.free.push(new Float64Array(buf, L.slots + i * L.slotBytes, this.off3[F]!));
     this.scalarAt = L.scalar + SCALAR_BYTES * index;
     this.scalar = new Int32Array(buf, this.scalarAt, 1);
-    this.scanArgs = new Float64Array(buf, this.scalarAt + SCAN_ARGS, 11);
+    this.scanArgs = new Float64Array(buf, this.scalarAt + SCAN_ARGS, 9);
     this.scanPicks = new Int32Array(buf, this.scalarAt + SCAN_ARGS + 72, 3);
     this.partsAt = L.parts + index * (MAX_CHUNKS - 1) * L.partBytes;
   }
@@ -523,13 +523,14 @@ export class HistTeam {
   /**
    * Partitions `rows[start..end)` on feature f as HistBuilder.partition does (stable): code <= bin
    * to the left, missing to the left when `missingLeft`; returns the first right position and sets
-   * `missing` to the missing rows seen. From SHARED_PARTITION_ROWS rows on, the first lane shares
-   * it with a helper by halves: each half's rows split in place (left ones, then right ones), then
-   * the first half's right rows and the second half's left ones swap places: the same order.
+   * `missing` to the missing rows seen. From SHARED_PARTITION_ROWS rows on, the first lane of a
+   * team with a helper shares it by halves: each half's rows split in place (left ones, then right
+   * ones), then the first half's right rows and the second half's left ones swap places: the same
+   * order.
    */
   partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
     const L = this.shared.layout, ctrl = this.ctrl;
-    if (end - start < SHARED_PARTITION_ROWS || ctrl !== this.shared.ctrl) {
+    if (end - start < SHARED_PARTITION_ROWS || ctrl !== this.shared.ctrl || Atomics.load(ctrl, SLOTS) < 2) {
       const mid = this.kernels.partition(L.rows, start, end, L.codes + f * this.shared.n, bin, missingLeft ? 1 : 0, this.scalarAt, L.ord + 16 * start, this.shared.nBins[f]!);
       this.missing = this.scalar[0]!;
       return mid;

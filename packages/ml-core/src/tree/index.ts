@@ -31,6 +31,8 @@
  *   WebAssembly over one shared memory, with helper threads that claim features from a shared
  *   ticket. A helperless team is one no thread helps (the caller builds every unit): the
  *   WebAssembly kernels without the threads, as each forest worker uses for its own trees.
+ * - prepared pairs: a tree's (g, h) pairs written into a team's memory by what computes them
+ *   (binary:logistic's LogisticPairs, with their sums) rather than copied in by its builder.
  * - lane, fork (subtree-fork.ts): a team has a second lane (its own control words, scratch and half
  *   of the histogram slots) on which one helper thread grows a whole subtree of a depth-first
  *   gradient tree handed over by the grower (SubtreeFork) while the grower grows the rest; the

@@ -138,6 +138,8 @@ describe("HistTeam.partition", () => {
     await growForest(job, [1, 2], 2, undefined, 0, false);
     const team = startHistTeam(binned, 1)!;
     try {
+      // the helper joined (the team's ctrl word 7 counts its threads): partitions go by halves
+      while (Atomics.load(team.shared.ctrl, 7) < 2) await new Promise((r) => setTimeout(r, 10));
       const order = rng.permutation(n);
       for (const [start, end, missingLeft] of [[0, n, true], [3, n - 5, false], [100, 40_000, true], [500, 1500, false]] as const) {
         team.rows.set(order);
