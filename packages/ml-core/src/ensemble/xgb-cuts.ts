@@ -190,7 +190,6 @@ const BLOCK_FEATURES = 5;
 class XgbColumnBinner {
   /** A block's values, feature by feature (BLOCK_FEATURES x rows, made on first use). */
   private block: Float32Array | undefined;
-  private readonly values: Float32Array;
   private readonly rowOf: Int32Array;
   private readonly sorter: RadixSorter;
   private readonly few: FewValues | undefined;
@@ -199,7 +198,6 @@ class XgbColumnBinner {
   /** @param countFew bin a column of at most max_bin distinct values from their counts, without sorting it (the same bins). */
   constructor(rows: number, countFew = true) {
     this.room = new SummaryRoom(rows);
-    this.values = new Float32Array(rows);
     this.rowOf = new Int32Array(rows);
     this.sorter = new RadixSorter(rows);
     this.few = countFew ? new FewValues(rows) : undefined;
@@ -216,19 +214,23 @@ class XgbColumnBinner {
     return edges;
   }
 
-  /** Writes the codes of feature f, whose values are `column`, into codes[f rows..(f+1) rows); returns its edges (at most MAX_BINS - 1). */
+  /**
+   * Writes the codes of feature f, whose values are `column`, into codes[f rows..(f+1) rows);
+   * returns its edges (at most MAX_BINS - 1). Moves the column's non-missing values to its front.
+   */
   private bin(column: Float32Array, f: number, maxBin: number, codes: Uint8Array): Float64Array {
     const rows = column.length;
-    const { values, rowOf } = this;
+    const rowOf = this.rowOf;
     const base = f * rows;
     let m = 0;
     for (let i = 0; i < rows; i++) {
       const v = column[i]!;
       if (v === v) {
-        values[m] = v;
+        column[m] = v;
         rowOf[m++] = i;
       } else codes[base + i] = MISSING_BIN;
     }
+    const values = column;
     const rowsOf = m === rows ? undefined : rowOf;
     const few = this.few?.count(values.subarray(0, m), maxBin);
     if (few) {
