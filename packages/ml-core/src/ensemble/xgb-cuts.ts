@@ -230,15 +230,15 @@ class XgbColumnBinner {
         rowOf[m++] = i;
       } else codes[base + i] = MISSING_BIN;
     }
-    const values = column;
+    const values = column.subarray(0, m);
     const rowsOf = m === rows ? undefined : rowOf;
-    const few = this.few?.count(values.subarray(0, m), maxBin);
+    const few = this.few?.count(values, maxBin);
     if (few) {
       const cuts = cutsOfSummary(summaryOfCounts(few.value, few.count), m, maxBin).subarray(0, MAX_BINS - 1);
       this.few!.assign(codes.subarray(base, base + rows), cuts, rowsOf);
       return cuts.map(belowInFloat32);
     }
-    const { sorted, order } = this.sorter.sort(values.subarray(0, m));
+    const { sorted, order } = this.sorter.sort(values);
     const cuts = cutsOfSorted(sorted, maxBin, this.room).subarray(0, MAX_BINS - 1);
     // without missing values the positions sorted are the rows
     assignBins(codes.subarray(base, base + rows), sorted, cuts, order, rowsOf);
